@@ -1,0 +1,3 @@
+//! clipbench: compare AI video models on quality per dollar.
+
+pub mod simulator;
