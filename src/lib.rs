@@ -1,3 +1,9 @@
 //! clipbench: compare AI video models on quality per dollar.
+//!
+//! Library-first: the binary only parses the command line and calls into these modules.
 
+pub mod catalog;
+pub mod config;
+pub mod provider;
+pub mod sanitize;
 pub mod simulator;

@@ -1,0 +1,585 @@
+//! The model catalog: which models exist, how each is called, and what each clip costs.
+//!
+//! The catalog is data (`assets/models.json`, embedded at build time) so that a price change or a
+//! new endpoint never needs a rebuild: a `models.json` in the user config dir replaces it whole.
+//! Prices are tables by resolution and duration because that is how the providers bill; a
+//! combination the table does not hold is an error, never a guess.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The catalog shipped with the binary.
+const EMBEDDED_CATALOG: &str = include_str!("../assets/models.json");
+
+/// Which wire protocol a model is reached through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// fal.ai queue API.
+    Fal,
+    /// Kie.ai jobs API.
+    Kie,
+}
+
+impl ProviderKind {
+    /// The environment variable that holds this provider's API key.
+    pub fn key_variable(self) -> &'static str {
+        match self {
+            ProviderKind::Fal => "FAL_KEY",
+            ProviderKind::Kie => "KIE_API_KEY",
+        }
+    }
+
+    /// Short lowercase name, as in the export JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Fal => "fal",
+            ProviderKind::Kie => "kie",
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A price table entry: either a price (for models priced by duration alone) or a
+/// duration → price map (for one resolution).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PriceEntry {
+    /// USD for one clip of the duration this entry is keyed by.
+    Usd(f64),
+    /// Duration in seconds (as a string key) → USD per clip, for one resolution.
+    ByDuration(BTreeMap<String, f64>),
+}
+
+/// One video model as the catalog describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Stable id used in config, CLI and exports (`ray2-flash`).
+    pub id: String,
+    /// Display name (`Ray 2 Flash`).
+    pub name: String,
+    /// Which provider protocol serves it.
+    pub provider: ProviderKind,
+    /// Text-to-video endpoint id (fal) or model name (Kie).
+    pub endpoint: String,
+    /// Image-to-video endpoint id (fal) or model name (Kie).
+    pub image_endpoint: Option<String>,
+    /// Durations the model can produce, in seconds, ascending.
+    pub durations_s: Vec<u32>,
+    /// How a duration is written on the wire: `{s}` is replaced by the seconds.
+    pub duration_wire: String,
+    /// Resolutions the model accepts; empty when it has no resolution knob.
+    pub resolutions: Vec<String>,
+    /// Aspect ratios the text-to-video endpoint accepts.
+    pub aspect_ratios: Vec<String>,
+    /// Whether the image-to-video endpoint takes an aspect ratio (some follow the image).
+    #[serde(default)]
+    pub image_aspect_ratio: bool,
+    /// Whether the model takes a negative prompt.
+    #[serde(default)]
+    pub negative_prompt: bool,
+    /// What the provider does when no resolution is sent (display only: clipbench always sends one).
+    pub provider_default_resolution: Option<String>,
+    /// Typical end-to-end latency in seconds, for progress gauges before any history exists.
+    #[serde(default = "default_latency")]
+    pub typical_latency_s: f64,
+    /// USD per clip: resolution → duration → price, or duration → price when `resolutions` is empty.
+    pub prices: BTreeMap<String, PriceEntry>,
+    /// Where the prices were read.
+    pub price_source: String,
+    /// When the prices were last checked (ISO date).
+    pub price_checked: String,
+    /// How the table was derived, in words.
+    #[serde(default)]
+    pub price_note: Option<String>,
+}
+
+fn default_latency() -> f64 {
+    60.0
+}
+
+/// The file form of the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    schema_version: u32,
+    models: Vec<Model>,
+}
+
+/// All known models, in display order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    models: Vec<Model>,
+    /// Where it was read from (`None` for the embedded one).
+    source: Option<PathBuf>,
+}
+
+/// Why a catalog could not be loaded or a price could not be quoted.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum CatalogError {
+    /// The user catalog is not valid JSON or a field has the wrong shape.
+    #[error("{file}:{line}: field `{field}`: {message}")]
+    Malformed {
+        /// The catalog file.
+        file: String,
+        /// 1-based line of the problem.
+        line: usize,
+        /// Path of the offending field, e.g. `models[1].prices`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The user catalog could not be read.
+    #[error("cannot read model catalog {file}: {message}")]
+    Unreadable {
+        /// The catalog file.
+        file: String,
+        /// The OS error.
+        message: String,
+    },
+    /// No model has this id.
+    #[error("unknown model id \"{id}\"; allowed: {allowed}")]
+    UnknownModel {
+        /// The id asked for.
+        id: String,
+        /// The ids the catalog holds, comma separated.
+        allowed: String,
+    },
+    /// The price table has no entry for these settings.
+    #[error("no price for {model} at {duration_s} s / {resolution} in the catalog")]
+    NoPrice {
+        /// Model id.
+        model: String,
+        /// Duration asked for.
+        duration_s: u32,
+        /// Resolution asked for.
+        resolution: String,
+    },
+}
+
+impl Catalog {
+    /// The catalog embedded in the binary.
+    ///
+    /// # Errors
+    /// Only if the embedded file is broken, which the tests rule out.
+    pub fn embedded() -> Result<Self, CatalogError> {
+        Self::parse(EMBEDDED_CATALOG, "assets/models.json (embedded)", None)
+    }
+
+    /// The user's `models.json` in `config_dir` when present, else the embedded catalog.
+    ///
+    /// # Errors
+    /// When the user file exists but cannot be read or is malformed (the error names the file,
+    /// line and field).
+    pub fn load(config_dir: Option<&Path>) -> Result<Self, CatalogError> {
+        let Some(path) = config_dir.map(|dir| dir.join("models.json")) else {
+            return Self::embedded();
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string(), Some(path.clone())),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Self::embedded(),
+            Err(err) => Err(CatalogError::Unreadable {
+                file: path.display().to_string(),
+                message: err.to_string(),
+            }),
+        }
+    }
+
+    /// Parses catalog text; `file` names it in errors.
+    ///
+    /// # Errors
+    /// When the JSON is malformed or a model entry is inconsistent.
+    pub fn parse(text: &str, file: &str, source: Option<PathBuf>) -> Result<Self, CatalogError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let parsed: CatalogFile =
+            serde_path_to_error::deserialize(&mut de).map_err(|err| CatalogError::Malformed {
+                file: file.to_string(),
+                line: err.inner().line(),
+                field: display_path(&err.path().to_string()),
+                message: err.inner().to_string(),
+            })?;
+        for (index, model) in parsed.models.iter().enumerate() {
+            check_model(model).map_err(|(field, message)| CatalogError::Malformed {
+                file: file.to_string(),
+                line: line_of_model(text, &model.id),
+                field: format!("models[{index}].{field}"),
+                message,
+            })?;
+        }
+        check_unique_ids(&parsed.models).map_err(|(index, message)| CatalogError::Malformed {
+            file: file.to_string(),
+            line: line_of_model(text, &parsed.models[index].id),
+            field: format!("models[{index}].id"),
+            message,
+        })?;
+        Ok(Catalog {
+            models: parsed.models,
+            source,
+        })
+    }
+
+    /// Every model, in catalog order.
+    pub fn models(&self) -> &[Model] {
+        &self.models
+    }
+
+    /// Where the catalog came from, for display.
+    pub fn source(&self) -> String {
+        self.source
+            .as_ref()
+            .map_or_else(|| "embedded".to_string(), |p| p.display().to_string())
+    }
+
+    /// The model with this id.
+    ///
+    /// # Errors
+    /// `UnknownModel`, listing the ids that exist.
+    pub fn get(&self, id: &str) -> Result<&Model, CatalogError> {
+        self.models
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| CatalogError::UnknownModel {
+                id: id.to_string(),
+                allowed: self.ids().join(", "),
+            })
+    }
+
+    /// All model ids, in catalog order.
+    pub fn ids(&self) -> Vec<&str> {
+        self.models.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    /// USD for one clip of `model` at these settings (duration mapped to the nearest allowed).
+    ///
+    /// # Errors
+    /// `UnknownModel`, or `NoPrice` naming the model and the settings.
+    pub fn quote(
+        &self,
+        model: &str,
+        duration_s: u32,
+        resolution: &str,
+    ) -> Result<f64, CatalogError> {
+        self.get(model)?.price(duration_s, resolution)
+    }
+}
+
+impl Model {
+    /// The allowed duration closest to `requested` (ties go to the longer one, so a clip is
+    /// never shorter than asked when it can be helped).
+    pub fn nearest_duration(&self, requested: u32) -> u32 {
+        self.durations_s
+            .iter()
+            .copied()
+            .min_by_key(|d| (d.abs_diff(requested), std::cmp::Reverse(*d)))
+            .unwrap_or(requested)
+    }
+
+    /// The duration as this model expects it on the wire (`"5s"` or `"5"`).
+    pub fn wire_duration(&self, duration_s: u32) -> String {
+        self.duration_wire.replace("{s}", &duration_s.to_string())
+    }
+
+    /// Whether the model has a resolution parameter at all.
+    pub fn has_resolution(&self) -> bool {
+        !self.resolutions.is_empty()
+    }
+
+    /// USD for one clip at these settings; the duration is first mapped to the nearest allowed
+    /// one, and the resolution is ignored for a model without a resolution knob.
+    ///
+    /// # Errors
+    /// `NoPrice` naming the model and the settings.
+    pub fn price(&self, duration_s: u32, resolution: &str) -> Result<f64, CatalogError> {
+        let duration = self.nearest_duration(duration_s);
+        let key = duration.to_string();
+        let found = if self.has_resolution() {
+            match self.prices.get(resolution) {
+                Some(PriceEntry::ByDuration(table)) => table.get(&key).copied(),
+                _ => None,
+            }
+        } else {
+            match self.prices.get(&key) {
+                Some(PriceEntry::Usd(usd)) => Some(*usd),
+                _ => None,
+            }
+        };
+        found.ok_or_else(|| CatalogError::NoPrice {
+            model: self.id.clone(),
+            duration_s,
+            resolution: resolution.to_string(),
+        })
+    }
+
+    /// USD for 5 s of video at these settings: the clip price scaled to 5 s of the billed
+    /// (requested) length, which is the value score's denominator.
+    ///
+    /// # Errors
+    /// `NoPrice` as for [`Model::price`].
+    pub fn price_per_5s(&self, duration_s: u32, resolution: &str) -> Result<f64, CatalogError> {
+        let billed = self.nearest_duration(duration_s);
+        Ok(self.price(duration_s, resolution)? * 5.0 / f64::from(billed.max(1)))
+    }
+}
+
+/// Checks one model entry's internal consistency; the error is (field, message).
+fn check_model(model: &Model) -> Result<(), (String, String)> {
+    let fail = |field: &str, message: String| Err((field.to_string(), message));
+    if model.id.trim().is_empty() {
+        return fail("id", "must not be empty".into());
+    }
+    if model.durations_s.is_empty() {
+        return fail("durations_s", "must list at least one duration".into());
+    }
+    if !model.duration_wire.contains("{s}") {
+        return fail(
+            "duration_wire",
+            "must contain {s}, e.g. \"{s}s\" or \"{s}\"".into(),
+        );
+    }
+    if model.aspect_ratios.is_empty() {
+        return fail(
+            "aspect_ratios",
+            "must list at least one aspect ratio".into(),
+        );
+    }
+    check_prices(model)
+}
+
+/// Checks that the price table has the shape the model's knobs call for.
+fn check_prices(model: &Model) -> Result<(), (String, String)> {
+    for (key, entry) in &model.prices {
+        let field = format!("prices.{key}");
+        match (model.has_resolution(), entry) {
+            (true, PriceEntry::ByDuration(table)) => {
+                if !model.resolutions.contains(key) {
+                    return Err((
+                        field,
+                        format!("\"{key}\" is not one of the model's resolutions"),
+                    ));
+                }
+                check_price_durations(model, table.iter().map(|(k, v)| (k, *v)), &field)?;
+            }
+            (false, PriceEntry::Usd(usd)) => {
+                check_price_durations(model, std::iter::once((key, *usd)), "prices")?;
+            }
+            (true, PriceEntry::Usd(_)) => {
+                return Err((
+                    field,
+                    "expected {\"<seconds>\": USD} for this resolution".into(),
+                ));
+            }
+            (false, PriceEntry::ByDuration(_)) => {
+                return Err((
+                    field,
+                    "a model without resolutions is priced by duration alone: {\"<seconds>\": USD}"
+                        .into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks duration keys and amounts inside one price map.
+fn check_price_durations<'a>(
+    model: &Model,
+    entries: impl Iterator<Item = (&'a String, f64)>,
+    field: &str,
+) -> Result<(), (String, String)> {
+    for (key, usd) in entries {
+        let allowed = key
+            .parse::<u32>()
+            .is_ok_and(|d| model.durations_s.contains(&d));
+        if !allowed {
+            return Err((
+                format!("{field}.{key}"),
+                format!(
+                    "\"{key}\" is not one of durations_s {:?}",
+                    model.durations_s
+                ),
+            ));
+        }
+        if !usd.is_finite() || usd < 0.0 {
+            return Err((
+                format!("{field}.{key}"),
+                format!("price {usd} must be a USD amount >= 0"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Finds the first repeated id; the error is (index, message).
+fn check_unique_ids(models: &[Model]) -> Result<(), (usize, String)> {
+    for (index, model) in models.iter().enumerate() {
+        if models[..index].iter().any(|m| m.id == model.id) {
+            return Err((index, format!("duplicate model id \"{}\"", model.id)));
+        }
+    }
+    Ok(())
+}
+
+/// The 1-based line where the entry with this id starts (best effort, for error messages).
+fn line_of_model(text: &str, id: &str) -> usize {
+    let needle = format!("\"{id}\"");
+    text.lines()
+        .position(|line| line.contains(&needle))
+        .map_or(1, |i| i + 1)
+}
+
+/// `serde_path_to_error` prints `.` for the root; say so in words.
+fn display_path(path: &str) -> String {
+    if path == "." {
+        "(top level)".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::embedded().expect("embedded catalog parses")
+    }
+
+    #[test]
+    fn embedded_catalog_has_the_three_models_in_order() {
+        let cat = catalog();
+        assert_eq!(cat.ids(), vec!["ray2-flash", "kling-turbo", "wan25"]);
+        let names: Vec<_> = cat.models().iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, vec!["Ray 2 Flash", "Kling 2.5 Turbo", "WAN 2.5"]);
+    }
+
+    #[test]
+    fn default_comparison_prices_match_the_published_tables() {
+        let cat = catalog();
+        assert!((cat.quote("ray2-flash", 5, "720p").unwrap() - 0.40).abs() < 1e-9);
+        assert!((cat.quote("kling-turbo", 5, "720p").unwrap() - 0.21).abs() < 1e-9);
+        assert!((cat.quote("wan25", 5, "720p").unwrap() - 0.50).abs() < 1e-9);
+    }
+
+    #[test]
+    fn full_price_tables() {
+        let cat = catalog();
+        let cases = [
+            ("ray2-flash", 5, "540p", 0.20),
+            ("ray2-flash", 9, "540p", 0.40),
+            ("ray2-flash", 9, "720p", 0.80),
+            ("ray2-flash", 5, "1080p", 0.80),
+            ("ray2-flash", 9, "1080p", 1.60),
+            ("wan25", 5, "480p", 0.25),
+            ("wan25", 10, "720p", 1.00),
+            ("wan25", 5, "1080p", 0.75),
+            ("wan25", 10, "1080p", 1.50),
+            ("kling-turbo", 10, "1080p", 0.42),
+            ("kling-turbo", 5, "480p", 0.21),
+        ];
+        for (model, d, res, usd) in cases {
+            let got = cat.quote(model, d, res).unwrap();
+            assert!(
+                (got - usd).abs() < 1e-9,
+                "{model} {d}s {res}: {got} != {usd}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_price_names_model_and_settings() {
+        let err = catalog().quote("ray2-flash", 5, "4k").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no price for ray2-flash at 5 s / 4k in the catalog"
+        );
+    }
+
+    #[test]
+    fn unknown_model_lists_the_ids() {
+        let err = catalog().quote("sora", 5, "720p").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown model id \"sora\"; allowed: ray2-flash, kling-turbo, wan25"
+        );
+    }
+
+    #[test]
+    fn durations_map_to_nearest_allowed_and_wire_form() {
+        let cat = catalog();
+        let ray = cat.get("ray2-flash").unwrap();
+        assert_eq!(ray.nearest_duration(10), 9);
+        assert_eq!(ray.nearest_duration(7), 9);
+        assert_eq!(ray.nearest_duration(1), 5);
+        assert_eq!(ray.wire_duration(5), "5s");
+        let wan = cat.get("wan25").unwrap();
+        assert_eq!(wan.nearest_duration(9), 10);
+        assert_eq!(wan.wire_duration(10), "10");
+        assert_eq!(cat.get("kling-turbo").unwrap().wire_duration(5), "5");
+    }
+
+    #[test]
+    fn cost_of_5s_uses_the_billed_length() {
+        let cat = catalog();
+        let wan = cat.get("wan25").unwrap();
+        assert!((wan.price_per_5s(10, "720p").unwrap() - 0.50).abs() < 1e-9);
+        let ray = cat.get("ray2-flash").unwrap();
+        assert!((ray.price_per_5s(9, "720p").unwrap() - 0.80 * 5.0 / 9.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn malformed_user_catalog_names_file_line_and_field() {
+        let text =
+            EMBEDDED_CATALOG.replacen("\"durations_s\": [5, 9]", "\"durations_s\": \"5\"", 1);
+        let err = Catalog::parse(&text, "/cfg/models.json", None).unwrap_err();
+        let CatalogError::Malformed {
+            file, line, field, ..
+        } = &err
+        else {
+            panic!("{err}")
+        };
+        assert_eq!(file, "/cfg/models.json");
+        assert_eq!(field, "models[0].durations_s");
+        let expected = text
+            .lines()
+            .position(|l| l.contains("\"durations_s\": \"5\""))
+            .unwrap()
+            + 1;
+        assert_eq!(*line, expected);
+    }
+
+    #[test]
+    fn inconsistent_price_table_is_rejected_with_its_field() {
+        let text =
+            EMBEDDED_CATALOG.replacen("\"540p\": { \"5\": 0.20", "\"540p\": { \"6\": 0.20", 1);
+        let err = Catalog::parse(&text, "models.json", None).unwrap_err();
+        assert!(err.to_string().contains("models[0].prices.540p.6"), "{err}");
+    }
+
+    #[test]
+    fn unknown_field_is_rejected() {
+        let text = EMBEDDED_CATALOG.replacen("\"price_note\"", "\"price_notes\"", 1);
+        let err = Catalog::parse(&text, "models.json", None).unwrap_err();
+        assert!(err.to_string().contains("price_notes"), "{err}");
+    }
+
+    #[test]
+    fn user_catalog_replaces_the_embedded_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let text =
+            EMBEDDED_CATALOG.replacen("\"name\": \"WAN 2.5\"", "\"name\": \"WAN 2.5 (mine)\"", 1);
+        std::fs::write(dir.path().join("models.json"), text).unwrap();
+        let cat = Catalog::load(Some(dir.path())).unwrap();
+        assert_eq!(cat.get("wan25").unwrap().name, "WAN 2.5 (mine)");
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(Catalog::load(Some(empty.path())).unwrap(), catalog());
+    }
+}
