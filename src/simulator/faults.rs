@@ -1,0 +1,224 @@
+//! Injectable, counted faults (the test-only API): what can go wrong, for whom, how many times.
+
+use serde::{Deserialize, Serialize};
+
+use super::jobs::Api;
+
+/// Which provider protocol a fault applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultTarget {
+    /// The fal queue API only.
+    Fal,
+    /// The Kie jobs API only.
+    Kie,
+    /// Whichever of the two is hit first; each hit uses up one of `count`.
+    Both,
+}
+
+/// One kind of fault. See the module docs of `fault_reply` for the exact wire shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Submit is rate limited: fal HTTP 429 `{"detail"}`, Kie body code 429; both send
+    /// `Retry-After`.
+    SubmitRateLimited,
+    /// Submit is refused for the key: fal 401, Kie body code 401.
+    SubmitUnauthorized,
+    /// Submit is refused for money: fal 403 "User is locked. Reason: Exhausted balance…",
+    /// Kie body code 402 "Credits insufficient".
+    SubmitBillingError,
+    /// A status poll fails with a server error: fal 500, Kie body code 500.
+    StatusServerError,
+    /// A status poll finds the service unavailable: fal 503 `{detail, error_type}` with
+    /// `X-Fal-Error-Type`, Kie body code 455.
+    StatusUnavailable,
+    /// A status poll answers with the first half of its JSON body.
+    StatusTruncatedJson,
+    /// A status poll's connection is closed without a complete response.
+    StatusDroppedConnection,
+    /// A status poll answers with a 20 MiB JSON body.
+    StatusOversized,
+    /// The fal result fetch after `COMPLETED` fails with 500 `{detail, error_type}` (Kie has no
+    /// result fetch, so this never fires for Kie).
+    ResultError,
+    /// A clip download fails with HTTP 500 (the clip's model decides the provider: Kling is Kie).
+    ClipError,
+}
+
+/// The request kinds a fault can hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    Submit,
+    Status,
+    Result,
+    Clip,
+}
+
+impl FaultKind {
+    /// The request kind this fault hits.
+    pub fn hook(self) -> Hook {
+        match self {
+            FaultKind::SubmitRateLimited
+            | FaultKind::SubmitUnauthorized
+            | FaultKind::SubmitBillingError => Hook::Submit,
+            FaultKind::StatusServerError
+            | FaultKind::StatusUnavailable
+            | FaultKind::StatusTruncatedJson
+            | FaultKind::StatusDroppedConnection
+            | FaultKind::StatusOversized => Hook::Status,
+            FaultKind::ResultError => Hook::Result,
+            FaultKind::ClipError => Hook::Clip,
+        }
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A fault to inject: `kind` hits the next `count` matching requests to `target`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultSpec {
+    /// Which provider(s) it applies to.
+    pub target: FaultTarget,
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// How many requests it hits before it is used up (default 1).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// `Retry-After` seconds for [`FaultKind::SubmitRateLimited`] (default 1).
+    #[serde(default)]
+    pub retry_after_s: Option<u32>,
+}
+
+impl FaultSpec {
+    /// A fault hitting `count` requests to `target`.
+    pub fn new(target: FaultTarget, kind: FaultKind, count: u32) -> Self {
+        Self {
+            target,
+            kind,
+            count,
+            retry_after_s: None,
+        }
+    }
+
+    /// The same fault with a `Retry-After` of `seconds`.
+    #[must_use]
+    pub fn with_retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after_s = Some(seconds);
+        self
+    }
+
+    fn applies_to(&self, api: Api) -> bool {
+        matches!(
+            (self.target, api),
+            (FaultTarget::Both, _) | (FaultTarget::Fal, Api::Fal) | (FaultTarget::Kie, Api::Kie)
+        )
+    }
+}
+
+/// The armed faults, oldest first.
+#[derive(Debug, Default)]
+pub struct FaultBook {
+    armed: Vec<FaultSpec>,
+    fired: u64,
+}
+
+impl FaultBook {
+    /// Arms `spec` (a zero count arms nothing).
+    pub fn arm(&mut self, spec: FaultSpec) {
+        if spec.count > 0 {
+            self.armed.push(spec);
+        }
+    }
+
+    /// Uses up one hit of the oldest fault armed for this request, if any.
+    pub fn take(&mut self, api: Api, hook: Hook) -> Option<FaultSpec> {
+        let index = self
+            .armed
+            .iter()
+            .position(|f| f.kind.hook() == hook && f.applies_to(api))?;
+        let fault = &mut self.armed[index];
+        fault.count -= 1;
+        let fired = FaultSpec {
+            count: 1,
+            ..fault.clone()
+        };
+        if fault.count == 0 {
+            self.armed.remove(index);
+        }
+        self.fired += 1;
+        Some(fired)
+    }
+
+    /// The faults still armed, with their remaining counts.
+    pub fn armed(&self) -> Vec<FaultSpec> {
+        self.armed.clone()
+    }
+
+    /// How many requests faults have hit so far.
+    pub fn fired(&self) -> u64 {
+        self.fired
+    }
+
+    /// Disarms everything.
+    pub fn clear(&mut self) {
+        self.armed.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_down_and_scopes_by_provider() {
+        let mut book = FaultBook::default();
+        book.arm(FaultSpec::new(
+            FaultTarget::Kie,
+            FaultKind::StatusServerError,
+            2,
+        ));
+        assert_eq!(book.take(Api::Fal, Hook::Status), None);
+        assert_eq!(book.take(Api::Kie, Hook::Submit), None);
+        assert!(book.take(Api::Kie, Hook::Status).is_some());
+        assert!(book.take(Api::Kie, Hook::Status).is_some());
+        assert_eq!(book.take(Api::Kie, Hook::Status), None);
+        assert_eq!(book.fired(), 2);
+    }
+
+    #[test]
+    fn both_matches_either_and_oldest_fires_first() {
+        let mut book = FaultBook::default();
+        book.arm(FaultSpec::new(
+            FaultTarget::Both,
+            FaultKind::StatusOversized,
+            1,
+        ));
+        book.arm(FaultSpec::new(
+            FaultTarget::Fal,
+            FaultKind::StatusUnavailable,
+            1,
+        ));
+        let first = book.take(Api::Fal, Hook::Status).map(|f| f.kind);
+        assert_eq!(first, Some(FaultKind::StatusOversized));
+        let second = book.take(Api::Fal, Hook::Status).map(|f| f.kind);
+        assert_eq!(second, Some(FaultKind::StatusUnavailable));
+        assert!(book.armed().is_empty());
+    }
+
+    #[test]
+    fn json_shape_has_defaults() {
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"target":"fal","kind":"submit_rate_limited"}"#).unwrap();
+        assert_eq!(
+            spec,
+            FaultSpec::new(FaultTarget::Fal, FaultKind::SubmitRateLimited, 1)
+        );
+        let zero = FaultSpec::new(FaultTarget::Fal, FaultKind::ClipError, 0);
+        let mut book = FaultBook::default();
+        book.arm(zero);
+        assert!(book.armed().is_empty());
+    }
+}

@@ -1,0 +1,215 @@
+//! Kie.ai jobs API (protocols.md §3): createTask, recordInfo and the credit balance. Errors are
+//! HTTP 200 with the code in the body unless `kie_http_status_mirrors_code` is set.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use super::clips::{CLIP_PATH, clip_for, clip_seconds};
+use super::clock::unix_ms;
+use super::fault_reply::{status_fault, submit_fault};
+use super::faults::Hook;
+use super::jobs::{Api, Failure, Job, Model, Phase};
+use super::kie_schema::validate;
+use super::reply::{clip_origin, credential, json};
+use super::state::{NewJob, SimState};
+
+/// A Kie envelope `{"code","msg"[,"data"]}`; `data: None` leaves the key out, as some of
+/// Kie's documented error bodies do.
+pub fn kie_reply(mirror: bool, code: u16, msg: &str, data: Option<Value>) -> Response {
+    let mut body = json!({"code": code, "msg": msg});
+    if let Some(data) = data {
+        body["data"] = data;
+    }
+    let status = if mirror {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+    } else {
+        StatusCode::OK
+    };
+    json(status, &body)
+}
+
+fn unauthorized(state: &SimState) -> Response {
+    kie_reply(
+        state.config.kie_http_status_mirrors_code,
+        401,
+        "You do not have access permissions",
+        None,
+    )
+}
+
+/// `POST /api/v1/jobs/createTask`.
+pub async fn create_task(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mirror = state.config.kie_http_status_mirrors_code;
+    state.count(|s| s.submit_attempts += 1);
+    if credential(&headers, "Bearer").is_none() {
+        return unauthorized(&state);
+    }
+    if let Some(fault) = state.take_fault(Api::Kie, Hook::Submit) {
+        return submit_fault(Api::Kie, &fault, mirror);
+    }
+    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
+        return kie_reply(
+            mirror,
+            422,
+            "request body is not valid JSON",
+            Some(Value::Null),
+        );
+    };
+    let task = match validate(&request) {
+        Ok(task) => task,
+        Err(refusal) => return kie_reply(mirror, refusal.code, &refusal.msg, Some(Value::Null)),
+    };
+    let job = state.create_job(NewJob {
+        api: Api::Kie,
+        model: Model::Kling,
+        owner_app: task.model.to_owned(),
+        endpoint: task.model.to_owned(),
+        input: task.input,
+        request,
+        prompt: task.prompt,
+        clip_seconds: clip_seconds(task.seconds),
+    });
+    // 42 credits per 5 s (protocols.md §3.7).
+    state.spend_credits(if job.clip_seconds == 10 { 84 } else { 42 });
+    kie_reply(mirror, 200, "success", Some(json!({ "taskId": job.id })))
+}
+
+/// `GET /api/v1/jobs/recordInfo?taskId=`.
+pub async fn record_info(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mirror = state.config.kie_http_status_mirrors_code;
+    state.count(|s| s.status_polls += 1);
+    if credential(&headers, "Bearer").is_none() {
+        return unauthorized(&state);
+    }
+    let task_id = query
+        .get("taskId")
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty());
+    let job = task_id
+        .and_then(|id| state.job(id))
+        .filter(|j| j.api == Api::Kie);
+    let (code, body) = match (task_id, &job) {
+        (None, _) => (
+            400,
+            json!({"code": 400, "msg": "taskId parameter is required"}),
+        ),
+        (Some(_), None) => (
+            422,
+            json!({"code": 422, "msg": "recordInfo is null", "data": null}),
+        ),
+        (Some(_), Some(job)) => {
+            let data = record(job, Instant::now(), &clip_origin(&headers, &state));
+            (200, json!({"code": 200, "msg": "success", "data": data}))
+        }
+    };
+    if let Some(fault) = state.take_fault(Api::Kie, Hook::Status) {
+        return status_fault(Api::Kie, &fault, (StatusCode::OK, body.to_string()), mirror);
+    }
+    let status = if mirror {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+    } else {
+        StatusCode::OK
+    };
+    json(status, &body)
+}
+
+/// `GET /api/v1/chat/credit`.
+pub async fn credit(State(state): State<Arc<SimState>>, headers: HeaderMap) -> Response {
+    if credential(&headers, "Bearer").is_none() {
+        return unauthorized(&state);
+    }
+    kie_reply(
+        state.config.kie_http_status_mirrors_code,
+        200,
+        "success",
+        Some(json!(state.credits())),
+    )
+}
+
+/// The `data` of recordInfo for `job` at `now`.
+fn record(job: &Job, now: Instant, clip_origin: &str) -> Value {
+    let phase = job.phase_at(now);
+    let created = unix_ms(job.created_wall);
+    let elapsed = now.saturating_duration_since(job.created_at);
+    let (state, result_json, fail_code, fail_msg) = match phase {
+        Phase::Queued { fraction, .. } if fraction < 1.0 / 3.0 => {
+            ("waiting", String::new(), "", "")
+        }
+        Phase::Queued { .. } => ("queuing", String::new(), "", ""),
+        Phase::Running { .. } => ("generating", String::new(), "", ""),
+        Phase::Succeeded => ("success", result_json(job, clip_origin), "", ""),
+        Phase::Failed(failure) => {
+            let (code, msg) = kie_failure(failure);
+            ("fail", String::new(), code, msg)
+        }
+    };
+    let finished = matches!(phase, Phase::Succeeded | Phase::Failed(_));
+    let complete_time = if finished {
+        unix_ms(job.completed_wall())
+    } else {
+        0
+    };
+    let cost_time = if phase == Phase::Succeeded {
+        job.ends_after().as_millis() as u64
+    } else {
+        0
+    };
+    json!({
+        "taskId": job.id,
+        "model": job.endpoint,
+        "state": state,
+        "param": job.request.to_string(),
+        "resultJson": result_json,
+        "failCode": fail_code,
+        "failMsg": fail_msg,
+        "costTime": cost_time,
+        "completeTime": complete_time,
+        "createTime": created,
+        "updateTime": created + last_change(job, elapsed).as_millis() as u64,
+    })
+}
+
+/// When the state last changed: waiting → queuing at a third of the queue time, then
+/// generating, then final.
+fn last_change(job: &Job, elapsed: Duration) -> Duration {
+    [job.queue / 3, job.queue, job.ends_after()]
+        .into_iter()
+        .filter(|t| *t <= elapsed)
+        .max()
+        .unwrap_or(Duration::ZERO)
+}
+
+/// `resultJson`: a JSON *string* holding `{"resultUrls":[...]}`.
+fn result_json(job: &Job, clip_origin: &str) -> String {
+    let clip = clip_for(job.model, job.clip_seconds);
+    let url = format!("{clip_origin}{CLIP_PATH}/{}?taskId={}", clip.name, job.id);
+    json!({ "resultUrls": [url] }).to_string()
+}
+
+/// Kie's `failCode` and `failMsg` for a failure.
+fn kie_failure(failure: Failure) -> (&'static str, &'static str) {
+    match failure {
+        Failure::ContentPolicy => (
+            "501",
+            "Your request was flagged by the content policy, please modify the prompt",
+        ),
+        Failure::RunnerDisconnected | Failure::Cancelled => {
+            ("500", "Generation failed, please try again later")
+        }
+    }
+}
