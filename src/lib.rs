@@ -3,7 +3,9 @@
 //! Library-first: the binary only parses the command line and calls into these modules.
 
 pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod provider;
 pub mod sanitize;
+pub mod session;
 pub mod simulator;

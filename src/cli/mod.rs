@@ -1,0 +1,153 @@
+//! The command line: argument definitions and dispatch to the commands.
+//!
+//! `main` only calls [`main_exit_code`]; each command lives in its own file here. Errors end as
+//! one line on stderr and an exit status: 2 for bad usage or configuration, 1 when the command
+//! could not run.
+
+mod models;
+mod simulate;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::Catalog;
+use crate::config::{Config, ConfigError, FlagOverrides};
+
+/// clipbench: fire one prompt at several AI video models, score the clips, pick on value.
+#[derive(Debug, Parser)]
+#[command(name = "clipbench", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do (the TUI when omitted).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the models: id, name, provider, price of a 5 s clip at 720p, price source, key.
+    Models,
+    /// Run the embedded simulator alone (both protocols on one port) and print its base URL.
+    Simulate(simulate::SimulateArgs),
+}
+
+/// Flags shared by the commands that fire jobs.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FiringArgs {
+    /// Run every model on the embedded simulator (DEMO), even when keys are set.
+    #[arg(long)]
+    pub demo: bool,
+    /// Models to fire, comma separated (overrides COMPARISON_MODELS / VIDEO_MODEL).
+    #[arg(long, value_name = "a,b,c")]
+    pub models: Option<String>,
+    /// Spending cap for the session in USD (overrides CLIPBENCH_BUDGET_USD).
+    #[arg(long, value_name = "USD")]
+    pub budget: Option<String>,
+    /// Fallback model for failed jobs, FROM=TO (repeatable; adds to VIDEO_FALLBACK).
+    #[arg(long, value_name = "FROM=TO")]
+    pub fallback: Vec<String>,
+}
+
+impl FiringArgs {
+    /// These flags as configuration overrides.
+    pub fn overrides(&self) -> FlagOverrides {
+        FlagOverrides {
+            models: self.models.clone(),
+            demo: self.demo,
+            budget: self.budget.clone(),
+            fallbacks: self.fallback.clone(),
+        }
+    }
+}
+
+/// A command's failure: the line to print and the exit status.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad usage or configuration (exit 2).
+    Usage(String),
+    /// The command could not run (exit 1).
+    Failed(String),
+}
+
+impl From<ConfigError> for CliError {
+    fn from(err: ConfigError) -> Self {
+        CliError::Usage(err.0)
+    }
+}
+
+/// Parses the arguments, runs the command and maps the outcome to an exit status.
+pub fn main_exit_code() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_exit(&err),
+    };
+    let outcome = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(dispatch(cli)),
+        Err(err) => Err(CliError::Failed(format!(
+            "cannot start the async runtime: {err}"
+        ))),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Help and version go to stdout with status 0; a usage error is one line with status 2.
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        print!("{err}");
+        return ExitCode::SUCCESS;
+    }
+    let rendered = err.to_string();
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or("error: bad usage")
+        .trim_start_matches("error: ");
+    eprintln!("error: {first} (see clipbench --help)");
+    ExitCode::from(2)
+}
+
+/// Runs one parsed command.
+async fn dispatch(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Some(Command::Models) => {
+            let (catalog, config) = load_settings(&FlagOverrides::default())?;
+            models::print_models(&catalog, &config, &mut std::io::stdout())
+                .map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+        }
+        Some(Command::Simulate(args)) => simulate::run(&args).await,
+        None => Err(CliError::Usage(
+            "the terminal UI is not built yet; try `clipbench models` or `clipbench --help`".into(),
+        )),
+    }
+}
+
+/// The catalog (user override or embedded) and the validated configuration.
+///
+/// # Errors
+/// `Usage` for a malformed catalog or a bad configuration value.
+pub fn load_settings(flags: &FlagOverrides) -> Result<(Catalog, Config), CliError> {
+    let config_dir = crate::config::config_dir();
+    let catalog =
+        Catalog::load(config_dir.as_deref()).map_err(|err| CliError::Usage(err.to_string()))?;
+    let vars = crate::config::load_vars(Path::new(".env"))?;
+    let config = Config::from_sources(&vars, flags, &catalog)?;
+    Ok((catalog, config))
+}

@@ -1,0 +1,255 @@
+//! The session's data: prompts, one job per (prompt × model), and ratings. This is what is
+//! saved to `session.json`; every field an export needs is here, so exports are pure functions
+//! of a session.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::ProviderKind;
+use crate::provider::{JobHandle, JobOutput};
+
+/// Version of the `session.json` layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Log lines kept per job (the newest); older ones are in the log file.
+pub const MAX_JOB_LOG_LINES: usize = 50;
+
+/// One comparison session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Layout version, [`SCHEMA_VERSION`] when written by this build.
+    pub schema_version: u32,
+    /// Session id (`20261126-114500-3fa2`): sortable by creation time.
+    pub id: String,
+    /// When the session was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// True when the jobs ran on the embedded simulator: nothing was billed.
+    pub demo: bool,
+    /// True when scoring hides model names (blind mode).
+    #[serde(default)]
+    pub blind: bool,
+    /// The prompts, in the order the user gave them.
+    pub prompts: Vec<PromptSpec>,
+    /// One job per (prompt × model), plus retries and fallbacks.
+    pub jobs: Vec<Job>,
+}
+
+/// A prompt with its generation settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptSpec {
+    /// Short unique id (`soap-cutting`).
+    pub id: String,
+    /// The prompt text, exactly as it will be sent.
+    pub prompt: String,
+    /// Negative prompt, for models that take one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative_prompt: Option<String>,
+    /// First-frame image URL (image-to-video).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// Requested duration in seconds.
+    pub duration_s: u32,
+    /// Requested aspect ratio.
+    pub aspect_ratio: String,
+    /// Requested resolution.
+    pub resolution: String,
+}
+
+/// Where a job stands, as saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStage {
+    /// Not submitted yet (no request id).
+    Planned,
+    /// Accepted by the provider; the request id is saved.
+    Submitted,
+    /// In the provider's queue.
+    Queued,
+    /// Being generated.
+    Running,
+    /// The provider delivered; the clip is being downloaded.
+    Downloading,
+    /// Delivered (and downloaded, unless `error` says the download failed).
+    Completed,
+    /// Ended without a video.
+    Failed,
+    /// Cancelled by the user.
+    Cancelled,
+}
+
+impl JobStage {
+    /// True once nothing more will happen to the job.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            JobStage::Completed | JobStage::Failed | JobStage::Cancelled
+        )
+    }
+}
+
+/// The settings a job was sent with (the duration is the one the model can do, i.e. billed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requested {
+    /// Seconds sent (and billed).
+    pub duration_s: u32,
+    /// Resolution requested (a model without a resolution knob ignores it).
+    pub resolution: String,
+    /// Aspect ratio sent.
+    pub aspect_ratio: String,
+}
+
+/// A clip saved on disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClipFile {
+    /// Absolute path of the MP4.
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    /// Measured duration in seconds (None when the probe failed).
+    pub duration_s: Option<f64>,
+    /// Measured width in pixels.
+    pub width: Option<u32>,
+    /// Measured height in pixels.
+    pub height: Option<u32>,
+    /// Measured frames per second.
+    pub fps: Option<f64>,
+    /// How the delivered clip differs from the request, when it does.
+    pub mismatch: Option<String>,
+}
+
+/// Star ratings, 1-5 each; `None` until set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Visual clarity.
+    pub visual_clarity: Option<u8>,
+    /// Prompt adherence.
+    pub prompt_adherence: Option<u8>,
+    /// Motion smoothness.
+    pub motion_smoothness: Option<u8>,
+    /// ASMR suitability.
+    pub asmr_suitability: Option<u8>,
+    /// Color accuracy.
+    pub color_accuracy: Option<u8>,
+}
+
+/// One generation: a prompt on a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Unique id within the session (`soap-cutting.wan25`, with `.2`, `.3` for later attempts).
+    pub clip_id: String,
+    /// The prompt's id.
+    pub prompt_id: String,
+    /// The model's id.
+    pub model: String,
+    /// The model's provider.
+    pub provider: ProviderKind,
+    /// Endpoint id (fal) or model name (Kie) used.
+    pub endpoint: String,
+    /// The model input as sent (for provenance).
+    pub params: serde_json::Value,
+    /// The settings sent.
+    pub requested: Requested,
+    /// Catalog price of the settings sent, USD.
+    pub cost_usd: f64,
+    /// Where the job stands.
+    pub stage: JobStage,
+    /// Queue position at the last poll.
+    #[serde(default)]
+    pub queue_position: Option<u32>,
+    /// Provider handle; present from the moment the submit was accepted.
+    #[serde(default)]
+    pub handle: Option<JobHandle>,
+    /// When the submit was accepted (RFC 3339).
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+    /// When generation was first seen running (RFC 3339).
+    #[serde(default)]
+    pub started_at: Option<String>,
+    /// When the provider reported completion (RFC 3339).
+    #[serde(default)]
+    pub completed_at: Option<String>,
+    /// Seconds spent in the queue.
+    #[serde(default)]
+    pub queue_s: Option<f64>,
+    /// Seconds spent generating.
+    #[serde(default)]
+    pub generation_s: Option<f64>,
+    /// What the provider delivered.
+    #[serde(default)]
+    pub output: Option<JobOutput>,
+    /// The downloaded clip.
+    #[serde(default)]
+    pub clip: Option<ClipFile>,
+    /// Why it failed, or why the download failed (sanitised).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Whether a retry might succeed.
+    #[serde(default)]
+    pub retryable: bool,
+    /// The newest provider log lines (sanitised).
+    #[serde(default)]
+    pub logs: Vec<String>,
+    /// The clip this job re-runs on a fallback model.
+    #[serde(default)]
+    pub fallback_for: Option<String>,
+    /// The routing rule that chose the model (auto mode).
+    #[serde(default)]
+    pub routed_by: Option<String>,
+    /// Ratings.
+    #[serde(default)]
+    pub scores: Scores,
+    /// Reviewer's notes.
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl Session {
+    /// The prompt with this id.
+    pub fn prompt(&self, id: &str) -> Option<&PromptSpec> {
+        self.prompts.iter().find(|p| p.id == id)
+    }
+
+    /// The job with this clip id.
+    pub fn job(&self, clip_id: &str) -> Option<&Job> {
+        self.jobs.iter().find(|j| j.clip_id == clip_id)
+    }
+
+    /// The job with this clip id, mutably.
+    pub fn job_mut(&mut self, clip_id: &str) -> Option<&mut Job> {
+        self.jobs.iter_mut().find(|j| j.clip_id == clip_id)
+    }
+
+    /// Money committed: the cost of every job that reached the provider and was not cancelled
+    /// before it ran. Failed jobs count only when the provider bills them (see
+    /// [`Job::is_billed`]).
+    pub fn spent_usd(&self) -> f64 {
+        self.jobs
+            .iter()
+            .filter(|j| j.is_billed())
+            .map(|j| j.cost_usd)
+            .sum()
+    }
+}
+
+impl Job {
+    /// Whether this job's cost counts as spent: delivered clips always; failures and
+    /// cancellations are assumed not billed (fal does not bill its 5xx failures; Kie refunds
+    /// failed tasks), so "spent" never overstates.
+    pub fn is_billed(&self) -> bool {
+        self.output.is_some()
+    }
+
+    /// Export status: `completed` once delivered and the download is over (even when it
+    /// failed), `failed`, `cancelled`, else `pending` (downloading included).
+    pub fn export_status(&self) -> &'static str {
+        match self.stage {
+            JobStage::Completed => "completed",
+            JobStage::Failed => "failed",
+            JobStage::Cancelled => "cancelled",
+            _ => "pending",
+        }
+    }
+}

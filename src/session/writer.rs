@@ -1,0 +1,111 @@
+//! The one writer of a session: a task that owns the lock and coalesces saves.
+//!
+//! Callers hand it snapshots; while a write is on disk, newer snapshots pile up and only the
+//! latest is written next (one fsync per batch). `save_now` waits until its snapshot (or a
+//! newer one) is on disk: the runner uses it so a request id is saved before the first poll.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::model::Session;
+use super::store::{LockedSession, StoreError};
+
+/// A snapshot to write, and who waits for it.
+struct WriteRequest {
+    session: Arc<Session>,
+    done: Option<oneshot::Sender<Result<(), String>>>,
+}
+
+/// Handle to the writer task; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SessionWriter {
+    tx: mpsc::UnboundedSender<WriteRequest>,
+}
+
+impl std::fmt::Debug for WriteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteRequest")
+            .field("session", &self.session.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionWriter {
+    /// Starts the writer task; it ends (releasing the lock) when every handle is dropped and
+    /// the last snapshot is written. Await the join handle to know the final write's outcome.
+    pub fn spawn(locked: LockedSession) -> (SessionWriter, JoinHandle<Result<(), StoreError>>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(write_loop(locked, rx));
+        (SessionWriter { tx }, task)
+    }
+
+    /// Queues a snapshot; it is written soon, coalesced with any newer one.
+    pub fn save(&self, session: &Session) {
+        let _ = self.tx.send(WriteRequest {
+            session: Arc::new(session.clone()),
+            done: None,
+        });
+    }
+
+    /// Queues a snapshot and waits until it (or a newer one) is on disk.
+    ///
+    /// # Errors
+    /// `Io` with the write's error, or when the writer has stopped.
+    pub async fn save_now(&self, session: &Session) -> Result<(), StoreError> {
+        let (done, wait) = oneshot::channel();
+        let request = WriteRequest {
+            session: Arc::new(session.clone()),
+            done: Some(done),
+        };
+        let stopped = || StoreError::Io {
+            path: session.id.clone(),
+            message: "the session writer has stopped".into(),
+        };
+        self.tx.send(request).map_err(|_| stopped())?;
+        match wait.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(StoreError::Io {
+                path: session.id.clone(),
+                message,
+            }),
+            Err(_) => Err(stopped()),
+        }
+    }
+}
+
+/// Writes the newest pending snapshot, then tells everyone who waited on any of the batch.
+async fn write_loop(
+    locked: LockedSession,
+    mut rx: mpsc::UnboundedReceiver<WriteRequest>,
+) -> Result<(), StoreError> {
+    let locked = Arc::new(locked);
+    let mut last_result = Ok(());
+    while let Some(first) = rx.recv().await {
+        let mut latest = first.session;
+        let mut waiting: Vec<_> = first.done.into_iter().collect();
+        while let Ok(more) = rx.try_recv() {
+            latest = more.session;
+            waiting.extend(more.done);
+        }
+        let target = Arc::clone(&locked);
+        let result = tokio::task::spawn_blocking(move || target.save(&latest))
+            .await
+            .unwrap_or_else(|err| {
+                Err(StoreError::Io {
+                    path: "session".into(),
+                    message: err.to_string(),
+                })
+            });
+        let reply = result.as_ref().copied().map_err(ToString::to_string);
+        for done in waiting {
+            let _ = done.send(reply.clone());
+        }
+        if let Err(err) = &result {
+            tracing::error!(error = %err, "session save failed");
+        }
+        last_result = result;
+    }
+    last_result
+}

@@ -1,0 +1,465 @@
+//! The fal and Kie clients against the embedded simulator, over real loopback HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use clipbench::catalog::{Catalog, Model};
+use clipbench::provider::fal::FalClient;
+use clipbench::provider::kie::KieClient;
+use clipbench::provider::{
+    ApiKey, CancelOutcome, ErrorKind, JobHandle, JobInput, JobStatus, Provider, ProviderError,
+    build_http_client,
+};
+use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
+use url::Url;
+
+const FAL_TEST_KEY: &str = "fal-test-id:fal-test-secret";
+const KIE_TEST_KEY: &str = "kie-test-key";
+
+async fn simulator(latency_ms: u64, fail_rate: f64) -> Simulator {
+    Simulator::start(SimConfig {
+        fixed_latency: Some(Duration::from_millis(latency_ms)),
+        fail_rate,
+        seed: 7,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+fn fal(base: &str) -> Provider {
+    Provider::Fal(FalClient::new(
+        build_http_client().unwrap(),
+        Url::parse(base).unwrap(),
+        ApiKey::new(FAL_TEST_KEY),
+    ))
+}
+
+fn kie(base: &str) -> Provider {
+    Provider::Kie(KieClient::new(
+        build_http_client().unwrap(),
+        Url::parse(base).unwrap(),
+        ApiKey::new(KIE_TEST_KEY),
+    ))
+}
+
+fn model(id: &str) -> Model {
+    Catalog::embedded().unwrap().get(id).unwrap().clone()
+}
+
+fn input(prompt: &str) -> JobInput {
+    JobInput {
+        prompt: prompt.to_string(),
+        negative_prompt: None,
+        image_url: None,
+        duration_s: 5,
+        aspect_ratio: "9:16".into(),
+        resolution: "720p".into(),
+    }
+}
+
+/// Polls until the job ends, returning every status seen (transient errors are retried).
+async fn follow(provider: &Provider, handle: &JobHandle) -> Vec<JobStatus> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    let mut logs_seen = 0;
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "job did not finish; saw {seen:?}"
+        );
+        match provider.status(handle, logs_seen).await {
+            Ok(status) => {
+                if let JobStatus::Running { logs_seen: n, .. } = &status {
+                    logs_seen = *n;
+                }
+                let done = matches!(status, JobStatus::Completed | JobStatus::Failed { .. });
+                seen.push(status);
+                if done {
+                    return seen;
+                }
+            }
+            Err(err) if err.is_transient() => {}
+            Err(err) => panic!("status failed: {err}"),
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+}
+
+#[tokio::test]
+async fn fal_job_goes_from_queue_to_a_downloadable_clip() {
+    let sim = simulator(900, 0.0).await;
+    let provider = fal(&sim.base_url());
+    let prompt = "Soap cutting — línea 1\nline 2 🫧";
+    let handle = provider
+        .submit(&model("wan25"), &input(prompt))
+        .await
+        .unwrap();
+    assert_eq!(handle.endpoint, "fal-ai/wan-25-preview/text-to-video");
+    let status_url = handle.status_url.clone().unwrap();
+    assert!(status_url.starts_with(&sim.base_url()), "{status_url}");
+    assert!(
+        status_url.contains("/fal-ai/wan-25-preview/requests/"),
+        "owner/app only: {status_url}"
+    );
+
+    let seen = follow(&provider, &handle).await;
+    assert!(matches!(seen[0], JobStatus::Queued { .. }), "{seen:?}");
+    assert!(
+        seen.iter().any(|s| matches!(s, JobStatus::Running { .. })),
+        "{seen:?}"
+    );
+    assert_eq!(seen.last(), Some(&JobStatus::Completed));
+    let logs: Vec<&String> = seen
+        .iter()
+        .filter_map(|s| {
+            if let JobStatus::Running { new_logs, .. } = s {
+                Some(new_logs)
+            } else {
+                None
+            }
+        })
+        .flatten()
+        .collect();
+    let distinct: std::collections::HashSet<_> = logs.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        logs.len(),
+        "log lines are reported once each: {logs:?}"
+    );
+
+    let output = provider.result(&handle).await.unwrap();
+    assert!(output.seed.is_some(), "WAN reports its seed");
+    let clip = reqwest::get(&output.video_url).await.unwrap();
+    assert_eq!(clip.status(), 200);
+    let bytes = clip.bytes().await.unwrap();
+    assert_eq!(&bytes[4..8], b"ftyp", "a real MP4");
+
+    let stats = sim.stats();
+    assert_eq!(
+        stats
+            .prompts
+            .iter()
+            .find(|p| p.prompt == prompt)
+            .map(|p| p.count),
+        Some(1),
+        "prompt arrives exactly as given"
+    );
+    let fal_requests: Vec<_> = stats
+        .requests
+        .iter()
+        .filter(|r| !r.path.contains("clips"))
+        .collect();
+    assert!(
+        fal_requests
+            .iter()
+            .all(|r| r.authorization.as_deref() == Some(&format!("Key {FAL_TEST_KEY}")))
+    );
+}
+
+#[tokio::test]
+async fn ray_text_to_video_uses_the_endpoint_without_suffix() {
+    let sim = simulator(300, 0.0).await;
+    let provider = fal(&sim.base_url());
+    let handle = provider
+        .submit(&model("ray2-flash"), &input("sand"))
+        .await
+        .unwrap();
+    assert_eq!(handle.endpoint, "fal-ai/luma-dream-machine/ray-2-flash");
+    assert!(
+        handle
+            .status_url
+            .unwrap()
+            .contains("/fal-ai/luma-dream-machine/requests/")
+    );
+}
+
+#[tokio::test]
+async fn kie_job_goes_from_queue_to_a_clip_url_inside_result_json() {
+    let sim = simulator(900, 0.0).await;
+    let provider = kie(&sim.base_url());
+    let handle = provider
+        .submit(&model("kling-turbo"), &input("foam"))
+        .await
+        .unwrap();
+    assert!(!handle.request_id.is_empty());
+    let seen = follow(&provider, &handle).await;
+    assert!(matches!(seen[0], JobStatus::Queued { .. }), "{seen:?}");
+    assert_eq!(seen.last(), Some(&JobStatus::Completed));
+    let output = provider.result(&handle).await.unwrap();
+    let clip = reqwest::get(&output.video_url).await.unwrap();
+    assert_eq!(clip.status(), 200);
+    let stats = sim.stats();
+    let api: Vec<_> = stats
+        .requests
+        .iter()
+        .filter(|r| r.path.starts_with("/api/"))
+        .collect();
+    assert!(!api.is_empty());
+    assert!(
+        api.iter()
+            .all(|r| r.authorization.as_deref() == Some(&format!("Bearer {KIE_TEST_KEY}")))
+    );
+}
+
+#[tokio::test]
+async fn failures_carry_the_providers_reason() {
+    let sim = simulator(300, 1.0).await;
+    let fal = fal(&sim.base_url());
+    let handle = fal
+        .submit(&model("ray2-flash"), &input("doomed"))
+        .await
+        .unwrap();
+    let JobStatus::Failed { reason, .. } = follow(&fal, &handle).await.pop().unwrap() else {
+        panic!()
+    };
+    assert!(!reason.is_empty());
+    assert!(
+        fal.result(&handle).await.is_err(),
+        "a failed request's result is an error"
+    );
+
+    let kie = kie(&sim.base_url());
+    let handle = kie
+        .submit(&model("kling-turbo"), &input("doomed"))
+        .await
+        .unwrap();
+    let JobStatus::Failed { reason, .. } = follow(&kie, &handle).await.pop().unwrap() else {
+        panic!()
+    };
+    assert!(!reason.is_empty());
+}
+
+#[tokio::test]
+async fn fal_cancel_and_its_outcomes() {
+    let sim = simulator(5_000, 0.0).await;
+    let provider = fal(&sim.base_url());
+    let handle = provider
+        .submit(&model("wan25"), &input("cancel me"))
+        .await
+        .unwrap();
+    assert_eq!(
+        provider.cancel(&handle).await.unwrap(),
+        CancelOutcome::Requested
+    );
+    let mut unknown = handle.clone();
+    unknown.request_id = "00000000-0000-0000-0000-000000000000".into();
+    unknown.cancel_url = None;
+    assert_eq!(
+        provider.cancel(&unknown).await.unwrap(),
+        CancelOutcome::NotFound
+    );
+
+    let quick = simulator(200, 0.0).await;
+    let provider = fal(&quick.base_url());
+    let handle = provider
+        .submit(&model("wan25"), &input("done"))
+        .await
+        .unwrap();
+    follow(&provider, &handle).await;
+    assert_eq!(
+        provider.cancel(&handle).await.unwrap(),
+        CancelOutcome::AlreadyCompleted
+    );
+    assert_eq!(
+        kie(&quick.base_url()).cancel(&handle).await.unwrap(),
+        CancelOutcome::Unsupported
+    );
+}
+
+fn expect_kind(
+    result: Result<impl std::fmt::Debug, ProviderError>,
+    kind: ErrorKind,
+) -> ProviderError {
+    let err = result.expect_err("an error");
+    assert_eq!(err.kind(), kind, "{err}");
+    err
+}
+
+fn once(target: FaultTarget, kind: FaultKind) -> FaultSpec {
+    FaultSpec::new(target, kind, 1)
+}
+
+#[tokio::test]
+async fn submit_errors_are_typed() {
+    let sim = simulator(2_000, 0.0).await;
+    let (fal, kie) = (fal(&sim.base_url()), kie(&sim.base_url()));
+    let (ray, kling) = (model("ray2-flash"), model("kling-turbo"));
+
+    sim.inject(once(FaultTarget::Fal, FaultKind::SubmitUnauthorized));
+    let err = expect_kind(fal.submit(&ray, &input("x")).await, ErrorKind::Auth);
+    assert!(err.to_string().contains("FAL_KEY"), "{err}");
+    sim.inject(once(FaultTarget::Kie, FaultKind::SubmitUnauthorized));
+    let err = expect_kind(kie.submit(&kling, &input("x")).await, ErrorKind::Auth);
+    assert!(err.to_string().contains("KIE_API_KEY"), "{err}");
+
+    sim.inject(FaultSpec::new(
+        FaultTarget::Both,
+        FaultKind::SubmitBillingError,
+        2,
+    ));
+    expect_kind(fal.submit(&ray, &input("x")).await, ErrorKind::Billing);
+    expect_kind(kie.submit(&kling, &input("x")).await, ErrorKind::Billing);
+
+    let limited = FaultSpec::new(FaultTarget::Both, FaultKind::SubmitRateLimited, 2);
+    sim.inject(limited.with_retry_after(3));
+    let err = expect_kind(fal.submit(&ray, &input("x")).await, ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
+    assert!(err.submit_not_accepted());
+    let err = expect_kind(
+        kie.submit(&kling, &input("x")).await,
+        ErrorKind::RateLimited,
+    );
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
+    assert_eq!(sim.stats().submits, 0, "no faulted submit created a job");
+}
+
+#[tokio::test]
+async fn fal_status_errors_are_typed() {
+    let sim = simulator(2_000, 0.0).await;
+    let fal = fal(&sim.base_url());
+    let handle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
+    sim.inject(once(FaultTarget::Fal, FaultKind::StatusServerError));
+    assert!(expect_kind(fal.status(&handle, 0).await, ErrorKind::Server).is_transient());
+    sim.inject(once(FaultTarget::Fal, FaultKind::StatusUnavailable));
+    expect_kind(fal.status(&handle, 0).await, ErrorKind::Server);
+    sim.inject(once(FaultTarget::Fal, FaultKind::StatusTruncatedJson));
+    assert!(expect_kind(fal.status(&handle, 0).await, ErrorKind::Malformed).is_transient());
+    sim.inject(once(FaultTarget::Fal, FaultKind::StatusDroppedConnection));
+    let dropped = fal.status(&handle, 0).await.expect_err("dropped");
+    assert!(dropped.is_transient(), "{dropped}");
+    sim.inject(once(FaultTarget::Fal, FaultKind::StatusOversized));
+    let err = expect_kind(fal.status(&handle, 0).await, ErrorKind::Malformed);
+    assert!(err.to_string().contains("larger than"), "{err}");
+    assert!(fal.status(&handle, 0).await.is_ok(), "faults are used up");
+
+    let mut missing = handle.clone();
+    missing.request_id = "00000000-0000-0000-0000-000000000000".into();
+    missing.status_url = None;
+    expect_kind(fal.status(&missing, 0).await, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn kie_status_errors_are_typed() {
+    let sim = simulator(2_000, 0.0).await;
+    let kie = kie(&sim.base_url());
+    let handle = kie
+        .submit(&model("kling-turbo"), &input("x"))
+        .await
+        .unwrap();
+    sim.inject(once(FaultTarget::Kie, FaultKind::StatusServerError));
+    expect_kind(kie.status(&handle, 0).await, ErrorKind::Server);
+    sim.inject(once(FaultTarget::Kie, FaultKind::StatusUnavailable));
+    expect_kind(kie.status(&handle, 0).await, ErrorKind::Maintenance);
+    sim.inject(once(FaultTarget::Kie, FaultKind::StatusTruncatedJson));
+    expect_kind(kie.status(&handle, 0).await, ErrorKind::Malformed);
+    sim.inject(once(FaultTarget::Kie, FaultKind::StatusDroppedConnection));
+    assert!(
+        kie.status(&handle, 0)
+            .await
+            .expect_err("dropped")
+            .is_transient()
+    );
+    sim.inject(once(FaultTarget::Kie, FaultKind::StatusOversized));
+    expect_kind(kie.status(&handle, 0).await, ErrorKind::Malformed);
+    assert!(kie.status(&handle, 0).await.is_ok(), "faults are used up");
+
+    let mut missing = handle.clone();
+    missing.request_id = "task_does_not_exist".into();
+    expect_kind(kie.status(&missing, 0).await, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn validation_errors_name_every_bad_field() {
+    let sim = simulator(300, 0.0).await;
+    let mut bad = input("");
+    bad.aspect_ratio = "2:1".into();
+    bad.resolution = "4k".into();
+    let err = expect_kind(
+        fal(&sim.base_url()).submit(&model("wan25"), &bad).await,
+        ErrorKind::Validation,
+    );
+    let text = err.to_string();
+    for field in ["prompt", "aspect_ratio", "resolution"] {
+        assert!(text.contains(field), "{field} missing from: {text}");
+    }
+    let err = expect_kind(
+        kie(&sim.base_url())
+            .submit(&model("kling-turbo"), &bad)
+            .await,
+        ErrorKind::Validation,
+    );
+    assert!(
+        err.to_string().contains("prompt") || err.to_string().contains("aspect_ratio"),
+        "{err}"
+    );
+    assert_eq!(sim.stats().submits, 0, "nothing invalid was accepted");
+}
+
+#[tokio::test]
+async fn result_fetch_error_after_completion_is_final() {
+    let sim = simulator(200, 0.0).await;
+    let fal = fal(&sim.base_url());
+    let handle = fal.submit(&model("ray2-flash"), &input("x")).await.unwrap();
+    follow(&fal, &handle).await;
+    sim.inject(FaultSpec::new(FaultTarget::Fal, FaultKind::ResultError, 1));
+    let err = fal.result(&handle).await.expect_err("result error");
+    assert_eq!(err.kind(), ErrorKind::Server);
+}
+
+#[tokio::test]
+async fn the_key_never_goes_to_a_foreign_origin() {
+    // `foreign` plays another host; `home` hands out status URLs and clip URLs on it.
+    let foreign = simulator(300, 0.0).await;
+    let home = Simulator::start(SimConfig {
+        fixed_latency: Some(Duration::from_millis(300)),
+        public_base_url: Some(foreign.base_url()),
+        clip_base_url: Some(foreign.base_url()),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let fal = fal(&home.base_url());
+    let handle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
+    assert!(
+        handle
+            .status_url
+            .as_deref()
+            .unwrap()
+            .starts_with(&home.base_url()),
+        "rebuilt on the configured origin"
+    );
+    follow(&fal, &handle).await;
+    let output = fal.result(&handle).await.unwrap();
+    assert!(output.video_url.starts_with(&foreign.base_url()));
+    let kie = kie(&home.base_url());
+    let khandle = kie
+        .submit(&model("kling-turbo"), &input("y"))
+        .await
+        .unwrap();
+    follow(&kie, &khandle).await;
+    kie.result(&khandle).await.unwrap();
+    assert!(
+        foreign
+            .stats()
+            .requests
+            .iter()
+            .all(|r| r.authorization.is_none()),
+        "{:?}",
+        foreign.stats().requests
+    );
+    assert!(home.stats().requests.len() > 4);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_safe_to_resubmit() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let err = fal(&base)
+        .submit(&model("ray2-flash"), &input("x"))
+        .await
+        .expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::Network);
+    assert!(err.submit_not_accepted(), "{err:?}");
+}
