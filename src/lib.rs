@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod media;
 pub mod provider;
 pub mod sanitize;
 pub mod session;
