@@ -16,8 +16,11 @@ use super::reply::json as json_reply;
 /// The three queue URLs of one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueUrls {
+    /// `response_url`: where the result is fetched.
     pub response: String,
+    /// `status_url`.
     pub status: String,
+    /// `cancel_url`.
     pub cancel: String,
 }
 
