@@ -27,11 +27,17 @@ const TARGET_URL: &str = "x-fal-target-url";
 
 /// One fal request, whether it came directly or through the proxy.
 pub struct FalCall {
+    /// The shared simulator state.
     pub state: Arc<SimState>,
+    /// HTTP method.
     pub method: Method,
+    /// Path on the fal queue host (from the URI or the proxy target).
     pub path: String,
+    /// Query string without `?` (may be empty).
     pub query: String,
+    /// Request headers (auth, `Host`).
     pub headers: HeaderMap,
+    /// Raw request body.
     pub body: Bytes,
 }
 

@@ -12,6 +12,7 @@ pub struct Endpoint {
     pub id: &'static str,
     /// `owner/app`, the base of the status, result and cancel URLs.
     pub owner_app: &'static str,
+    /// Which simulated model runs it.
     pub model: Model,
     fields: &'static [Field],
 }
@@ -144,6 +145,7 @@ pub fn find_endpoint(id: &str) -> Option<&'static Endpoint> {
 /// What submit needs from a valid input.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ValidInput {
+    /// The prompt as sent.
     pub prompt: String,
     /// Requested seconds (5 when `duration` is omitted, the providers' default).
     pub seconds: u32,

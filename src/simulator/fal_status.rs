@@ -16,8 +16,11 @@ use super::reply::json as json_reply;
 /// The three queue URLs of one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueUrls {
+    /// `response_url`: where the result is fetched.
     pub response: String,
+    /// `status_url`.
     pub status: String,
+    /// `cancel_url`.
     pub cancel: String,
 }
 
@@ -58,41 +61,47 @@ pub fn status_body(
     with_logs: bool,
 ) -> (StatusCode, Value) {
     let phase = job.phase_at(now);
-    let logs = || {
-        if !with_logs {
-            return Value::Null;
-        }
-        let lines = job.logs_at(now).into_iter().map(|l| {
-            json!({"message": l.message, "level": l.level, "source": "USER",
-                   "timestamp": rfc3339(l.at)})
-        });
-        Value::Array(lines.collect())
+    let status = match phase {
+        Phase::Queued { .. } => "IN_QUEUE",
+        Phase::Running { .. } => "IN_PROGRESS",
+        Phase::Succeeded | Phase::Failed(_) => "COMPLETED",
     };
+    let mut body = envelope(status, &job.id, urls);
     match phase {
-        Phase::Queued { position, .. } => {
-            let mut body = envelope("IN_QUEUE", &job.id, urls);
-            body["queue_position"] = json!(position);
-            (StatusCode::ACCEPTED, body)
-        }
+        Phase::Queued { position, .. } => body["queue_position"] = json!(position),
         Phase::Running { .. } => {
-            let mut body = envelope("IN_PROGRESS", &job.id, urls);
-            body["logs"] = logs();
+            body["logs"] = logs_json(job, now, with_logs);
             body["metrics"] = json!({});
-            (StatusCode::ACCEPTED, body)
         }
-        Phase::Succeeded | Phase::Failed(_) => {
-            let mut body = envelope("COMPLETED", &job.id, urls);
-            body["logs"] = logs();
+        Phase::Succeeded => {
+            body["logs"] = logs_json(job, now, with_logs);
+            body["metrics"] = json!({"inference_time": job.run.as_secs_f64()});
+        }
+        Phase::Failed(failure) => {
+            body["logs"] = logs_json(job, now, with_logs);
             body["metrics"] = json!({});
-            if let Phase::Failed(failure) = phase {
-                body["error"] = json!(failure.message());
-                body["error_type"] = json!(failure.error_type());
-            } else {
-                body["metrics"] = json!({"inference_time": job.run.as_secs_f64()});
-            }
-            (StatusCode::OK, body)
+            body["error"] = json!(failure.message());
+            body["error_type"] = json!(failure.error_type());
         }
     }
+    let code = if status == "COMPLETED" {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    (code, body)
+}
+
+/// Every log line so far when logs were asked for; `null` otherwise (the key is always there,
+/// as the Python client indexes it).
+fn logs_json(job: &Job, now: Instant, with_logs: bool) -> Value {
+    if !with_logs {
+        return Value::Null;
+    }
+    let lines = job.logs_at(now).into_iter().map(|l| {
+        json!({"message": l.message, "level": l.level, "source": "USER", "timestamp": rfc3339(l.at)})
+    });
+    Value::Array(lines.collect())
 }
 
 /// The model output of a successful job, with clip URLs on `clip_origin`.

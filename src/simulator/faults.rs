@@ -49,9 +49,13 @@ pub enum FaultKind {
 /// The request kinds a fault can hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hook {
+    /// fal submit or Kie createTask.
     Submit,
+    /// fal status (plain or SSE) or Kie recordInfo.
     Status,
+    /// fal result fetch.
     Result,
+    /// Clip download.
     Clip,
 }
 

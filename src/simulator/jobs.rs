@@ -11,15 +11,20 @@ use super::rng::SplitMix64;
 /// Which wire protocol a job came in on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
+    /// fal.ai queue API.
     Fal,
+    /// Kie.ai jobs API.
     Kie,
 }
 
 /// The three simulated models; each has its own latency profile and clip look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
+    /// Luma Ray 2 Flash (fal).
     Ray,
+    /// Kling 2.5 Turbo Pro (Kie).
     Kling,
+    /// WAN 2.5 preview (fal).
     Wan,
 }
 
@@ -59,9 +64,17 @@ pub enum Failure {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Phase {
     /// Waiting in the queue; `fraction` of the queue time has passed.
-    Queued { position: u32, fraction: f64 },
+    Queued {
+        /// Requests ahead of this one.
+        position: u32,
+        /// Share of the queue time elapsed, 0.0-1.0.
+        fraction: f64,
+    },
     /// Generating; `fraction` of the run time has passed.
-    Running { fraction: f64 },
+    Running {
+        /// Share of the run time elapsed, 0.0-1.0.
+        fraction: f64,
+    },
     /// Finished with a clip.
     Succeeded,
     /// Finished without a clip.
@@ -71,8 +84,11 @@ pub enum Phase {
 /// One log line a running job has emitted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogLine {
+    /// Log text.
     pub message: String,
+    /// fal log level (`INFO`, `ERROR`).
     pub level: &'static str,
+    /// When it was emitted.
     pub at: SystemTime,
 }
 
@@ -81,7 +97,9 @@ pub struct LogLine {
 pub struct Job {
     /// fal request id or Kie task id.
     pub id: String,
+    /// The protocol it was submitted on.
     pub api: Api,
+    /// The simulated model.
     pub model: Model,
     /// fal `owner/app` (status, result and cancel match on it); the Kie model name otherwise.
     pub owner_app: String,
@@ -93,9 +111,13 @@ pub struct Job {
     pub request: Value,
     /// 5 or 10: which clip is served.
     pub clip_seconds: u32,
+    /// Submit instant; phases are measured from it.
     pub created_at: Instant,
+    /// Submit wall-clock time, for timestamps.
     pub created_wall: SystemTime,
+    /// Time spent queued.
     pub queue: Duration,
+    /// Time spent running (a failing job stops part way).
     pub run: Duration,
     /// Queue position at submit; counts down to 0 over the queue time.
     pub queue_position: u32,
@@ -109,10 +131,15 @@ pub struct Job {
 
 /// What the timeline of a new job is drawn from.
 pub struct Draw {
+    /// Time spent queued.
     pub queue: Duration,
+    /// Time spent running (a failing job stops part way).
     pub run: Duration,
+    /// Queue position at submit.
     pub queue_position: u32,
+    /// The failure the job will end in, if any.
     pub failure: Option<Failure>,
+    /// Seed reported in WAN output when the input has none.
     pub seed: u64,
 }
 

@@ -10,17 +10,22 @@ pub const KLING_I2V: &str = "kling/v2-5-turbo-image-to-video-pro";
 /// What createTask needs from a valid body.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ValidTask {
+    /// The Kling model name.
     pub model: &'static str,
+    /// The prompt as sent.
     pub prompt: String,
     /// Requested seconds: 5 (the default) or 10.
     pub seconds: u32,
+    /// The `input` object as sent.
     pub input: Value,
 }
 
 /// Why a body was refused: the body `code` and its `msg`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refusal {
+    /// Kie body code (422).
     pub code: u16,
+    /// Message naming the bad field(s).
     pub msg: String,
 }
 

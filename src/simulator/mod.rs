@@ -116,19 +116,28 @@ impl Simulator {
     }
 }
 
-/// Runs a simulator until Ctrl-C (for `clipbench simulate`). Prints nothing itself: it calls
-/// `ready` with the base URL once the port is bound.
+/// Runs a simulator until Ctrl-C (for `clipbench simulate`), then returns `Ok` at once without
+/// waiting for open streams. Prints nothing itself: it calls `ready` with the base URL once the
+/// port is bound.
 ///
 /// # Errors
 /// `InvalidInput` for a bad config; bind and serve errors otherwise.
 pub async fn serve_forever(config: SimConfig, ready: impl FnOnce(&str)) -> io::Result<()> {
     let (listener, state) = bind(config).await?;
     ready(&state.bound_base);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let server = axum::serve(listener, router(state));
+    tokio::select! {
+        result = server => result,
+        () = ctrl_c() => Ok(()),
+    }
+}
+
+/// Resolves on Ctrl-C; never, if the signal handler cannot be installed (the process then stops
+/// the default way).
+async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 async fn bind(config: SimConfig) -> io::Result<(TcpListener, Arc<SimState>)> {

@@ -26,13 +26,21 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// A job to create, as a protocol handler parsed it.
 pub struct NewJob {
+    /// Protocol it came in on.
     pub api: Api,
+    /// Simulated model.
     pub model: Model,
+    /// fal `owner/app`, or the Kie model name.
     pub owner_app: String,
+    /// Full fal endpoint id, or the Kie model name.
     pub endpoint: String,
+    /// Model input as sent.
     pub input: Value,
+    /// Whole Kie request body (`Value::Null` for fal).
     pub request: Value,
+    /// Prompt, for the stats.
     pub prompt: String,
+    /// 5 or 10: which clip is served.
     pub clip_seconds: u32,
 }
 
@@ -55,6 +63,7 @@ struct IdSource {
 
 /// Everything the handlers share.
 pub struct SimState {
+    /// The validated configuration.
     pub config: SimConfig,
     /// `http://127.0.0.1:PORT`, used when a request has no `Host`.
     pub bound_base: String,
