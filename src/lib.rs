@@ -5,7 +5,9 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod provider;
 pub mod sanitize;
+pub mod scoring;
 pub mod session;
 pub mod simulator;
