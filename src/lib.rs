@@ -5,8 +5,10 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod media;
 pub mod provider;
 pub mod sanitize;
+pub mod scoring;
 pub mod session;
 pub mod simulator;

@@ -1,0 +1,127 @@
+//! Hand-built sessions for the scoring and export tests: fixed ids, times and hashes so
+//! snapshots are stable.
+
+use std::path::PathBuf;
+
+use crate::catalog::{Catalog, ProviderKind};
+use crate::provider::{JobHandle, JobOutput};
+use crate::session::{
+    ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Scores, Session,
+};
+
+/// The embedded catalog.
+pub(crate) fn catalog() -> Catalog {
+    Catalog::embedded().expect("embedded catalog parses")
+}
+
+/// A session holding these jobs and the prompts they name (5 s, 720p, 9:16).
+pub(crate) fn session(jobs: Vec<Job>) -> Session {
+    let mut prompt_ids: Vec<String> = jobs.iter().map(|j| j.prompt_id.clone()).collect();
+    prompt_ids.dedup();
+    Session {
+        schema_version: SCHEMA_VERSION,
+        id: "20261126-114500-3fa2".into(),
+        created_at: "2026-11-26T11:45:00Z".into(),
+        demo: true,
+        blind: false,
+        prompts: prompt_ids.iter().map(|id| prompt(id)).collect(),
+        jobs,
+    }
+}
+
+/// A prompt with the default comparison settings.
+pub(crate) fn prompt(id: &str) -> PromptSpec {
+    PromptSpec {
+        id: id.into(),
+        prompt: format!("ASMR close-up: {id}"),
+        negative_prompt: None,
+        image_url: None,
+        duration_s: 5,
+        aspect_ratio: "9:16".into(),
+        resolution: "720p".into(),
+    }
+}
+
+/// A job not yet submitted, priced from the catalog at `duration_s` / 720p.
+pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
+    let cat = catalog();
+    let entry = cat.get(model).ok();
+    Job {
+        clip_id: format!("{prompt_id}.{model}"),
+        prompt_id: prompt_id.into(),
+        model: model.into(),
+        provider: entry.map_or(ProviderKind::Fal, |m| m.provider),
+        endpoint: entry.map_or_else(|| format!("vendor/{model}"), |m| m.endpoint.clone()),
+        params: serde_json::json!({ "prompt": format!("ASMR close-up: {prompt_id}") }),
+        requested: Requested {
+            duration_s,
+            resolution: "720p".into(),
+            aspect_ratio: "9:16".into(),
+        },
+        cost_usd: cat.quote(model, duration_s, "720p").unwrap_or(1.0),
+        stage: JobStage::Planned,
+        queue_position: None,
+        handle: None,
+        submitted_at: None,
+        started_at: None,
+        completed_at: None,
+        queue_s: None,
+        generation_s: None,
+        output: None,
+        clip: None,
+        error: None,
+        retryable: false,
+        logs: Vec::new(),
+        fallback_for: None,
+        routed_by: None,
+        scores: Scores::default(),
+        notes: String::new(),
+    }
+}
+
+/// The same job, accepted by the provider and now at `stage`.
+pub(crate) fn submitted(mut job: Job, stage: JobStage) -> Job {
+    job.handle = Some(JobHandle {
+        provider: job.provider,
+        endpoint: job.endpoint.clone(),
+        request_id: format!("req-{}", job.clip_id),
+        status_url: None,
+        response_url: None,
+        cancel_url: None,
+    });
+    job.stage = stage;
+    job.submitted_at = Some("2026-11-26T11:45:01.000Z".into());
+    job
+}
+
+/// The same job, delivered after `generation_s` and downloaded.
+pub(crate) fn completed(job: Job, generation_s: f64) -> Job {
+    let mut job = submitted(job, JobStage::Completed);
+    job.completed_at = Some("2026-11-26T11:45:30.000Z".into());
+    job.queue_s = Some(1.25);
+    job.generation_s = Some(generation_s);
+    job.output = Some(JobOutput {
+        video_url: format!("https://cdn.example/{}.mp4", job.clip_id),
+        seed: Some(42),
+        ..JobOutput::default()
+    });
+    job.clip = Some(ClipFile {
+        path: PathBuf::from(format!("/data/clips/{}.mp4", job.clip_id)),
+        bytes: 1_000_000,
+        sha256: "ab".repeat(32),
+        duration_s: Some(5.041_666),
+        width: Some(720),
+        height: Some(1280),
+        fps: Some(24.0),
+        mismatch: None,
+    });
+    job
+}
+
+/// The same job with all five criteria rated (in [`super::Criterion::ALL`] order).
+pub(crate) fn scored(mut job: Job, stars: [u8; 5]) -> Job {
+    for (criterion, s) in super::Criterion::ALL.iter().zip(stars) {
+        criterion.set(&mut job.scores, Some(s));
+    }
+    job
+}
