@@ -124,7 +124,7 @@ pub struct Catalog {
 }
 
 /// Why a catalog could not be loaded or a price could not be quoted.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum CatalogError {
     /// The user catalog is not valid JSON or a field has the wrong shape.
     #[error("{file}:{line}: field `{field}`: {message}")]

@@ -2,11 +2,15 @@
 //!
 //! Library-first: the binary only parses the command line and calls into these modules.
 
+pub mod backend;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod export;
+pub mod jobs;
+pub mod logging;
 pub mod media;
+pub mod prompts;
 pub mod provider;
 pub mod sanitize;
 pub mod scoring;

@@ -5,6 +5,10 @@
 //! could not run.
 
 mod models;
+mod progress;
+mod run;
+mod run_loop;
+mod sessions;
 mod simulate;
 
 use std::path::Path;
@@ -29,6 +33,10 @@ pub struct Cli {
 pub enum Command {
     /// List the models: id, name, provider, price of a 5 s clip at 720p, price source, key.
     Models,
+    /// Fire prompts at models headless: progress on stderr, export JSON to --out or stdout.
+    Run(Box<run::RunArgs>),
+    /// List stored sessions, newest first, with job counts and spend.
+    Sessions,
     /// Run the embedded simulator alone (both protocols on one port) and print its base URL.
     Simulate(simulate::SimulateArgs),
 }
@@ -131,6 +139,12 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             let (catalog, config) = load_settings(&FlagOverrides::default())?;
             models::print_models(&catalog, &config, &mut std::io::stdout())
                 .map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+        }
+        Some(Command::Run(args)) => run::run(&args).await,
+        Some(Command::Sessions) => {
+            let (_, config) = load_settings(&FlagOverrides::default())?;
+            let store = crate::session::SessionStore::new(&config.data_dir);
+            sessions::print_sessions(&store, &mut std::io::stdout()).map_err(CliError::Failed)
         }
         Some(Command::Simulate(args)) => simulate::run(&args).await,
         None => Err(CliError::Usage(

@@ -51,7 +51,8 @@ pub async fn run(args: &SimulateArgs) -> Result<(), CliError> {
     }
 }
 
-fn positive_f64(value: &str) -> Result<f64, String> {
+/// Parses a number greater than 0 (for speeds and timeouts).
+pub(crate) fn positive_f64(value: &str) -> Result<f64, String> {
     match value.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err("allowed: a number greater than 0, e.g. 10".into()),

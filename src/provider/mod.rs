@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{ErrorKind, ProviderError};
 pub use http::{MAX_API_BODY_BYTES, build_http_client, read_capped, same_origin};
+pub(crate) use input::{endpoint_for, wire_input};
 
 use crate::catalog::{Model, ProviderKind};
 

@@ -62,6 +62,10 @@ pub struct PromptSpec {
 pub enum JobStage {
     /// Not submitted yet (no request id).
     Planned,
+    /// A submit is being sent. Saved *before* the request goes out, so that a crash between
+    /// the provider accepting it and its request id reaching disk is recognised on resume as
+    /// "may have been accepted" and never blindly submitted again.
+    Submitting,
     /// Accepted by the provider; the request id is saved.
     Submitted,
     /// In the provider's queue.

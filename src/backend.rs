@@ -1,0 +1,98 @@
+//! Which services the jobs talk to: the real providers (with keys), or, in DEMO, the embedded
+//! simulator on loopback with placeholder keys — a real key is never sent to the simulator.
+
+use url::Url;
+
+use crate::config::Config;
+use crate::jobs::Providers;
+use crate::provider::fal::FalClient;
+use crate::provider::kie::KieClient;
+use crate::provider::{ApiKey, Provider, build_http_client};
+use crate::simulator::{SimConfig, Simulator};
+
+/// The placeholder keys the simulator accepts in DEMO.
+const DEMO_FAL_KEY: &str = "demo-key-id:demo-key-secret";
+const DEMO_KIE_KEY: &str = "demo-key";
+
+/// The connected providers, and the simulator behind them in DEMO.
+pub struct Backend {
+    /// The clients the runner uses.
+    pub providers: Providers,
+    /// The shared HTTP client (also for downloads).
+    pub http: reqwest::Client,
+    /// The embedded simulator, running while this lives (DEMO only).
+    pub simulator: Option<Simulator>,
+}
+
+impl Backend {
+    /// Connects as the configuration says: DEMO starts the simulator (latencies divided by
+    /// `sim_speed`); otherwise one client per provider that has a key.
+    ///
+    /// # Errors
+    /// When the HTTP client or the simulator cannot start.
+    pub async fn connect(config: &Config, sim_speed: f64) -> Result<Backend, String> {
+        let http =
+            build_http_client().map_err(|err| format!("cannot build the HTTP client: {err}"))?;
+        if config.demo {
+            let sim = Simulator::start(SimConfig {
+                speed: sim_speed,
+                seed: 1,
+                ..SimConfig::default()
+            })
+            .await
+            .map_err(|err| format!("cannot start the embedded simulator: {err}"))?;
+            let base =
+                Url::parse(&sim.base_url()).map_err(|err| format!("simulator URL: {err}"))?;
+            let providers = Providers {
+                fal: Some(Provider::Fal(FalClient::new(
+                    http.clone(),
+                    base.clone(),
+                    ApiKey::new(DEMO_FAL_KEY),
+                ))),
+                kie: Some(Provider::Kie(KieClient::new(
+                    http.clone(),
+                    base,
+                    ApiKey::new(DEMO_KIE_KEY),
+                ))),
+            };
+            return Ok(Backend {
+                providers,
+                http,
+                simulator: Some(sim),
+            });
+        }
+        let providers = Providers {
+            fal: config.fal_key.clone().map(|key| {
+                Provider::Fal(FalClient::new(
+                    http.clone(),
+                    config.fal_queue_url.clone(),
+                    key,
+                ))
+            }),
+            kie: config.kie_key.clone().map(|key| {
+                Provider::Kie(KieClient::new(
+                    http.clone(),
+                    config.kie_api_url.clone(),
+                    key,
+                ))
+            }),
+        };
+        Ok(Backend {
+            providers,
+            http,
+            simulator: None,
+        })
+    }
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend")
+            .field("providers", &self.providers)
+            .field(
+                "simulator",
+                &self.simulator.as_ref().map(Simulator::base_url),
+            )
+            .finish_non_exhaustive()
+    }
+}

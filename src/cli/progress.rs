@@ -1,0 +1,116 @@
+//! Progress of a headless run on stderr: a live summary line on a terminal, otherwise one
+//! plain line per state change (friendly to logs and CI). Text from the network was sanitised
+//! by the clients; ids were checked when the prompts were read.
+
+use std::io::Write;
+
+use crate::session::{Job, JobStage, Session};
+
+/// Writes progress to stderr.
+#[derive(Debug)]
+pub struct Progress {
+    live: bool,
+}
+
+impl Progress {
+    /// `live` when stderr is a terminal.
+    pub fn new(live: bool) -> Self {
+        Progress { live }
+    }
+
+    /// Reports a job whose stage was `before` and is now as in `job`.
+    pub fn job_changed(&mut self, session: &Session, before: (JobStage, Option<u32>), job: &Job) {
+        let changed = before != (job.stage, job.queue_position);
+        let mut err = std::io::stderr().lock();
+        if changed && (!self.live || matches!(job.stage, JobStage::Failed | JobStage::Completed)) {
+            if self.live {
+                let _ = write!(err, "\r\x1b[2K");
+            }
+            let _ = writeln!(err, "{}", describe(job));
+        }
+        if self.live {
+            let _ = write!(err, "\r\x1b[2K{}", summary(session));
+        }
+        let _ = err.flush();
+    }
+
+    /// Ends the live line.
+    pub fn finish(&mut self, session: &Session) {
+        let mut err = std::io::stderr().lock();
+        if self.live {
+            let _ = write!(err, "\r\x1b[2K");
+        }
+        let _ = writeln!(err, "{}", summary(session));
+    }
+}
+
+/// One line for a job's new state.
+pub fn describe(job: &Job) -> String {
+    let id = &job.clip_id;
+    match job.stage {
+        JobStage::Planned => format!("{id}: planned"),
+        JobStage::Submitting => format!("{id}: submitting"),
+        JobStage::Submitted => {
+            let request = job.handle.as_ref().map_or("?", |h| h.request_id.as_str());
+            format!("{id}: submitted (request {request})")
+        }
+        JobStage::Queued => match job.queue_position {
+            Some(position) => format!("{id}: queued (position {position})"),
+            None => format!("{id}: queued"),
+        },
+        JobStage::Running => format!("{id}: running"),
+        JobStage::Downloading => format!("{id}: generated, downloading"),
+        JobStage::Completed => completed_line(job),
+        JobStage::Failed => format!(
+            "{id}: failed: {}",
+            job.error.as_deref().unwrap_or("unknown reason")
+        ),
+        JobStage::Cancelled => format!("{id}: cancelled"),
+    }
+}
+
+fn completed_line(job: &Job) -> String {
+    let id = &job.clip_id;
+    match (&job.clip, &job.error) {
+        (Some(clip), _) => {
+            let mismatch = clip
+                .mismatch
+                .as_deref()
+                .map_or(String::new(), |m| format!(" [differs: {m}]"));
+            format!(
+                "{id}: ready ${:.2} {}{mismatch}",
+                job.cost_usd,
+                clip.path.display()
+            )
+        }
+        (None, Some(error)) => format!("{id}: generated, but {error}"),
+        (None, None) => format!("{id}: generated"),
+    }
+}
+
+/// `9 jobs: 2 queued, 3 running, 4 done, 0 failed · spent $1.23`.
+pub fn summary(session: &Session) -> String {
+    let count = |stages: &[JobStage]| {
+        session
+            .jobs
+            .iter()
+            .filter(|j| stages.contains(&j.stage))
+            .count()
+    };
+    format!(
+        "{} jobs: {} waiting, {} queued, {} running, {} done, {} failed, {} cancelled · spent ${:.2}{}",
+        session.jobs.len(),
+        count(&[JobStage::Planned, JobStage::Submitting, JobStage::Submitted]),
+        count(&[JobStage::Queued]),
+        count(&[JobStage::Running, JobStage::Downloading]),
+        count(&[JobStage::Completed]),
+        count(&[JobStage::Failed]),
+        count(&[JobStage::Cancelled]),
+        session.spent_usd(),
+        if session.demo {
+            " (DEMO: nothing billed)"
+        } else {
+            ""
+        }
+    )
+}

@@ -1,0 +1,282 @@
+//! Folding job events into the session: the one place a job's saved state changes, shared by
+//! the headless runner and the TUI.
+
+use jiff::Timestamp;
+
+use super::JobEvent;
+use crate::session::{Job, JobStage, MAX_JOB_LOG_LINES, Session};
+
+/// Applies one event to its job (unknown clip ids are ignored) at time `now`. Returns whether
+/// the session changed.
+pub fn apply_event(session: &mut Session, event: &JobEvent, now: Timestamp) -> bool {
+    let Some(job) = session.job_mut(event.clip_id()) else {
+        return false;
+    };
+    let stamp = now
+        .round(jiff::Unit::Millisecond)
+        .unwrap_or(now)
+        .to_string();
+    match event {
+        JobEvent::Submitting { .. } => job.stage = JobStage::Submitting,
+        JobEvent::Submitted { handle, .. } => {
+            job.handle = Some(handle.clone());
+            job.stage = JobStage::Submitted;
+            job.submitted_at = Some(stamp);
+        }
+        JobEvent::Queued { position, .. } => {
+            job.stage = JobStage::Queued;
+            job.queue_position = *position;
+        }
+        JobEvent::Running { new_logs, .. } => {
+            mark_started(job, now, &stamp);
+            job.stage = JobStage::Running;
+            job.queue_position = None;
+            push_logs(job, new_logs);
+        }
+        JobEvent::Completed { output, .. } => {
+            mark_started(job, now, &stamp);
+            job.generation_s = seconds_since(job.started_at.as_deref(), now);
+            job.completed_at = Some(stamp);
+            job.output = Some(output.clone());
+            job.stage = JobStage::Downloading;
+        }
+        JobEvent::Downloading { .. } => job.stage = JobStage::Downloading,
+        JobEvent::Ready { clip, .. } => {
+            job.clip = Some(clip.clone());
+            job.error = None;
+            job.stage = JobStage::Completed;
+        }
+        JobEvent::DownloadFailed { reason, .. } => {
+            job.error = Some(reason.clone());
+            job.stage = JobStage::Completed;
+        }
+        JobEvent::Failed {
+            reason, retryable, ..
+        } => {
+            job.error = Some(reason.clone());
+            job.retryable = *retryable;
+            job.completed_at = Some(stamp);
+            job.stage = JobStage::Failed;
+        }
+        JobEvent::Cancelled { .. } => {
+            job.completed_at = Some(stamp);
+            job.stage = JobStage::Cancelled;
+        }
+    }
+    true
+}
+
+/// The reason given to a job whose submit was interrupted before its request id was saved.
+pub const INTERRUPTED_SUBMIT: &str = "interrupted while submitting: the provider may have accepted it, so it was not submitted again (retry to pay for a new one)";
+
+/// On resume: a job saved as `Submitting` without a request id may or may not exist at the
+/// provider. Submitting it again could pay twice, so it is failed (retryable) instead. Returns
+/// the clip ids so settled.
+pub fn settle_interrupted_submits(session: &mut Session) -> Vec<String> {
+    let mut settled = Vec::new();
+    for job in &mut session.jobs {
+        if job.stage == JobStage::Submitting && job.handle.is_none() {
+            job.stage = JobStage::Failed;
+            job.error = Some(INTERRUPTED_SUBMIT.to_string());
+            job.retryable = true;
+            settled.push(job.clip_id.clone());
+        }
+    }
+    settled
+}
+
+/// Records the end of queueing the first time generation is seen (a job that completes
+/// between two polls counts its whole wait as queue time).
+fn mark_started(job: &mut Job, now: Timestamp, stamp: &str) {
+    if job.started_at.is_none() {
+        job.started_at = Some(stamp.to_string());
+        job.queue_s = seconds_since(job.submitted_at.as_deref(), now);
+    }
+}
+
+fn push_logs(job: &mut Job, lines: &[String]) {
+    job.logs.extend(lines.iter().cloned());
+    let excess = job.logs.len().saturating_sub(MAX_JOB_LOG_LINES);
+    job.logs.drain(..excess);
+}
+
+/// Seconds from an RFC 3339 time to `now` (None when the time is missing or unreadable).
+fn seconds_since(from: Option<&str>, now: Timestamp) -> Option<f64> {
+    let from: Timestamp = from?.parse().ok()?;
+    let span = now.duration_since(from);
+    Some((span.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, ProviderKind};
+    use crate::jobs::{SaveAck, plan_jobs};
+    use crate::provider::{JobHandle, JobOutput};
+    use crate::session::{PromptSpec, SCHEMA_VERSION};
+
+    fn session() -> Session {
+        let cat = Catalog::embedded().unwrap();
+        let prompt = PromptSpec {
+            id: "p".into(),
+            prompt: "x".into(),
+            negative_prompt: None,
+            image_url: None,
+            duration_s: 5,
+            aspect_ratio: "9:16".into(),
+            resolution: "720p".into(),
+        };
+        let jobs = plan_jobs(
+            std::slice::from_ref(&prompt),
+            &[cat.get("wan25").unwrap()],
+            &[],
+        )
+        .unwrap();
+        Session {
+            schema_version: SCHEMA_VERSION,
+            id: "s".into(),
+            created_at: String::new(),
+            demo: true,
+            blind: false,
+            prompts: vec![prompt],
+            jobs,
+        }
+    }
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + secs).unwrap()
+    }
+
+    #[test]
+    fn queue_and_generation_times_are_recorded_separately() {
+        let mut s = session();
+        let id = "p.wan25".to_string();
+        let handle = JobHandle {
+            provider: ProviderKind::Fal,
+            endpoint: "e".into(),
+            request_id: "r".into(),
+            status_url: None,
+            response_url: None,
+            cancel_url: None,
+        };
+        apply_event(
+            &mut s,
+            &JobEvent::Submitted {
+                clip_id: id.clone(),
+                handle,
+                ack: SaveAck::detached(),
+            },
+            at(0),
+        );
+        apply_event(
+            &mut s,
+            &JobEvent::Queued {
+                clip_id: id.clone(),
+                position: Some(2),
+            },
+            at(1),
+        );
+        assert_eq!(s.jobs[0].queue_position, Some(2));
+        apply_event(
+            &mut s,
+            &JobEvent::Running {
+                clip_id: id.clone(),
+                new_logs: vec!["a".into()],
+                progress: None,
+            },
+            at(4),
+        );
+        apply_event(
+            &mut s,
+            &JobEvent::Running {
+                clip_id: id.clone(),
+                new_logs: vec!["b".into()],
+                progress: None,
+            },
+            at(6),
+        );
+        apply_event(
+            &mut s,
+            &JobEvent::Completed {
+                clip_id: id.clone(),
+                output: JobOutput {
+                    video_url: "u".into(),
+                    ..JobOutput::default()
+                },
+            },
+            at(25),
+        );
+        let job = &s.jobs[0];
+        assert_eq!((job.queue_s, job.generation_s), (Some(4.0), Some(21.0)));
+        assert_eq!(job.logs, vec!["a", "b"]);
+        assert_eq!(
+            job.export_status(),
+            "pending",
+            "downloading is still pending"
+        );
+        apply_event(
+            &mut s,
+            &JobEvent::DownloadFailed {
+                clip_id: id,
+                reason: "HTTP 404".into(),
+            },
+            at(26),
+        );
+        assert_eq!(s.jobs[0].export_status(), "completed");
+        assert_eq!(s.jobs[0].error.as_deref(), Some("HTTP 404"));
+        assert!((s.spent_usd() - 0.50).abs() < 1e-9);
+    }
+
+    #[test]
+    fn an_interrupted_submit_is_never_resubmitted() {
+        let mut s = session();
+        apply_event(
+            &mut s,
+            &JobEvent::Submitting {
+                clip_id: "p.wan25".into(),
+                ack: SaveAck::detached(),
+            },
+            at(0),
+        );
+        assert_eq!(s.jobs[0].stage, JobStage::Submitting);
+        assert_eq!(
+            settle_interrupted_submits(&mut s),
+            vec!["p.wan25".to_string()]
+        );
+        assert_eq!(s.jobs[0].stage, JobStage::Failed);
+        assert!(
+            s.jobs[0]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("not submitted again"))
+        );
+        assert!(settle_interrupted_submits(&mut s).is_empty());
+    }
+
+    #[test]
+    fn failures_keep_the_reason_and_unknown_ids_are_ignored() {
+        let mut s = session();
+        assert!(!apply_event(
+            &mut s,
+            &JobEvent::Cancelled {
+                clip_id: "nope".into()
+            },
+            at(0)
+        ));
+        apply_event(
+            &mut s,
+            &JobEvent::Failed {
+                clip_id: "p.wan25".into(),
+                reason: "Runner disconnected".into(),
+                retryable: true,
+            },
+            at(3),
+        );
+        assert_eq!(s.jobs[0].export_status(), "failed");
+        assert!(s.jobs[0].retryable);
+        assert!(
+            s.spent_usd().abs() < 1e-9,
+            "an unbilled failure costs nothing"
+        );
+    }
+}

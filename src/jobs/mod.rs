@@ -1,0 +1,358 @@
+//! The job runner: one task per (prompt × model) job, all submitted at once, each polled,
+//! fetched and downloaded on its own, reporting [`JobEvent`]s over a bounded channel.
+//!
+//! Tasks never touch the terminal or the session: whoever owns the [`RunHandle`] applies the
+//! events (see [`apply_event`]) and saves. A job's `Submitted` event carries an acknowledgement
+//! the owner sends once the request id is on disk; the task waits for it before its first poll,
+//! so a crash after a submit can always be resumed without submitting twice.
+//!
+//! ```no_run
+//! # async fn demo(providers: clipbench::jobs::Providers, specs: Vec<clipbench::jobs::JobSpec>) {
+//! use clipbench::jobs::{JobEvent, Runner, RunnerOptions};
+//! let runner = Runner::new(providers, RunnerOptions::default());
+//! let mut run = runner.start(specs);
+//! while let Some(event) = run.next_event().await {
+//!     if let JobEvent::Submitted { ack, .. } = event {
+//!         ack.done(); // after saving the request id
+//!     }
+//! }
+//! # }
+//! ```
+
+mod apply;
+mod fetch;
+mod plan;
+mod policy;
+mod task;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+pub use apply::{INTERRUPTED_SUBMIT, apply_event, settle_interrupted_submits};
+pub use plan::{PlanError, job_spec, plan_jobs};
+pub use policy::{Jitter, PollPolicy};
+
+use crate::catalog::{Model, ProviderKind};
+use crate::provider::{JobHandle, JobInput, JobOutput, Provider};
+use crate::session::ClipFile;
+
+/// What one job task is given.
+#[derive(Debug, Clone)]
+pub struct JobSpec {
+    /// The job's id in the session.
+    pub clip_id: String,
+    /// The model (endpoints, wire forms).
+    pub model: Model,
+    /// What to generate.
+    pub input: JobInput,
+    /// Set when resuming a job that was already submitted: it is followed, never resubmitted.
+    pub handle: Option<JobHandle>,
+    /// Where the clip goes (the session's clips folder and a file name).
+    pub clip_path: PathBuf,
+}
+
+/// Sent by the owner once a submitted job's request id is safely on disk.
+#[derive(Debug)]
+pub struct SaveAck(Option<oneshot::Sender<()>>);
+
+impl SaveAck {
+    /// Tells the job task it may start polling.
+    pub fn done(mut self) {
+        if let Some(tx) = self.0.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// An acknowledgement nobody waits for (for tests and replays).
+    pub fn detached() -> Self {
+        SaveAck(None)
+    }
+}
+
+/// What a job task reports. The owner applies these to the session in order.
+#[derive(Debug)]
+pub enum JobEvent {
+    /// The submit is about to be sent; save that, then call `ack.done()`.
+    Submitting {
+        /// The job.
+        clip_id: String,
+        /// To be acknowledged once the stage is on disk.
+        ack: SaveAck,
+    },
+    /// The provider accepted the job; save `handle`, then call `ack.done()`.
+    Submitted {
+        /// The job.
+        clip_id: String,
+        /// Request id and URLs to follow.
+        handle: JobHandle,
+        /// To be acknowledged once the handle is on disk.
+        ack: SaveAck,
+    },
+    /// Waiting in the provider's queue.
+    Queued {
+        /// The job.
+        clip_id: String,
+        /// Place in the queue, when the provider says.
+        position: Option<u32>,
+    },
+    /// Generating; `new_logs` holds lines not reported before.
+    Running {
+        /// The job.
+        clip_id: String,
+        /// New provider log lines (sanitised).
+        new_logs: Vec<String>,
+        /// Progress 0-100 when the provider reports one.
+        progress: Option<u8>,
+    },
+    /// The provider delivered.
+    Completed {
+        /// The job.
+        clip_id: String,
+        /// Video URL and what the provider told about it.
+        output: JobOutput,
+    },
+    /// The clip is downloading.
+    Downloading {
+        /// The job.
+        clip_id: String,
+        /// Bytes so far.
+        bytes: u64,
+        /// Total bytes, when known.
+        total: Option<u64>,
+    },
+    /// The clip is on disk and probed.
+    Ready {
+        /// The job.
+        clip_id: String,
+        /// The file and what the probe measured.
+        clip: ClipFile,
+    },
+    /// The provider delivered but the download or the probe failed.
+    DownloadFailed {
+        /// The job.
+        clip_id: String,
+        /// Why (sanitised).
+        reason: String,
+    },
+    /// The job ended without a video.
+    Failed {
+        /// The job.
+        clip_id: String,
+        /// The provider's reason, or ours (timeout, auth) — sanitised.
+        reason: String,
+        /// Whether retrying might help.
+        retryable: bool,
+    },
+    /// The job was cancelled.
+    Cancelled {
+        /// The job.
+        clip_id: String,
+    },
+}
+
+impl JobEvent {
+    /// The job the event is about.
+    pub fn clip_id(&self) -> &str {
+        match self {
+            JobEvent::Submitting { clip_id, .. }
+            | JobEvent::Submitted { clip_id, .. }
+            | JobEvent::Queued { clip_id, .. }
+            | JobEvent::Running { clip_id, .. }
+            | JobEvent::Completed { clip_id, .. }
+            | JobEvent::Downloading { clip_id, .. }
+            | JobEvent::Ready { clip_id, .. }
+            | JobEvent::DownloadFailed { clip_id, .. }
+            | JobEvent::Failed { clip_id, .. }
+            | JobEvent::Cancelled { clip_id } => clip_id,
+        }
+    }
+
+    /// True when the job's task ends with this event.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            JobEvent::Ready { .. }
+                | JobEvent::DownloadFailed { .. }
+                | JobEvent::Failed { .. }
+                | JobEvent::Cancelled { .. }
+        )
+    }
+}
+
+/// The provider clients available to a run (a missing one means no key for it).
+#[derive(Debug, Clone, Default)]
+pub struct Providers {
+    /// fal.ai client.
+    pub fal: Option<Provider>,
+    /// Kie.ai client.
+    pub kie: Option<Provider>,
+}
+
+impl Providers {
+    /// The client for a provider, if configured.
+    pub fn get(&self, kind: ProviderKind) -> Option<&Provider> {
+        match kind {
+            ProviderKind::Fal => self.fal.as_ref(),
+            ProviderKind::Kie => self.kie.as_ref(),
+        }
+    }
+}
+
+/// Knobs of a run.
+#[derive(Debug, Clone)]
+pub struct RunnerOptions {
+    /// Polling and retry timings.
+    pub policy: PollPolicy,
+    /// HTTP requests to the providers in flight at once (submits and polls).
+    pub max_in_flight: usize,
+    /// Clip downloads at once.
+    pub max_downloads: usize,
+    /// Largest clip accepted, in bytes.
+    pub max_clip_bytes: u64,
+    /// The HTTP client for downloads (the same one the providers use).
+    pub http: reqwest::Client,
+    /// Capacity of the event channel.
+    pub channel_capacity: usize,
+}
+
+impl Default for RunnerOptions {
+    fn default() -> Self {
+        RunnerOptions {
+            policy: PollPolicy::default(),
+            max_in_flight: 16,
+            max_downloads: 4,
+            max_clip_bytes: 500 * 1024 * 1024,
+            http: reqwest::Client::new(),
+            channel_capacity: 1024,
+        }
+    }
+}
+
+/// Shared, read-only context of every task of a run.
+#[derive(Debug)]
+pub(crate) struct RunContext {
+    pub providers: Providers,
+    pub options: RunnerOptions,
+    pub requests: Semaphore,
+    pub downloads: Semaphore,
+}
+
+/// Starts runs.
+#[derive(Debug, Clone)]
+pub struct Runner {
+    context: Arc<RunContext>,
+}
+
+impl Runner {
+    /// A runner over these providers.
+    pub fn new(providers: Providers, options: RunnerOptions) -> Self {
+        let context = RunContext {
+            requests: Semaphore::new(options.max_in_flight.max(1)),
+            downloads: Semaphore::new(options.max_downloads.max(1)),
+            providers,
+            options,
+        };
+        Runner {
+            context: Arc::new(context),
+        }
+    }
+
+    /// Spawns one task per job, all at once. Events arrive on the returned handle; the stream
+    /// ends when every task has ended.
+    pub fn start(&self, specs: Vec<JobSpec>) -> RunHandle {
+        let (tx, rx) = mpsc::channel(self.context.options.channel_capacity.max(1));
+        let mut handle = RunHandle {
+            events: rx,
+            tokens: HashMap::new(),
+            root: CancellationToken::new(),
+            tracker: TaskTracker::new(),
+            tx: Some(tx),
+        };
+        for spec in specs {
+            handle.spawn(&self.context, spec);
+        }
+        handle
+    }
+
+    /// Adds jobs to a running run (retries, fallbacks).
+    pub fn add(&self, run: &mut RunHandle, spec: JobSpec) {
+        run.spawn(&self.context, spec);
+    }
+}
+
+/// A run in progress: its events and its cancel switches.
+#[derive(Debug)]
+pub struct RunHandle {
+    events: mpsc::Receiver<JobEvent>,
+    tokens: HashMap<String, CancellationToken>,
+    root: CancellationToken,
+    tracker: TaskTracker,
+    /// Kept while jobs may still be added; dropped by [`RunHandle::close`].
+    tx: Option<mpsc::Sender<JobEvent>>,
+}
+
+impl RunHandle {
+    fn spawn(&mut self, context: &Arc<RunContext>, spec: JobSpec) {
+        let Some(tx) = self.tx.clone() else { return };
+        let token = self.root.child_token();
+        self.tokens.insert(spec.clip_id.clone(), token.clone());
+        self.tracker
+            .spawn(task::run_job(Arc::clone(context), spec, tx, token));
+    }
+
+    /// The next event; `None` once every task has ended (after [`RunHandle::close`]).
+    pub async fn next_event(&mut self) -> Option<JobEvent> {
+        self.events.recv().await
+    }
+
+    /// Takes every event already waiting, without waiting (for batch draining in a UI loop).
+    pub fn drain_ready(&mut self, into: &mut Vec<JobEvent>) {
+        while let Ok(event) = self.events.try_recv() {
+            into.push(event);
+        }
+    }
+
+    /// No more jobs will be added: the event stream ends when the running ones end.
+    pub fn close(&mut self) {
+        self.tx = None;
+        self.tracker.close();
+    }
+
+    /// Cancels one job (the provider's cancel endpoint is called when it has one).
+    pub fn cancel(&self, clip_id: &str) {
+        if let Some(token) = self.tokens.get(clip_id) {
+            token.cancel();
+        }
+    }
+
+    /// Cancels every job.
+    pub fn cancel_all(&self) {
+        self.root.cancel();
+    }
+
+    /// Waits (at most `grace`) for every task to end.
+    pub async fn wait(&self, grace: Duration) -> bool {
+        tokio::time::timeout(grace, self.tracker.wait())
+            .await
+            .is_ok()
+    }
+}
+
+impl JobEvent {
+    /// Takes the save acknowledgement out of a `Submitting` or `Submitted` event (leaving a
+    /// detached one), so the event can be applied by reference and acknowledged after the save.
+    pub fn take_ack(&mut self) -> Option<SaveAck> {
+        match self {
+            JobEvent::Submitting { ack, .. } | JobEvent::Submitted { ack, .. } => {
+                Some(std::mem::replace(ack, SaveAck::detached()))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Planning: prompts × models → jobs with their settings, wire parameters and price, all
+//! checked before anything is submitted.
+
+use std::path::Path;
+
+use crate::catalog::{CatalogError, Model};
+use crate::provider::{JobInput, endpoint_for, wire_input};
+use crate::session::{Job, JobStage, PromptSpec, Requested, Scores};
+
+use super::JobSpec;
+
+/// Why a (prompt, model) pair cannot be run as asked.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    /// The catalog has no price for these settings.
+    #[error("prompt \"{prompt}\": {source}")]
+    NoPrice {
+        /// Prompt id.
+        prompt: String,
+        /// The catalog's error, naming model and settings.
+        source: CatalogError,
+    },
+    /// A setting the model does not accept.
+    #[error("prompt \"{prompt}\": {model} cannot do {setting} \"{value}\"; allowed: {allowed}")]
+    Unsupported {
+        /// Prompt id.
+        prompt: String,
+        /// Model id.
+        model: String,
+        /// Which setting.
+        setting: &'static str,
+        /// The value asked for.
+        value: String,
+        /// What the model accepts.
+        allowed: String,
+    },
+}
+
+/// The provider input for a prompt.
+pub fn job_input(prompt: &PromptSpec) -> JobInput {
+    JobInput {
+        prompt: prompt.prompt.clone(),
+        negative_prompt: prompt.negative_prompt.clone(),
+        image_url: prompt.image_url.clone(),
+        duration_s: prompt.duration_s,
+        aspect_ratio: prompt.aspect_ratio.clone(),
+        resolution: prompt.resolution.clone(),
+    }
+}
+
+/// One planned job per (prompt × model), in prompt-major order, with ids unique among
+/// `existing` jobs.
+///
+/// # Errors
+/// The first pair the model cannot run as asked.
+pub fn plan_jobs(
+    prompts: &[PromptSpec],
+    models: &[&Model],
+    existing: &[Job],
+) -> Result<Vec<Job>, PlanError> {
+    let mut planned: Vec<Job> = Vec::new();
+    for prompt in prompts {
+        for model in models {
+            let taken = |id: &str| {
+                existing
+                    .iter()
+                    .chain(planned.iter())
+                    .any(|j| j.clip_id == id)
+            };
+            let clip_id = unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken);
+            planned.push(plan_job(prompt, model, clip_id)?);
+        }
+    }
+    Ok(planned)
+}
+
+/// A planned job for one pair.
+///
+/// # Errors
+/// When the model cannot run the prompt as asked.
+pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<Job, PlanError> {
+    check_settings(prompt, model)?;
+    let input = job_input(prompt);
+    let cost_usd = model
+        .price(prompt.duration_s, &prompt.resolution)
+        .map_err(|source| PlanError::NoPrice {
+            prompt: prompt.id.clone(),
+            source,
+        })?;
+    let endpoint = endpoint_for(model, &input).map_err(|err| {
+        unsupported(
+            prompt,
+            model,
+            "image-to-video",
+            &err.to_string(),
+            "text-to-video only",
+        )
+    })?;
+    Ok(Job {
+        clip_id,
+        prompt_id: prompt.id.clone(),
+        model: model.id.clone(),
+        provider: model.provider,
+        endpoint: endpoint.to_string(),
+        params: serde_json::Value::Object(wire_input(model, &input)),
+        requested: Requested {
+            duration_s: model.nearest_duration(prompt.duration_s),
+            resolution: prompt.resolution.clone(),
+            aspect_ratio: prompt.aspect_ratio.clone(),
+        },
+        cost_usd,
+        stage: JobStage::Planned,
+        queue_position: None,
+        handle: None,
+        submitted_at: None,
+        started_at: None,
+        completed_at: None,
+        queue_s: None,
+        generation_s: None,
+        output: None,
+        clip: None,
+        error: None,
+        retryable: false,
+        logs: Vec::new(),
+        fallback_for: None,
+        routed_by: None,
+        scores: Scores::default(),
+        notes: String::new(),
+    })
+}
+
+/// What a task needs to run (or resume) a stored job.
+pub fn job_spec(job: &Job, prompt: &PromptSpec, model: &Model, clips_dir: &Path) -> JobSpec {
+    JobSpec {
+        clip_id: job.clip_id.clone(),
+        model: model.clone(),
+        input: job_input(prompt),
+        handle: job.handle.clone(),
+        clip_path: clips_dir.join(format!("{}.mp4", file_safe(&job.clip_id))),
+    }
+}
+
+fn check_settings(prompt: &PromptSpec, model: &Model) -> Result<(), PlanError> {
+    let image_decides_aspect = prompt.image_url.is_some() && !model.image_aspect_ratio;
+    if !image_decides_aspect && !model.aspect_ratios.contains(&prompt.aspect_ratio) {
+        return Err(unsupported(
+            prompt,
+            model,
+            "aspect ratio",
+            &prompt.aspect_ratio,
+            &model.aspect_ratios.join(", "),
+        ));
+    }
+    if model.has_resolution() && !model.resolutions.contains(&prompt.resolution) {
+        return Err(unsupported(
+            prompt,
+            model,
+            "resolution",
+            &prompt.resolution,
+            &model.resolutions.join(", "),
+        ));
+    }
+    Ok(())
+}
+
+fn unsupported(
+    prompt: &PromptSpec,
+    model: &Model,
+    setting: &'static str,
+    value: &str,
+    allowed: &str,
+) -> PlanError {
+    PlanError::Unsupported {
+        prompt: prompt.id.clone(),
+        model: model.id.clone(),
+        setting,
+        value: value.to_string(),
+        allowed: allowed.to_string(),
+    }
+}
+
+/// `base`, or `base.2`, `base.3`… the first one not taken.
+pub fn unique_clip_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..u32::MAX)
+        .map(|n| format!("{base}.{n}"))
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// A clip id as a file name: anything but ASCII letters, digits, `.`, `-`, `_` becomes `_`.
+fn file_safe(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn prompt(id: &str) -> PromptSpec {
+        PromptSpec {
+            id: id.into(),
+            prompt: "p".into(),
+            negative_prompt: None,
+            image_url: None,
+            duration_s: 5,
+            aspect_ratio: "9:16".into(),
+            resolution: "720p".into(),
+        }
+    }
+
+    #[test]
+    fn three_prompts_on_three_models_cost_3_33() {
+        let cat = Catalog::embedded().unwrap();
+        let models: Vec<&Model> = cat.models().iter().collect();
+        let prompts = [prompt("a"), prompt("b"), prompt("c")];
+        let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
+        assert_eq!(jobs.len(), 9);
+        assert_eq!(jobs[0].clip_id, "a.ray2-flash");
+        let total: f64 = jobs.iter().map(|j| j.cost_usd).sum();
+        assert!((total - 3.33).abs() < 1e-9, "{total}");
+        assert_eq!(jobs[1].params["duration"], "5");
+        assert!(
+            jobs[1].params.get("resolution").is_none(),
+            "Kling has no resolution knob"
+        );
+    }
+
+    #[test]
+    fn ids_stay_unique_across_attempts() {
+        let cat = Catalog::embedded().unwrap();
+        let wan = cat.get("wan25").unwrap();
+        let first = plan_jobs(&[prompt("a")], &[wan], &[]).unwrap();
+        let second = plan_jobs(&[prompt("a")], &[wan], &first).unwrap();
+        assert_eq!(second[0].clip_id, "a.wan25.2");
+    }
+
+    #[test]
+    fn unsupported_settings_are_refused_with_what_is_allowed() {
+        let cat = Catalog::embedded().unwrap();
+        let mut p = prompt("a");
+        p.aspect_ratio = "4:3".into();
+        let err = plan_jobs(&[p], &[cat.get("wan25").unwrap()], &[]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "prompt \"a\": wan25 cannot do aspect ratio \"4:3\"; allowed: 16:9, 9:16, 1:1"
+        );
+        let mut p = prompt("b");
+        p.resolution = "540p".into();
+        assert!(plan_jobs(&[p.clone()], &[cat.get("ray2-flash").unwrap()], &[]).is_ok());
+        assert!(
+            plan_jobs(&[p.clone()], &[cat.get("kling-turbo").unwrap()], &[]).is_ok(),
+            "no knob: ignored"
+        );
+        assert!(plan_jobs(&[p], &[cat.get("wan25").unwrap()], &[]).is_err());
+    }
+
+    #[test]
+    fn durations_are_mapped_and_priced_as_sent() {
+        let cat = Catalog::embedded().unwrap();
+        let mut p = prompt("a");
+        p.duration_s = 10;
+        let jobs = plan_jobs(&[p], &[cat.get("ray2-flash").unwrap()], &[]).unwrap();
+        assert_eq!(jobs[0].requested.duration_s, 9);
+        assert!((jobs[0].cost_usd - 0.80).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,496 @@
+//! `clipbench run` end to end: the real binary against the simulator (embedded in DEMO, or a
+//! separate `clipbench simulate` process when a test needs faults, failures or a crash).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const FAL_TEST_KEY: &str = "run-test-fal-id:run-test-fal-secret";
+const KIE_TEST_KEY: &str = "run-test-kie-key";
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_clipbench"))
+}
+
+/// A clean environment rooted in `dir`.
+fn isolated(cmd: &mut Command, dir: &Path) {
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("CLIPBENCH_DATA_DIR", dir.join("data"));
+}
+
+fn run_cmd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = bin();
+    isolated(&mut cmd, dir);
+    cmd.arg("run").args(args).stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A `clipbench simulate` process and its base URL.
+struct ExternalSim {
+    child: Child,
+    base: String,
+}
+
+impl ExternalSim {
+    fn start(args: &[&str]) -> ExternalSim {
+        let mut child = bin()
+            .arg("simulate")
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        ExternalSim {
+            child,
+            base: line.trim().to_string(),
+        }
+    }
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("FAL_QUEUE_URL", self.base.clone()),
+            ("KIE_API_URL", self.base.clone()),
+            ("FAL_KEY", FAL_TEST_KEY.into()),
+            ("KIE_API_KEY", KIE_TEST_KEY.into()),
+        ]
+    }
+
+    fn stats(&self) -> Value {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            reqwest::get(format!("{}/_sim/stats", self.base))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        })
+    }
+
+    fn inject(&self, faults: &[Value]) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let http = reqwest::Client::new();
+            for fault in faults {
+                let answer = http
+                    .post(format!("{}/_sim/faults", self.base))
+                    .json(fault)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(answer.status().is_success(), "{fault}: {}", answer.status());
+            }
+        });
+    }
+}
+
+impl Drop for ExternalSim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn with_env(mut cmd: Command, env: &[(&'static str, String)]) -> Command {
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+fn write_prompts(dir: &Path, count: usize) -> PathBuf {
+    let prompts: Vec<Value> = (0..count)
+        .map(
+            |i| json!({"id": format!("p{i}"), "prompt": format!("prompt {i} — ünïcode\nline two")}),
+        )
+        .collect();
+    let path = dir.join("prompts.json");
+    std::fs::write(&path, serde_json::to_string(&prompts).unwrap()).unwrap();
+    path
+}
+
+fn export_of(out: &Output) -> Value {
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|err| panic!("{err}: {}", text(&out.stdout)))
+}
+
+fn session_id(stderr: &str) -> String {
+    let first = stderr.lines().next().unwrap_or_default();
+    first
+        .strip_prefix("session: ")
+        .unwrap_or_else(|| panic!("first stderr line: {first}"))
+        .to_string()
+}
+
+#[test]
+fn demo_run_completes_every_job_and_exports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let prompts = write_prompts(dir.path(), 2);
+    let out = run_cmd(
+        dir.path(),
+        &["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"],
+        &[],
+    )
+    .output()
+    .unwrap();
+    let export = export_of(&out);
+    let stderr = text(&out.stderr);
+    let id = session_id(&stderr);
+    assert_eq!(export["session_id"], id.as_str());
+    assert_eq!(export["demo"], true);
+    let clips = export["clips"].as_array().unwrap();
+    assert_eq!(clips.len(), 6);
+    for clip in clips {
+        assert_eq!(clip["status"], "completed", "{clip}");
+        let path = clip["local_path"].as_str().unwrap();
+        assert!(
+            Path::new(path).is_absolute() && Path::new(path).is_file(),
+            "{path}"
+        );
+        assert!(path.starts_with(dir.path().join("data/sessions").join(&id).to_str().unwrap()));
+        assert_eq!(
+            (clip["width"].as_u64(), clip["height"].as_u64()),
+            (Some(720), Some(1280)),
+            "{clip}"
+        );
+        assert!(
+            (clip["duration_s"].as_f64().unwrap() - 5.0).abs() < 0.2,
+            "{clip}"
+        );
+        assert!(
+            clip["request_id"].is_string()
+                && clip["queue_s"].is_number()
+                && clip["generation_s"].is_number(),
+            "{clip}"
+        );
+    }
+    let total: f64 = export["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["total_cost_usd"].as_f64().unwrap())
+        .sum();
+    assert!((total - 2.0 * (0.40 + 0.21 + 0.50)).abs() < 1e-6, "{total}");
+    assert!(dir.path().join("data/logs").is_dir());
+
+    let listed = bin_output(dir.path(), &["sessions"]);
+    assert!(
+        listed.contains(&id) && listed.contains("6 completed") && listed.contains("DEMO"),
+        "{listed}"
+    );
+}
+
+fn bin_output(dir: &Path, args: &[&str]) -> String {
+    let mut cmd = bin();
+    isolated(&mut cmd, dir);
+    let out = cmd.args(args).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+fn failures_are_recorded_with_reasons_and_the_run_still_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ExternalSim::start(&["--speed", "40", "--fail-rate", "0.5", "--seed", "3"]);
+    let prompts = write_prompts(dir.path(), 4);
+    let out = with_env(
+        run_cmd(dir.path(), &["--prompts", prompts.to_str().unwrap()], &[]),
+        &sim.env(),
+    )
+    .output()
+    .unwrap();
+    let export = export_of(&out);
+    let clips = export["clips"].as_array().unwrap();
+    let failed: Vec<_> = clips.iter().filter(|c| c["status"] == "failed").collect();
+    assert!(
+        !failed.is_empty() && failed.len() < clips.len(),
+        "seed 3 at 50% fails some: {}",
+        failed.len()
+    );
+    for clip in failed {
+        assert!(
+            clip["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{clip}"
+        );
+        assert!(clip["local_path"].is_null());
+    }
+    assert_eq!(export["demo"], false);
+}
+
+#[test]
+fn transient_faults_are_survived_without_duplicate_submits() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ExternalSim::start(&["--speed", "40"]);
+    sim.inject(&[
+        json!({"target": "both", "kind": "submit_rate_limited", "count": 3, "retry_after_s": 1}),
+        json!({"target": "both", "kind": "status_server_error", "count": 4}),
+        json!({"target": "both", "kind": "status_unavailable", "count": 2}),
+        json!({"target": "both", "kind": "status_truncated_json", "count": 3}),
+        json!({"target": "both", "kind": "status_dropped_connection", "count": 3}),
+    ]);
+    let prompts = write_prompts(dir.path(), 3);
+    let out = with_env(
+        run_cmd(dir.path(), &["--prompts", prompts.to_str().unwrap()], &[]),
+        &sim.env(),
+    )
+    .output()
+    .unwrap();
+    let export = export_of(&out);
+    assert!(
+        export["clips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "completed"),
+        "{export}"
+    );
+    let stats = sim.stats();
+    assert_eq!(stats["submits"], 9, "{stats}");
+    assert!(stats["faults_fired"].as_u64().unwrap() >= 15, "{stats}");
+    for prompt in stats["prompts"].as_array().unwrap() {
+        assert_eq!(prompt["count"], 3, "one submit per model: {prompt}");
+    }
+}
+
+#[test]
+fn kill_9_then_resume_loses_nothing_and_submits_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ExternalSim::start(&["--speed", "4"]);
+    let prompts = write_prompts(dir.path(), 3);
+    let mut child = with_env(
+        run_cmd(dir.path(), &["--prompts", prompts.to_str().unwrap()], &[]),
+        &sim.env(),
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let id = session_id(&first);
+    let session_file = dir
+        .path()
+        .join("data/sessions")
+        .join(&id)
+        .join("session.json");
+    wait_until(Duration::from_secs(20), || {
+        submitted_count(&session_file) == 9
+    });
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+
+    let out = with_env(run_cmd(dir.path(), &["--resume"], &[]), &sim.env())
+        .output()
+        .unwrap();
+    let export = export_of(&out);
+    assert_eq!(session_id(&text(&out.stderr)), id);
+    assert!(
+        export["clips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "completed"),
+        "{export}"
+    );
+    let stats = sim.stats();
+    assert_eq!(stats["submits"], 9, "{stats}");
+    assert!(
+        stats["prompts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["count"] == 3),
+        "{stats}"
+    );
+}
+
+fn submitted_count(session_file: &Path) -> usize {
+    let Ok(bytes) = std::fs::read(session_file) else {
+        return 0;
+    };
+    let Ok(session) = serde_json::from_slice::<Value>(&bytes) else {
+        return 0;
+    };
+    session["jobs"].as_array().map_or(0, |jobs| {
+        jobs.iter().filter(|j| !j["handle"].is_null()).count()
+    })
+}
+
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < limit,
+            "condition not reached in {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_corrupt_session_is_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let session_dir = dir.path().join("data/sessions/20260101-000000-dead");
+    std::fs::create_dir_all(&session_dir).unwrap();
+    let path = session_dir.join("session.json");
+    std::fs::write(&path, b"{\"schema_version\": 1, \"jobs\": [tr").unwrap();
+    let out = run_cmd(dir.path(), &["--resume", "20260101-000000-dead"], &[])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("session.json")
+            && text(&out.stderr).contains("cannot be parsed")
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"{\"schema_version\": 1, \"jobs\": [tr"
+    );
+}
+
+#[test]
+fn bad_requests_exit_2_before_anything_is_submitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ExternalSim::start(&["--speed", "40"]);
+    let bad = dir.path().join("bad.json");
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec!["--prompts", "/nonexistent.json"],
+            "",
+            "prompts file /nonexistent.json",
+        ),
+        (
+            vec!["--prompts", bad.to_str().unwrap()],
+            r#"[{"id":"a","prompt":""}]"#,
+            "entry 1 (\"a\"): empty \"prompt\"",
+        ),
+        (
+            vec!["--prompts", bad.to_str().unwrap()],
+            r#"[{"id":"a","prompt":"x"},{"id":"a","prompt":"y"}]"#,
+            "duplicate id",
+        ),
+        (
+            vec!["--prompts", bad.to_str().unwrap()],
+            r#"[{"id":"a","prompt":"x","colour":"red"}]"#,
+            "unknown field `colour`",
+        ),
+        (
+            vec!["--prompt", "x", "--models", "ray2-flash,sora"],
+            "",
+            "--models: \"sora\"",
+        ),
+        (
+            vec!["--prompt", "x", "--aspect", "4:3", "--models", "wan25"],
+            "",
+            "wan25 cannot do aspect ratio \"4:3\"",
+        ),
+        (
+            vec!["--prompt", "x", "--budget", "1"],
+            "",
+            "quote $1.11 is above the remaining budget $1.00",
+        ),
+        (vec!["--prompt", "x", "--frobnicate"], "", "--frobnicate"),
+        (vec![], "", "needs --prompts FILE or --prompt TEXT"),
+    ];
+    for (args, file, expected) in cases {
+        std::fs::write(&bad, file).unwrap();
+        let out = with_env(run_cmd(dir.path(), &args, &[]), &sim.env())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    assert_eq!(sim.stats()["submit_attempts"], 0);
+    assert!(
+        !dir.path().join("data/sessions").exists(),
+        "no session was created"
+    );
+}
+
+#[test]
+fn an_unwritable_data_dir_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("data");
+    std::fs::write(&blocker, b"a file where the data dir should be").unwrap();
+    let out = run_cmd(dir.path(), &["--prompt", "x", "--sim-speed", "40"], &[])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}
+
+#[test]
+fn no_key_is_written_anywhere_under_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ExternalSim::start(&["--speed", "40", "--fail-rate", "0.3", "--seed", "9"]);
+    let out = with_env(
+        run_cmd(
+            dir.path(),
+            &["--prompt", "keys stay secret", "--out", "export.json"],
+            &[("CLIPBENCH_LOG", "trace")],
+        ),
+        &sim.env(),
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "--out takes the export");
+    let mut files = vec![dir.path().join("export.json")];
+    collect_files(&dir.path().join("data"), &mut files);
+    assert!(files.len() > 4, "{files:?}");
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        let content = String::from_utf8_lossy(&bytes);
+        for secret in [FAL_TEST_KEY, "run-test-fal-secret", KIE_TEST_KEY] {
+            assert!(
+                !content.contains(secret),
+                "{secret} found in {}",
+                file.display()
+            );
+        }
+    }
+    assert!(!text(&out.stderr).contains("secret"));
+}
+
+fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, into);
+        } else {
+            into.push(path);
+        }
+    }
+}
