@@ -177,6 +177,12 @@ async fn main() -> BenchResult {
         polls as f64 / job_seconds,
         job_seconds
     );
+    let (single, _, _) = run_batch(latency, 1, &["kling-turbo"]).await?;
+    println!(
+        "1 job x 3 s through the same runner: wall {:.2} s; the 90-job batch takes {:.2}x that",
+        single.as_secs_f64(),
+        wall.as_secs_f64() / single.as_secs_f64()
+    );
     if std::env::args().any(|a| a == "--quick") {
         return download_memory().await;
     }

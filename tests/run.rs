@@ -494,3 +494,31 @@ fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
         }
     }
 }
+
+#[test]
+fn a_delivered_clip_that_differs_from_the_request_is_flagged_and_priced_as_requested() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--prompt",
+        "long pour",
+        "--models",
+        "ray2-flash",
+        "--duration",
+        "9",
+        "--sim-speed",
+        "40",
+    ];
+    let export = export_of(&run_cmd(dir.path(), &args, &[]).output().unwrap());
+    let clip = &export["clips"][0];
+    assert_eq!(clip["requested"]["duration_s"], 9);
+    assert!(
+        (clip["cost_usd"].as_f64().unwrap() - 0.80).abs() < 1e-9,
+        "{clip}"
+    );
+    assert!(
+        (clip["duration_s"].as_f64().unwrap() - 10.0).abs() < 0.1,
+        "{clip}"
+    );
+    let mismatch = clip["mismatch"].as_str().unwrap_or_default();
+    assert!(mismatch.contains("requested 9"), "{clip}");
+}

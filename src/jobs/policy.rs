@@ -33,7 +33,7 @@ impl Default for PollPolicy {
             min_interval: Duration::from_millis(250),
             max_interval: Duration::from_secs(10),
             elapsed_fraction: 0.35,
-            jitter: 0.15,
+            jitter: 0.1,
             backoff_base: Duration::from_millis(250),
             backoff_max: Duration::from_secs(10),
             job_timeout: Duration::from_mins(15),
@@ -106,7 +106,7 @@ mod tests {
         let low = p.next_poll(Duration::from_secs(3), 0.0);
         let high = p.next_poll(Duration::from_secs(3), 0.999);
         assert!(
-            low >= Duration::from_millis(890) && high <= Duration::from_millis(1210),
+            low >= Duration::from_millis(940) && high <= Duration::from_millis(1160),
             "{low:?} {high:?}"
         );
         assert!(p.first_poll <= Duration::from_millis(500));

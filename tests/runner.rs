@@ -1,0 +1,251 @@
+//! The job runner as a library, against the simulator: cancel, error isolation, timeouts and
+//! the rule that no job is polled before its request id is saved.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use clipbench::catalog::{Catalog, Model};
+use clipbench::jobs::{
+    JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, job_spec, plan_jobs,
+};
+use clipbench::provider::fal::FalClient;
+use clipbench::provider::kie::KieClient;
+use clipbench::provider::{ApiKey, Provider, build_http_client};
+use clipbench::session::PromptSpec;
+use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
+
+async fn simulator(latency_ms: u64) -> Simulator {
+    let config = SimConfig {
+        fixed_latency: Some(Duration::from_millis(latency_ms)),
+        ..SimConfig::default()
+    };
+    Simulator::start(config).await.unwrap()
+}
+
+fn providers(sim: &Simulator) -> Providers {
+    let base = url::Url::parse(&sim.base_url()).unwrap();
+    let http = build_http_client().unwrap();
+    Providers {
+        fal: Some(Provider::Fal(FalClient::new(
+            http.clone(),
+            base.clone(),
+            ApiKey::new("id:secret"),
+        ))),
+        kie: Some(Provider::Kie(KieClient::new(
+            http,
+            base,
+            ApiKey::new("kie"),
+        ))),
+    }
+}
+
+/// Starts one job per (prompt × model) with the given policy; returns the run and a temp dir
+/// that must outlive it.
+fn start(
+    sim: &Simulator,
+    prompts: &[&str],
+    models: &[&str],
+    policy: PollPolicy,
+) -> (RunHandle, tempfile::TempDir) {
+    let catalog = Catalog::embedded().unwrap();
+    let models: Vec<&Model> = models.iter().map(|id| catalog.get(id).unwrap()).collect();
+    let prompts: Vec<PromptSpec> = prompts
+        .iter()
+        .map(|id| PromptSpec {
+            id: (*id).to_string(),
+            prompt: format!("prompt {id}"),
+            negative_prompt: None,
+            image_url: None,
+            duration_s: 5,
+            aspect_ratio: "9:16".into(),
+            resolution: "720p".into(),
+        })
+        .collect();
+    let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let specs = jobs
+        .iter()
+        .map(|job| {
+            let prompt = prompts.iter().find(|p| p.id == job.prompt_id).unwrap();
+            job_spec(job, prompt, catalog.get(&job.model).unwrap(), dir.path())
+        })
+        .collect();
+    let options = RunnerOptions {
+        policy,
+        http: build_http_client().unwrap(),
+        ..RunnerOptions::default()
+    };
+    let mut run = Runner::new(providers(sim), options).start(specs);
+    run.close();
+    (run, dir)
+}
+
+/// Drains the run, acknowledging saves at once; returns the terminal event of each job.
+async fn finish(run: &mut RunHandle) -> Vec<JobEvent> {
+    let mut ends = Vec::new();
+    let drained = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(mut event) = run.next_event().await {
+            if let Some(ack) = event.take_ack() {
+                ack.done();
+            }
+            if event.is_terminal() {
+                ends.push(event);
+            }
+        }
+    });
+    drained.await.expect("run finished in time");
+    ends
+}
+
+#[tokio::test]
+async fn cancelling_one_job_calls_the_providers_cancel_and_spares_the_rest() {
+    let sim = simulator(3_000).await;
+    let (mut run, _dir) = start(
+        &sim,
+        &["a"],
+        &["ray2-flash", "wan25"],
+        PollPolicy::default(),
+    );
+    let mut ends = Vec::new();
+    while let Some(mut event) = run.next_event().await {
+        if let Some(ack) = event.take_ack() {
+            ack.done();
+        }
+        if matches!(&event, JobEvent::Queued { clip_id, .. } if clip_id == "a.wan25") {
+            run.cancel("a.wan25");
+        }
+        if event.is_terminal() {
+            ends.push(event);
+        }
+    }
+    assert!(
+        ends.iter()
+            .any(|e| matches!(e, JobEvent::Cancelled { clip_id } if clip_id == "a.wan25")),
+        "{ends:?}"
+    );
+    assert!(
+        ends.iter()
+            .any(|e| matches!(e, JobEvent::Ready { clip_id, .. } if clip_id == "a.ray2-flash")),
+        "{ends:?}"
+    );
+    assert_eq!(sim.stats().cancels, 1);
+}
+
+#[tokio::test]
+async fn an_auth_error_fails_one_providers_jobs_and_not_the_others() {
+    let sim = simulator(500).await;
+    sim.inject(FaultSpec::new(
+        FaultTarget::Fal,
+        FaultKind::SubmitUnauthorized,
+        2,
+    ));
+    let (mut run, _dir) = start(
+        &sim,
+        &["a"],
+        &["ray2-flash", "kling-turbo", "wan25"],
+        PollPolicy::default(),
+    );
+    let ends = finish(&mut run).await;
+    let failed: Vec<&str> = ends
+        .iter()
+        .filter_map(|e| match e {
+            JobEvent::Failed { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 2, "{ends:?}");
+    assert!(failed.iter().all(|r| r.contains("FAL_KEY")), "{failed:?}");
+    assert!(
+        ends.iter()
+            .any(|e| matches!(e, JobEvent::Ready { clip_id, .. } if clip_id == "a.kling-turbo"))
+    );
+}
+
+#[tokio::test]
+async fn a_job_that_outlives_its_timeout_fails_saying_so() {
+    let sim = simulator(10_000).await;
+    let policy = PollPolicy {
+        job_timeout: Duration::from_millis(1_200),
+        ..PollPolicy::default()
+    };
+    let (mut run, _dir) = start(&sim, &["a"], &["wan25"], policy);
+    let ends = finish(&mut run).await;
+    assert!(
+        matches!(&ends[..], [JobEvent::Failed { reason, .. }] if reason.contains("timed out")),
+        "{ends:?}"
+    );
+}
+
+#[tokio::test]
+async fn no_job_is_polled_before_its_request_id_is_acknowledged() {
+    let sim = simulator(800).await;
+    let (mut run, _dir) = start(
+        &sim,
+        &["a", "b"],
+        &["ray2-flash", "kling-turbo"],
+        PollPolicy::default(),
+    );
+    let mut held = Vec::new();
+    while held.len() < 4 {
+        let mut event = run.next_event().await.unwrap();
+        if let Some(ack) = event.take_ack() {
+            // Acknowledge "submitting" at once; hold every "submitted" back.
+            if matches!(event, JobEvent::Submitted { .. }) {
+                held.push(ack)
+            } else {
+                ack.done()
+            }
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(
+        sim.stats().status_polls,
+        0,
+        "polled before the request id was saved"
+    );
+    for ack in held {
+        ack.done();
+    }
+    let ends = finish(&mut run).await;
+    assert_eq!(
+        ends.iter()
+            .filter(|e| matches!(e, JobEvent::Ready { .. }))
+            .count(),
+        4,
+        "{ends:?}"
+    );
+    assert!(sim.stats().status_polls > 0);
+}
+
+#[tokio::test]
+async fn transient_poll_errors_never_fail_a_job() {
+    let sim = simulator(1_500).await;
+    for kind in [
+        FaultKind::StatusServerError,
+        FaultKind::StatusTruncatedJson,
+        FaultKind::StatusDroppedConnection,
+        FaultKind::StatusUnavailable,
+    ] {
+        sim.inject(FaultSpec::new(FaultTarget::Both, kind, 3));
+    }
+    sim.inject(
+        FaultSpec::new(FaultTarget::Both, FaultKind::SubmitRateLimited, 2).with_retry_after(1),
+    );
+    let (mut run, _dir) = start(
+        &sim,
+        &["a", "b"],
+        &["ray2-flash", "kling-turbo", "wan25"],
+        PollPolicy::default(),
+    );
+    let ends = finish(&mut run).await;
+    assert_eq!(
+        ends.iter()
+            .filter(|e| matches!(e, JobEvent::Ready { .. }))
+            .count(),
+        6,
+        "{ends:?}"
+    );
+    let stats = sim.stats();
+    assert_eq!(stats.submits, 6);
+    assert!(stats.faults_fired >= 14, "{}", stats.faults_fired);
+}
