@@ -191,9 +191,9 @@ async fn no_job_is_polled_before_its_request_id_is_acknowledged() {
         if let Some(ack) = event.take_ack() {
             // Acknowledge "submitting" at once; hold every "submitted" back.
             if matches!(event, JobEvent::Submitted { .. }) {
-                held.push(ack)
+                held.push(ack);
             } else {
-                ack.done()
+                ack.done();
             }
         }
     }
