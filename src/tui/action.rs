@@ -1,0 +1,115 @@
+//! What can happen to the app (`Action`, in) and what the app asks the loop to do (`Effect`,
+//! out). `update` turns one into the other without any I/O.
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+
+use crate::jobs::JobEvent;
+
+/// A user intent, as bound in the keymap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// Next pane.
+    FocusNext,
+    /// Previous pane.
+    FocusPrev,
+    /// Move up.
+    Up,
+    /// Move down.
+    Down,
+    /// Move left.
+    Left,
+    /// Move right.
+    Right,
+    /// First item.
+    First,
+    /// Last item.
+    Last,
+    /// Add a prompt.
+    AddPrompt,
+    /// Edit the selected prompt.
+    EditPrompt,
+    /// Delete the selected prompt.
+    DeletePrompt,
+    /// Load a prompts file.
+    LoadPrompts,
+    /// Tick or untick the selected model.
+    ToggleModel,
+    /// Quote, then fire, every prompt on every ticked model.
+    Generate,
+    /// Yes / fire / save.
+    Confirm,
+    /// No / close.
+    Dismiss,
+    /// Cancel the selected job.
+    CancelJob,
+    /// Run the selected job again.
+    RetryJob,
+    /// Open the selected clip.
+    OpenClip,
+    /// Export the session as JSON.
+    ExportJson,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Quit (asks while jobs run).
+    Quit,
+}
+
+/// Everything `update` reacts to.
+#[derive(Debug)]
+pub enum Action {
+    /// A bound key.
+    Command(Command),
+    /// A key for the focused text field (forms, file prompt).
+    TextKey(KeyEvent),
+    /// Pasted text for the focused text field.
+    Paste(String),
+    /// A mouse click at a terminal cell.
+    Click {
+        /// Column.
+        column: u16,
+        /// Row.
+        row: u16,
+    },
+    /// A job reported progress.
+    Job(JobEvent),
+    /// Time passed (only sent while something moves).
+    Tick(jiff::Timestamp),
+    /// The terminal was resized.
+    Resize(u16, u16),
+    /// An export finished (path, or the error).
+    Exported(Result<PathBuf, String>),
+    /// Opening a clip finished.
+    Opened(Result<String, String>),
+    /// A prompts file was read (prompts, or the error).
+    PromptsLoaded(Result<Vec<crate::session::PromptSpec>, String>),
+}
+
+/// What to open for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenTarget {
+    /// A downloaded clip inside the data dir.
+    File(PathBuf),
+    /// An http(s) URL.
+    Url(String),
+}
+
+/// Work `update` asks the loop to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Start (or resume) these jobs of the session.
+    StartJobs(Vec<String>),
+    /// Cancel this job at the provider.
+    CancelJob(String),
+    /// Save the session (coalesced).
+    Save,
+    /// Write the export JSON under the data dir.
+    ExportJson,
+    /// Open a clip in the browser / player.
+    Open(OpenTarget),
+    /// Read a prompts file.
+    LoadPrompts(PathBuf),
+    /// Leave the app (jobs keep running at the provider).
+    Quit,
+}

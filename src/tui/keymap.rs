@@ -1,0 +1,290 @@
+//! Keys as data: one table maps (context, key) to a command. The key bar and the `?` help are
+//! drawn from the same table, so they cannot drift from what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Command;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Every pane (not in dialogs or text entry).
+    Global,
+    /// The prompts pane.
+    Prompts,
+    /// The model picker.
+    Models,
+    /// The job grid.
+    Grid,
+    /// A yes/no dialog (quote, quit).
+    Dialog,
+    /// The help overlay.
+    Help,
+}
+
+/// One key binding.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Where it applies.
+    pub context: Context,
+    /// The key.
+    pub code: KeyCode,
+    /// Required modifiers (Shift is ignored for characters, which carry their case).
+    pub modifiers: KeyModifiers,
+    /// What it does.
+    pub command: Command,
+    /// How the key is written in the bar and the help.
+    pub label: &'static str,
+    /// What it does, in words.
+    pub help: &'static str,
+    /// Shown in the key bar (the help shows everything).
+    pub in_bar: bool,
+}
+
+const fn bind(
+    context: Context,
+    code: KeyCode,
+    command: Command,
+    label: &'static str,
+    help: &'static str,
+    in_bar: bool,
+) -> Binding {
+    Binding {
+        context,
+        code,
+        modifiers: KeyModifiers::NONE,
+        command,
+        label,
+        help,
+        in_bar,
+    }
+}
+
+use Command as C;
+use Context as X;
+use KeyCode as K;
+
+/// The default bindings (architecture.md §6), most specific first.
+pub const BINDINGS: &[Binding] = &[
+    bind(X::Dialog, K::Char('y'), C::Confirm, "y/Enter", "yes", true),
+    bind(X::Dialog, K::Enter, C::Confirm, "Enter", "yes", false),
+    bind(X::Dialog, K::Char('n'), C::Dismiss, "n/Esc", "no", true),
+    bind(X::Dialog, K::Esc, C::Dismiss, "Esc", "no", false),
+    bind(X::Help, K::Esc, C::ToggleHelp, "Esc/?", "close help", true),
+    bind(
+        X::Help,
+        K::Char('?'),
+        C::ToggleHelp,
+        "?",
+        "close help",
+        false,
+    ),
+    bind(
+        X::Help,
+        K::Char('q'),
+        C::ToggleHelp,
+        "q",
+        "close help",
+        false,
+    ),
+    bind(
+        X::Prompts,
+        K::Char('a'),
+        C::AddPrompt,
+        "a",
+        "add prompt",
+        true,
+    ),
+    bind(
+        X::Prompts,
+        K::Char('e'),
+        C::EditPrompt,
+        "e",
+        "edit prompt",
+        true,
+    ),
+    bind(
+        X::Prompts,
+        K::Enter,
+        C::EditPrompt,
+        "Enter",
+        "edit prompt",
+        false,
+    ),
+    bind(
+        X::Prompts,
+        K::Char('d'),
+        C::DeletePrompt,
+        "d",
+        "delete prompt",
+        true,
+    ),
+    bind(
+        X::Prompts,
+        K::Char('L'),
+        C::LoadPrompts,
+        "L",
+        "load prompts file",
+        false,
+    ),
+    bind(
+        X::Models,
+        K::Char(' '),
+        C::ToggleModel,
+        "Space",
+        "tick/untick model",
+        true,
+    ),
+    bind(
+        X::Models,
+        K::Enter,
+        C::ToggleModel,
+        "Enter",
+        "tick/untick model",
+        false,
+    ),
+    bind(X::Grid, K::Char('c'), C::CancelJob, "c", "cancel job", true),
+    bind(X::Grid, K::Char('r'), C::RetryJob, "r", "retry job", true),
+    bind(X::Grid, K::Char('o'), C::OpenClip, "o", "open clip", true),
+    bind(
+        X::Global,
+        K::Char('g'),
+        C::Generate,
+        "g",
+        "generate (quote first)",
+        true,
+    ),
+    bind(
+        X::Global,
+        K::Char('x'),
+        C::ExportJson,
+        "x",
+        "export JSON",
+        true,
+    ),
+    bind(X::Global, K::Char('?'), C::ToggleHelp, "?", "help", true),
+    bind(X::Global, K::Char('q'), C::Quit, "q", "quit", true),
+    bind(X::Global, K::Tab, C::FocusNext, "Tab", "next pane", true),
+    bind(
+        X::Global,
+        K::BackTab,
+        C::FocusPrev,
+        "S-Tab",
+        "previous pane",
+        false,
+    ),
+    bind(X::Global, K::Up, C::Up, "↑/k", "up", false),
+    bind(X::Global, K::Char('k'), C::Up, "k", "up", false),
+    bind(X::Global, K::Down, C::Down, "↓/j", "down", false),
+    bind(X::Global, K::Char('j'), C::Down, "j", "down", false),
+    bind(X::Global, K::Left, C::Left, "←/h", "left", false),
+    bind(X::Global, K::Char('h'), C::Left, "h", "left", false),
+    bind(X::Global, K::Right, C::Right, "→/l", "right", false),
+    bind(X::Global, K::Char('l'), C::Right, "l", "right", false),
+    bind(X::Global, K::Home, C::First, "Home", "first", false),
+    bind(X::Global, K::End, C::Last, "End", "last", false),
+];
+
+/// The command for a key in a context: the context's own bindings first, then the global
+/// ones (dialogs and help have no global fallback: a stray key must not fire anything).
+pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
+    let matches = |b: &&Binding| {
+        b.code == key.code && key.modifiers.difference(KeyModifiers::SHIFT) == b.modifiers
+    };
+    let own = BINDINGS
+        .iter()
+        .filter(|b| b.context == context)
+        .find(matches);
+    let global = || match context {
+        Context::Dialog | Context::Help => None,
+        _ => BINDINGS
+            .iter()
+            .filter(|b| b.context == Context::Global)
+            .find(matches),
+    };
+    own.or_else(global).map(|b| b.command)
+}
+
+/// The bindings shown in the key bar for a context (its own, then the global ones).
+pub fn bar(context: Context) -> Vec<&'static Binding> {
+    let own = BINDINGS.iter().filter(|b| b.context == context && b.in_bar);
+    let global = BINDINGS
+        .iter()
+        .filter(|b| b.context == Context::Global && b.in_bar);
+    match context {
+        Context::Dialog | Context::Help => own.collect(),
+        _ => own.chain(global).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn g_generates_from_every_pane_at_once() {
+        for context in [Context::Prompts, Context::Models, Context::Grid] {
+            assert_eq!(
+                lookup(context, &key(KeyCode::Char('g'))),
+                Some(Command::Generate)
+            );
+        }
+    }
+
+    #[test]
+    fn dialogs_take_only_their_own_keys() {
+        assert_eq!(
+            lookup(Context::Dialog, &key(KeyCode::Char('y'))),
+            Some(Command::Confirm)
+        );
+        assert_eq!(
+            lookup(Context::Dialog, &key(KeyCode::Enter)),
+            Some(Command::Confirm)
+        );
+        assert_eq!(
+            lookup(Context::Dialog, &key(KeyCode::Esc)),
+            Some(Command::Dismiss)
+        );
+        assert_eq!(lookup(Context::Dialog, &key(KeyCode::Char('g'))), None);
+    }
+
+    #[test]
+    fn vim_motions_and_context_keys() {
+        assert_eq!(
+            lookup(Context::Grid, &key(KeyCode::Char('j'))),
+            Some(Command::Down)
+        );
+        assert_eq!(
+            lookup(Context::Grid, &key(KeyCode::Char('c'))),
+            Some(Command::CancelJob)
+        );
+        assert_eq!(lookup(Context::Prompts, &key(KeyCode::Char('c'))), None);
+        let shift_l = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
+        assert_eq!(
+            lookup(Context::Prompts, &shift_l),
+            Some(Command::LoadPrompts)
+        );
+        assert_eq!(
+            lookup(Context::Grid, &key(KeyCode::Char('l'))),
+            Some(Command::Right)
+        );
+        assert_eq!(
+            lookup(Context::Prompts, &key(KeyCode::Char('l'))),
+            Some(Command::Right)
+        );
+        let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(Context::Grid, &ctrl_g), None);
+    }
+
+    #[test]
+    fn the_bar_comes_from_the_same_table() {
+        let labels: Vec<_> = bar(Context::Grid).iter().map(|b| b.label).collect();
+        assert_eq!(labels[..3], ["c", "r", "o"]);
+        assert!(labels.contains(&"g") && labels.contains(&"?"));
+        assert_eq!(bar(Context::Dialog).len(), 2);
+    }
+}

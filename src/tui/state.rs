@@ -1,0 +1,212 @@
+//! Everything the TUI shows, in one plain struct. `update` changes it; views only read it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::catalog::{Catalog, ProviderKind};
+use crate::session::{Job, Session};
+use crate::tui::editor::TextEditor;
+
+/// The three panes that take focus, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// The prompts list.
+    Prompts,
+    /// The model picker.
+    Models,
+    /// The job grid.
+    Grid,
+}
+
+/// Whether a model can be fired, and if not what to set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyState {
+    /// The provider's key is set.
+    Present,
+    /// DEMO: the simulator needs no key.
+    Demo,
+    /// The key is missing: set this variable.
+    Missing(&'static str),
+}
+
+/// One row of the model picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelChoice {
+    /// Catalog id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Provider.
+    pub provider: ProviderKind,
+    /// USD for a 5 s clip at the current default settings (None: no price for them).
+    pub price_5s: Option<f64>,
+    /// Key availability.
+    pub key: KeyState,
+    /// Whether `g` fires it.
+    pub ticked: bool,
+}
+
+/// One model's line of a quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteLine {
+    /// Model id.
+    pub model: String,
+    /// Display name.
+    pub name: String,
+    /// Jobs on this model.
+    pub jobs: usize,
+    /// Sum of their prices.
+    pub total_usd: f64,
+}
+
+/// What firing would cost, shown before anything is submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// Per-model lines.
+    pub lines: Vec<QuoteLine>,
+    /// Sum of all lines.
+    pub total_usd: f64,
+    /// Budget left in this session, when a budget is set.
+    pub remaining_usd: Option<f64>,
+    /// The planned jobs (added to the session when confirmed).
+    pub jobs: Vec<Job>,
+}
+
+impl Quote {
+    /// True when the quote is above the remaining budget: it cannot fire.
+    pub fn blocked(&self) -> bool {
+        self.remaining_usd
+            .is_some_and(|left| self.total_usd > left + 1e-9)
+    }
+}
+
+/// Which field of the prompt form has focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    /// The prompt id.
+    Id,
+    /// The prompt text (multi-line).
+    Text,
+    /// Duration in seconds.
+    Duration,
+    /// Aspect ratio.
+    Aspect,
+    /// Resolution.
+    Resolution,
+    /// First-frame image URL.
+    ImageUrl,
+}
+
+/// The add/edit prompt form.
+#[derive(Debug, Clone)]
+pub struct PromptForm {
+    /// Index of the prompt being edited; `None` for a new one.
+    pub editing: Option<usize>,
+    /// Focused field.
+    pub field: FormField,
+    /// Prompt id.
+    pub id: String,
+    /// Prompt text.
+    pub text: TextEditor,
+    /// Duration in seconds, as typed.
+    pub duration: String,
+    /// Aspect ratio, as typed.
+    pub aspect: String,
+    /// Resolution, as typed.
+    pub resolution: String,
+    /// Image URL, as typed (empty: text-to-video).
+    pub image_url: String,
+    /// Why the last save was refused.
+    pub error: Option<String>,
+}
+
+/// A modal layer over the panes.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    /// The cost quote; `y`/Enter fires, `n`/Esc cancels.
+    Quote(Quote),
+    /// "Quit while jobs run?"
+    ConfirmQuit,
+    /// The key help, drawn from the keymap.
+    Help,
+    /// Adding or editing a prompt.
+    Form(Box<PromptForm>),
+    /// A prompt for a prompts file path to load.
+    LoadFile(String),
+}
+
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The text (already sanitised).
+    pub text: String,
+    /// Shown as an error.
+    pub error: bool,
+}
+
+/// The whole UI state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The session being shown and changed.
+    pub session: Session,
+    /// Models and prices.
+    pub catalog: Catalog,
+    /// Running on the embedded simulator.
+    pub demo: bool,
+    /// Spending cap for the session.
+    pub budget_usd: Option<f64>,
+    /// The model picker's rows, in catalog order.
+    pub models: Vec<ModelChoice>,
+    /// Focused pane.
+    pub focus: Pane,
+    /// Selected prompt.
+    pub prompt_index: usize,
+    /// Selected model in the picker.
+    pub model_index: usize,
+    /// Selected grid cell: (prompt row, model column).
+    pub grid_cell: (usize, usize),
+    /// The modal layer, if any.
+    pub overlay: Option<Overlay>,
+    /// The status bar message.
+    pub status: Option<Status>,
+    /// Typical seconds per job by model id (past sessions, else the catalog), for gauges/ETA.
+    pub typical_latency_s: BTreeMap<String, f64>,
+    /// The current time, set on every tick (views compute elapsed times from it).
+    pub now: jiff::Timestamp,
+    /// Where the data dir is (exports go under it; only files inside it are opened).
+    pub data_dir: PathBuf,
+    /// Set when the app should leave.
+    pub should_quit: bool,
+}
+
+impl App {
+    /// The grid's columns: every catalog model, in order.
+    pub fn grid_models(&self) -> Vec<&str> {
+        self.catalog.ids()
+    }
+
+    /// The newest job for a (prompt, model) pair.
+    pub fn cell_job(&self, prompt_id: &str, model: &str) -> Option<&Job> {
+        self.session
+            .jobs
+            .iter()
+            .rev()
+            .find(|j| j.prompt_id == prompt_id && j.model == model)
+    }
+
+    /// The job under the grid cursor.
+    pub fn selected_job(&self) -> Option<&Job> {
+        let (row, col) = self.grid_cell;
+        let prompt = self.session.prompts.get(row)?;
+        let model = *self.grid_models().get(col)?;
+        self.cell_job(&prompt.id, model)
+    }
+
+    /// True while any job is not finished.
+    pub fn jobs_in_flight(&self) -> bool {
+        self.session
+            .jobs
+            .iter()
+            .any(|j| !j.stage.is_final() && j.stage != crate::session::JobStage::Planned)
+    }
+}
