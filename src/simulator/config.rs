@@ -21,7 +21,8 @@ pub struct SimConfig {
     /// are HTTP 200 with the code only in the body, as the real service does.
     pub kie_http_status_mirrors_code: bool,
     /// Origin (e.g. `http://other.example:8080`) for the fal `status_url`, `response_url` and
-    /// `cancel_url` handed out; by default the request's own `Host`.
+    /// `cancel_url` handed out; by default the request's own `Host` (https when a TLS proxy in
+    /// front sends `X-Forwarded-Proto: https`).
     pub public_base_url: Option<String>,
     /// Origin for clip URLs in results; by default the request's own `Host`.
     pub clip_base_url: Option<String>,

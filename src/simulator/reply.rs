@@ -17,13 +17,31 @@ pub fn json(status: StatusCode, value: &Value) -> Response {
 }
 
 /// `http://<Host>` of this request, so any client reaching the simulator gets URLs it can follow;
-/// the bound address when the header is missing or not a plain host[:port].
+/// the bound address when the header is missing or not a plain host[:port]. Behind a
+/// TLS-terminating proxy that says `X-Forwarded-Proto: https` the scheme is `https`, so the URLs
+/// handed out stay on the origin the client reached (fal's are on `https://queue.fal.run`).
 pub fn request_origin(headers: &HeaderMap, state: &SimState) -> String {
     headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| is_plain_authority(h))
-        .map_or_else(|| state.bound_base.clone(), |host| format!("http://{host}"))
+        .map_or_else(
+            || state.bound_base.clone(),
+            |host| format!("{}://{host}", forwarded_scheme(headers)),
+        )
+}
+
+/// `https` when the first `X-Forwarded-Proto` value says so; `http` otherwise.
+fn forwarded_scheme(headers: &HeaderMap) -> &'static str {
+    let first = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim);
+    match first {
+        Some(proto) if proto.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    }
 }
 
 /// Only host, port and IPv6 brackets: a `Host` header must not inject a path or credentials
@@ -84,6 +102,16 @@ mod tests {
         assert_eq!(credential(&headers("Key "), "Key"), None);
         assert_eq!(credential(&headers("Key"), "Key"), None);
         assert_eq!(credential(&HeaderMap::new(), "Bearer"), None);
+    }
+
+    #[test]
+    fn forwarded_proto_picks_https_only() {
+        let mut h = HeaderMap::new();
+        assert_eq!(forwarded_scheme(&h), "http");
+        h.insert("x-forwarded-proto", HeaderValue::from_static("HTTPS, http"));
+        assert_eq!(forwarded_scheme(&h), "https");
+        h.insert("x-forwarded-proto", HeaderValue::from_static("javascript"));
+        assert_eq!(forwarded_scheme(&h), "http");
     }
 
     #[test]

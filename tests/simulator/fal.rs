@@ -346,3 +346,28 @@ async fn overrides_put_queue_and_clip_urls_on_other_origins() {
     assert_eq!(cdn.stats().clip_downloads, 1);
     assert_eq!(sim.stats().clip_downloads, 0);
 }
+
+#[tokio::test]
+async fn urls_behind_a_tls_terminator_keep_https() {
+    // The official Python client follows the submit's URLs; behind a TLS-terminating proxy
+    // (`X-Forwarded-Proto: https`) they must stay on the https origin the client reached.
+    let sim = sim_with(200, |_| {}).await;
+    let (c, base) = (client(), sim.base_url());
+    let host = base.trim_start_matches("http://");
+    let submit: Value = fal_post(&c, &base, RAY, &json!({"prompt": "tls"}))
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = submit["request_id"].as_str().unwrap();
+    let response_url = format!("https://{host}/fal-ai/luma-dream-machine/requests/{id}");
+    assert_eq!(submit["response_url"], response_url);
+    assert_eq!(submit["status_url"], format!("{response_url}/status"));
+    assert_eq!(submit["cancel_url"], format!("{response_url}/cancel"));
+    let status_url = format!("{base}/fal-ai/luma-dream-machine/requests/{id}/status");
+    let (_, plain) = send(fal_get(&c, &status_url)).await;
+    assert_eq!(plain["status_url"], status_url, "no header: plain http");
+}
