@@ -10,6 +10,7 @@ mod run;
 mod run_loop;
 mod sessions;
 mod simulate;
+mod tui;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -21,11 +22,20 @@ use crate::config::{Config, ConfigError, FlagOverrides};
 
 /// clipbench: fire one prompt at several AI video models, score the clips, pick on value.
 #[derive(Debug, Parser)]
-#[command(name = "clipbench", version, about, propagate_version = true)]
+#[command(
+    name = "clipbench",
+    version,
+    about,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do (the TUI when omitted).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The TUI's flags.
+    #[command(flatten)]
+    pub tui: tui::TuiArgs,
 }
 
 /// The subcommands.
@@ -147,9 +157,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             sessions::print_sessions(&store, &mut std::io::stdout()).map_err(CliError::Failed)
         }
         Some(Command::Simulate(args)) => simulate::run(&args).await,
-        None => Err(CliError::Usage(
-            "the terminal UI is not built yet; try `clipbench models` or `clipbench --help`".into(),
-        )),
+        None => tui::run(&cli.tui).await,
     }
 }
 

@@ -71,6 +71,8 @@ pub enum Action {
         column: u16,
         /// Row.
         row: u16,
+        /// The terminal's size then (the layout depends on it).
+        size: ratatui::layout::Rect,
     },
     /// A job reported progress.
     Job(JobEvent),

@@ -1,6 +1,15 @@
 //! The terminal UI: state, actions, keymap, views and the event loop.
+//!
+//! Data flows one way: terminal event → `Action` → `App::update` → `Effect`s the loop performs →
+//! render (only when something changed). Job tasks report over a channel and never draw.
 
 pub mod action;
 pub mod editor;
+pub mod event_loop;
+mod firing;
+mod form;
 pub mod keymap;
+pub mod setup;
 pub mod state;
+pub mod update;
+pub mod view;

@@ -1,0 +1,138 @@
+//! `clipbench` (no subcommand): the terminal UI, on a new session or a stored one.
+
+use std::io::IsTerminal;
+
+use clap::Args;
+
+use super::{CliError, load_settings};
+use crate::backend::Backend;
+use crate::config::FlagOverrides;
+use crate::jobs::{Runner, RunnerOptions, settle_interrupted_submits};
+use crate::prompts::{PromptDefaults, default_prompts};
+use crate::session::{
+    LockedSession, SCHEMA_VERSION, Session, SessionStore, SessionWriter, StoreError,
+    new_session_id, now_rfc3339,
+};
+use crate::tui::event_loop::{LoopContext, run as run_loop};
+use crate::tui::setup::initial_app;
+use crate::tui::state::Status;
+
+/// Flags of the TUI.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TuiArgs {
+    /// Run every model on the embedded simulator (DEMO), even when keys are set.
+    #[arg(long)]
+    pub demo: bool,
+    /// In DEMO, divide the simulator's latencies by this factor.
+    #[arg(long, value_name = "X", value_parser = super::simulate::positive_f64)]
+    pub sim_speed: Option<f64>,
+    /// Reopen a stored session; its unfinished jobs are re-attached, never resubmitted.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Spending cap for the session in USD (overrides CLIPBENCH_BUDGET_USD).
+    #[arg(long, value_name = "USD")]
+    pub budget: Option<String>,
+    /// Hide model names while scoring.
+    #[arg(long)]
+    pub blind: bool,
+}
+
+/// Runs the TUI until the user quits.
+///
+/// # Errors
+/// `Usage` without a terminal or with bad settings; `Failed` when the session cannot be
+/// opened or the terminal fails.
+pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "the TUI needs a terminal; for scripts use `clipbench run`".into(),
+        ));
+    }
+    let flags = FlagOverrides {
+        demo: args.demo,
+        budget: args.budget.clone(),
+        ..FlagOverrides::default()
+    };
+    let (catalog, mut config) = load_settings(&flags)?;
+    let store = SessionStore::new(&config.data_dir);
+    let (mut session, locked, notice) = open_or_create(&store, args, config.demo)?;
+    config.demo = session.demo;
+    let _log_guard =
+        crate::logging::init(&config.data_dir, &config.log_filter).map_err(CliError::Failed)?;
+    let sim_speed = args.sim_speed.unwrap_or(1.0);
+    let backend = Backend::connect(&config, sim_speed)
+        .await
+        .map_err(CliError::Failed)?;
+    let settled = settle_interrupted_submits(&mut session);
+    let clips_dir = locked.clips_dir();
+    let (writer, writer_task) = SessionWriter::spawn(locked);
+    writer.save(&session);
+    let mut app = initial_app(session, catalog, &config, sim_speed, &store);
+    app.status = notice.or_else(|| {
+        (!settled.is_empty()).then(|| Status {
+            text: format!(
+                "{} jobs were interrupted while submitting and not resent",
+                settled.len()
+            ),
+            error: true,
+        })
+    });
+    let runner = Runner::new(
+        backend.providers.clone(),
+        RunnerOptions {
+            http: backend.http.clone(),
+            ..RunnerOptions::default()
+        },
+    );
+    let id = app.session.id.clone();
+    let context = LoopContext {
+        runner,
+        writer,
+        clips_dir,
+    };
+    let outcome = run_loop(app, context).await;
+    let saved = writer_task
+        .await
+        .map_err(|err| CliError::Failed(err.to_string()))?;
+    outcome.map_err(|err| CliError::Failed(format!("terminal: {err}")))?;
+    saved.map_err(|err| CliError::Failed(format!("cannot save the session: {err}")))?;
+    println!("session {id} saved; reopen it with: clipbench --session {id}");
+    Ok(())
+}
+
+/// The stored session asked for, or a new one with the ASMR prompts. A stored file that
+/// cannot be parsed is left untouched and a new session starts beside it, with a notice.
+fn open_or_create(
+    store: &SessionStore,
+    args: &TuiArgs,
+    demo: bool,
+) -> Result<(Session, LockedSession, Option<Status>), CliError> {
+    let mut notice = None;
+    if let Some(id) = &args.session {
+        match store.open(id) {
+            Ok((session, locked)) => return Ok((session, locked, None)),
+            Err(err @ StoreError::Corrupt { .. }) => {
+                notice = Some(Status {
+                    text: format!("{err}; started a new session"),
+                    error: true,
+                });
+            }
+            Err(err) => return Err(CliError::Failed(err.to_string())),
+        }
+    }
+    let prompts =
+        default_prompts(&PromptDefaults::default()).map_err(|err| CliError::Failed(err.0))?;
+    let session = Session {
+        schema_version: SCHEMA_VERSION,
+        id: new_session_id(),
+        created_at: now_rfc3339(),
+        demo,
+        blind: args.blind,
+        prompts,
+        jobs: Vec::new(),
+    };
+    let locked = store
+        .create(&session)
+        .map_err(|err| CliError::Failed(format!("cannot create the session: {err}")))?;
+    Ok((session, locked, notice))
+}

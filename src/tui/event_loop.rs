@@ -1,0 +1,247 @@
+//! The TUI's one loop: terminal events, job events, results of background work and a tick
+//! (only while jobs move) are joined in one `select!`; the screen is redrawn only after
+//! something changed. Disk and network work runs in tasks and reports back as actions.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
+use futures_util::StreamExt;
+use ratatui::layout::Rect;
+use tokio::sync::mpsc;
+
+use super::action::{Action, Command, Effect, OpenTarget};
+use super::keymap;
+use super::state::App;
+use super::update::InputMode;
+use super::view;
+use crate::catalog::Catalog;
+use crate::jobs::{JobEvent, RunHandle, Runner, job_spec};
+use crate::session::SessionWriter;
+
+/// How often running jobs' clocks and gauges move on screen.
+const TICK: Duration = Duration::from_millis(250);
+
+/// What the loop needs besides the app.
+pub struct LoopContext {
+    /// Starts job tasks.
+    pub runner: Runner,
+    /// Saves the session.
+    pub writer: SessionWriter,
+    /// Where clips go.
+    pub clips_dir: PathBuf,
+}
+
+/// Runs the UI until the user quits. The terminal is restored on return and on panic.
+///
+/// # Errors
+/// When the terminal cannot be drawn to.
+pub async fn run(mut app: App, context: LoopContext) -> std::io::Result<()> {
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::EnableMouseCapture,
+        crossterm::event::EnableBracketedPaste
+    );
+    let result = drive(&mut app, context, &mut terminal).await;
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::event::DisableBracketedPaste
+    );
+    ratatui::restore();
+    result
+}
+
+async fn drive(
+    app: &mut App,
+    context: LoopContext,
+    terminal: &mut ratatui::DefaultTerminal,
+) -> std::io::Result<()> {
+    let (tx, mut background) = mpsc::unbounded_channel::<Action>();
+    let mut run = context.runner.start(Vec::new());
+    start_unfinished(app, &context, &mut run);
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    while !app.should_quit {
+        if dirty {
+            terminal.draw(|frame| view::render(app, frame))?;
+            dirty = false;
+        }
+        let moving = app.jobs_in_flight();
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => translate(app, event, terminal.size().map(Rect::from).unwrap_or_default()),
+                Some(Err(err)) => return Err(err),
+                None => Some(Action::Command(Command::Quit)),
+            },
+            Some(event) = run.next_event() => Some(job_action(app, &context, event)),
+            Some(action) = background.recv() => Some(action),
+            _ = tick.tick(), if moving => Some(Action::Tick(jiff::Timestamp::now())),
+        };
+        let Some(action) = action else { continue };
+        dirty |= step(app, &context, &mut run, &tx, action);
+        // Ingest everything already waiting before drawing once.
+        let mut waiting = Vec::new();
+        run.drain_ready(&mut waiting);
+        for event in waiting {
+            let action = job_action(app, &context, event);
+            dirty |= step(app, &context, &mut run, &tx, action);
+        }
+    }
+    context.writer.save(&app.session);
+    Ok(())
+}
+
+/// Applies an action and performs its effects; true when the screen must be redrawn.
+fn step(
+    app: &mut App,
+    context: &LoopContext,
+    run: &mut RunHandle,
+    tx: &mpsc::UnboundedSender<Action>,
+    action: Action,
+) -> bool {
+    for effect in app.update(action) {
+        perform(app, context, run, tx, effect);
+    }
+    true
+}
+
+/// A job event becomes an action; a save acknowledgement is sent once the session (with the
+/// event applied) is on disk, from a task so the loop never waits on the disk.
+fn job_action(app: &mut App, context: &LoopContext, mut event: JobEvent) -> Action {
+    if let Some(ack) = event.take_ack() {
+        let mut snapshot = app.session.clone();
+        crate::jobs::apply_event(&mut snapshot, &event, jiff::Timestamp::now());
+        let writer = context.writer.clone();
+        tokio::spawn(async move {
+            if writer.save_now(&snapshot).await.is_ok() {
+                ack.done();
+            }
+        });
+    }
+    Action::Job(event)
+}
+
+/// Re-attaches every job of a stored session that has not finished.
+fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
+    let ids: Vec<String> = app
+        .session
+        .jobs
+        .iter()
+        .filter(|j| !j.stage.is_final())
+        .map(|j| j.clip_id.clone())
+        .collect();
+    start_jobs(app, context, run, &ids);
+}
+
+fn start_jobs(app: &App, context: &LoopContext, run: &mut RunHandle, ids: &[String]) {
+    for id in ids {
+        let Some(job) = app.session.job(id) else {
+            continue;
+        };
+        let (Some(prompt), Ok(model)) = (
+            app.session.prompt(&job.prompt_id),
+            app.catalog.get(&job.model),
+        ) else {
+            continue;
+        };
+        context
+            .runner
+            .add(run, job_spec(job, prompt, model, &context.clips_dir));
+    }
+}
+
+fn perform(
+    app: &App,
+    context: &LoopContext,
+    run: &mut RunHandle,
+    tx: &mpsc::UnboundedSender<Action>,
+    effect: Effect,
+) {
+    match effect {
+        Effect::StartJobs(ids) => start_jobs(app, context, run, &ids),
+        Effect::CancelJob(id) => run.cancel(&id),
+        Effect::Save => context.writer.save(&app.session),
+        Effect::ExportJson => spawn_export(app, tx.clone()),
+        Effect::Open(target) => spawn_open(target, tx.clone()),
+        Effect::LoadPrompts(path) => spawn_load(path, tx.clone()),
+        Effect::Quit => {}
+    }
+}
+
+/// Turns a terminal event into an action (keys through the keymap, or into a text field).
+fn translate(app: &App, event: Event, size: Rect) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            if key.code == crossterm::event::KeyCode::Char('c')
+                && key
+                    .modifiers
+                    .contains(crossterm::event::KeyModifiers::CONTROL)
+            {
+                return Some(Action::Command(Command::Quit));
+            }
+            match app.input_mode() {
+                InputMode::Text => Some(Action::TextKey(key)),
+                InputMode::Keys(context) => keymap::lookup(context, &key).map(Action::Command),
+            }
+        }
+        Event::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
+            Some(Action::Click {
+                column: mouse.column,
+                row: mouse.row,
+                size,
+            })
+        }
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(width, height) => Some(Action::Resize(width, height)),
+        _ => None,
+    }
+}
+
+fn spawn_export(app: &App, tx: mpsc::UnboundedSender<Action>) {
+    let (session, catalog, dir) = (
+        app.session.clone(),
+        app.catalog.clone(),
+        app.data_dir.join("exports"),
+    );
+    tokio::task::spawn_blocking(move || {
+        let _ = tx.send(Action::Exported(write_export(&session, &catalog, &dir)));
+    });
+}
+
+/// Writes `<data dir>/exports/<session id>-<UTC timestamp>.json`.
+fn write_export(
+    session: &crate::session::Session,
+    catalog: &Catalog,
+    dir: &std::path::Path,
+) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    let now = jiff::Timestamp::now();
+    let path = dir.join(crate::export::export_file_name(&session.id, now));
+    let json = crate::export::export_json_string(session, catalog, &now.to_string());
+    crate::session::write_atomically(&path, json.as_bytes()).map_err(|err| err.to_string())?;
+    Ok(path)
+}
+
+fn spawn_open(target: OpenTarget, tx: mpsc::UnboundedSender<Action>) {
+    tokio::task::spawn_blocking(move || {
+        let (what, result) = match &target {
+            OpenTarget::File(path) => (path.display().to_string(), open::that_detached(path)),
+            OpenTarget::Url(url) => (url.clone(), open::that_detached(url)),
+        };
+        let _ = tx.send(Action::Opened(
+            result.map(|()| what).map_err(|err| err.to_string()),
+        ));
+    });
+}
+
+fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
+    tokio::task::spawn_blocking(move || {
+        let loaded =
+            crate::prompts::load_prompts_file(&path, &crate::prompts::PromptDefaults::default());
+        let _ = tx.send(Action::PromptsLoaded(loaded.map_err(|err| err.0)));
+    });
+}

@@ -1,0 +1,241 @@
+//! `App::update`: one action in, state changed, effects out. No I/O, no clock, no tokio: every
+//! input (time included) arrives as an `Action`, so all of it is unit-tested directly.
+
+use super::action::{Action, Command, Effect, OpenTarget};
+use super::keymap::Context;
+use super::state::{App, Overlay, Pane, Status};
+use crate::jobs::{JobEvent, apply_event};
+use crate::sanitize::clean_line;
+
+/// How keys are read right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputMode {
+    /// Through the keymap, in this context.
+    Keys(Context),
+    /// Into a text field (forms, the file prompt): keys go to `Action::TextKey`.
+    Text,
+}
+
+impl App {
+    /// How the next key is read.
+    pub fn input_mode(&self) -> InputMode {
+        match &self.overlay {
+            Some(Overlay::Form(_) | Overlay::LoadFile(_)) => InputMode::Text,
+            Some(Overlay::Quote(_) | Overlay::ConfirmQuit) => InputMode::Keys(Context::Dialog),
+            Some(Overlay::Help) => InputMode::Keys(Context::Help),
+            None => InputMode::Keys(match self.focus {
+                Pane::Prompts => Context::Prompts,
+                Pane::Models => Context::Models,
+                Pane::Grid => Context::Grid,
+            }),
+        }
+    }
+
+    /// Applies one action; returns the work for the loop.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Command(command) if self.overlay.is_some() => self.overlay_command(command),
+            Action::Command(command) => self.command(command),
+            Action::TextKey(key) => self.text_key(key),
+            Action::Paste(text) => self.paste(&text),
+            Action::Click { column, row, size } => self.click(column, row, size),
+            Action::Job(event) => self.job_event(&event),
+            Action::Tick(now) => {
+                self.now = now;
+                Vec::new()
+            }
+            Action::Resize(..) => Vec::new(),
+            Action::Exported(result) => self.report(
+                result.map(|p| format!("exported to {}", p.display())),
+                "export failed",
+            ),
+            Action::Opened(result) => self.report(
+                result.map(|what| format!("opened {what}")),
+                "could not open",
+            ),
+            Action::PromptsLoaded(result) => self.prompts_loaded(result),
+        }
+    }
+
+    /// Sets the status bar from an outcome.
+    fn report(&mut self, result: Result<String, String>, failure: &str) -> Vec<Effect> {
+        self.status = Some(match result {
+            Ok(text) => Status { text, error: false },
+            Err(err) => Status {
+                text: format!("{failure}: {}", clean_line(&err)),
+                error: true,
+            },
+        });
+        Vec::new()
+    }
+
+    /// Shows an error in the status bar.
+    pub(super) fn fail(&mut self, text: impl Into<String>) -> Vec<Effect> {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+        Vec::new()
+    }
+
+    fn job_event(&mut self, event: &JobEvent) -> Vec<Effect> {
+        if apply_event(&mut self.session, event, self.now) {
+            vec![Effect::Save]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn command(&mut self, command: Command) -> Vec<Effect> {
+        self.status = None;
+        match command {
+            Command::FocusNext => self.cycle_focus(true),
+            Command::FocusPrev => self.cycle_focus(false),
+            Command::Up
+            | Command::Down
+            | Command::Left
+            | Command::Right
+            | Command::First
+            | Command::Last => {
+                self.move_cursor(command);
+                Vec::new()
+            }
+            Command::AddPrompt => self.open_form(None),
+            Command::EditPrompt => self.open_form(Some(self.prompt_index)),
+            Command::DeletePrompt => self.delete_prompt(),
+            Command::LoadPrompts => {
+                self.overlay = Some(Overlay::LoadFile(String::new()));
+                Vec::new()
+            }
+            Command::ToggleModel => self.toggle_model(),
+            Command::Generate => self.open_quote(),
+            Command::CancelJob => self.cancel_selected(),
+            Command::RetryJob => self.retry_selected(),
+            Command::OpenClip => self.open_selected(),
+            Command::ExportJson => vec![Effect::ExportJson],
+            Command::ToggleHelp => {
+                self.overlay = Some(Overlay::Help);
+                Vec::new()
+            }
+            Command::Quit if self.jobs_in_flight() => {
+                self.overlay = Some(Overlay::ConfirmQuit);
+                Vec::new()
+            }
+            Command::Quit => {
+                self.should_quit = true;
+                vec![Effect::Quit]
+            }
+            Command::Confirm | Command::Dismiss => Vec::new(),
+        }
+    }
+
+    fn overlay_command(&mut self, command: Command) -> Vec<Effect> {
+        match (&self.overlay, command) {
+            (Some(Overlay::Quote(_)), Command::Confirm) => self.fire_quote(),
+            (Some(Overlay::ConfirmQuit), Command::Confirm) => {
+                self.overlay = None;
+                self.should_quit = true;
+                vec![Effect::Quit]
+            }
+            (Some(Overlay::Help), Command::ToggleHelp | Command::Dismiss)
+            | (_, Command::Dismiss) => {
+                self.overlay = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn cycle_focus(&mut self, forward: bool) -> Vec<Effect> {
+        const ORDER: [Pane; 3] = [Pane::Prompts, Pane::Models, Pane::Grid];
+        let at = ORDER.iter().position(|p| *p == self.focus).unwrap_or(0);
+        let next = if forward { (at + 1) % 3 } else { (at + 2) % 3 };
+        self.focus = ORDER[next];
+        Vec::new()
+    }
+
+    /// Moves the cursor of the focused pane.
+    fn move_cursor(&mut self, command: Command) {
+        let prompts = self.session.prompts.len();
+        match self.focus {
+            Pane::Prompts => self.prompt_index = step(self.prompt_index, prompts, command, true),
+            Pane::Models => {
+                self.model_index = step(self.model_index, self.models.len(), command, true);
+            }
+            Pane::Grid => {
+                let (row, col) = self.grid_cell;
+                let cols = self.grid_models().len();
+                self.grid_cell = (
+                    step(row, prompts, command, true),
+                    step(col, cols, command, false),
+                );
+            }
+        }
+    }
+
+    fn open_selected(&mut self) -> Vec<Effect> {
+        let Some(job) = self.selected_job() else {
+            return self.fail("no job in this cell");
+        };
+        if let Some(clip) = &job.clip
+            && clip.path.starts_with(&self.data_dir)
+            && clip.path.is_absolute()
+        {
+            return vec![Effect::Open(OpenTarget::File(clip.path.clone()))];
+        }
+        match job.output.as_ref().map(|o| o.video_url.clone()) {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                vec![Effect::Open(OpenTarget::Url(url))]
+            }
+            Some(_) => self.fail("the clip URL is not http(s); not opened"),
+            None => self.fail("no clip yet"),
+        }
+    }
+
+    fn paste(&mut self, text: &str) -> Vec<Effect> {
+        match &mut self.overlay {
+            Some(Overlay::Form(form)) => {
+                super::form::paste(form, text);
+                Vec::new()
+            }
+            Some(Overlay::LoadFile(path)) => {
+                path.push_str(&clean_line(text));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn click(&mut self, column: u16, row: u16, size: ratatui::layout::Rect) -> Vec<Effect> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
+        let areas = super::view::layout(size);
+        match super::view::hit_test(self, &areas, column, row) {
+            Some(super::view::HitTarget::Prompt(index)) => {
+                (self.focus, self.prompt_index) = (Pane::Prompts, index);
+            }
+            Some(super::view::HitTarget::Model(index)) => {
+                (self.focus, self.model_index) = (Pane::Models, index);
+            }
+            Some(super::view::HitTarget::Cell(prompt, model)) => {
+                (self.focus, self.grid_cell) = (Pane::Grid, (prompt, model));
+            }
+            None => {}
+        }
+        Vec::new()
+    }
+}
+
+/// One cursor step in a list of `len` items; `vertical` says which arrows move it.
+fn step(at: usize, len: usize, command: Command, vertical: bool) -> usize {
+    let last = len.saturating_sub(1);
+    let moved = match (command, vertical) {
+        (Command::Up, true) | (Command::Left, false) => at.saturating_sub(1),
+        (Command::Down, true) | (Command::Right, false) => at + 1,
+        (Command::First, _) => 0,
+        (Command::Last, _) => last,
+        _ => at,
+    };
+    moved.min(last)
+}
