@@ -13,3 +13,6 @@ pub mod setup;
 pub mod state;
 pub mod update;
 pub mod view;
+
+#[cfg(test)]
+mod tests;

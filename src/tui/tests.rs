@@ -1,0 +1,404 @@
+//! `App::update` without a terminal: every key path of the issue, as state changes and effects.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::{Action, Command, Effect, OpenTarget};
+use super::keymap::Context;
+use super::state::{App, KeyState, ModelChoice, Overlay, Pane};
+use super::update::InputMode;
+use crate::catalog::Catalog;
+use crate::jobs::{JobEvent, SaveAck};
+use crate::prompts::{PromptDefaults, default_prompts};
+use crate::provider::{JobHandle, JobOutput};
+use crate::session::{ClipFile, JobStage, SCHEMA_VERSION, Session};
+
+/// A fresh DEMO app with the three ASMR prompts and all models ticked.
+pub(crate) fn demo_app() -> App {
+    let catalog = Catalog::embedded().unwrap();
+    let session = Session {
+        schema_version: SCHEMA_VERSION,
+        id: "20261126-120000-abcd".into(),
+        created_at: "2026-11-26T12:00:00Z".into(),
+        demo: true,
+        blind: false,
+        prompts: default_prompts(&PromptDefaults::default()).unwrap(),
+        jobs: Vec::new(),
+    };
+    let models = catalog
+        .models()
+        .iter()
+        .map(|m| ModelChoice {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            provider: m.provider,
+            price_5s: m.price(5, "720p").ok(),
+            key: KeyState::Demo,
+            ticked: true,
+        })
+        .collect();
+    App {
+        session,
+        catalog,
+        demo: true,
+        budget_usd: None,
+        models,
+        focus: Pane::Prompts,
+        prompt_index: 0,
+        model_index: 0,
+        grid_cell: (0, 0),
+        overlay: None,
+        status: None,
+        typical_latency_s: std::collections::BTreeMap::new(),
+        now: "2026-11-26T12:00:10Z".parse().unwrap(),
+        data_dir: PathBuf::from("/data"),
+        should_quit: false,
+    }
+}
+
+fn cmd(app: &mut App, command: Command) -> Vec<Effect> {
+    app.update(Action::Command(command))
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::TextKey(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn fired_app() -> App {
+    let mut app = demo_app();
+    cmd(&mut app, Command::Generate);
+    cmd(&mut app, Command::Confirm);
+    app
+}
+
+#[test]
+fn g_quotes_every_prompt_on_every_ticked_model_at_catalog_prices() {
+    let mut app = demo_app();
+    assert!(
+        cmd(&mut app, Command::Generate).is_empty(),
+        "nothing is sent before confirming"
+    );
+    let Some(Overlay::Quote(quote)) = &app.overlay else {
+        panic!("no quote")
+    };
+    assert_eq!(quote.lines.len(), 3);
+    assert!(quote.lines.iter().all(|l| l.jobs == 3));
+    assert!((quote.total_usd - 3.33).abs() < 1e-9, "{}", quote.total_usd);
+    assert_eq!(app.input_mode(), InputMode::Keys(Context::Dialog));
+    assert!(app.session.jobs.is_empty());
+}
+
+#[test]
+fn confirming_fires_and_focuses_the_first_grid_cell() {
+    let mut app = demo_app();
+    app.focus = Pane::Models;
+    app.model_index = 2;
+    cmd(&mut app, Command::Generate);
+    let effects = cmd(&mut app, Command::Confirm);
+    assert_eq!(app.session.jobs.len(), 9);
+    let Some(Effect::StartJobs(ids)) = effects.iter().find(|e| matches!(e, Effect::StartJobs(_)))
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(ids.len(), 9);
+    assert!(effects.contains(&Effect::Save));
+    assert_eq!((app.focus, app.grid_cell), (Pane::Grid, (0, 0)));
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn escape_or_n_cancels_the_quote() {
+    let mut app = demo_app();
+    cmd(&mut app, Command::Generate);
+    assert!(cmd(&mut app, Command::Dismiss).is_empty());
+    assert!(app.overlay.is_none() && app.session.jobs.is_empty());
+}
+
+#[test]
+fn a_quote_above_the_budget_cannot_fire() {
+    let mut app = demo_app();
+    app.budget_usd = Some(2.0);
+    cmd(&mut app, Command::Generate);
+    let Some(Overlay::Quote(quote)) = &app.overlay else {
+        panic!()
+    };
+    assert!(quote.blocked());
+    assert!(cmd(&mut app, Command::Confirm).is_empty());
+    assert!(app.session.jobs.is_empty());
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("$3.33") && s.text.contains("$2.00"))
+    );
+}
+
+#[test]
+fn unticked_and_keyless_models_are_not_fired() {
+    let mut app = demo_app();
+    app.focus = Pane::Models;
+    cmd(&mut app, Command::ToggleModel);
+    app.models[1].key = KeyState::Missing("KIE_API_KEY");
+    cmd(&mut app, Command::Generate);
+    let Some(Overlay::Quote(quote)) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(
+        quote
+            .lines
+            .iter()
+            .map(|l| l.model.as_str())
+            .collect::<Vec<_>>(),
+        ["wan25"]
+    );
+    app.overlay = None;
+    app.model_index = 1;
+    cmd(&mut app, Command::ToggleModel);
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("KIE_API_KEY"))
+    );
+}
+
+#[test]
+fn navigation_moves_within_bounds_and_tab_cycles_panes() {
+    let mut app = fired_app();
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Right);
+    assert_eq!(app.grid_cell, (1, 1));
+    cmd(&mut app, Command::Last);
+    assert_eq!(app.grid_cell.0, 2);
+    for _ in 0..5 {
+        cmd(&mut app, Command::Right);
+    }
+    assert_eq!(app.grid_cell.1, 2);
+    cmd(&mut app, Command::FocusNext);
+    assert_eq!(app.focus, Pane::Prompts);
+    cmd(&mut app, Command::FocusPrev);
+    assert_eq!(app.focus, Pane::Grid);
+}
+
+#[test]
+fn job_events_update_the_session_and_save() {
+    let mut app = fired_app();
+    let id = app.session.jobs[0].clip_id.clone();
+    let handle = JobHandle {
+        provider: crate::catalog::ProviderKind::Fal,
+        endpoint: "e".into(),
+        request_id: "r1".into(),
+        status_url: None,
+        response_url: None,
+        cancel_url: None,
+    };
+    let effects = app.update(Action::Job(JobEvent::Submitted {
+        clip_id: id.clone(),
+        handle,
+        ack: SaveAck::detached(),
+    }));
+    assert_eq!(effects, [Effect::Save]);
+    app.update(Action::Job(JobEvent::Queued {
+        clip_id: id.clone(),
+        position: Some(3),
+    }));
+    assert_eq!(
+        app.selected_job().map(|j| (j.stage, j.queue_position)),
+        Some((JobStage::Queued, Some(3)))
+    );
+    assert!(app.jobs_in_flight());
+}
+
+#[test]
+fn cancel_and_retry_the_selected_job() {
+    let mut app = fired_app();
+    let id = app.session.jobs[0].clip_id.clone();
+    app.update(Action::Job(JobEvent::Submitting {
+        clip_id: id.clone(),
+        ack: SaveAck::detached(),
+    }));
+    assert_eq!(
+        cmd(&mut app, Command::CancelJob),
+        [Effect::CancelJob(id.clone())]
+    );
+    assert!(
+        cmd(&mut app, Command::RetryJob).is_empty(),
+        "a running job is not retried"
+    );
+    app.update(Action::Job(JobEvent::Failed {
+        clip_id: id.clone(),
+        reason: "Runner disconnected".into(),
+        retryable: true,
+    }));
+    let effects = cmd(&mut app, Command::RetryJob);
+    assert_eq!(
+        effects,
+        [Effect::Save, Effect::StartJobs(vec![format!("{id}.2")])]
+    );
+    assert_eq!(
+        app.selected_job().map(|j| j.clip_id.as_str()),
+        Some(format!("{id}.2").as_str())
+    );
+    assert!(cmd(&mut app, Command::CancelJob).len() == 1);
+}
+
+#[test]
+fn open_prefers_the_downloaded_file_inside_the_data_dir_else_an_http_url() {
+    let mut app = fired_app();
+    assert!(
+        cmd(&mut app, Command::OpenClip).is_empty(),
+        "nothing to open yet"
+    );
+    let job = &mut app.session.jobs[0];
+    job.output = Some(JobOutput {
+        video_url: "http://127.0.0.1:9/clip.mp4".into(),
+        ..JobOutput::default()
+    });
+    assert_eq!(
+        cmd(&mut app, Command::OpenClip),
+        [Effect::Open(OpenTarget::Url(
+            "http://127.0.0.1:9/clip.mp4".into()
+        ))]
+    );
+    let clip = ClipFile {
+        path: "/data/sessions/s/clips/a.mp4".into(),
+        bytes: 1,
+        sha256: String::new(),
+        duration_s: None,
+        width: None,
+        height: None,
+        fps: None,
+        mismatch: None,
+    };
+    app.session.jobs[0].clip = Some(clip.clone());
+    assert_eq!(
+        cmd(&mut app, Command::OpenClip),
+        [Effect::Open(OpenTarget::File(clip.path))]
+    );
+    app.session.jobs[0].clip = Some(ClipFile {
+        path: "/etc/passwd".into(),
+        ..app.session.jobs[0].clip.clone().unwrap()
+    });
+    app.session.jobs[0].output = Some(JobOutput {
+        video_url: "file:///etc/passwd".into(),
+        ..JobOutput::default()
+    });
+    assert!(
+        cmd(&mut app, Command::OpenClip).is_empty(),
+        "only http(s) URLs and files in the data dir"
+    );
+}
+
+#[test]
+fn quit_asks_while_jobs_run() {
+    let mut app = demo_app();
+    assert_eq!(cmd(&mut app, Command::Quit), [Effect::Quit]);
+    let mut app = fired_app();
+    let id = app.session.jobs[0].clip_id.clone();
+    app.update(Action::Job(JobEvent::Queued {
+        clip_id: id,
+        position: None,
+    }));
+    assert!(cmd(&mut app, Command::Quit).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+    assert!(cmd(&mut app, Command::Dismiss).is_empty() && !app.should_quit);
+    cmd(&mut app, Command::Quit);
+    assert_eq!(cmd(&mut app, Command::Confirm), [Effect::Quit]);
+    assert!(app.should_quit);
+}
+
+#[test]
+fn adding_a_prompt_through_the_form() {
+    let mut app = demo_app();
+    cmd(&mut app, Command::AddPrompt);
+    assert_eq!(app.input_mode(), InputMode::Text);
+    app.update(key(KeyCode::Tab));
+    app.update(Action::Paste("Kinetic sand\ncut slowly 泡".into()));
+    let effects = app.update(Action::TextKey(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(effects, [Effect::Save]);
+    let added = app.session.prompts.last().unwrap();
+    assert_eq!(
+        (added.id.as_str(), added.prompt.as_str()),
+        ("prompt-1", "Kinetic sand\ncut slowly 泡")
+    );
+    assert_eq!(app.prompt_index, 3);
+}
+
+#[test]
+fn a_bad_form_stays_open_with_the_reason() {
+    let mut app = demo_app();
+    cmd(&mut app, Command::AddPrompt);
+    app.update(Action::TextKey(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    let Some(Overlay::Form(form)) = &app.overlay else {
+        panic!("form closed")
+    };
+    assert_eq!(form.error.as_deref(), Some("the prompt text is empty"));
+    app.update(key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.session.prompts.len(), 3);
+}
+
+#[test]
+fn prompts_with_jobs_are_neither_edited_nor_deleted() {
+    let mut app = fired_app();
+    app.focus = Pane::Prompts;
+    assert!(cmd(&mut app, Command::DeletePrompt).is_empty());
+    assert_eq!(app.session.prompts.len(), 3);
+    cmd(&mut app, Command::EditPrompt);
+    assert!(app.overlay.is_none());
+    let mut fresh = demo_app();
+    assert_eq!(cmd(&mut fresh, Command::DeletePrompt), [Effect::Save]);
+    assert_eq!(fresh.session.prompts.len(), 2);
+}
+
+#[test]
+fn loading_a_prompts_file() {
+    let mut app = demo_app();
+    cmd(&mut app, Command::LoadPrompts);
+    for c in "/tmp/p.json".chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    assert_eq!(
+        app.update(key(KeyCode::Enter)),
+        [Effect::LoadPrompts(PathBuf::from("/tmp/p.json"))]
+    );
+    let extra = default_prompts(&PromptDefaults::default()).unwrap();
+    assert!(
+        app.update(Action::PromptsLoaded(Ok(extra))).is_empty(),
+        "duplicate ids are refused"
+    );
+    assert!(app.status.as_ref().is_some_and(|s| s.error));
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut app = demo_app();
+    cmd(&mut app, Command::ToggleHelp);
+    assert_eq!(app.input_mode(), InputMode::Keys(Context::Help));
+    cmd(&mut app, Command::ToggleHelp);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn ticks_move_the_clock_and_results_reach_the_status_bar() {
+    let mut app = demo_app();
+    let later: jiff::Timestamp = "2026-11-26T12:05:00Z".parse().unwrap();
+    app.update(Action::Tick(later));
+    assert_eq!(app.now, later);
+    app.update(Action::Exported(Ok(PathBuf::from("/data/exports/x.json"))));
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("exported to /data/exports/x.json")
+    );
+    app.update(Action::Opened(Err("no browser\u{1b}[2J".into())));
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.error && !s.text.contains('\u{1b}'))
+    );
+}
