@@ -16,3 +16,4 @@ pub mod sanitize;
 pub mod scoring;
 pub mod session;
 pub mod simulator;
+pub mod tui;

@@ -1,0 +1,3 @@
+//! The terminal UI.
+
+pub mod editor;
