@@ -5,8 +5,10 @@
 //! `Cancel` mean. Drawing lives in `render` (`scroll_to_cursor`, `render`, `cursor_position`).
 //!
 //! Columns are counted in `char`s, so an edit can never split a UTF-8 sequence; the screen
-//! position of the cursor is computed from the Unicode display width of those chars, so wide
-//! characters such as '泡' take two cells as the terminal draws them.
+//! position of the cursor is computed from the display width of those chars, so wide characters
+//! such as '泡' take two cells as the terminal draws them. (Multi-char graphemes such as emoji ZWJ
+//! sequences are measured char by char and may put the cursor a little off; prompts rarely have
+//! them.)
 //!
 //! Submitting: Ctrl-S always works. Ctrl-Enter and Alt-Enter submit too, but most terminals send
 //! Ctrl-Enter as a plain Enter unless the keyboard enhancement protocol is enabled, so Ctrl-S is
@@ -51,8 +53,13 @@ pub struct TextEditor {
     preferred_col: Option<usize>,
     /// First line shown, kept around the cursor by `scroll_to_cursor`.
     scroll_row: usize,
-    /// First display column shown (horizontal scroll), in terminal cells.
-    scroll_x: usize,
+}
+
+impl Default for TextEditor {
+    /// An empty editor (one empty line, so the never-empty invariant of `lines` holds).
+    fn default() -> Self {
+        Self::new("")
+    }
 }
 
 impl TextEditor {
@@ -69,7 +76,6 @@ impl TextEditor {
             col,
             preferred_col: None,
             scroll_row: 0,
-            scroll_x: 0,
         }
     }
 
@@ -122,10 +128,10 @@ impl TextEditor {
     /// Inserts pasted text at the cursor (for crossterm's `Event::Paste`), leaving the cursor after
     /// it. Newlines are kept, `\r\n` and `\r` become `\n`, tabs become spaces, and other control
     /// characters are dropped.
-    pub fn insert_str(&mut self, s: &str) -> EditorOutcome {
+    pub fn insert_str(&mut self, s: &str) {
         let clean = clean_text(s);
         if clean.is_empty() {
-            return EditorOutcome::Ignored;
+            return;
         }
         self.preferred_col = None;
         let at = self.cursor_byte();
@@ -141,7 +147,6 @@ impl TextEditor {
         self.row += added_count;
         self.col = self.line_len(self.row);
         self.lines[self.row].push_str(&tail);
-        EditorOutcome::Changed
     }
 
     /// Character keys: text, or one of the Ctrl shortcuts.

@@ -1,7 +1,9 @@
 //! Drawing the editor: scrolling to the cursor, the visible lines, and where the cursor lands.
 //!
-//! Scroll offsets are state (so the view only moves when the cursor would leave it), but `render`
-//! takes `&self`, so the caller runs `scroll_to_cursor` with the same area just before drawing.
+//! The vertical offset is state, so the view only moves when the cursor would leave it; `render`
+//! takes `&self`, so the caller runs `scroll_to_cursor` with the area's height just before drawing.
+//! The horizontal offset is derived from the cursor and the area's width on every draw: lines
+//! start at the left edge until the cursor passes the right one, which then keeps it in view.
 
 use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::{Position, Rect};
@@ -10,14 +12,13 @@ use ratatui::style::{Modifier, Style};
 use super::TextEditor;
 
 impl TextEditor {
-    /// Scrolls just enough, vertically and horizontally, that the cursor lies inside `area`.
-    /// Call it with the area that `render` and `cursor_position` will get.
-    pub fn scroll_to_cursor(&mut self, area: Rect) {
-        let height = usize::from(area.height);
+    /// Scrolls just enough that the cursor line is among `height` visible rows. Call it with the
+    /// height of the area that `render` and `cursor_position` will get.
+    pub fn scroll_to_cursor(&mut self, height: u16) {
+        let height = usize::from(height);
         // After lines are deleted, pull the view back up so it does not end in blank rows.
         let top = self.scroll_row.min(self.lines.len().saturating_sub(height));
         self.scroll_row = scroll_into_view(top, self.row, height);
-        self.scroll_x = scroll_into_view(self.scroll_x, self.cursor_x(), usize::from(area.width));
     }
 
     /// Draws the visible part of the text into `area`; unfocused text is dimmed.
@@ -28,6 +29,7 @@ impl TextEditor {
         } else {
             Style::default().add_modifier(Modifier::DIM)
         };
+        let scroll_x = self.scroll_x(area.width);
         let visible = self.lines.iter().skip(self.scroll_row);
         for (line, y) in visible.zip(area.top()..area.bottom()) {
             let row_area = Rect {
@@ -35,18 +37,26 @@ impl TextEditor {
                 height: 1,
                 ..area
             };
-            render_line(line, self.scroll_x, row_area, buf, style);
+            render_line(line, scroll_x, row_area, buf, style);
         }
     }
 
     /// Where the terminal cursor should go when the editor is drawn in `area`, or None when the
-    /// cursor is outside the view (`scroll_to_cursor` was not called for this area).
+    /// cursor line is outside the view (`scroll_to_cursor` was not called for this height).
     pub fn cursor_position(&self, area: Rect) -> Option<Position> {
         let dy = self.row.checked_sub(self.scroll_row)?;
-        let dx = self.cursor_x().checked_sub(self.scroll_x)?;
+        let dx = self.cursor_x() - self.scroll_x(area.width);
         let dy = u16::try_from(dy).ok().filter(|&dy| dy < area.height)?;
         let dx = u16::try_from(dx).ok().filter(|&dx| dx < area.width)?;
         Some(Position::new(area.x + dx, area.y + dy))
+    }
+
+    /// First display column shown in an area `width` cells wide: 0 while the cursor fits, else
+    /// just enough to keep the cursor in the last cell. The same for every line, so they stay
+    /// aligned.
+    fn scroll_x(&self, width: u16) -> usize {
+        self.cursor_x()
+            .saturating_sub(usize::from(width).saturating_sub(1))
     }
 
     /// Display column of the cursor in its line, in terminal cells.
