@@ -7,12 +7,11 @@
 
 use std::time::{Duration, Instant};
 
+use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
-use clipbench::jobs::{JobEvent, Providers, Runner, RunnerOptions, job_spec, plan_jobs};
+use clipbench::jobs::{JobEvent, Runner, RunnerOptions, job_spec, plan_jobs};
 use clipbench::media::{DownloadLimits, download_clip};
-use clipbench::provider::fal::FalClient;
-use clipbench::provider::kie::KieClient;
-use clipbench::provider::{ApiKey, Provider, build_http_client};
+use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{SimConfig, Simulator};
 
@@ -45,18 +44,7 @@ async fn run_batch(
     .await?;
     let base = url::Url::parse(&sim.base_url())?;
     let http = build_http_client()?;
-    let providers = Providers {
-        fal: Some(Provider::Fal(FalClient::new(
-            http.clone(),
-            base.clone(),
-            ApiKey::new("bench:bench"),
-        ))),
-        kie: Some(Provider::Kie(KieClient::new(
-            http.clone(),
-            base,
-            ApiKey::new("bench"),
-        ))),
-    };
+    let providers = simulator_providers(&http, &base);
     let catalog = Catalog::embedded()?;
     let models: Vec<&Model> = model_ids
         .iter()

@@ -7,12 +7,11 @@
 
 use std::time::Duration;
 
+use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
-use clipbench::jobs::{JobEvent, Providers, Runner, RunnerOptions, job_spec, plan_jobs};
+use clipbench::jobs::{JobEvent, Runner, RunnerOptions, job_spec, plan_jobs};
 use clipbench::prompts::{PromptDefaults, default_prompts};
-use clipbench::provider::fal::FalClient;
-use clipbench::provider::kie::KieClient;
-use clipbench::provider::{ApiKey, Provider, build_http_client};
+use clipbench::provider::build_http_client;
 use clipbench::simulator::{SimConfig, Simulator};
 
 #[tokio::main]
@@ -24,18 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     let base = url::Url::parse(&sim.base_url())?;
     let http = build_http_client()?;
-    let providers = Providers {
-        fal: Some(Provider::Fal(FalClient::new(
-            http.clone(),
-            base.clone(),
-            ApiKey::new("demo-id:demo-secret"),
-        ))),
-        kie: Some(Provider::Kie(KieClient::new(
-            http.clone(),
-            base,
-            ApiKey::new("demo-key"),
-        ))),
-    };
+    let providers = simulator_providers(&http, &base);
 
     let catalog = Catalog::embedded()?;
     let models: Vec<&Model> = catalog.models().iter().collect();

@@ -14,6 +14,23 @@ use crate::simulator::{SimConfig, Simulator};
 const DEMO_FAL_KEY: &str = "demo-key-id:demo-key-secret";
 const DEMO_KIE_KEY: &str = "demo-key";
 
+/// Clients for both protocols on one simulator origin, with the placeholder keys it accepts
+/// (DEMO, examples, benchmarks and tests share this).
+pub fn simulator_providers(http: &reqwest::Client, base: &Url) -> Providers {
+    Providers {
+        fal: Some(Provider::Fal(FalClient::new(
+            http.clone(),
+            base.clone(),
+            ApiKey::new(DEMO_FAL_KEY),
+        ))),
+        kie: Some(Provider::Kie(KieClient::new(
+            http.clone(),
+            base.clone(),
+            ApiKey::new(DEMO_KIE_KEY),
+        ))),
+    }
+}
+
 /// The connected providers, and the simulator behind them in DEMO.
 pub struct Backend {
     /// The clients the runner uses.
@@ -43,18 +60,7 @@ impl Backend {
             .map_err(|err| format!("cannot start the embedded simulator: {err}"))?;
             let base =
                 Url::parse(&sim.base_url()).map_err(|err| format!("simulator URL: {err}"))?;
-            let providers = Providers {
-                fal: Some(Provider::Fal(FalClient::new(
-                    http.clone(),
-                    base.clone(),
-                    ApiKey::new(DEMO_FAL_KEY),
-                ))),
-                kie: Some(Provider::Kie(KieClient::new(
-                    http.clone(),
-                    base,
-                    ApiKey::new(DEMO_KIE_KEY),
-                ))),
-            };
+            let providers = simulator_providers(&http, &base);
             return Ok(Backend {
                 providers,
                 http,

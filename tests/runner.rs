@@ -4,13 +4,12 @@
 
 use std::time::Duration;
 
+use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{
     JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, job_spec, plan_jobs,
 };
-use clipbench::provider::fal::FalClient;
-use clipbench::provider::kie::KieClient;
-use clipbench::provider::{ApiKey, Provider, build_http_client};
+use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
 
@@ -25,18 +24,7 @@ async fn simulator(latency_ms: u64) -> Simulator {
 fn providers(sim: &Simulator) -> Providers {
     let base = url::Url::parse(&sim.base_url()).unwrap();
     let http = build_http_client().unwrap();
-    Providers {
-        fal: Some(Provider::Fal(FalClient::new(
-            http.clone(),
-            base.clone(),
-            ApiKey::new("id:secret"),
-        ))),
-        kie: Some(Provider::Kie(KieClient::new(
-            http,
-            base,
-            ApiKey::new("kie"),
-        ))),
-    }
+    simulator_providers(&http, &base)
 }
 
 /// Starts one job per (prompt × model) with the given policy; returns the run and a temp dir
