@@ -92,6 +92,7 @@ fn prepare_fresh(
         created_at: now_rfc3339(),
         demo: config.demo,
         blind: false,
+        blind_labels: std::collections::BTreeMap::new(),
         prompts,
         jobs,
     };

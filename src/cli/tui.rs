@@ -128,6 +128,7 @@ fn open_or_create(
         created_at: now_rfc3339(),
         demo,
         blind: args.blind,
+        blind_labels: std::collections::BTreeMap::new(),
         prompts,
         jobs: Vec::new(),
     };

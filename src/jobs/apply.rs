@@ -138,6 +138,7 @@ mod tests {
             created_at: String::new(),
             demo: true,
             blind: false,
+            blind_labels: std::collections::BTreeMap::new(),
             prompts: vec![prompt],
             jobs,
         }

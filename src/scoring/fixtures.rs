@@ -24,6 +24,7 @@ pub(crate) fn session(jobs: Vec<Job>) -> Session {
         created_at: "2026-11-26T11:45:00Z".into(),
         demo: true,
         blind: false,
+        blind_labels: std::collections::BTreeMap::new(),
         prompts: prompt_ids.iter().map(|id| prompt(id)).collect(),
         jobs,
     }

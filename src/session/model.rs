@@ -29,6 +29,9 @@ pub struct Session {
     /// True when scoring hides model names (blind mode).
     #[serde(default)]
     pub blind: bool,
+    /// Blind labels (`A`, `B`, …) by clip id, shuffled per prompt; kept for audit.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub blind_labels: std::collections::BTreeMap<String, String>,
     /// The prompts, in the order the user gave them.
     pub prompts: Vec<PromptSpec>,
     /// One job per (prompt × model), plus retries and fallbacks.

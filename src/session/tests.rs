@@ -7,6 +7,7 @@ fn session(id: &str) -> Session {
         created_at: now_rfc3339(),
         demo: true,
         blind: false,
+        blind_labels: std::collections::BTreeMap::new(),
         prompts: vec![PromptSpec {
             id: "p1".into(),
             prompt: "línea\ndos".into(),

@@ -54,6 +54,22 @@ pub enum Command {
     ToggleHelp,
     /// Quit (asks while jobs run).
     Quit,
+    /// Score the selected clip.
+    ScoreClip,
+    /// Stars (1-5) for the current criterion.
+    SetStars(u8),
+    /// Next clip to score.
+    NextClip,
+    /// Previous clip to score.
+    PrevClip,
+    /// Next clip not fully scored.
+    NextUnrated,
+    /// Type notes for the clip.
+    EditNotes,
+    /// Blind mode on/off.
+    ToggleBlind,
+    /// Show or hide the leaderboard.
+    Leaderboard,
 }
 
 /// Everything `update` reacts to.

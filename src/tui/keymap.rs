@@ -20,6 +20,10 @@ pub enum Context {
     Dialog,
     /// The help overlay.
     Help,
+    /// The scoring view.
+    Scoring,
+    /// The leaderboard.
+    Leaderboard,
 }
 
 /// One key binding.
@@ -70,6 +74,129 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Dialog, K::Enter, C::Confirm, "Enter", "yes", false),
     bind(X::Dialog, K::Char('n'), C::Dismiss, "n/Esc", "no", true),
     bind(X::Dialog, K::Esc, C::Dismiss, "Esc", "no", false),
+    bind(
+        X::Scoring,
+        K::Char('1'),
+        C::SetStars(1),
+        "1-5",
+        "stars, then next criterion",
+        true,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('2'),
+        C::SetStars(2),
+        "2",
+        "2 stars",
+        false,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('3'),
+        C::SetStars(3),
+        "3",
+        "3 stars",
+        false,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('4'),
+        C::SetStars(4),
+        "4",
+        "4 stars",
+        false,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('5'),
+        C::SetStars(5),
+        "5",
+        "5 stars",
+        false,
+    ),
+    bind(X::Scoring, K::Up, C::Up, "↑/↓", "criterion", true),
+    bind(X::Scoring, K::Down, C::Down, "↓", "next criterion", false),
+    bind(
+        X::Scoring,
+        K::Char('k'),
+        C::Up,
+        "k",
+        "previous criterion",
+        false,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('j'),
+        C::Down,
+        "j",
+        "next criterion",
+        false,
+    ),
+    bind(
+        X::Scoring,
+        K::Char(']'),
+        C::NextClip,
+        "]/[",
+        "next/previous clip",
+        true,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('['),
+        C::PrevClip,
+        "[",
+        "previous clip",
+        false,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('u'),
+        C::NextUnrated,
+        "u",
+        "next unrated clip",
+        true,
+    ),
+    bind(X::Scoring, K::Char('n'), C::EditNotes, "n", "notes", true),
+    bind(
+        X::Scoring,
+        K::Char('o'),
+        C::OpenClip,
+        "o",
+        "open clip",
+        true,
+    ),
+    bind(
+        X::Scoring,
+        K::Char('b'),
+        C::ToggleBlind,
+        "b",
+        "blind on/off",
+        true,
+    ),
+    bind(
+        X::Scoring,
+        K::Esc,
+        C::Dismiss,
+        "Esc",
+        "back to the grid",
+        true,
+    ),
+    bind(
+        X::Leaderboard,
+        K::Esc,
+        C::Dismiss,
+        "Esc/L",
+        "close leaderboard",
+        true,
+    ),
+    bind(
+        X::Leaderboard,
+        K::Char('L'),
+        C::Leaderboard,
+        "L",
+        "close leaderboard",
+        false,
+    ),
     bind(X::Help, K::Esc, C::ToggleHelp, "Esc/?", "close help", true),
     bind(
         X::Help,
@@ -146,6 +273,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(X::Grid, K::Char('c'), C::CancelJob, "c", "cancel job", true),
     bind(X::Grid, K::Char('r'), C::RetryJob, "r", "retry job", true),
     bind(X::Grid, K::Char('o'), C::OpenClip, "o", "open clip", true),
+    bind(X::Grid, K::Enter, C::ScoreClip, "Enter", "score clip", true),
     bind(
         X::Global,
         K::Char('g'),
@@ -163,6 +291,14 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     bind(X::Global, K::Char('?'), C::ToggleHelp, "?", "help", true),
+    bind(
+        X::Global,
+        K::Char('L'),
+        C::Leaderboard,
+        "L",
+        "leaderboard",
+        true,
+    ),
     bind(X::Global, K::Char('q'), C::Quit, "q", "quit", true),
     bind(X::Global, K::Tab, C::FocusNext, "Tab", "next pane", true),
     bind(
@@ -195,8 +331,20 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
         .iter()
         .filter(|b| b.context == context)
         .find(matches);
+    // Scoring and the leaderboard keep the few global keys that work everywhere.
+    let everywhere = |b: &&Binding| {
+        matches!(
+            b.command,
+            Command::ExportJson | Command::ToggleHelp | Command::Quit | Command::Leaderboard
+        )
+    };
     let global = || match context {
         Context::Dialog | Context::Help => None,
+        Context::Scoring | Context::Leaderboard => BINDINGS
+            .iter()
+            .filter(|b| b.context == Context::Global)
+            .filter(everywhere)
+            .find(matches),
         _ => BINDINGS
             .iter()
             .filter(|b| b.context == Context::Global)
@@ -213,6 +361,17 @@ pub fn bar(context: Context) -> Vec<&'static Binding> {
         .filter(|b| b.context == Context::Global && b.in_bar);
     match context {
         Context::Dialog | Context::Help => own.collect(),
+        Context::Scoring | Context::Leaderboard => own
+            .chain(global.filter(|b| {
+                matches!(
+                    b.command,
+                    Command::ExportJson
+                        | Command::ToggleHelp
+                        | Command::Quit
+                        | Command::Leaderboard
+                )
+            }))
+            .collect(),
         _ => own.chain(global).collect(),
     }
 }

@@ -133,6 +133,10 @@ pub enum Overlay {
     Form(Box<PromptForm>),
     /// A prompt for a prompts file path to load.
     LoadFile(String),
+    /// Scoring a clip.
+    Scoring(super::scoring::ScoringState),
+    /// The leaderboard.
+    Leaderboard,
 }
 
 /// A message in the status bar.

@@ -23,6 +23,7 @@ pub(crate) fn demo_app() -> App {
         created_at: "2026-11-26T12:00:00Z".into(),
         demo: true,
         blind: false,
+        blind_labels: std::collections::BTreeMap::new(),
         prompts: default_prompts(&PromptDefaults::default()).unwrap(),
         jobs: Vec::new(),
     };
@@ -401,4 +402,123 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
             .as_ref()
             .is_some_and(|s| s.error && !s.text.contains('\u{1b}'))
     );
+}
+
+/// A fired app whose jobs all delivered a clip.
+fn delivered_app() -> App {
+    let mut app = fired_app();
+    for job in &mut app.session.jobs {
+        job.stage = JobStage::Completed;
+        job.output = Some(JobOutput {
+            video_url: "http://127.0.0.1:9/c.mp4".into(),
+            ..JobOutput::default()
+        });
+        job.clip = Some(ClipFile {
+            path: format!("/data/sessions/s/clips/{}.mp4", job.clip_id).into(),
+            bytes: 1,
+            sha256: String::new(),
+            duration_s: Some(5.0),
+            width: Some(720),
+            height: Some(1280),
+            fps: Some(24.0),
+            mismatch: None,
+        });
+    }
+    app
+}
+
+fn scoring_clip(app: &App) -> Option<String> {
+    match &app.overlay {
+        Some(Overlay::Scoring(state)) => Some(state.clip_id.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn enter_scores_the_clip_and_stars_move_to_the_next_criterion() {
+    let mut app = delivered_app();
+    assert_eq!(cmd(&mut app, Command::ScoreClip), [Effect::Save]);
+    assert_eq!(app.input_mode(), InputMode::Keys(Context::Scoring));
+    let id = scoring_clip(&app).unwrap();
+    for stars in [4, 5, 3, 5, 4, 2] {
+        assert_eq!(cmd(&mut app, Command::SetStars(stars)), [Effect::Save]);
+    }
+    let scores = app.session.job(&id).unwrap().scores;
+    assert_eq!(
+        crate::scoring::quality(&scores),
+        Some(4 + 5 + 3 + 5 + 2),
+        "the last key re-scores the last criterion"
+    );
+    assert_eq!(
+        scoring_clip(&app),
+        Some(id),
+        "after the last criterion the view stays on the clip"
+    );
+    cmd(&mut app, Command::Dismiss);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn moving_between_clips_and_to_the_next_unrated_one() {
+    let mut app = delivered_app();
+    cmd(&mut app, Command::ScoreClip);
+    let first = scoring_clip(&app).unwrap();
+    cmd(&mut app, Command::NextClip);
+    let second = scoring_clip(&app).unwrap();
+    assert_ne!(first, second);
+    cmd(&mut app, Command::PrevClip);
+    assert_eq!(scoring_clip(&app).unwrap(), first);
+    for stars in [3, 3, 3, 3, 3] {
+        cmd(&mut app, Command::SetStars(stars));
+    }
+    cmd(&mut app, Command::NextUnrated);
+    assert_eq!(scoring_clip(&app).unwrap(), second);
+    assert_eq!(cmd(&mut app, Command::Leaderboard), Vec::<Effect>::new());
+    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+}
+
+#[test]
+fn blind_mode_labels_clips_per_prompt_and_reveals_when_all_are_scored() {
+    let mut app = delivered_app();
+    cmd(&mut app, Command::ScoreClip);
+    cmd(&mut app, Command::ToggleBlind);
+    assert!(app.session.blind);
+    assert_eq!(app.session.blind_labels.len(), 9);
+    let soap: Vec<&String> = app
+        .session
+        .jobs
+        .iter()
+        .filter(|j| j.prompt_id == "soap-cutting")
+        .map(|j| &app.session.blind_labels[&j.clip_id])
+        .collect();
+    let mut letters: Vec<&str> = soap.iter().map(|s| s.as_str()).collect();
+    letters.sort_unstable();
+    assert_eq!(letters, ["A", "B", "C"]);
+    for _ in 0..9 {
+        for _ in 0..5 {
+            cmd(&mut app, Command::SetStars(4));
+        }
+        cmd(&mut app, Command::NextUnrated);
+    }
+    assert!(!app.session.blind, "revealed once every clip is scored");
+    assert_eq!(
+        app.session.blind_labels.len(),
+        9,
+        "the mapping stays for audit"
+    );
+}
+
+#[test]
+fn notes_are_typed_and_kept() {
+    let mut app = delivered_app();
+    cmd(&mut app, Command::ScoreClip);
+    let id = scoring_clip(&app).unwrap();
+    cmd(&mut app, Command::EditNotes);
+    assert_eq!(app.input_mode(), InputMode::Text);
+    for c in "crisp, nice".chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    assert_eq!(app.update(key(KeyCode::Enter)), [Effect::Save]);
+    assert_eq!(app.session.job(&id).unwrap().notes, "crisp, nice");
+    assert_eq!(app.input_mode(), InputMode::Keys(Context::Scoring));
 }

@@ -21,6 +21,9 @@ impl App {
     pub fn input_mode(&self) -> InputMode {
         match &self.overlay {
             Some(Overlay::Form(_) | Overlay::LoadFile(_)) => InputMode::Text,
+            Some(Overlay::Scoring(state)) if state.notes.is_some() => InputMode::Text,
+            Some(Overlay::Scoring(_)) => InputMode::Keys(Context::Scoring),
+            Some(Overlay::Leaderboard) => InputMode::Keys(Context::Leaderboard),
             Some(Overlay::Quote(_) | Overlay::ConfirmQuit) => InputMode::Keys(Context::Dialog),
             Some(Overlay::Help) => InputMode::Keys(Context::Help),
             None => InputMode::Keys(match self.focus {
@@ -36,6 +39,9 @@ impl App {
         match action {
             Action::Command(command) if self.overlay.is_some() => self.overlay_command(command),
             Action::Command(command) => self.command(command),
+            Action::TextKey(key) if matches!(self.overlay, Some(Overlay::Scoring(_))) => {
+                self.notes_key(key)
+            }
             Action::TextKey(key) => self.text_key(key),
             Action::Paste(text) => self.paste(&text),
             Action::Click { column, row, size } => self.click(column, row, size),
@@ -125,11 +131,31 @@ impl App {
                 self.should_quit = true;
                 vec![Effect::Quit]
             }
-            Command::Confirm | Command::Dismiss => Vec::new(),
+            Command::ScoreClip => self.open_scoring(),
+            Command::ToggleBlind => self.toggle_blind(),
+            Command::Leaderboard => {
+                self.overlay = Some(Overlay::Leaderboard);
+                Vec::new()
+            }
+            Command::Confirm
+            | Command::Dismiss
+            | Command::SetStars(_)
+            | Command::NextClip
+            | Command::PrevClip
+            | Command::NextUnrated
+            | Command::EditNotes => Vec::new(),
         }
     }
 
     fn overlay_command(&mut self, command: Command) -> Vec<Effect> {
+        if matches!(self.overlay, Some(Overlay::Scoring(_))) {
+            return self.scoring_command(command);
+        }
+        if matches!(self.overlay, Some(Overlay::Leaderboard))
+            && !matches!(command, Command::Leaderboard | Command::Dismiss)
+        {
+            return self.command(command);
+        }
         match (&self.overlay, command) {
             (Some(Overlay::Quote(_)), Command::Confirm) => self.fire_quote(),
             (Some(Overlay::ConfirmQuit), Command::Confirm) => {
@@ -138,9 +164,38 @@ impl App {
                 vec![Effect::Quit]
             }
             (Some(Overlay::Help), Command::ToggleHelp | Command::Dismiss)
+            | (Some(Overlay::Leaderboard), _)
             | (_, Command::Dismiss) => {
                 self.overlay = None;
                 Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Keys of the scoring view; `x`, `?`, `q` and `L` act as everywhere.
+    fn scoring_command(&mut self, command: Command) -> Vec<Effect> {
+        match command {
+            Command::SetStars(stars) => self.set_stars(stars),
+            Command::Up | Command::Down => {
+                self.move_criterion(command == Command::Down);
+                Vec::new()
+            }
+            Command::NextClip => self.step_clip(true, false),
+            Command::PrevClip => self.step_clip(false, false),
+            Command::NextUnrated => self.step_clip(true, true),
+            Command::EditNotes => {
+                self.edit_notes();
+                Vec::new()
+            }
+            Command::OpenClip => self.open_scored_clip(),
+            Command::ToggleBlind => self.toggle_blind(),
+            Command::Dismiss => {
+                self.overlay = None;
+                Vec::new()
+            }
+            Command::ExportJson | Command::ToggleHelp | Command::Quit | Command::Leaderboard => {
+                self.command(command)
             }
             _ => Vec::new(),
         }
@@ -176,6 +231,25 @@ impl App {
     fn open_selected(&mut self) -> Vec<Effect> {
         let Some(job) = self.selected_job() else {
             return self.fail("no job in this cell");
+        };
+        let id = job.clip_id.clone();
+        self.open_clip(&id)
+    }
+
+    fn open_scored_clip(&mut self) -> Vec<Effect> {
+        match &self.overlay {
+            Some(Overlay::Scoring(state)) => {
+                let id = state.clip_id.clone();
+                self.open_clip(&id)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Opens a clip: the downloaded file when it is inside the data dir, else its http(s) URL.
+    fn open_clip(&mut self, clip_id: &str) -> Vec<Effect> {
+        let Some(job) = self.session.job(clip_id) else {
+            return self.fail("no such clip");
         };
         if let Some(clip) = &job.clip
             && clip.path.starts_with(&self.data_dir)
