@@ -1,15 +1,22 @@
-//! Exports: a session as the JSON document of architecture.md §7 (CSV and HTML to come).
+//! Exports: a session as the JSON document of architecture.md §7, as CSV (one row per clip) and
+//! as a self-contained HTML report. CSV and HTML are built from the same [`ExportDocument`], so
+//! every format says the same thing.
 //!
-//! Pure over a [`Session`] and the [`Catalog`]: no I/O and no clock (the caller passes the
-//! export time), so the same session always exports to the same bytes. Numbers are rounded
-//! where they are written — money to 4 decimals, seconds to 3, ratios and scores to 4 — so the
-//! scoring module keeps full precision for its own arithmetic; non-finite numbers become `null`.
+//! Pure over a [`Session`] and the [`Catalog`]: no network and no clock (the caller passes the
+//! export time), so the same session always exports to the same bytes (the HTML report only
+//! checks that each clip's file exists). Numbers are rounded where they are written — money to
+//! 4 decimals, seconds to 3, ratios and scores to 4 — so the scoring module keeps full precision
+//! for its own arithmetic; non-finite numbers become `null`.
 
+mod csv;
 mod document;
+mod html;
 
 use std::collections::BTreeMap;
 
+pub use csv::{CSV_COLUMNS, CsvError, export_csv, parse_csv_rows};
 pub use document::{EXPORT_SCHEMA_VERSION, ExportClip, ExportDocument, PriceTable, Provenance};
+pub use html::{ExportError, export_html, report_file_name};
 
 use crate::catalog::Catalog;
 use crate::scoring::{self, ModelSummary};

@@ -1,0 +1,198 @@
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use super::*;
+use crate::export::export_document;
+use crate::scoring::fixtures::{catalog, completed, planned, scored, session, submitted};
+use crate::session::{JobStage, Session};
+
+/// Text that would run a script or break out of an attribute if it were not escaped.
+const HOSTILE: &str = "<script>alert(1)</script> \"quotes\" & 'apostrophes'";
+
+/// Two prompts: soap-cutting with two downloaded clips, a failed one and one delivered but not
+/// downloaded; sand-pouring with one downloaded clip and one not submitted. The downloaded
+/// clips are real files under `root`.
+fn sample(root: &Path) -> Session {
+    let clips = root.join("sessions/s1/clips");
+    std::fs::create_dir_all(&clips).unwrap();
+    let on_disk = |job, name: &str| {
+        let mut job = completed(job, 20.0);
+        let path = clips.join(name);
+        std::fs::write(&path, b"not really an mp4").unwrap();
+        job.clip.as_mut().unwrap().path = path;
+        job
+    };
+    let ray = scored(
+        on_disk(planned("soap-cutting", "ray2-flash", 5), "ray one.mp4"),
+        [4, 5, 4, 5, 4],
+    );
+    let kling = on_disk(planned("soap-cutting", "kling-turbo", 5), "kling#1.mp4");
+    let sand = on_disk(planned("sand-pouring", "wan25", 5), "wan.mp4");
+    let mut failed = submitted(planned("soap-cutting", "wan25", 5), JobStage::Failed);
+    failed.error = Some(format!("policy: {HOSTILE}"));
+    let mut undownloaded = completed(planned("soap-cutting", "ray2-flash", 9), 30.0);
+    undownloaded.clip_id.push_str(".2");
+    undownloaded.clip = None;
+    let mut s = session(vec![
+        ray,
+        kling,
+        failed,
+        undownloaded,
+        sand,
+        planned("sand-pouring", "kling-turbo", 5),
+    ]);
+    s.prompts[0].prompt = HOSTILE.into();
+    s.jobs[0].notes = format!("notes {HOSTILE}");
+    s
+}
+
+fn report(s: &Session, report_dir: &Path) -> String {
+    let doc = export_document(s, &catalog(), "2026-11-26T12:00:00Z");
+    export_html(&doc, report_dir).unwrap()
+}
+
+/// Every value of `name="…"` attributes, in order.
+fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// The file a `src` found in a report in `report_dir` points at.
+fn resolve(src: &str, report_dir: &Path) -> PathBuf {
+    let base = Url::from_directory_path(report_dir).unwrap();
+    base.join(&src.replace("&#38;", "&"))
+        .unwrap()
+        .to_file_path()
+        .unwrap()
+}
+
+#[test]
+fn session_text_is_escaped() {
+    let root = tempfile::tempdir().unwrap();
+    let html = report(&sample(root.path()), &root.path().join("exports"));
+    let escaped =
+        "&#60;script&#62;alert(1)&#60;/script&#62; &#34;quotes&#34; &#38; &#39;apostrophes&#39;";
+    // Prompt text, notes and the provider's error each appear escaped, never raw.
+    assert_eq!(html.matches(escaped).count(), 3, "{html}");
+    assert!(!html.contains("<script>alert"));
+    assert!(!html.contains("\"quotes\""));
+    // The only script element is the report's own.
+    assert_eq!(html.matches("<script").count(), 1);
+}
+
+#[test]
+fn one_player_per_downloaded_clip_and_each_source_exists() {
+    let root = tempfile::tempdir().unwrap();
+    let report_dir = root.path().join("exports");
+    let html = report(&sample(root.path()), &report_dir);
+    assert_eq!(html.matches("<video").count(), 3);
+    let sources = attribute_values(&html, "src");
+    assert_eq!(sources.len(), 3);
+    for src in &sources {
+        assert!(src.starts_with("../sessions/s1/clips/"), "{src}");
+        assert!(resolve(src, &report_dir).is_file(), "{src}");
+    }
+    // File names are percent-encoded in the URL (a raw `#` would start a fragment).
+    assert!(sources.contains(&"../sessions/s1/clips/ray%20one.mp4"));
+    assert!(sources.contains(&"../sessions/s1/clips/kling%231.mp4"));
+    // One shared control per prompt with players.
+    assert_eq!(
+        html.matches("<button type=\"button\" class=\"play\"")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn clips_without_a_file_are_listed_with_their_reason() {
+    let root = tempfile::tempdir().unwrap();
+    let html = report(&sample(root.path()), &root.path().join("exports"));
+    assert!(html.contains("soap-cutting.wan25</span>: failed: policy: &#60;script&#62;"));
+    assert!(html.contains("soap-cutting.ray2-flash.2</span>: completed, not downloaded"));
+    assert!(html.contains("sand-pouring.kling-turbo</span>: pending"));
+}
+
+#[test]
+fn a_deleted_clip_file_gets_no_player() {
+    let root = tempfile::tempdir().unwrap();
+    let s = sample(root.path());
+    std::fs::remove_file(root.path().join("sessions/s1/clips/wan.mp4")).unwrap();
+    let html = report(&s, &root.path().join("exports"));
+    assert_eq!(html.matches("<video").count(), 2);
+    assert!(html.contains("clip file missing: "));
+}
+
+#[test]
+fn nothing_is_loaded_from_the_network() {
+    let root = tempfile::tempdir().unwrap();
+    let html = report(&sample(root.path()), &root.path().join("exports"));
+    for name in ["src", "href"] {
+        for value in attribute_values(&html, name) {
+            assert!(
+                !value.contains("http:") && !value.contains("https:"),
+                "{value}"
+            );
+        }
+    }
+    // The provider's URL is in the session but not in the page.
+    assert!(!html.contains("cdn.example"));
+    for tag in ["<link", "<img", "<iframe", "@import", "url("] {
+        assert!(!html.contains(tag), "{tag}");
+    }
+    assert!(html.contains("Content-Security-Policy"));
+}
+
+#[test]
+fn header_and_leaderboard() {
+    let root = tempfile::tempdir().unwrap();
+    let html = report(&sample(root.path()), &root.path().join("exports"));
+    assert!(html.contains("<title>clipbench report: 20261126-114500-3fa2 (DEMO)</title>"));
+    assert!(html.contains("<span class=\"demo\">DEMO</span>"));
+    // Ray is the only scored model: rank 1, first row; value (22/25)/0.40 = 2.20.
+    let table = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
+    let first_row = table.lines().nth(1).unwrap();
+    assert!(
+        first_row.starts_with("      <tr><td>1</td><td>Ray 2 Flash"),
+        "{first_row}"
+    );
+    assert!(first_row.contains("<td>$0.40</td>"));
+    assert!(first_row.contains("<td>2.20</td>"));
+    assert!(html.contains("★★★★☆"));
+}
+
+#[test]
+fn a_real_run_has_no_demo_marker() {
+    let root = tempfile::tempdir().unwrap();
+    let mut s = sample(root.path());
+    s.demo = false;
+    let html = report(&s, &root.path().join("exports"));
+    assert!(!html.contains("DEMO"));
+}
+
+#[test]
+fn media_src_is_relative_else_a_file_url() {
+    let clip = Path::new("/data/sessions/s1/clips/a b.mp4");
+    assert_eq!(
+        media_src(clip, Path::new("/data/exports")).as_deref(),
+        Some("../sessions/s1/clips/a%20b.mp4")
+    );
+    assert_eq!(
+        media_src(clip, Path::new("/data/sessions/s1/clips")).as_deref(),
+        Some("a%20b.mp4")
+    );
+    // A folder that is not absolute cannot be a base: the absolute file URL is used.
+    assert_eq!(
+        media_src(clip, Path::new("exports")).as_deref(),
+        Some("file:///data/sessions/s1/clips/a%20b.mp4")
+    );
+    assert_eq!(
+        media_src(Path::new("clips/a.mp4"), Path::new("/data")),
+        None
+    );
+}

@@ -1,0 +1,229 @@
+//! The HTML report in a real browser: headless Chromium (Debian's `chromium`, installed by
+//! `.ci/run`) loads a report whose clips are real MP4 files, and the DOM it ends with must hold
+//! one `<video>` per downloaded clip, each pointing at an existing file and loaded by the
+//! browser (the report's script stamps `data-duration` once a clip's metadata is read).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clipbench::catalog::{Catalog, ProviderKind};
+use clipbench::export::{export_document, export_html};
+use clipbench::provider::{JobHandle, JobOutput};
+use clipbench::session::{
+    ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Scores, Session,
+};
+use url::Url;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const FIXTURE: &str = "tests/fixtures/portrait-720x1280-24fps-5s.mp4";
+/// Chromium gets this long before the test gives up on it.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(90);
+
+fn prompt(id: &str) -> PromptSpec {
+    PromptSpec {
+        id: id.into(),
+        prompt: format!("ASMR close-up: {id}"),
+        negative_prompt: None,
+        image_url: None,
+        duration_s: 5,
+        aspect_ratio: "9:16".into(),
+        resolution: "720p".into(),
+    }
+}
+
+/// A job of `model` on `prompt_id` at `stage`; completed ones get `clip` as their file.
+fn job(prompt_id: &str, model: &str, stage: JobStage, clip: Option<PathBuf>) -> Job {
+    let provider = if model == "kling-turbo" {
+        ProviderKind::Kie
+    } else {
+        ProviderKind::Fal
+    };
+    let clip_id = format!("{prompt_id}.{model}");
+    Job {
+        handle: Some(JobHandle {
+            provider,
+            endpoint: model.into(),
+            request_id: format!("req-{clip_id}"),
+            status_url: None,
+            response_url: None,
+            cancel_url: None,
+        }),
+        output: (stage == JobStage::Completed).then(|| JobOutput {
+            video_url: format!("https://cdn.example/{clip_id}.mp4"),
+            ..JobOutput::default()
+        }),
+        clip: clip.map(|path| ClipFile {
+            path,
+            bytes: 32_098,
+            sha256: "ab".repeat(32),
+            duration_s: Some(5.0),
+            width: Some(720),
+            height: Some(1280),
+            fps: Some(24.0),
+            mismatch: None,
+        }),
+        error: (stage == JobStage::Failed).then(|| "content policy violation".into()),
+        ..planned(&clip_id, prompt_id, model, provider, stage)
+    }
+}
+
+fn planned(
+    clip_id: &str,
+    prompt_id: &str,
+    model: &str,
+    provider: ProviderKind,
+    stage: JobStage,
+) -> Job {
+    Job {
+        clip_id: clip_id.into(),
+        prompt_id: prompt_id.into(),
+        model: model.into(),
+        provider,
+        endpoint: model.into(),
+        params: serde_json::json!({ "prompt": prompt_id }),
+        requested: Requested {
+            duration_s: 5,
+            resolution: "720p".into(),
+            aspect_ratio: "9:16".into(),
+        },
+        cost_usd: 0.40,
+        stage,
+        queue_position: None,
+        handle: None,
+        submitted_at: None,
+        started_at: None,
+        completed_at: None,
+        queue_s: None,
+        generation_s: Some(20.0),
+        output: None,
+        clip: None,
+        error: None,
+        retryable: false,
+        logs: Vec::new(),
+        fallback_for: None,
+        routed_by: None,
+        scores: Scores::default(),
+        notes: String::new(),
+    }
+}
+
+/// A session laid out as on disk under `data_dir`: three downloaded clips (copies of the
+/// fixture) over two prompts, and one failed job.
+fn session_with_clips(data_dir: &Path) -> Session {
+    let clips = data_dir.join("sessions/s1/clips");
+    std::fs::create_dir_all(&clips).unwrap();
+    let copy = |name: &str| {
+        let path = clips.join(name);
+        std::fs::copy(FIXTURE, &path).unwrap();
+        Some(path)
+    };
+    let done = JobStage::Completed;
+    Session {
+        schema_version: SCHEMA_VERSION,
+        id: "s1".into(),
+        created_at: "2026-11-26T11:45:00Z".into(),
+        demo: true,
+        blind: false,
+        prompts: vec![prompt("soap-cutting"), prompt("sand-pouring")],
+        jobs: vec![
+            job("soap-cutting", "ray2-flash", done, copy("soap ray.mp4")),
+            job("soap-cutting", "kling-turbo", done, copy("soap kling.mp4")),
+            job("soap-cutting", "wan25", JobStage::Failed, None),
+            job("sand-pouring", "ray2-flash", done, copy("sand-ray.mp4")),
+        ],
+    }
+}
+
+/// Runs headless Chromium on `report` and returns the DOM after the page's scripts ran.
+fn dump_dom(report: &Path, profile: &Path) -> String {
+    let mut child = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--mute-audio",
+            // Lets the page's timers and media loading run before the DOM is dumped.
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(Url::from_file_path(report).unwrap().as_str())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > BROWSER_TIMEOUT {
+            let _ = child.kill();
+            panic!("chromium did not finish within {BROWSER_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "chromium failed: {:?}",
+        output.status
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Opening tags `<video …>` in the DOM.
+fn video_tags(dom: &str) -> Vec<&str> {
+    dom.match_indices("<video")
+        .map(|(at, _)| &dom[at..at + dom[at..].find('>').unwrap()])
+        .collect()
+}
+
+/// The value of `name="…"` in a tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+#[test]
+fn chromium_renders_one_loaded_video_per_downloaded_clip() {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: `.ci/run` installs it (apt-get install chromium)"
+    );
+    let data = tempfile::tempdir().unwrap();
+    let session = session_with_clips(data.path());
+    let catalog = Catalog::embedded().unwrap();
+    let doc = export_document(&session, &catalog, "2026-11-26T12:00:00Z");
+    let report_dir = data.path().join("exports");
+    std::fs::create_dir_all(&report_dir).unwrap();
+    let report = report_dir.join("report.html");
+    std::fs::write(&report, export_html(&doc, &report_dir).unwrap()).unwrap();
+
+    let profile = tempfile::tempdir().unwrap();
+    let dom = dump_dom(&report, profile.path());
+    let videos = video_tags(&dom);
+    assert_eq!(videos.len(), 3, "{dom}");
+    let base = Url::from_directory_path(&report_dir).unwrap();
+    for tag in videos {
+        let src = attribute(tag, "src").unwrap_or_else(|| panic!("no src: {tag}"));
+        assert!(!src.starts_with("http"), "{src}");
+        let file = base
+            .join(&src.replace("&amp;", "&"))
+            .unwrap()
+            .to_file_path()
+            .unwrap();
+        assert!(file.is_file(), "{src} -> {}", file.display());
+        // Set by the report's script on `loadedmetadata`: the browser really read the clip.
+        let duration: f64 = attribute(tag, "data-duration")
+            .unwrap_or_else(|| panic!("Chromium did not load {src}: {tag}"))
+            .parse()
+            .unwrap();
+        assert!((duration - 5.0).abs() < 0.1, "{src}: {duration} s");
+    }
+    assert_eq!(dom.matches("class=\"play\"").count(), 2);
+}
