@@ -126,6 +126,7 @@ fn session_with_clips(data_dir: &Path) -> Session {
         created_at: "2026-11-26T11:45:00Z".into(),
         demo: true,
         blind: false,
+        blind_labels: std::collections::BTreeMap::new(),
         prompts: vec![prompt("soap-cutting"), prompt("sand-pouring")],
         jobs: vec![
             job("soap-cutting", "ray2-flash", done, copy("soap ray.mp4")),

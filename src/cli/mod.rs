@@ -4,6 +4,7 @@
 //! one line on stderr and an exit status: 2 for bad usage or configuration, 1 when the command
 //! could not run.
 
+mod export_cmd;
 mod models;
 mod progress;
 mod run;
@@ -47,6 +48,8 @@ pub enum Command {
     Run(Box<run::RunArgs>),
     /// List stored sessions, newest first, with job counts and spend.
     Sessions,
+    /// Export a stored session (default: the latest) as JSON, CSV or the HTML report.
+    Export(export_cmd::ExportArgs),
     /// Run the embedded simulator alone (both protocols on one port) and print its base URL.
     Simulate(simulate::SimulateArgs),
 }
@@ -155,6 +158,10 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             let (_, config) = load_settings(&FlagOverrides::default())?;
             let store = crate::session::SessionStore::new(&config.data_dir);
             sessions::print_sessions(&store, &mut std::io::stdout()).map_err(CliError::Failed)
+        }
+        Some(Command::Export(args)) => {
+            let (catalog, config) = load_settings(&FlagOverrides::default())?;
+            export_cmd::run(&args, &catalog, &config.data_dir)
         }
         Some(Command::Simulate(args)) => simulate::run(&args).await,
         None => tui::run(&cli.tui).await,
