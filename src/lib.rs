@@ -10,6 +10,7 @@ pub mod export;
 pub mod jobs;
 pub mod logging;
 pub mod media;
+pub mod merge;
 pub mod prompts;
 pub mod provider;
 pub mod sanitize;

@@ -5,6 +5,9 @@
 //! §7): quality is the sum of five 1-5 ratings (out of 25); the cost of 5 s is the price scaled to
 //! the *billed* length; value = (quality / 25) / cost of 5 s; rank 1 is the highest value.
 
+pub mod agreement;
+pub mod stats;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -130,8 +133,9 @@ pub fn clip_value(job: &Job) -> Option<f64> {
     value(f64::from(quality(&job.scores)?), cost_per_5s(job))
 }
 
-/// (quality / 25) / cost of 5 s, or `None` when the cost is not a positive number.
-fn value(quality: f64, cost_per_5s: f64) -> Option<f64> {
+/// (quality / 25) / cost of 5 s, or `None` when the cost is not a positive number. Public so
+/// that values computed from mean scores (several reviewers) use the same formula.
+pub fn value(quality: f64, cost_per_5s: f64) -> Option<f64> {
     (cost_per_5s > 0.0 && cost_per_5s.is_finite())
         .then(|| quality / f64::from(MAX_QUALITY) / cost_per_5s)
 }
@@ -269,8 +273,10 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 }
 
 /// Standard competition ranking by value, highest first: rank = 1 + number of strictly
-/// better values. Values are compared at [`RANK_DECIMALS`] so float noise never splits a tie.
-fn assign_ranks(summaries: &mut [ModelSummary]) {
+/// better values; a summary without a value gets no rank. Values are compared at
+/// [`RANK_DECIMALS`] so float noise never splits a tie. Public so that summaries recomputed
+/// elsewhere (merged reviews) rank exactly as the leaderboard does.
+pub fn assign_ranks(summaries: &mut [ModelSummary]) {
     let keys: Vec<Option<i64>> = summaries.iter().map(|s| s.value.map(rank_key)).collect();
     for (summary, key) in summaries.iter_mut().zip(&keys) {
         summary.rank =

@@ -1,0 +1,224 @@
+//! `clipbench merge`: several reviewers' exports of one session combined into one file, with
+//! mean scores per clip and the agreement per criterion (see [`crate::merge`]).
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::CliError;
+use crate::export::{EXPORT_SCHEMA_VERSION, ExportDocument};
+use crate::merge::{MergeError, MergedDocument, merge_exports};
+use crate::session::write_atomically;
+
+/// Flags of `clipbench merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// The reviewers' export files (JSON), at least two, all of the same session.
+    #[arg(required = true, num_args = 2.., value_name = "EXPORT")]
+    pub files: Vec<PathBuf>,
+    /// Where to write the merged document (replaced atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// Reads every export, merges them and writes the result to `--out`; one line on stderr says
+/// what was merged.
+///
+/// # Errors
+/// `Usage` when a file is missing, unreadable or not an export (the message names it), when
+/// the exports are of different sessions (naming both files), or when `--out` is one of the
+/// inputs; `Failed` when the output cannot be written.
+pub fn run(args: &MergeArgs) -> Result<(), CliError> {
+    refuse_overwriting_an_input(args)?;
+    let docs = args
+        .files
+        .iter()
+        .map(|path| read_export(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let merged = merge_exports(&docs).map_err(|err| usage(&err, &args.files))?;
+    write_merged(&merged, &args.out)?;
+    eprintln!(
+        "merged {} exports of session {} into {}",
+        merged.reviewers,
+        merged.session_id,
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Writing the merge over one of its inputs would destroy a reviewer's scores.
+fn refuse_overwriting_an_input(args: &MergeArgs) -> Result<(), CliError> {
+    // An output that does not exist yet cannot be an input; compare resolved paths so that
+    // `./a.json` and `a.json` are the same file.
+    let Ok(out) = args.out.canonicalize() else {
+        return Ok(());
+    };
+    if args
+        .files
+        .iter()
+        .any(|f| f.canonicalize().is_ok_and(|f| f == out))
+    {
+        return Err(CliError::Usage(format!(
+            "--out {} is one of the exports being merged; choose another file",
+            args.out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// One export file, parsed.
+fn read_export(path: &Path) -> Result<ExportDocument, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| CliError::Usage(format!("cannot read {}: {err}", path.display())))?;
+    let not_an_export = |why: String| {
+        CliError::Usage(format!(
+            "{} is not a clipbench export: {why}",
+            path.display()
+        ))
+    };
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let doc = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let at = err.path().to_string();
+        not_an_export(format!("at {at}: {}", err.inner()))
+    })?;
+    de.end().map_err(|err| not_an_export(err.to_string()))?;
+    Ok(doc)
+}
+
+/// `merged` as pretty JSON (fields in contract order, ending with a newline), written
+/// atomically so an interrupted merge never leaves half a file.
+fn write_merged(merged: &MergedDocument, out: &Path) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(merged)
+        .map_err(|err| CliError::Failed(format!("cannot serialise the merge: {err}")))?;
+    text.push('\n');
+    write_atomically(out, text.as_bytes()).map_err(|err| CliError::Failed(err.to_string()))
+}
+
+/// A merge error, with the exports named by their files.
+fn usage(err: &MergeError, files: &[PathBuf]) -> CliError {
+    let name = |index: usize| {
+        files.get(index).map_or_else(
+            || format!("export {}", index + 1),
+            |path| path.display().to_string(),
+        )
+    };
+    CliError::Usage(match err {
+        MergeError::SessionMismatch {
+            first_id,
+            index,
+            other_id,
+        } => format!(
+            "{} is of session {other_id}, but {} is of session {first_id}: only exports of the \
+             same session can be merged",
+            name(*index),
+            name(0)
+        ),
+        MergeError::UnsupportedSchema { index, found } => format!(
+            "{} has export schema version {found}; this build reads version \
+             {EXPORT_SCHEMA_VERSION}",
+            name(*index)
+        ),
+        MergeError::NoExports => err.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::export::export_json_string;
+    use crate::scoring::fixtures::{catalog, completed, planned, scored, session};
+
+    /// An export of the fixture session, one clip scored with `stars` everywhere.
+    fn export_text(stars: u8, session_id: &str) -> String {
+        let mut s = session(vec![scored(
+            completed(planned("a", "ray2-flash", 5), 20.0),
+            [stars; 5],
+        )]);
+        s.id = session_id.into();
+        export_json_string(&s, &catalog(), "2026-11-27T10:00:00Z")
+    }
+
+    fn args(dir: &Path, files: &[&str]) -> MergeArgs {
+        MergeArgs {
+            files: files.iter().map(|f| dir.join(f)).collect(),
+            out: dir.join("merged.json"),
+        }
+    }
+
+    fn usage_message(result: Result<(), CliError>) -> String {
+        match result {
+            Err(CliError::Usage(message)) => message,
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn merges_two_files_into_out() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.json"), export_text(4, "s1")).unwrap();
+        fs::write(dir.path().join("b.json"), export_text(5, "s1")).unwrap();
+        run(&args(dir.path(), &["a.json", "b.json"])).unwrap();
+        let text = fs::read_to_string(dir.path().join("merged.json")).unwrap();
+        assert!(text.ends_with('\n'));
+        let merged: MergedDocument = serde_json::from_str(&text).unwrap();
+        assert_eq!(merged.reviewers, 2);
+        assert_eq!(merged.clips[0].quality, Some(22.5));
+    }
+
+    #[test]
+    fn a_missing_or_foreign_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.json"), export_text(4, "s1")).unwrap();
+        fs::write(dir.path().join("notes.json"), r#"{"hello": 1}"#).unwrap();
+        let missing = usage_message(run(&args(dir.path(), &["a.json", "gone.json"])));
+        assert!(missing.starts_with("cannot read ") && missing.contains("gone.json"));
+        let foreign = usage_message(run(&args(dir.path(), &["a.json", "notes.json"])));
+        assert!(
+            foreign.contains("notes.json is not a clipbench export"),
+            "{foreign}"
+        );
+        assert!(!dir.path().join("merged.json").exists());
+    }
+
+    #[test]
+    fn different_sessions_name_both_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.json"), export_text(4, "s1")).unwrap();
+        fs::write(dir.path().join("b.json"), export_text(4, "s2")).unwrap();
+        let message = usage_message(run(&args(dir.path(), &["a.json", "b.json"])));
+        assert!(message.contains("b.json is of session s2"), "{message}");
+        assert!(message.contains("a.json is of session s1"), "{message}");
+    }
+
+    #[test]
+    fn an_input_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = export_text(4, "s1");
+        fs::write(dir.path().join("a.json"), &original).unwrap();
+        fs::write(dir.path().join("b.json"), export_text(5, "s1")).unwrap();
+        let mut args = args(dir.path(), &["a.json", "b.json"]);
+        args.out = dir.path().join("./a.json");
+        let message = usage_message(run(&args));
+        assert!(message.contains("is one of the exports"), "{message}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.json")).unwrap(),
+            original
+        );
+    }
+
+    #[test]
+    fn clap_wants_at_least_two_files_and_out() {
+        use clap::Parser;
+        #[derive(Debug, Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            merge: MergeArgs,
+        }
+        assert!(Wrapper::try_parse_from(["merge", "a.json", "--out", "m.json"]).is_err());
+        assert!(Wrapper::try_parse_from(["merge", "a.json", "b.json"]).is_err());
+        let parsed = Wrapper::try_parse_from(["merge", "a.json", "b.json", "--out", "m.json"]);
+        assert_eq!(parsed.unwrap().merge.files.len(), 2);
+    }
+}

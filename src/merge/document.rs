@@ -1,0 +1,164 @@
+//! The merged document's types. A typed struct serialises its fields in declaration order, so
+//! the written file reads like the export contract (architecture.md §7) it extends.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::ProviderKind;
+use crate::export::{PriceTable, Provenance};
+use crate::scoring::{Criterion, ModelSummary};
+use crate::session::{PromptSpec, Requested, Scores};
+
+/// Several reviewers' exports of one session, combined.
+///
+/// The shape is the §7 export with these differences:
+/// ```text
+/// { "schema_version", "tool", "session_id", "demo", "exported_at", "blind"   (from the first export)
+///   "merged_from": ["<exported_at of each export>", …],
+///   "reviewers": 2,
+///   "agreement": { "visual_clarity": 0.71 | null, …five criteria… },
+///   "price_table", "prompts"                                                 (from the first export)
+///   "clips": [ { …§7 clip fields…,
+///       "scores": { "visual_clarity": 4.5, … } | null,   mean over the reviewers who scored it
+///       "quality": 21.5 | null,                           sum of the five means
+///       "value": 2.1 | null,                              (quality / 25) / cost of 5 s
+///       "notes": "…",                                     the non-empty notes, one per line
+///       "scores_by_reviewer": [ { "visual_clarity": 4, … } | null, … ],  one per export, in order
+///       "notes_by_reviewer": [ "…" | null, … ] } ],
+///   "models": [ …§7 model fields, avg_quality / value / rank from the merged means… ] }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedDocument {
+    /// The first export's schema version (all are checked to be the same).
+    pub schema_version: u32,
+    /// The first export's `tool`.
+    pub tool: String,
+    /// The session every export belongs to.
+    pub session_id: String,
+    /// True when the session ran on the simulator.
+    pub demo: bool,
+    /// The first export's time stamp (RFC 3339); every export's is in `merged_from`.
+    pub exported_at: String,
+    /// True when the first reviewer scored blind.
+    pub blind: bool,
+    /// `exported_at` of each export, in the order given: identifies the reviews merged and
+    /// indexes `scores_by_reviewer`.
+    pub merged_from: Vec<String>,
+    /// How many exports were merged.
+    pub reviewers: usize,
+    /// Krippendorff's alpha (ordinal) per criterion over every clip at least two reviewers
+    /// scored (4 decimals); `null` when no clip has two ratings or the ratings never vary.
+    pub agreement: PerCriterion<Option<f64>>,
+    /// The first export's price table.
+    pub price_table: BTreeMap<String, Option<PriceTable>>,
+    /// The first export's prompts.
+    pub prompts: Vec<PromptSpec>,
+    /// Every clip of any export, the first export's order first.
+    pub clips: Vec<MergedClip>,
+    /// The leaderboard recomputed from the merged qualities.
+    pub models: Vec<ModelSummary>,
+}
+
+/// One value per criterion, written under the criterion keys in [`Criterion::ALL`] order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerCriterion<T> {
+    /// Visual clarity.
+    pub visual_clarity: T,
+    /// Prompt adherence.
+    pub prompt_adherence: T,
+    /// Motion smoothness.
+    pub motion_smoothness: T,
+    /// ASMR suitability.
+    pub asmr_suitability: T,
+    /// Color accuracy.
+    pub color_accuracy: T,
+}
+
+impl<T> PerCriterion<T> {
+    /// Each criterion's value from `value_of`, called in [`Criterion::ALL`] order.
+    pub fn from_fn(mut value_of: impl FnMut(Criterion) -> T) -> Self {
+        PerCriterion {
+            visual_clarity: value_of(Criterion::VisualClarity),
+            prompt_adherence: value_of(Criterion::PromptAdherence),
+            motion_smoothness: value_of(Criterion::MotionSmoothness),
+            asmr_suitability: value_of(Criterion::AsmrSuitability),
+            color_accuracy: value_of(Criterion::ColorAccuracy),
+        }
+    }
+
+    /// This criterion's value.
+    pub fn get(&self, criterion: Criterion) -> &T {
+        match criterion {
+            Criterion::VisualClarity => &self.visual_clarity,
+            Criterion::PromptAdherence => &self.prompt_adherence,
+            Criterion::MotionSmoothness => &self.motion_smoothness,
+            Criterion::AsmrSuitability => &self.asmr_suitability,
+            Criterion::ColorAccuracy => &self.color_accuracy,
+        }
+    }
+}
+
+/// One clip across reviewers: the §7 clip fields (taken from the first export that holds the
+/// clip) with the scores, quality and value of the reviewers' means.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedClip {
+    /// Unique id within the session; how clips are matched across exports.
+    pub clip_id: String,
+    /// The prompt's id.
+    pub prompt_id: String,
+    /// The model's id.
+    pub model: String,
+    /// The model's provider.
+    pub provider: ProviderKind,
+    /// fal `request_id` or Kie `taskId`.
+    pub request_id: Option<String>,
+    /// `completed` | `failed` | `cancelled` | `pending`.
+    pub status: String,
+    /// The provider's reason for a failure, or why the download failed.
+    pub error: Option<String>,
+    /// Where the provider delivered the video.
+    pub video_url: Option<String>,
+    /// Absolute path of the downloaded clip (on the first reviewer's machine).
+    pub local_path: Option<String>,
+    /// The settings sent (the duration is the billed one).
+    pub requested: Requested,
+    /// When the submit was accepted (RFC 3339).
+    pub submitted_at: Option<String>,
+    /// When the provider reported completion (RFC 3339).
+    pub completed_at: Option<String>,
+    /// Seconds in the queue.
+    pub queue_s: Option<f64>,
+    /// Seconds generating.
+    pub generation_s: Option<f64>,
+    /// Duration the MP4 probe measured.
+    pub duration_s: Option<f64>,
+    /// Width the probe measured, in pixels.
+    pub width: Option<u32>,
+    /// Height the probe measured, in pixels.
+    pub height: Option<u32>,
+    /// How the delivered clip differs from the request.
+    pub mismatch: Option<String>,
+    /// Catalog price of the settings requested; `null` until submitted.
+    pub cost_usd: Option<f64>,
+    /// The clip this job re-runs on a fallback model.
+    pub fallback_for: Option<String>,
+    /// The routing rule that chose the model (auto mode).
+    pub routed_by: Option<String>,
+    /// What exactly was asked and delivered.
+    pub provenance: Provenance,
+    /// Mean rating per criterion over the reviewers who fully scored the clip (4 decimals);
+    /// `null` when nobody did.
+    pub scores: Option<PerCriterion<f64>>,
+    /// Sum of the five means (out of 25, 4 decimals).
+    pub quality: Option<f64>,
+    /// (quality / 25) / cost of 5 s (4 decimals), when scored and submitted.
+    pub value: Option<f64>,
+    /// The reviewers' non-empty notes, in export order, one per line.
+    pub notes: String,
+    /// Each export's complete scores for this clip, in export order; `null` where that reviewer
+    /// did not score it (or the export lacks the clip).
+    pub scores_by_reviewer: Vec<Option<Scores>>,
+    /// Each export's notes for this clip, in export order; `null` where the export lacks it.
+    pub notes_by_reviewer: Vec<Option<String>>,
+}
