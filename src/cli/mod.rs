@@ -5,6 +5,7 @@
 //! could not run.
 
 mod export_cmd;
+mod merge;
 mod models;
 mod progress;
 mod run;
@@ -50,6 +51,8 @@ pub enum Command {
     Sessions,
     /// Export a stored session (default: the latest) as JSON, CSV or the HTML report.
     Export(export_cmd::ExportArgs),
+    /// Combine several reviewers' exports of one session: mean scores and agreement.
+    Merge(merge::MergeArgs),
     /// Run the embedded simulator alone (both protocols on one port) and print its base URL.
     Simulate(simulate::SimulateArgs),
 }
@@ -163,6 +166,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             let (catalog, config) = load_settings(&FlagOverrides::default())?;
             export_cmd::run(&args, &catalog, &config.data_dir)
         }
+        Some(Command::Merge(args)) => merge::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args).await,
         None => tui::run(&cli.tui).await,
     }
