@@ -4,3 +4,4 @@ pub mod action;
 pub mod editor;
 pub mod keymap;
 pub mod state;
+pub mod view;
