@@ -1,36 +1,73 @@
-//! Placeholder views (replaced by the real ones).
+//! Drawing the TUI: a pure function of [`App`] (it reads the state and never changes it).
+//! One file per region; [`layout`] and [`hit_test`] expose the geometry for mouse clicks.
 
-use ratatui::layout::Rect;
+mod cell;
+mod detail;
+mod format;
+mod grid;
+mod header;
+mod hit;
+mod keybar;
+mod layout;
+mod models;
+mod overlay;
+mod prompts;
+mod stamp;
+mod theme;
 
-use super::state::App;
+#[cfg(test)]
+mod tests;
 
-/// Screen regions.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Areas {
-    /// Whole screen.
-    pub screen: Rect,
+use ratatui::Frame;
+
+pub use hit::{HitTarget, hit_test};
+pub use layout::{Areas, layout};
+
+use crate::tui::keymap::Context;
+use crate::tui::state::{App, Pane};
+use crate::tui::update::InputMode;
+
+/// Draws the whole screen for `app` into `frame`.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let areas = layout(area);
+    header::render_header(app, frame, areas.header);
+    prompts::render_prompts(app, frame, areas.prompts);
+    models::render_models(app, frame, areas.models);
+    grid::render_grid(app, frame, areas.grid);
+    detail::render_detail(app, frame, areas.detail);
+    keybar::render_keybar(app, frame, areas.keybar);
+    overlay::render_overlay(app, frame, area);
 }
 
-/// What a click landed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HitTarget {
-    /// A prompt row.
-    Prompt(usize),
-    /// A model row.
-    Model(usize),
-    /// A grid cell.
-    Cell(usize, usize),
+/// Which key context applies: a yes/no dialog (quote, quit), the help, or the focused pane.
+/// The prompt form and the file prompt take text, not bindings: the app routes their keys to
+/// the text field, and the key bar shows their own hints.
+pub fn context(app: &App) -> Context {
+    match app.input_mode() {
+        InputMode::Keys(context) => context,
+        // Text entry has no bindings: show the focused pane's context (the form draws its own
+        // hints).
+        InputMode::Text => match app.focus {
+            Pane::Prompts => Context::Prompts,
+            Pane::Models => Context::Models,
+            Pane::Grid => Context::Grid,
+        },
+    }
 }
 
-/// Splits the screen.
-pub fn layout(area: Rect) -> Areas {
-    Areas { screen: area }
+/// Typical seconds per job for `model`: measured in past sessions, else the catalog's figure.
+fn typical_latency(app: &App, model: &str) -> f64 {
+    app.typical_latency_s
+        .get(model)
+        .copied()
+        .or_else(|| app.catalog.get(model).ok().map(|m| m.typical_latency_s))
+        .unwrap_or(format::FALLBACK_LATENCY_S)
 }
 
-/// Finds what is at a cell.
-pub fn hit_test(_app: &App, _areas: &Areas, _column: u16, _row: u16) -> Option<HitTarget> {
-    None
+/// A model's display name (its id when the catalog no longer has it).
+fn model_name(app: &App, model: &str) -> String {
+    app.catalog
+        .get(model)
+        .map_or_else(|_| crate::sanitize::clean_line(model), |m| m.name.clone())
 }
-
-/// Draws the screen.
-pub fn render(_app: &App, _frame: &mut ratatui::Frame) {}

@@ -1,0 +1,220 @@
+//! Render cost against session size (not a timed assertion): `cargo bench --bench render`.
+//!
+//! Draws the whole screen into a 120x40 `TestBackend` many times, for a session of 10 jobs and
+//! one of ~1,000 jobs, and prints the mean time per frame and their ratio. Only the rows in
+//! view are built, so the ratio should stay near 1 (goal: at most ~1.5x).
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clipbench::catalog::Catalog;
+use clipbench::jobs::plan_jobs;
+use clipbench::provider::JobHandle;
+use clipbench::session::{Job, JobStage, PromptSpec, Session};
+use clipbench::tui::state::{App, KeyState, ModelChoice, Pane};
+use clipbench::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+type BenchResult = Result<(), Box<dyn std::error::Error>>;
+
+const WARMUP_FRAMES: u32 = 200;
+const FRAMES: u32 = 3_000;
+const STAGES: [JobStage; 6] = [
+    JobStage::Queued,
+    JobStage::Running,
+    JobStage::Downloading,
+    JobStage::Completed,
+    JobStage::Failed,
+    JobStage::Submitted,
+];
+
+fn prompt(i: usize) -> PromptSpec {
+    PromptSpec {
+        id: format!("p{i:04}"),
+        prompt: format!("benchmark prompt {i}: hands slowly squeezing colorful foam slime"),
+        negative_prompt: None,
+        image_url: None,
+        duration_s: 5,
+        aspect_ratio: "9:16".into(),
+        resolution: "720p".into(),
+    }
+}
+
+/// A job at stage `STAGES[n % 6]`, with fixed timestamps (the frame's "now" is fixed too).
+fn job(
+    catalog: &Catalog,
+    prompt: &PromptSpec,
+    model: &str,
+    n: usize,
+) -> Result<Job, Box<dyn std::error::Error>> {
+    let entry = catalog.get(model)?;
+    let mut job = plan_jobs(std::slice::from_ref(prompt), &[entry], &[])?
+        .pop()
+        .ok_or("no job planned")?;
+    job.stage = STAGES[n % STAGES.len()];
+    job.queue_position = Some((n % 7) as u32);
+    job.handle = Some(JobHandle {
+        provider: entry.provider,
+        endpoint: entry.endpoint.clone(),
+        request_id: format!("req-{n}"),
+        status_url: None,
+        response_url: None,
+        cancel_url: None,
+    });
+    job.submitted_at = Some(format!("2026-11-26T11:45:{:02}.{:03}Z", n % 60, n % 1000));
+    job.started_at = Some("2026-11-26T11:45:50Z".into());
+    job.logs = vec!["step 3/30".into(), "step 4/30".into()];
+    if job.stage == JobStage::Failed {
+        job.error = Some("provider said: 500 internal error".into());
+    }
+    Ok(job)
+}
+
+/// An app with `prompts` prompts × `models` models, the grid focused on the middle row, and
+/// a job for each pair whose prompt is in `with_jobs` (at most `cap` jobs). A pair's job is
+/// the same whatever the other jobs, so two apps showing the same rows draw the same screen.
+fn app(
+    prompts: usize,
+    models: &[&str],
+    with_jobs: Range<usize>,
+    cap: usize,
+) -> Result<App, Box<dyn std::error::Error>> {
+    let catalog = Catalog::embedded()?;
+    let specs: Vec<PromptSpec> = (0..prompts).map(prompt).collect();
+    let mut all = Vec::new();
+    for (i, p) in specs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| with_jobs.contains(i))
+    {
+        for (m, model) in models.iter().enumerate() {
+            if all.len() < cap {
+                all.push(job(&catalog, p, model, i * models.len() + m)?);
+            }
+        }
+    }
+    let choices = catalog
+        .models()
+        .iter()
+        .map(|m| ModelChoice {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            provider: m.provider,
+            price_5s: m.price(5, "720p").ok(),
+            key: KeyState::Demo,
+            ticked: models.contains(&m.id.as_str()),
+        })
+        .collect();
+    let mut catalog = catalog;
+    // The grid shows every catalog model; keep only the benchmarked ones as columns.
+    catalog = Catalog::parse(&filtered_catalog(&catalog, models)?, "bench", None)?;
+    Ok(App {
+        session: Session {
+            schema_version: 1,
+            id: "20261126-114500-bench".into(),
+            created_at: "2026-11-26T11:45:00Z".into(),
+            demo: true,
+            blind: false,
+            blind_labels: std::collections::BTreeMap::new(),
+            prompts: specs,
+            jobs: all,
+        },
+        catalog,
+        demo: true,
+        budget_usd: Some(1_000.0),
+        models: choices,
+        focus: Pane::Grid,
+        prompt_index: prompts / 2,
+        model_index: 0,
+        grid_cell: (prompts / 2, 0),
+        overlay: None,
+        status: None,
+        typical_latency_s: BTreeMap::new(),
+        now: "2026-11-26T11:46:00Z".parse()?,
+        data_dir: PathBuf::from("/tmp/clipbench-bench"),
+        should_quit: false,
+    })
+}
+
+/// The catalog JSON with only `models` in it.
+fn filtered_catalog(catalog: &Catalog, models: &[&str]) -> Result<String, serde_json::Error> {
+    let kept: Vec<_> = catalog
+        .models()
+        .iter()
+        .filter(|m| models.contains(&m.id.as_str()))
+        .collect();
+    serde_json::to_string(&serde_json::json!({ "schema_version": 1, "models": kept }))
+}
+
+/// Frames per measuring round; each case is measured in `ROUNDS` interleaved rounds and the
+/// fastest round counts (the machine may be busy with other work; the minimum is the figure
+/// least disturbed by it).
+const ROUNDS: u32 = 7;
+
+/// Mean wall time of one full-screen draw of `app` at 120x40, over `frames` frames.
+fn mean_frame(
+    terminal: &mut Terminal<TestBackend>,
+    app: &App,
+    frames: u32,
+) -> Result<Duration, Box<dyn std::error::Error>> {
+    let start = Instant::now();
+    for _ in 0..frames {
+        terminal.draw(|frame| view::render(black_box(app), frame))?;
+    }
+    Ok(start.elapsed() / frames)
+}
+
+/// Best-round mean frame time of `small` and of `large`, measured alternately.
+fn compare(label: &str, small: &App, large: &App) -> BenchResult {
+    let mut terminals = [
+        Terminal::new(TestBackend::new(120, 40))?,
+        Terminal::new(TestBackend::new(120, 40))?,
+    ];
+    let apps = [small, large];
+    let mut best = [Duration::MAX; 2];
+    for (terminal, app) in terminals.iter_mut().zip(apps) {
+        mean_frame(terminal, app, WARMUP_FRAMES)?;
+    }
+    for _ in 0..ROUNDS {
+        for ((terminal, app), best) in terminals.iter_mut().zip(apps).zip(&mut best) {
+            *best = (*best).min(mean_frame(terminal, app, FRAMES / ROUNDS)?);
+        }
+    }
+    let [a, b] = best;
+    println!(
+        "{label}: {:>4} jobs {:>7.1} µs/frame · {:>4} jobs {:>7.1} µs/frame · ratio {:.2}x",
+        small.session.jobs.len(),
+        a.as_secs_f64() * 1e6,
+        large.session.jobs.len(),
+        b.as_secs_f64() * 1e6,
+        b.as_secs_f64() / a.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn main() -> BenchResult {
+    let one = ["ray2-flash"];
+    let three = ["ray2-flash", "kling-turbo", "wan25"];
+    println!("120x40, grid focused on the middle row; jobs queued/running/downloading/done/failed");
+    println!("As asked (the small session fills fewer rows, so this includes drawing more):");
+    let (small, large) = (app(10, &one, 0..10, 10)?, app(1000, &one, 0..1000, 1000)?);
+    compare("  1 model,  10 prompts vs 1000", &small, &large)?;
+    let (small, large) = (app(4, &three, 0..4, 10)?, app(334, &three, 0..334, 1002)?);
+    compare("  3 models,  4 prompts vs  334", &small, &large)?;
+    println!("Same screen (jobs only around the rows in view vs on every prompt):");
+    let (small, large) = (
+        app(1000, &one, 480..520, 40)?,
+        app(1000, &one, 0..1000, 1000)?,
+    );
+    compare("  1 model,  1000 prompts      ", &small, &large)?;
+    let (small, large) = (
+        app(334, &three, 150..184, 102)?,
+        app(334, &three, 0..334, 1002)?,
+    );
+    compare("  3 models,  334 prompts      ", &small, &large)?;
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! The detail pane: everything known about the job under the grid cursor.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::cell::cell_text;
+use super::format::{clock, fit_tail, secs_precise, usd, wrap};
+use super::layout::inner;
+use super::{model_name, theme, typical_latency};
+use crate::sanitize::clean_line;
+use crate::session::{ClipFile, Job};
+use crate::tui::state::App;
+
+/// Error lines shown at most (the rest is in the log file and the export).
+const MAX_ERROR_LINES: usize = 3;
+
+/// Draws the detail pane into `area`.
+pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
+    let job = app.selected_job();
+    let title = job.map_or_else(
+        || " Detail ".to_string(),
+        |j| format!(" {} ", clean_line(&j.clip_id)),
+    );
+    frame.render_widget(theme::pane(title, false), area);
+    let inside = inner(area);
+    let lines = match job {
+        Some(job) => job_lines(app, job, inside),
+        None => empty_lines(app, inside),
+    };
+    let buf = frame.buffer_mut();
+    for (y, line) in (inside.y..inside.bottom()).zip(&lines) {
+        buf.set_line(inside.x, y, line, inside.width);
+    }
+}
+
+/// What the pane says when the cursor is on a cell without a job: that, and the row's prompt.
+fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
+    let (row, col) = app.grid_cell;
+    let Some(prompt) = app.session.prompts.get(row) else {
+        return vec![Line::styled("No job selected", theme::dim())];
+    };
+    let model = app
+        .grid_models()
+        .get(col)
+        .map(|m| model_name(app, m))
+        .unwrap_or_default();
+    let id = clean_line(&prompt.id);
+    let mut lines = vec![Line::styled(
+        format!("No job yet for {id} × {model}: g generates"),
+        theme::dim(),
+    )];
+    let rows = usize::from(inside.height).saturating_sub(1);
+    let text = wrap(&clean_line(&prompt.prompt), usize::from(inside.width));
+    lines.extend(text.into_iter().take(rows).map(Line::from));
+    lines
+}
+
+/// The job's lines, most important first; the newest log lines fill what is left.
+fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        state_line(app, job),
+        cost_line(job),
+        timing_line(job),
+        ids_line(job),
+    ];
+    if let Some(clip) = &job.clip {
+        lines.extend(clip_lines(clip, usize::from(inside.width)));
+    }
+    if let Some(error) = &job.error {
+        let width = usize::from(inside.width).saturating_sub(7);
+        let wrapped = wrap(&clean_line(error), width);
+        for (i, part) in wrapped.into_iter().take(MAX_ERROR_LINES).enumerate() {
+            let head = if i == 0 { "error: " } else { "       " };
+            lines.push(Line::styled(format!("{head}{part}"), theme::error()));
+        }
+    }
+    let room = usize::from(inside.height).saturating_sub(lines.len());
+    let skip = job.logs.len().saturating_sub(room);
+    for log in &job.logs[skip..] {
+        lines.push(Line::styled(
+            format!("log: {}", clean_line(log)),
+            theme::dim(),
+        ));
+    }
+    lines
+}
+
+/// `Ray 2 Flash (fal) · running 12s`.
+fn state_line(app: &App, job: &Job) -> Line<'static> {
+    let text = cell_text(Some(job), app.now, typical_latency(app, &job.model));
+    Line::from(vec![
+        Span::styled(model_name(app, &job.model), theme::strong()),
+        Span::raw(format!(" ({}) · ", job.provider)),
+        Span::styled(text.long, text.style),
+    ])
+}
+
+/// `request 7f3a… · prompt soap-cutting`, plus a fallback or routing note.
+fn ids_line(job: &Job) -> Line<'static> {
+    let request = job
+        .handle
+        .as_ref()
+        .map_or_else(|| "—".to_string(), |h| clean_line(&h.request_id));
+    let mut parts = vec![
+        format!("request {request}"),
+        format!("prompt {}", clean_line(&job.prompt_id)),
+    ];
+    if let Some(failed) = &job.fallback_for {
+        parts.push(format!("fallback for {}", clean_line(failed)));
+    }
+    if let Some(rule) = &job.routed_by {
+        parts.push(format!("routed by {}", clean_line(rule)));
+    }
+    Line::from(parts.join(" · "))
+}
+
+/// `cost $0.40 · submitted 11:45:02 UTC`.
+fn cost_line(job: &Job) -> Line<'static> {
+    let submitted = job.submitted_at.as_deref().map_or_else(
+        || "not submitted".to_string(),
+        |s| format!("submitted {}", clock(s)),
+    );
+    Line::from(format!("cost {} · {submitted}", usd(job.cost_usd)))
+}
+
+/// `queue 1.2s · generation 21.5s` (`—` until measured).
+fn timing_line(job: &Job) -> Line<'static> {
+    let queue = job.queue_s.map_or_else(|| "—".to_string(), secs_precise);
+    let generation = job
+        .generation_s
+        .map_or_else(|| "—".to_string(), secs_precise);
+    Line::from(format!("queue {queue} · generation {generation}"))
+}
+
+/// The clip's path (its end, when long: the file name matters most), its probe
+/// (`720x1280 5.0s 24fps`) and how it differs from the request.
+fn clip_lines(clip: &ClipFile, width: usize) -> Vec<Line<'static>> {
+    let path = clean_line(&clip.path.display().to_string());
+    let mut lines = vec![
+        Line::from(format!("clip {}", fit_tail(&path, width.saturating_sub(5)))),
+        Line::from(format!("probe {}", probe(clip))),
+    ];
+    if let Some(mismatch) = &clip.mismatch {
+        lines.push(Line::styled(
+            format!("⚠ mismatch: {}", clean_line(mismatch)),
+            theme::warning(),
+        ));
+    }
+    lines
+}
+
+/// `720x1280 5.0s 24fps`, with `?` for what the probe could not measure.
+fn probe(clip: &ClipFile) -> String {
+    let size = match (clip.width, clip.height) {
+        (Some(w), Some(h)) => format!("{w}x{h}"),
+        _ => "?x?".to_string(),
+    };
+    let duration = clip
+        .duration_s
+        .map_or_else(|| "?s".to_string(), |d| format!("{d:.1}s"));
+    let fps = clip.fps.map_or_else(
+        || "?fps".to_string(),
+        |f| {
+            if (f - f.round()).abs() < 0.01 {
+                format!("{f:.0}fps")
+            } else {
+                format!("{f:.2}fps")
+            }
+        },
+    );
+    format!("{size} {duration} {fps}")
+}

@@ -1,0 +1,171 @@
+//! The scoring view: the clip's five criteria with stars, its quality and value, notes — and
+//! in blind mode nothing that names the model (name, provider, cost, URL, file name).
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::super::theme;
+use super::popup;
+use crate::scoring::{Criterion, clip_value, quality};
+use crate::session::Job;
+use crate::tui::scoring::{ScoringState, review_order};
+use crate::tui::state::App;
+
+/// Draws the scoring view over most of the screen.
+pub(in crate::tui::view) fn render_scoring(
+    app: &App,
+    state: &ScoringState,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let Some(job) = app.session.job(&state.clip_id) else {
+        return;
+    };
+    let size = (
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(2).min(26),
+    );
+    let inside = popup(frame, area, size, &title(app, job));
+    let mut lines = prompt_lines(app, job);
+    lines.push(Line::from(""));
+    lines.extend(criteria_lines(job, state.criterion));
+    lines.push(Line::from(""));
+    lines.push(totals_line(app, job));
+    lines.push(notes_line(job, state));
+    lines.push(Line::from(""));
+    lines.push(Line::styled(position_text(app, job), theme::dim()));
+    let notes_row = inside.y + lines.len() as u16 - 3;
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inside);
+    if let Some(notes) = &state.notes {
+        let x = inside.x
+            + 7
+            + notes
+                .chars()
+                .count()
+                .min(usize::from(inside.width.saturating_sub(8))) as u16;
+        frame.set_cursor_position(Position::new(
+            x.min(inside.right().saturating_sub(1)),
+            notes_row,
+        ));
+    }
+}
+
+/// `Clip B · soap-cutting` in blind mode, else `WAN 2.5 (fal) · soap-cutting`.
+fn title(app: &App, job: &Job) -> String {
+    let prompt = crate::sanitize::clean_line(&job.prompt_id);
+    if app.session.blind {
+        let label = app
+            .session
+            .blind_labels
+            .get(&job.clip_id)
+            .map_or("?", String::as_str);
+        return format!("Score clip {label} · {prompt} · BLIND");
+    }
+    format!(
+        "Score {} ({}) · {prompt}",
+        super::super::model_name(app, &job.model),
+        job.provider
+    )
+}
+
+fn prompt_lines(app: &App, job: &Job) -> Vec<Line<'static>> {
+    let text = app
+        .session
+        .prompt(&job.prompt_id)
+        .map(|p| crate::sanitize::clean_line(&p.prompt))
+        .unwrap_or_default();
+    vec![Line::from(vec![
+        Span::styled("Prompt ", theme::strong()),
+        Span::raw(text),
+    ])]
+}
+
+/// One line per criterion: a marker on the current one, stars and the number.
+fn criteria_lines(job: &Job, current: usize) -> Vec<Line<'static>> {
+    Criterion::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, criterion)| {
+            let stars = criterion.get(&job.scores);
+            let filled = usize::from(stars.unwrap_or(0));
+            let bar = format!("{}{}", "★".repeat(filled), "☆".repeat(5 - filled.min(5)));
+            let number = stars.map_or_else(|| "–".to_string(), |s| s.to_string());
+            let marker = if i == current { "▶ " } else { "  " };
+            let style = if i == current {
+                theme::strong()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::from(vec![
+                Span::styled(format!("{marker}{:<20}", criterion.name()), style),
+                Span::styled(bar, theme::key()),
+                Span::raw(format!(" {number}")),
+            ])
+        })
+        .collect()
+}
+
+/// Quality out of 25 and, unless blind, the value.
+fn totals_line(app: &App, job: &Job) -> Line<'static> {
+    let q = quality(&job.scores).map_or_else(|| "–".to_string(), |q| q.to_string());
+    let value = if app.session.blind {
+        "hidden while blind".to_string()
+    } else {
+        clip_value(job).map_or_else(
+            || "–".to_string(),
+            |v| {
+                format!(
+                    "{v:.2} (quality/25 per $ of 5 s; ${:.2} a clip)",
+                    job.cost_usd
+                )
+            },
+        )
+    };
+    Line::from(vec![
+        Span::styled("Quality ", theme::strong()),
+        Span::raw(format!("{q}/25   ")),
+        Span::styled("Value ", theme::strong()),
+        Span::raw(value),
+    ])
+}
+
+fn notes_line(job: &Job, state: &ScoringState) -> Line<'static> {
+    let (text, style) = match &state.notes {
+        Some(editing) => (crate::sanitize::clean_line(editing), theme::key()),
+        None if job.notes.is_empty() => ("(none: n to write)".to_string(), theme::dim()),
+        None => (
+            crate::sanitize::clean_line(&job.notes),
+            ratatui::style::Style::new(),
+        ),
+    };
+    Line::from(vec![
+        Span::styled("Notes  ", theme::strong()),
+        Span::styled(text, style),
+    ])
+}
+
+/// `clip 3 of 9 · 5 scored` (and, unless blind, the probe).
+fn position_text(app: &App, job: &Job) -> String {
+    let order = review_order(&app.session);
+    let at = order
+        .iter()
+        .position(|j| j.clip_id == job.clip_id)
+        .map_or(0, |i| i + 1);
+    let scored = order
+        .iter()
+        .filter(|j| crate::tui::scoring::fully_scored(j))
+        .count();
+    let probe = match (&job.clip, app.session.blind) {
+        (Some(clip), false) => match (clip.width, clip.height, clip.duration_s) {
+            (Some(w), Some(h), Some(d)) => format!(" · {w}x{h} {d:.1}s"),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    format!(
+        "clip {at} of {} · {scored} fully scored{probe}",
+        order.len()
+    )
+}

@@ -1,0 +1,231 @@
+//! View tests: fixtures built by hand, whole screens snapshotted through `TestBackend`, and
+//! unit tests for the geometry. Every time is fixed, so the snapshots are stable.
+
+mod screens;
+mod unit;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::catalog::Catalog;
+use crate::provider::JobHandle;
+use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
+use crate::tui::editor::TextEditor;
+use crate::tui::state::{
+    App, FormField, KeyState, ModelChoice, Pane, PromptForm, Quote, QuoteLine,
+};
+
+/// The fixtures' "now".
+pub(super) const NOW: &str = "2026-11-26T11:46:00Z";
+
+/// The three ASMR prompts.
+fn asmr_prompts() -> Vec<PromptSpec> {
+    let texts = [
+        (
+            "soap-cutting",
+            "Close-up shot of hands gently cutting pastel pink soap bars with a sharp knife, slow motion, soft natural lighting, relaxing and satisfying movements, 9:16 vertical format",
+        ),
+        (
+            "sand-pouring",
+            "Extreme close-up of fine white sand slowly pouring between fingers, soft diffused lighting, calming and mesmerizing flow, 9:16 vertical format",
+        ),
+        (
+            "foam-squeezing",
+            "Hands slowly squeezing colorful foam slime with satisfying sounds, soft pastel colors, gentle movements, relaxing atmosphere, 9:16 vertical format",
+        ),
+    ];
+    texts.iter().map(|(id, text)| prompt(id, text)).collect()
+}
+
+/// A prompt at the default settings.
+pub(super) fn prompt(id: &str, text: &str) -> PromptSpec {
+    PromptSpec {
+        id: id.to_string(),
+        prompt: text.to_string(),
+        negative_prompt: None,
+        image_url: None,
+        duration_s: 5,
+        aspect_ratio: "9:16".to_string(),
+        resolution: "720p".to_string(),
+    }
+}
+
+/// A DEMO app on the three ASMR prompts, no jobs, all models ticked, prompts focused.
+pub(super) fn app() -> App {
+    let catalog = Catalog::embedded().expect("embedded catalog parses");
+    let models = catalog
+        .models()
+        .iter()
+        .map(|m| ModelChoice {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            provider: m.provider,
+            price_5s: m.price(5, "720p").ok(),
+            key: KeyState::Demo,
+            ticked: true,
+        })
+        .collect();
+    App {
+        session: Session {
+            schema_version: 1,
+            id: "20261126-114500-3fa2".to_string(),
+            created_at: "2026-11-26T11:45:00Z".to_string(),
+            demo: true,
+            blind: false,
+            blind_labels: std::collections::BTreeMap::new(),
+            prompts: asmr_prompts(),
+            jobs: Vec::new(),
+        },
+        catalog,
+        demo: true,
+        budget_usd: None,
+        models,
+        focus: Pane::Prompts,
+        prompt_index: 0,
+        model_index: 0,
+        grid_cell: (0, 0),
+        overlay: None,
+        status: None,
+        typical_latency_s: BTreeMap::from([("ray2-flash".to_string(), 30.0)]),
+        now: NOW.parse().expect("fixed time parses"),
+        data_dir: PathBuf::from("/data/clipbench"),
+        should_quit: false,
+    }
+}
+
+/// A job of `prompt` on `model` at `stage`, priced from the catalog.
+pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job {
+    let entry = app.catalog.get(model).expect("fixture model exists");
+    let submitted = !matches!(stage, JobStage::Planned | JobStage::Submitting);
+    Job {
+        clip_id: format!("{prompt}.{model}"),
+        prompt_id: prompt.to_string(),
+        model: model.to_string(),
+        provider: entry.provider,
+        endpoint: entry.endpoint.clone(),
+        params: serde_json::json!({}),
+        requested: Requested {
+            duration_s: 5,
+            resolution: "720p".into(),
+            aspect_ratio: "9:16".into(),
+        },
+        cost_usd: entry.price(5, "720p").expect("fixture price exists"),
+        stage,
+        queue_position: None,
+        handle: submitted.then(|| JobHandle {
+            provider: entry.provider,
+            endpoint: entry.endpoint.clone(),
+            request_id: format!("req-{prompt}-{model}"),
+            status_url: None,
+            response_url: None,
+            cancel_url: None,
+        }),
+        submitted_at: submitted.then(|| "2026-11-26T11:45:40Z".to_string()),
+        started_at: None,
+        completed_at: None,
+        queue_s: None,
+        generation_s: None,
+        output: None,
+        clip: None,
+        error: None,
+        retryable: false,
+        logs: Vec::new(),
+        fallback_for: None,
+        routed_by: None,
+        scores: crate::session::Scores::default(),
+        notes: String::new(),
+    }
+}
+
+/// A delivered, downloaded job with a probed clip.
+pub(super) fn ready(app: &App, prompt: &str, model: &str) -> Job {
+    let mut done = job(app, prompt, model, JobStage::Completed);
+    done.started_at = Some("2026-11-26T11:45:42Z".into());
+    done.completed_at = Some("2026-11-26T11:45:58Z".into());
+    done.queue_s = Some(2.0);
+    done.generation_s = Some(16.0);
+    done.output = Some(crate::provider::JobOutput {
+        video_url: "https://cdn.example/clip.mp4".into(),
+        seed: Some(7),
+        file_size: Some(1_200_000),
+        actual_prompt: None,
+        width: Some(720),
+        height: Some(1280),
+        fps: Some(24.0),
+        duration_s: Some(5.0),
+    });
+    done.clip = Some(ClipFile {
+        path: PathBuf::from(format!(
+            "/data/clipbench/sessions/20261126-114500-3fa2/clips/{prompt}.{model}.mp4"
+        )),
+        bytes: 1_200_000,
+        sha256: "ab".repeat(32),
+        duration_s: Some(5.0),
+        width: Some(720),
+        height: Some(1280),
+        fps: Some(24.0),
+        mismatch: None,
+    });
+    done
+}
+
+/// A quote for every prompt on every model, against `remaining_usd`.
+pub(super) fn quote(app: &App, remaining_usd: Option<f64>) -> Quote {
+    let mut jobs = Vec::new();
+    for prompt in &app.session.prompts {
+        for model in app.grid_models() {
+            jobs.push(job(app, &prompt.id, model, JobStage::Planned));
+        }
+    }
+    let lines: Vec<QuoteLine> = app
+        .catalog
+        .models()
+        .iter()
+        .map(|m| QuoteLine {
+            model: m.id.clone(),
+            name: m.name.clone(),
+            jobs: 3,
+            total_usd: jobs
+                .iter()
+                .filter(|j| j.model == m.id)
+                .map(|j| j.cost_usd)
+                .sum(),
+        })
+        .collect();
+    let total_usd = lines.iter().map(|l| l.total_usd).sum();
+    Quote {
+        lines,
+        total_usd,
+        remaining_usd,
+        jobs,
+    }
+}
+
+/// The add-prompt form with the text focused.
+pub(super) fn form() -> PromptForm {
+    PromptForm {
+        editing: None,
+        field: FormField::Text,
+        id: "ice-crushing".into(),
+        text: TextEditor::new(
+            "Macro shot of ice cubes crushed in a steel press,\nslow motion, cold blue light",
+        ),
+        duration: "5".into(),
+        aspect: "9:16".into(),
+        resolution: "720p".into(),
+        image_url: String::new(),
+        error: Some("id ice-crushing: already used by another prompt".into()),
+    }
+}
+
+/// `app` drawn on a `width` x `height` test terminal.
+pub(super) fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal
+        .draw(|frame| super::render(app, frame))
+        .expect("draw");
+    terminal
+}
