@@ -21,25 +21,6 @@ use crate::tui::state::{
 /// The fixtures' "now".
 pub(super) const NOW: &str = "2026-11-26T11:46:00Z";
 
-/// The three ASMR prompts.
-fn asmr_prompts() -> Vec<PromptSpec> {
-    let texts = [
-        (
-            "soap-cutting",
-            "Close-up shot of hands gently cutting pastel pink soap bars with a sharp knife, slow motion, soft natural lighting, relaxing and satisfying movements, 9:16 vertical format",
-        ),
-        (
-            "sand-pouring",
-            "Extreme close-up of fine white sand slowly pouring between fingers, soft diffused lighting, calming and mesmerizing flow, 9:16 vertical format",
-        ),
-        (
-            "foam-squeezing",
-            "Hands slowly squeezing colorful foam slime with satisfying sounds, soft pastel colors, gentle movements, relaxing atmosphere, 9:16 vertical format",
-        ),
-    ];
-    texts.iter().map(|(id, text)| prompt(id, text)).collect()
-}
-
 /// A prompt at the default settings.
 pub(super) fn prompt(id: &str, text: &str) -> PromptSpec {
     PromptSpec {
@@ -76,7 +57,8 @@ pub(super) fn app() -> App {
             demo: true,
             blind: false,
             blind_labels: std::collections::BTreeMap::new(),
-            prompts: asmr_prompts(),
+            prompts: crate::prompts::default_prompts(&crate::prompts::PromptDefaults::default())
+                .expect("embedded prompts parse"),
             jobs: Vec::new(),
         },
         catalog,
