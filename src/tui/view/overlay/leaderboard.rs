@@ -37,33 +37,13 @@ pub(in crate::tui::view) fn render_leaderboard(app: &App, frame: &mut Frame, are
     frame.render_widget(Paragraph::new(lines), inside);
 }
 
-/// Ids of models another model beats on both axes (quality at least as high, cost at most as
-/// high, one of them strictly).
-fn dominated(summaries: &[ModelSummary]) -> Vec<&str> {
-    summaries
-        .iter()
-        .filter(|m| {
-            m.avg_quality.is_some_and(|q| {
-                summaries.iter().any(|o| {
-                    o.avg_quality.is_some_and(|oq| {
-                        oq >= q
-                            && o.cost_per_5s_usd <= m.cost_per_5s_usd
-                            && (oq > q || o.cost_per_5s_usd < m.cost_per_5s_usd)
-                    })
-                })
-            })
-        })
-        .map(|m| m.model.as_str())
-        .collect()
-}
-
 fn table_lines(summaries: &[ModelSummary]) -> Vec<Line<'static>> {
     let header = format!(
         "{:<4} {:<18} {:>7} {:>9} {:>9} {:>9} {:>8} {:>7} {:>7}",
         "rank", "model", "quality", "$ / 5 s", "value", "success", "avg s", "spent", ""
     );
     let mut lines = vec![Line::styled(header, theme::strong())];
-    let beaten = dominated(summaries);
+    let beaten = crate::scoring::stats::dominated(summaries);
     for m in summaries {
         let rank = m.rank.map_or_else(|| "–".to_string(), |r| r.to_string());
         let quality = m
@@ -75,7 +55,7 @@ fn table_lines(summaries: &[ModelSummary]) -> Vec<Line<'static>> {
         let speed = m
             .avg_generation_s
             .map_or_else(|| "–".to_string(), |s| format!("{s:.0}"));
-        let mark = if beaten.contains(&m.model.as_str()) {
+        let mark = if beaten.contains(&m.model) {
             "dominated"
         } else {
             ""
