@@ -85,29 +85,28 @@ fn fake_opener(dir: &Path) -> std::path::PathBuf {
     bin
 }
 
-#[test]
-fn demo_session_from_start_to_export_in_a_real_terminal() {
+/// Starts the app in DEMO in its own tmux server (120x40), with the fake opener first in PATH
+/// and everything (data, config, home) inside `dir`; returns the terminal and the data dir.
+fn start_demo(dir: &Path, name: &str) -> (Tmux, std::path::PathBuf) {
     let tmux_present = Command::new("tmux").arg("-V").output().is_ok();
     assert!(
         tmux_present,
         "tmux is required for this test (it is on every machine of this project)"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let bin = fake_opener(dir.path());
+    let bin = fake_opener(dir);
     let path = format!(
         "{}:{}",
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let data = dir.path().join("data");
+    let data = dir.join("data");
     let launch = format!(
-        "cd {} && env -i PATH='{path}' HOME='{home}' TERM=xterm-256color XDG_CONFIG_HOME='{home}/config' CLIPBENCH_DATA_DIR='{data}' {exe} --sim-speed 60; echo EXITED $?; sleep 30",
-        dir.path().display(),
-        home = dir.path().display(),
+        "cd {home} && env -i PATH='{path}' HOME='{home}' TERM=xterm-256color XDG_CONFIG_HOME='{home}/config' CLIPBENCH_DATA_DIR='{data}' {exe} --sim-speed 60; echo EXITED $?; sleep 30",
+        home = dir.display(),
         data = data.display(),
         exe = env!("CARGO_BIN_EXE_clipbench"),
     );
-    let tmux = Tmux::new("e2e");
+    let tmux = Tmux::new(name);
     let started = tmux.cmd(&[
         "new-session",
         "-d",
@@ -124,7 +123,11 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
         "{}",
         String::from_utf8_lossy(&started.stderr)
     );
+    (tmux, data)
+}
 
+/// From the start screen: `g`, the quote, `y`, then waits until all nine jobs are done.
+fn fire_all_and_wait(tmux: &Tmux) {
     let limit = Duration::from_secs(20);
     tmux.wait_for("the start screen", limit, |s| {
         s.contains("DEMO") && s.contains("soap-cutting")
@@ -132,9 +135,27 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
     tmux.keys("g");
     tmux.wait_for("the quote", limit, |s| s.contains("$3.33"));
     tmux.keys("y");
-    tmux.wait_for("every job ready", Duration::from_mins(1), |s| {
+    tmux.wait_for("every job done", Duration::from_mins(1), |s| {
         s.contains("9/9 done")
     });
+}
+
+/// The one export file under `<data>/exports`, parsed.
+fn only_export(data: &Path) -> serde_json::Value {
+    let exports: Vec<_> = std::fs::read_dir(data.join("exports"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(exports.len(), 1);
+    serde_json::from_slice(&std::fs::read(exports[0].path()).unwrap()).unwrap()
+}
+
+#[test]
+fn demo_session_from_start_to_export_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tmux, data) = start_demo(dir.path(), "e2e");
+    fire_all_and_wait(&tmux);
+    let limit = Duration::from_secs(20);
 
     tmux.keys("o");
     let opened = dir.path().join("opened.txt");
@@ -151,13 +172,7 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
 
     tmux.keys("x");
     tmux.wait_for("the export path", limit, |s| s.contains("exported to"));
-    let exports: Vec<_> = std::fs::read_dir(data.join("exports"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .collect();
-    assert_eq!(exports.len(), 1);
-    let export: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(exports[0].path()).unwrap()).unwrap();
+    let export = only_export(&data);
     assert_eq!(export["demo"], true);
     assert_eq!(export["clips"].as_array().unwrap().len(), 9);
     let statuses: Vec<String> = export["clips"]
@@ -277,4 +292,81 @@ fn quitting_mid_run_and_reopening_re_attaches_every_job() {
     });
     drop(sim);
     assert_eq!(stats["submits"], 9, "nothing was submitted twice: {stats}");
+}
+
+/// Scoring by keyboard in the real binary: Enter on a clip, five digits, a note, `u` to the
+/// next unrated clip, five more digits; the ratings are in the session file without any
+/// explicit save, and the export carries them with quality and value.
+#[test]
+fn scoring_by_keyboard_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tmux, data) = start_demo(dir.path(), "scoring");
+    fire_all_and_wait(&tmux);
+    let limit = Duration::from_secs(20);
+
+    tmux.keys("Enter");
+    tmux.wait_for("the scoring view", limit, |s| s.contains("Visual clarity"));
+    for digit in ["4", "5", "3", "5", "4"] {
+        tmux.keys(digit);
+    }
+    tmux.keys("n");
+    tmux.cmd(&["send-keys", "-t", "app", "-l", "crisp foam"]);
+    tmux.keys("Enter");
+    tmux.keys("u");
+    for digit in ["5", "5", "5", "5", "5"] {
+        tmux.keys(digit);
+    }
+
+    // On disk within a second of the keystrokes, with no save key pressed.
+    let sessions = data.join("sessions");
+    let start = Instant::now();
+    let scored = loop {
+        let session = std::fs::read_dir(&sessions)
+            .unwrap()
+            .filter_map(Result::ok)
+            .next()
+            .map(|d| d.path().join("session.json"));
+        let text = session
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default();
+        if text.contains("crisp foam") && text.matches("\"color_accuracy\": 5").count() >= 1 {
+            break text;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "ratings never reached the session file; screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(scored.contains("crisp foam"));
+
+    tmux.keys("Escape");
+    tmux.keys("x");
+    tmux.wait_for("the export path", limit, |s| s.contains("exported to"));
+    let export = only_export(&data);
+    let clips = export["clips"].as_array().unwrap();
+    let first = clips
+        .iter()
+        .find(|c| c["clip_id"] == "soap-cutting.ray2-flash")
+        .unwrap();
+    assert_eq!(
+        first["scores"],
+        serde_json::json!({"visual_clarity": 4, "prompt_adherence": 5, "motion_smoothness": 3,
+            "asmr_suitability": 5, "color_accuracy": 4})
+    );
+    assert_eq!(first["quality"], 21);
+    assert!((first["value"].as_f64().unwrap() - 21.0 / 25.0 / 0.40).abs() < 1e-9);
+    assert_eq!(first["notes"], "crisp foam");
+    let full: Vec<_> = clips.iter().filter(|c| c["quality"] == 25).collect();
+    assert_eq!(full.len(), 1, "one clip got five fives");
+    assert_ne!(full[0]["clip_id"], "soap-cutting.ray2-flash");
+    assert_eq!(
+        clips.iter().filter(|c| c["scores"].is_null()).count(),
+        7,
+        "the other clips stay unscored"
+    );
+
+    tmux.keys("q");
+    tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED 0"));
 }
