@@ -323,8 +323,7 @@ fn scoring_by_keyboard_in_a_real_terminal() {
     let scored = loop {
         let session = std::fs::read_dir(&sessions)
             .unwrap()
-            .filter_map(Result::ok)
-            .next()
+            .find_map(Result::ok)
             .map(|d| d.path().join("session.json"));
         let text = session
             .and_then(|p| std::fs::read_to_string(p).ok())
