@@ -69,8 +69,9 @@ pub struct Model {
     pub name: String,
     /// Which provider protocol serves it.
     pub provider: ProviderKind,
-    /// Text-to-video endpoint id (fal) or model name (Kie).
-    pub endpoint: String,
+    /// Text-to-video endpoint id (fal) or model name (Kie); `null` for a model that only
+    /// animates an image (it then refuses prompts without `image_url`).
+    pub endpoint: Option<String>,
     /// Image-to-video endpoint id (fal) or model name (Kie).
     pub image_endpoint: Option<String>,
     /// Durations the model can produce, in seconds, ascending.
@@ -336,6 +337,12 @@ fn check_model(model: &Model) -> Result<(), (String, String)> {
     if model.id.trim().is_empty() {
         return fail("id", "must not be empty".into());
     }
+    if model.endpoint.is_none() && model.image_endpoint.is_none() {
+        return fail(
+            "endpoint",
+            "is null and so is image_endpoint; a model needs at least one of them".into(),
+        );
+    }
     if model.durations_s.is_empty() {
         return fail("durations_s", "must list at least one duration".into());
     }
@@ -562,6 +569,28 @@ mod tests {
             EMBEDDED_CATALOG.replacen("\"540p\": { \"5\": 0.20", "\"540p\": { \"6\": 0.20", 1);
         let err = Catalog::parse(&text, "models.json", None).unwrap_err();
         assert!(err.to_string().contains("models[0].prices.540p.6"), "{err}");
+    }
+
+    #[test]
+    fn a_model_needs_a_text_or_an_image_endpoint() {
+        let image_only = EMBEDDED_CATALOG.replacen(
+            "\"endpoint\": \"fal-ai/luma-dream-machine/ray-2-flash\"",
+            "\"endpoint\": null",
+            1,
+        );
+        let cat = Catalog::parse(&image_only, "models.json", None).unwrap();
+        assert_eq!(cat.get("ray2-flash").unwrap().endpoint, None);
+        let neither = image_only.replacen(
+            "\"image_endpoint\": \"fal-ai/luma-dream-machine/ray-2-flash/image-to-video\"",
+            "\"image_endpoint\": null",
+            1,
+        );
+        let err = Catalog::parse(&neither, "models.json", None).unwrap_err();
+        assert!(
+            err.to_string().contains("models[0].endpoint")
+                && err.to_string().contains("a model needs at least one of them"),
+            "{err}"
+        );
     }
 
     #[test]

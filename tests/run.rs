@@ -522,3 +522,77 @@ fn a_delivered_clip_that_differs_from_the_request_is_flagged_and_priced_as_reque
     let mismatch = clip["mismatch"].as_str().unwrap_or_default();
     assert!(mismatch.contains("requested 9"), "{clip}");
 }
+
+/// A prompt with `image_url` goes to every model's image-to-video endpoint with the fields
+/// that endpoint takes (the simulator refuses anything else), and the export says so.
+#[test]
+fn a_prompt_with_an_image_runs_image_to_video_on_every_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let prompts = dir.path().join("i2v.json");
+    std::fs::write(
+        &prompts,
+        r#"[{"id": "soap", "prompt": "the first frame comes alive", "image_url": "https://example.com/soap.png"}]"#,
+    )
+    .unwrap();
+    let out = run_cmd(
+        dir.path(),
+        &["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"],
+        &[],
+    )
+    .output()
+    .unwrap();
+    let export = export_of(&out);
+    let clips = export["clips"].as_array().unwrap();
+    assert_eq!(clips.len(), 3);
+    let expected = [
+        (
+            "ray2-flash",
+            "fal-ai/luma-dream-machine/ray-2-flash/image-to-video",
+        ),
+        ("kling-turbo", "kling/v2-5-turbo-image-to-video-pro"),
+        ("wan25", "fal-ai/wan-25-preview/image-to-video"),
+    ];
+    for (model, endpoint) in expected {
+        let clip = clips.iter().find(|c| c["model"] == model).unwrap();
+        assert_eq!(clip["status"], "completed", "{clip}");
+        assert_eq!(clip["provenance"]["endpoint"], endpoint, "{clip}");
+        let params = &clip["provenance"]["params"];
+        assert_eq!(params["image_url"], "https://example.com/soap.png");
+        assert_eq!(
+            params.get("aspect_ratio").is_some(),
+            model == "ray2-flash",
+            "only Ray's image-to-video takes an aspect ratio: {params}"
+        );
+    }
+}
+
+/// A model that only animates images (a user catalog with `"endpoint": null`) refuses a
+/// prompt without one before anything is submitted.
+#[test]
+fn an_image_only_model_refuses_a_text_prompt_before_submitting() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ExternalSim::start(&["--speed", "40"]);
+    let mut catalog: Value = serde_json::from_str(include_str!("../assets/models.json")).unwrap();
+    for model in catalog["models"].as_array_mut().unwrap() {
+        if model["id"] == "wan25" {
+            model["endpoint"] = Value::Null;
+        }
+    }
+    let config = dir.path().join("config/clipbench");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("models.json"), catalog.to_string()).unwrap();
+    let out = with_env(
+        run_cmd(dir.path(), &["--prompt", "soap", "--models", "wan25"], &[]),
+        &sim.env(),
+    )
+    .output()
+    .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("wan25 is image-to-video only; allowed: prompts with an image_url"),
+        "{stderr}"
+    );
+    assert_eq!(sim.stats()["submit_attempts"], 0);
+}

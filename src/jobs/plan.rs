@@ -20,6 +20,16 @@ pub enum PlanError {
         /// The catalog's error, naming model and settings.
         source: CatalogError,
     },
+    /// The model has no endpoint for this kind of prompt (with or without an image).
+    #[error("prompt \"{prompt}\": {model} {problem}")]
+    NoEndpoint {
+        /// Prompt id.
+        prompt: String,
+        /// Model id.
+        model: String,
+        /// What is missing, and what would work.
+        problem: &'static str,
+    },
     /// A setting the model does not accept.
     #[error("prompt \"{prompt}\": {model} cannot do {setting} \"{value}\"; allowed: {allowed}")]
     Unsupported {
@@ -87,15 +97,7 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
             prompt: prompt.id.clone(),
             source,
         })?;
-    let endpoint = endpoint_for(model, &input).map_err(|err| {
-        unsupported(
-            prompt,
-            model,
-            "image-to-video",
-            &err.to_string(),
-            "text-to-video only",
-        )
-    })?;
+    let endpoint = endpoint_for(model, &input).map_err(|_| endpoint_missing(prompt, model))?;
     Ok(Job {
         clip_id,
         prompt_id: prompt.id.clone(),
@@ -161,6 +163,21 @@ fn check_settings(prompt: &PromptSpec, model: &Model) -> Result<(), PlanError> {
         ));
     }
     Ok(())
+}
+
+/// Names the missing endpoint: image-to-video for a prompt with an image, text-to-video for one
+/// without (a model that only animates images).
+fn endpoint_missing(prompt: &PromptSpec, model: &Model) -> PlanError {
+    let problem = if prompt.image_url.is_some() {
+        "has no image-to-video endpoint; allowed: prompts without image_url"
+    } else {
+        "is image-to-video only; allowed: prompts with an image_url"
+    };
+    PlanError::NoEndpoint {
+        prompt: prompt.id.clone(),
+        model: model.id.clone(),
+        problem,
+    }
 }
 
 fn unsupported(
@@ -274,5 +291,66 @@ mod tests {
         let jobs = plan_jobs(&[p], &[cat.get("ray2-flash").unwrap()], &[]).unwrap();
         assert_eq!(jobs[0].requested.duration_s, 9);
         assert!((jobs[0].cost_usd - 0.80).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_prompt_with_an_image_goes_to_each_image_endpoint_with_its_fields() {
+        let cat = Catalog::embedded().unwrap();
+        let mut p = prompt("a");
+        p.image_url = Some("https://example.com/first-frame.png".into());
+        let models: Vec<&Model> = cat.models().iter().collect();
+        let jobs = plan_jobs(&[p], &models, &[]).unwrap();
+        let by_model = |id: &str| jobs.iter().find(|j| j.model == id).unwrap();
+        let ray = by_model("ray2-flash");
+        assert_eq!(
+            ray.endpoint,
+            "fal-ai/luma-dream-machine/ray-2-flash/image-to-video"
+        );
+        assert_eq!(
+            ray.params["aspect_ratio"], "9:16",
+            "Ray I2V takes an aspect ratio"
+        );
+        let wan = by_model("wan25");
+        assert_eq!(wan.endpoint, "fal-ai/wan-25-preview/image-to-video");
+        assert!(
+            wan.params.get("aspect_ratio").is_none(),
+            "WAN I2V follows the image"
+        );
+        assert_eq!(wan.params["resolution"], "720p");
+        let kling = by_model("kling-turbo");
+        assert_eq!(kling.endpoint, "kling/v2-5-turbo-image-to-video-pro");
+        assert!(
+            kling.params.get("aspect_ratio").is_none(),
+            "Kling I2V has none"
+        );
+        for job in &jobs {
+            assert_eq!(
+                job.params["image_url"],
+                "https://example.com/first-frame.png"
+            );
+        }
+    }
+
+    #[test]
+    fn an_image_only_model_refuses_a_prompt_without_an_image() {
+        let cat = Catalog::embedded().unwrap();
+        let mut animate = cat.get("wan25").unwrap().clone();
+        animate.endpoint = None;
+        let err = plan_jobs(&[prompt("a")], &[&animate], &[]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "prompt \"a\": wan25 is image-to-video only; allowed: prompts with an image_url"
+        );
+        let mut with_image = prompt("b");
+        with_image.image_url = Some("https://example.com/a.png".into());
+        assert!(plan_jobs(&[with_image.clone()], &[&animate], &[]).is_ok());
+
+        let mut text_only = cat.get("wan25").unwrap().clone();
+        text_only.image_endpoint = None;
+        let err = plan_jobs(&[with_image], &[&text_only], &[]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "prompt \"b\": wan25 has no image-to-video endpoint; allowed: prompts without image_url"
+        );
     }
 }

@@ -10,19 +10,26 @@ use crate::catalog::Model;
 /// given.
 ///
 /// # Errors
-/// `Validation` when an image is given to a model without an image-to-video endpoint.
+/// `Validation` when an image is given to a model without an image-to-video endpoint, or no
+/// image to a model that only does image-to-video.
 pub(crate) fn endpoint_for<'a>(
     model: &'a Model,
     input: &JobInput,
 ) -> Result<&'a str, ProviderError> {
-    match (&input.image_url, &model.image_endpoint) {
-        (None, _) => Ok(&model.endpoint),
-        (Some(_), Some(image_endpoint)) => Ok(image_endpoint),
-        (Some(_), None) => Err(ProviderError::Validation {
+    let (endpoint, problem) = if input.image_url.is_some() {
+        (&model.image_endpoint, "has no image-to-video endpoint")
+    } else {
+        (
+            &model.endpoint,
+            "is image-to-video only: the prompt needs an image_url",
+        )
+    };
+    endpoint
+        .as_deref()
+        .ok_or_else(|| ProviderError::Validation {
             provider: model.provider,
-            message: format!("{} has no image-to-video endpoint", model.name),
-        }),
-    }
+            message: format!("{} {problem}", model.name),
+        })
 }
 
 /// The model input object. Every setting is sent explicitly (never left to a provider default);

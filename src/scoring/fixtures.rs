@@ -52,7 +52,10 @@ pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
         prompt_id: prompt_id.into(),
         model: model.into(),
         provider: entry.map_or(ProviderKind::Fal, |m| m.provider),
-        endpoint: entry.map_or_else(|| format!("vendor/{model}"), |m| m.endpoint.clone()),
+        endpoint: entry.map_or_else(
+            || format!("vendor/{model}"),
+            |m| m.endpoint.clone().unwrap_or_default(),
+        ),
         params: serde_json::json!({ "prompt": format!("ASMR close-up: {prompt_id}") }),
         requested: Requested {
             duration_s,

@@ -87,7 +87,7 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         prompt_id: prompt.to_string(),
         model: model.to_string(),
         provider: entry.provider,
-        endpoint: entry.endpoint.clone(),
+        endpoint: entry.endpoint.clone().unwrap_or_default(),
         params: serde_json::json!({}),
         requested: Requested {
             duration_s: 5,
@@ -99,7 +99,7 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         queue_position: None,
         handle: submitted.then(|| JobHandle {
             provider: entry.provider,
-            endpoint: entry.endpoint.clone(),
+            endpoint: entry.endpoint.clone().unwrap_or_default(),
             request_id: format!("req-{prompt}-{model}"),
             status_url: None,
             response_url: None,
