@@ -59,7 +59,7 @@ fn job(
     job.queue_position = Some((n % 7) as u32);
     job.handle = Some(JobHandle {
         provider: entry.provider,
-        endpoint: entry.endpoint.clone(),
+        endpoint: entry.endpoint.clone().unwrap_or_default(),
         request_id: format!("req-{n}"),
         status_url: None,
         response_url: None,
