@@ -588,7 +588,9 @@ mod tests {
         let err = Catalog::parse(&neither, "models.json", None).unwrap_err();
         assert!(
             err.to_string().contains("models[0].endpoint")
-                && err.to_string().contains("a model needs at least one of them"),
+                && err
+                    .to_string()
+                    .contains("a model needs at least one of them"),
             "{err}"
         );
     }

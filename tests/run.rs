@@ -596,3 +596,64 @@ fn an_image_only_model_refuses_a_text_prompt_before_submitting() {
     );
     assert_eq!(sim.stats()["submit_attempts"], 0);
 }
+
+/// Budget on `--resume`: remaining = budget − spent in this session; the jobs never submitted
+/// must fit in it, else exit 2 with the quote and the remaining budget, submitting nothing.
+#[test]
+fn resume_refuses_new_jobs_above_the_remaining_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_cmd(dir.path(), &["--prompt", "soap", "--sim-speed", "60"], &[])
+        .output()
+        .unwrap();
+    let id = session_id(&text(&out.stderr));
+    assert_eq!(export_of(&out)["clips"].as_array().unwrap().len(), 3);
+    // A fourth job that was planned but never submitted (as a crash before its submit leaves it).
+    let file = dir
+        .path()
+        .join("data/sessions")
+        .join(&id)
+        .join("session.json");
+    let mut session: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let mut extra = session["jobs"][2].clone();
+    assert_eq!(extra["model"], "wan25");
+    extra["clip_id"] = json!("prompt-1.wan25.2");
+    extra["stage"] = json!("planned");
+    for field in [
+        "handle",
+        "submitted_at",
+        "started_at",
+        "completed_at",
+        "queue_s",
+        "generation_s",
+        "output",
+        "clip",
+    ] {
+        extra[field] = Value::Null;
+    }
+    session["jobs"].as_array_mut().unwrap().push(extra);
+    std::fs::write(&file, serde_json::to_vec(&session).unwrap()).unwrap();
+
+    let refused = run_cmd(dir.path(), &["--resume", &id, "--budget", "1.50"], &[])
+        .output()
+        .unwrap();
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "quote $0.50 is above the remaining budget $0.39 (budget $1.50, spent $1.11)"
+        ),
+        "{stderr}"
+    );
+
+    let resumed = run_cmd(
+        dir.path(),
+        &["--resume", &id, "--budget", "1.61", "--sim-speed", "60"],
+        &[],
+    )
+    .output()
+    .unwrap();
+    let export = export_of(&resumed);
+    let clips = export["clips"].as_array().unwrap();
+    assert_eq!(clips.len(), 4);
+    assert!(clips.iter().all(|c| c["status"] == "completed"), "{export}");
+}

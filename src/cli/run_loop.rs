@@ -16,7 +16,7 @@ use crate::jobs::{
     settle_interrupted_submits,
 };
 use crate::session::{
-    Session, SessionStore, SessionWriter, StoreError, now_rfc3339, write_atomically,
+    JobStage, Session, SessionStore, SessionWriter, StoreError, now_rfc3339, write_atomically,
 };
 
 /// Opens a stored session for `--resume` (`id` empty: the latest) and makes the run talk to
@@ -44,6 +44,16 @@ pub fn prepare_resume(
     eprintln!("session: {}", session.id);
     for clip_id in settle_interrupted_submits(&mut session) {
         eprintln!("{clip_id}: {INTERRUPTED_SUBMIT}");
+    }
+    // Only never-submitted jobs cost anything new; they must fit in what is left.
+    let quote: f64 = session
+        .jobs
+        .iter()
+        .filter(|j| j.stage == JobStage::Planned)
+        .map(|j| j.cost_usd)
+        .sum();
+    if quote > 0.0 {
+        super::run::check_budget(config.budget_usd, quote, session.spent_usd())?;
     }
     Ok(Prepared { session, locked })
 }

@@ -280,4 +280,94 @@ mod tests {
             "an unbilled failure costs nothing"
         );
     }
+
+    /// Runs `events` on a fresh one-job session (WAN 2.5 on fal, $0.50) and says whether the
+    /// job counts as spent.
+    fn billed_after(provider: ProviderKind, events: &[fn(String) -> JobEvent]) -> bool {
+        let mut s = session();
+        s.jobs[0].provider = provider;
+        let id = s.jobs[0].clip_id.clone();
+        for event in events {
+            apply_event(&mut s, &event(id.clone()), at(1));
+        }
+        let billed = s.jobs[0].is_billed();
+        assert!((s.spent_usd() - if billed { 0.50 } else { 0.0 }).abs() < 1e-9);
+        billed
+    }
+
+    fn accepted(clip_id: String) -> JobEvent {
+        JobEvent::Submitted {
+            clip_id,
+            handle: JobHandle {
+                provider: ProviderKind::Fal,
+                endpoint: "e".into(),
+                request_id: "r".into(),
+                status_url: None,
+                response_url: None,
+                cancel_url: None,
+            },
+            ack: SaveAck::detached(),
+        }
+    }
+
+    fn running(clip_id: String) -> JobEvent {
+        JobEvent::Running {
+            clip_id,
+            new_logs: Vec::new(),
+            progress: None,
+        }
+    }
+
+    fn refused_for_content(clip_id: String) -> JobEvent {
+        JobEvent::Failed {
+            clip_id,
+            reason: "Flagged [content_policy_violation]".into(),
+            retryable: false,
+        }
+    }
+
+    fn runner_died(clip_id: String) -> JobEvent {
+        JobEvent::Failed {
+            clip_id,
+            reason: "Runner disconnected [runner_disconnected]".into(),
+            retryable: true,
+        }
+    }
+
+    fn cancelled(clip_id: String) -> JobEvent {
+        JobEvent::Cancelled { clip_id }
+    }
+
+    #[test]
+    fn spent_counts_what_the_provider_bills() {
+        use ProviderKind::{Fal, Kie};
+        assert!(
+            billed_after(Fal, &[accepted, running, refused_for_content]),
+            "fal bills a request refused for its own content"
+        );
+        assert!(
+            !billed_after(Fal, &[accepted, running, runner_died]),
+            "fal does not bill its 5xx failures"
+        );
+        assert!(
+            !billed_after(Fal, &[refused_for_content]),
+            "never accepted, never billed"
+        );
+        assert!(
+            !billed_after(Kie, &[accepted, running, refused_for_content]),
+            "Kie charges for delivered clips only"
+        );
+        assert!(
+            !billed_after(Fal, &[accepted, cancelled]),
+            "cancelled in fal's queue"
+        );
+        assert!(
+            billed_after(Fal, &[accepted, running, cancelled]),
+            "cancelled while running: fal may finish it"
+        );
+        assert!(
+            billed_after(Kie, &[accepted, cancelled]),
+            "Kie has no cancel: the task runs on"
+        );
+    }
 }

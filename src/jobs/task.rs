@@ -312,7 +312,11 @@ impl Job {
                     attempt += 1;
                     self.pause(delay, Some(handle), provider).await?;
                 }
-                Err(err) => return Err(self.failed(format!("result fetch failed: {err}"), false)),
+                Err(err) => {
+                    // A 5xx on the result is the provider's machinery (not billed by fal).
+                    let server_side = err.kind() == ErrorKind::Server;
+                    return Err(self.failed(format!("result fetch failed: {err}"), server_side));
+                }
             }
         }
     }

@@ -114,6 +114,8 @@ fn kling_with_qualities_22_and_20_has_value_4() {
 fn all_failed_gives_success_rate_zero_and_a_price_but_no_value() {
     let mut failed = submitted(planned("a", "wan25", 10), JobStage::Failed);
     failed.generation_s = Some(12.0);
+    // A 5xx failure on fal's side: not billed (protocols.md 1.8).
+    failed.retryable = true;
     let summaries = model_summaries(&session(vec![failed]), &catalog());
     let wan = summary(&summaries, "wan25");
     assert_eq!((wan.clips, wan.succeeded), (1, 0));

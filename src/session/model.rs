@@ -242,11 +242,24 @@ impl Session {
 }
 
 impl Job {
-    /// Whether this job's cost counts as spent: delivered clips always; failures and
-    /// cancellations are assumed not billed (fal does not bill its 5xx failures; Kie refunds
-    /// failed tasks), so "spent" never overstates.
+    /// Whether this job's cost counts as spent (the budget's "spent"). Delivered clips always.
+    /// A fal failure counts when fal had accepted the job and it failed for a reason of the
+    /// request's own (a content-policy refusal, a bad result): fal bills everything but its
+    /// 5xx failures (protocols.md 1.8), which are the ones marked retryable. Kie charges its
+    /// credits for delivered clips, so its failures do not count. A cancellation counts when
+    /// the provider may finish the job anyway: a fal job that was already running, and any
+    /// accepted Kie job (Kie has no cancel endpoint).
     pub fn is_billed(&self) -> bool {
-        self.output.is_some()
+        if self.output.is_some() {
+            return true;
+        }
+        let accepted = self.handle.is_some();
+        match (self.stage, self.provider) {
+            (JobStage::Failed, ProviderKind::Fal) => accepted && !self.retryable,
+            (JobStage::Cancelled, ProviderKind::Fal) => accepted && self.started_at.is_some(),
+            (JobStage::Cancelled, ProviderKind::Kie) => accepted,
+            _ => false,
+        }
     }
 
     /// Export status: `completed` once delivered and the download is over (even when it
