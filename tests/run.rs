@@ -133,6 +133,17 @@ fn write_prompts(dir: &Path, count: usize) -> PathBuf {
     path
 }
 
+/// `run --prompts FILE` in DEMO at 40x speed.
+fn demo_run(dir: &Path, prompts: &Path) -> Output {
+    run_cmd(
+        dir,
+        &["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"],
+        &[],
+    )
+    .output()
+    .unwrap()
+}
+
 fn export_of(out: &Output) -> Value {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap_or_else(|err| panic!("{err}: {}", text(&out.stdout)))
@@ -150,13 +161,7 @@ fn session_id(stderr: &str) -> String {
 fn demo_run_completes_every_job_and_exports_it() {
     let dir = tempfile::tempdir().unwrap();
     let prompts = write_prompts(dir.path(), 2);
-    let out = run_cmd(
-        dir.path(),
-        &["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"],
-        &[],
-    )
-    .output()
-    .unwrap();
+    let out = demo_run(dir.path(), &prompts);
     let export = export_of(&out);
     let stderr = text(&out.stderr);
     let id = session_id(&stderr);
@@ -534,13 +539,7 @@ fn a_prompt_with_an_image_runs_image_to_video_on_every_model() {
         r#"[{"id": "soap", "prompt": "the first frame comes alive", "image_url": "https://example.com/soap.png"}]"#,
     )
     .unwrap();
-    let out = run_cmd(
-        dir.path(),
-        &["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"],
-        &[],
-    )
-    .output()
-    .unwrap();
+    let out = demo_run(dir.path(), &prompts);
     let export = export_of(&out);
     let clips = export["clips"].as_array().unwrap();
     assert_eq!(clips.len(), 3);

@@ -27,6 +27,28 @@ impl Tmux {
             .expect("tmux runs")
     }
 
+    /// Runs `command` in a detached 120x40 session named `app`.
+    fn start(name: &str, command: &str) -> Tmux {
+        let tmux = Tmux::new(name);
+        let started = tmux.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            command,
+        ]);
+        assert!(
+            started.status.success(),
+            "{}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+        tmux
+    }
+
     fn screen(&self) -> String {
         String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "app"]).stdout).into_owned()
     }
@@ -106,24 +128,7 @@ fn start_demo(dir: &Path, name: &str) -> (Tmux, std::path::PathBuf) {
         data = data.display(),
         exe = env!("CARGO_BIN_EXE_clipbench"),
     );
-    let tmux = Tmux::new(name);
-    let started = tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &launch,
-    ]);
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
-    );
-    (tmux, data)
+    (Tmux::start(name, &launch), data)
 }
 
 /// From the start screen: `g`, the quote, `y`, then waits until all nine jobs are done.
@@ -230,18 +235,7 @@ fn quitting_mid_run_and_reopening_re_attaches_every_job() {
         )
     };
     let limit = Duration::from_secs(20);
-    let first = Tmux::new("reattach-1");
-    first.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &launch(""),
-    ]);
+    let first = Tmux::start("reattach-1", &launch(""));
     first.wait_for("the start screen", limit, |s| s.contains("soap-cutting"));
     first.keys("g");
     first.wait_for("the quote", limit, |s| s.contains("$3.33"));
@@ -260,18 +254,7 @@ fn quitting_mid_run_and_reopening_re_attaches_every_job() {
         .unwrap_or_else(|| panic!("no session id on screen:\n{screen}"))
         .to_string();
 
-    let second = Tmux::new("reattach-2");
-    second.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &launch(&format!("--session {id}")),
-    ]);
+    let second = Tmux::start("reattach-2", &launch(&format!("--session {id}")));
     second.wait_for("every job ready", Duration::from_mins(1), |s| {
         s.contains("9/9 done")
     });

@@ -152,23 +152,7 @@ mod tests {
     fn queue_and_generation_times_are_recorded_separately() {
         let mut s = session();
         let id = "p.wan25".to_string();
-        let handle = JobHandle {
-            provider: ProviderKind::Fal,
-            endpoint: "e".into(),
-            request_id: "r".into(),
-            status_url: None,
-            response_url: None,
-            cancel_url: None,
-        };
-        apply_event(
-            &mut s,
-            &JobEvent::Submitted {
-                clip_id: id.clone(),
-                handle,
-                ack: SaveAck::detached(),
-            },
-            at(0),
-        );
+        apply_event(&mut s, &accepted(id.clone()), at(0));
         apply_event(
             &mut s,
             &JobEvent::Queued {
