@@ -3,12 +3,14 @@
 
 use url::Url;
 
+use crate::catalog::ProviderKind;
 use crate::config::Config;
 use crate::jobs::Providers;
 use crate::provider::fal::FalClient;
 use crate::provider::kie::KieClient;
 use crate::provider::{ApiKey, Provider, build_http_client};
-use crate::simulator::{SimConfig, Simulator};
+use crate::session::Session;
+use crate::simulator::{AdoptedJob, Protocol, SimConfig, Simulator};
 
 /// The placeholder keys the simulator accepts in DEMO.
 const DEMO_FAL_KEY: &str = "demo-key-id:demo-key-secret";
@@ -88,6 +90,33 @@ impl Backend {
             http,
             simulator: None,
         })
+    }
+}
+
+impl Backend {
+    /// In DEMO, hands the fresh simulator every job of `session` that an earlier one accepted
+    /// and that has not finished, so re-attaching by request id works as with a real provider.
+    /// Does nothing on the real services. A job the simulator refuses to adopt is logged; its
+    /// re-attach then fails "not found" like a lost job would.
+    pub fn adopt_in_flight(&self, session: &Session) {
+        let Some(sim) = &self.simulator else { return };
+        for job in &session.jobs {
+            let Some(handle) = job.handle.as_ref().filter(|_| !job.stage.is_final()) else {
+                continue;
+            };
+            let adopted = AdoptedJob {
+                protocol: match job.provider {
+                    ProviderKind::Fal => Protocol::Fal,
+                    ProviderKind::Kie => Protocol::Kie,
+                },
+                endpoint: job.endpoint.clone(),
+                input: job.params.clone(),
+                request_id: handle.request_id.clone(),
+            };
+            if let Err(why) = sim.adopt(adopted) {
+                tracing::warn!(clip = %job.clip_id, %why, "the simulator could not adopt a job");
+            }
+        }
     }
 }
 

@@ -286,29 +286,14 @@ fn kill_9_then_resume_loses_nothing_and_submits_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let sim = ExternalSim::start(&["--speed", "4"]);
     let prompts = write_prompts(dir.path(), 3);
-    let mut child = with_env(
-        run_cmd(dir.path(), &["--prompts", prompts.to_str().unwrap()], &[]),
-        &sim.env(),
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let id = session_id(&first);
-    let session_file = dir
-        .path()
-        .join("data/sessions")
-        .join(&id)
-        .join("session.json");
-    wait_until(Duration::from_secs(20), || {
-        submitted_count(&session_file) == 9
-    });
-    child.kill().unwrap(); // SIGKILL: no chance to clean up
-    child.wait().unwrap();
+    let id = kill_9_once_submitted(
+        with_env(
+            run_cmd(dir.path(), &["--prompts", prompts.to_str().unwrap()], &[]),
+            &sim.env(),
+        ),
+        dir.path(),
+        9,
+    );
 
     let out = with_env(run_cmd(dir.path(), &["--resume"], &[]), &sim.env())
         .output()
@@ -333,6 +318,52 @@ fn kill_9_then_resume_loses_nothing_and_submits_nothing_twice() {
             .all(|p| p["count"] == 3),
         "{stats}"
     );
+}
+
+/// Spawns `run`, waits until `jobs` have their request ids on disk, then kills it with SIGKILL
+/// (no chance to clean up); returns the session id.
+fn kill_9_once_submitted(mut run: Command, dir: &Path, jobs: usize) -> String {
+    let mut child = run
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let id = session_id(&first);
+    let session_file = dir.join("data/sessions").join(&id).join("session.json");
+    wait_until(Duration::from_secs(20), || {
+        submitted_count(&session_file) == jobs
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    id
+}
+
+/// DEMO too: the embedded simulator dies with the killed run, and the resumed run's new one
+/// adopts the jobs by their request ids, so they finish instead of failing "not found" —
+/// and nothing is submitted twice.
+#[test]
+fn a_killed_demo_run_resumes_on_a_fresh_simulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = kill_9_once_submitted(
+        run_cmd(dir.path(), &["--prompt", "soap", "--sim-speed", "0.5"], &[]),
+        dir.path(),
+        3,
+    );
+    let out = run_cmd(dir.path(), &["--resume", &id, "--sim-speed", "60"], &[])
+        .output()
+        .unwrap();
+    let export = export_of(&out);
+    let clips = export["clips"].as_array().unwrap();
+    assert_eq!(clips.len(), 3);
+    for clip in clips {
+        assert_eq!(clip["status"], "completed", "{clip}");
+        assert!(clip["local_path"].is_string(), "{clip}");
+    }
+    assert!(!text(&out.stderr).contains("submitting"), "nothing resent");
 }
 
 fn submitted_count(session_file: &Path) -> usize {

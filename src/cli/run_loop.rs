@@ -77,6 +77,7 @@ pub async fn execute(
         mut session,
         locked,
     } = prepared;
+    backend.adopt_in_flight(&session);
     let specs = job_specs(&session, catalog, &locked.clips_dir())?;
     tracing::info!(session = %session.id, jobs = specs.len(), demo = config.demo, "run starts");
     let (writer, writer_task) = SessionWriter::spawn(locked);

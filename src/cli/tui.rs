@@ -63,6 +63,7 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
     let backend = Backend::connect(&config, sim_speed)
         .await
         .map_err(CliError::Failed)?;
+    backend.adopt_in_flight(&session);
     let settled = settle_interrupted_submits(&mut session);
     let clips_dir = locked.clips_dir();
     let (writer, writer_task) = SessionWriter::spawn(locked);

@@ -13,6 +13,7 @@
 //!
 //! It is an independent reading of protocols.md: it never imports `provider`.
 
+mod adopt;
 mod clips;
 mod clock;
 mod config;
@@ -42,6 +43,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use adopt::{AdoptedJob, Protocol};
 pub use clips::CLIP_PATH;
 pub use config::{ConfigError, SimConfig};
 pub use faults::{FaultKind, FaultSpec, FaultTarget};
@@ -95,6 +97,14 @@ impl Simulator {
     /// Arms a fault for the next `fault.count` matching requests.
     pub fn inject(&self, fault: FaultSpec) {
         self.state.inject(fault);
+    }
+
+    /// Takes over a job an earlier simulator accepted (see [`AdoptedJob`]).
+    ///
+    /// # Errors
+    /// A one-line reason when the job would not have been accepted by a submit.
+    pub fn adopt(&self, job: AdoptedJob) -> Result<(), String> {
+        adopt::adopt(&self.state, job)
     }
 
     /// Counters and the request log so far.

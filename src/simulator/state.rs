@@ -99,9 +99,19 @@ impl SimState {
 
     /// Creates, stores and counts a job; returns a copy.
     pub fn create_job(&self, new: NewJob) -> Job {
+        let id = self.next_id(new.api, SystemTime::now());
+        lock(&self.stats).submitted(new.api, &new.prompt);
+        self.store_job(new, id)
+    }
+
+    /// Stores a job an earlier simulator accepted, under its old id (not counted as a submit).
+    pub fn adopt_job(&self, new: NewJob, id: String) -> Job {
+        self.store_job(new, id)
+    }
+
+    fn store_job(&self, new: NewJob, id: String) -> Job {
         let draw = Draw::new(new.model, &self.config, &mut self.job_rng(&new));
         let created_wall = SystemTime::now();
-        let id = self.next_id(new.api, created_wall);
         let job = Job {
             id: id.clone(),
             api: new.api,
@@ -120,7 +130,6 @@ impl SimState {
             cancelled_at: None,
             seed: draw.seed,
         };
-        lock(&self.stats).submitted(new.api, &new.prompt);
         lock(&self.jobs).insert(id, job.clone());
         job
     }

@@ -1,0 +1,81 @@
+//! Adopting jobs that an earlier simulator accepted. The embedded simulator lives and dies with
+//! the app, but a DEMO session outlives it: on re-attach the app hands the new simulator every
+//! job still in flight, under its old request id, and the job runs again from the start as if
+//! just submitted — so a DEMO session resumes like a real one instead of failing "not found".
+
+use serde_json::{Value, json};
+
+use super::clips::clip_seconds;
+use super::fal_schema::{find_endpoint, validate as validate_fal};
+use super::jobs::{Api, Model};
+use super::kie_schema::validate as validate_kie;
+use super::state::{NewJob, SimState};
+
+/// Which protocol an adopted job was submitted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// fal.ai queue API.
+    Fal,
+    /// Kie.ai jobs API.
+    Kie,
+}
+
+/// A job an earlier simulator accepted, as the client recorded it.
+#[derive(Debug, Clone)]
+pub struct AdoptedJob {
+    /// The protocol it was submitted on.
+    pub protocol: Protocol,
+    /// fal endpoint id, or the Kie model name.
+    pub endpoint: String,
+    /// The model input that was sent.
+    pub input: Value,
+    /// The request id (fal) or task id (Kie) the earlier simulator gave it.
+    pub request_id: String,
+}
+
+/// Registers `job` under its old id, validated exactly as a submit would be. Not counted as a
+/// submit in the stats: nothing was sent again.
+///
+/// # Errors
+/// A one-line reason when the endpoint is unknown or the input would not have been accepted.
+pub(super) fn adopt(state: &SimState, job: AdoptedJob) -> Result<(), String> {
+    let new = match job.protocol {
+        Protocol::Fal => fal_job(&job)?,
+        Protocol::Kie => kie_job(&job)?,
+    };
+    state.adopt_job(new, job.request_id);
+    Ok(())
+}
+
+fn fal_job(job: &AdoptedJob) -> Result<NewJob, String> {
+    let endpoint =
+        find_endpoint(&job.endpoint).ok_or_else(|| format!("unknown endpoint {}", job.endpoint))?;
+    let valid = validate_fal(endpoint, &job.input)
+        .map_err(|detail| format!("input refused: {}", Value::Array(detail)))?;
+    Ok(NewJob {
+        api: Api::Fal,
+        model: endpoint.model,
+        owner_app: endpoint.owner_app.to_owned(),
+        endpoint: endpoint.id.to_owned(),
+        input: job.input.clone(),
+        request: Value::Null,
+        prompt: valid.prompt,
+        clip_seconds: clip_seconds(valid.seconds),
+    })
+}
+
+fn kie_job(job: &AdoptedJob) -> Result<NewJob, String> {
+    let request = json!({"model": job.endpoint, "input": job.input});
+    let task =
+        validate_kie(&request).map_err(|refusal| format!("input refused: {}", refusal.msg))?;
+    Ok(NewJob {
+        api: Api::Kie,
+        model: Model::Kling,
+        owner_app: task.model.to_owned(),
+        endpoint: task.model.to_owned(),
+        input: task.input,
+        request,
+        prompt: task.prompt,
+        clip_seconds: clip_seconds(task.seconds),
+    })
+}
