@@ -6,6 +6,7 @@ pub mod backend;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod costs;
 pub mod export;
 pub mod jobs;
 pub mod logging;

@@ -1,5 +1,5 @@
 //! The real binary in a real terminal (tmux): start → quote → fire → all done → open → export →
-//! quit, in DEMO on the embedded simulator.
+//! costs → quit, in DEMO on the embedded simulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -107,6 +107,22 @@ fn fake_opener(dir: &Path) -> std::path::PathBuf {
     bin
 }
 
+/// `$`: the dashboard, read from disk off the render path, with this session's 9 DEMO clips
+/// (3 × ($0.40 + $0.21 + $0.50) = $3.33: $0.37 a clip, $3.33 × 15 / 45 = $1.11 a video).
+fn check_cost_dashboard(tmux: &Tmux, limit: Duration) {
+    tmux.keys("$");
+    tmux.wait_for("the cost dashboard", limit, |s| {
+        s.contains("Costs across sessions")
+            && s.contains("1 session, this one included")
+            && s.contains("9    $3.33   $0.37   $1.11")
+            && s.contains("$18.90")
+    });
+    tmux.keys("Escape");
+    tmux.wait_for("the dashboard to close", limit, |s| {
+        !s.contains("Costs across sessions")
+    });
+}
+
 /// Starts the app in DEMO in its own tmux server (120x40), with the fake opener first in PATH
 /// and everything (data, config, home) inside `dir`; returns the terminal and the data dir.
 fn start_demo(dir: &Path, name: &str) -> (Tmux, std::path::PathBuf) {
@@ -195,6 +211,8 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
         "{statuses:#?}\nscreen:\n{}",
         tmux.screen()
     );
+
+    check_cost_dashboard(&tmux, limit);
 
     tmux.keys("q");
     let screen = tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED"));

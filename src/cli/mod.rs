@@ -4,6 +4,7 @@
 //! one line on stderr and an exit status: 2 for bad usage or configuration, 1 when the command
 //! could not run.
 
+mod costs;
 mod export_cmd;
 mod merge;
 mod models;
@@ -53,6 +54,9 @@ pub enum Command {
     Export(export_cmd::ExportArgs),
     /// Combine several reviewers' exports of one session: mean scores and agreement.
     Merge(merge::MergeArgs),
+    /// Spend across sessions: per UTC month (and day) per model, means per clip and per video,
+    /// and the monthly projection against WAN 2.5.
+    Costs(costs::CostsArgs),
     /// Run the embedded simulator alone (both protocols on one port) and print its base URL.
     Simulate(simulate::SimulateArgs),
 }
@@ -167,6 +171,10 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             export_cmd::run(&args, &catalog, &config.data_dir)
         }
         Some(Command::Merge(args)) => merge::run(&args),
+        Some(Command::Costs(args)) => {
+            let (catalog, config) = load_settings(&FlagOverrides::default())?;
+            costs::run(&args, &catalog, &config.data_dir)
+        }
         Some(Command::Simulate(args)) => simulate::run(&args).await,
         None => tui::run(&cli.tui).await,
     }

@@ -70,6 +70,8 @@ pub enum Command {
     ToggleBlind,
     /// Show or hide the leaderboard.
     Leaderboard,
+    /// Show or hide the cost dashboard (spend across every session).
+    Costs,
 }
 
 /// Everything `update` reacts to.
@@ -102,6 +104,8 @@ pub enum Action {
     Opened(Result<String, String>),
     /// A prompts file was read (prompts, or the error).
     PromptsLoaded(Result<Vec<crate::session::PromptSpec>, String>),
+    /// The cost dashboard was computed from every stored session (the report, or the error).
+    CostsLoaded(Result<Box<crate::costs::CostReport>, String>),
 }
 
 /// What to open for the user.
@@ -128,6 +132,9 @@ pub enum Effect {
     Open(OpenTarget),
     /// Read a prompts file.
     LoadPrompts(PathBuf),
+    /// Read every stored session and compute the cost dashboard (with this session's live
+    /// state in place of its file).
+    LoadCosts,
     /// Leave the app (jobs keep running at the provider).
     Quit,
 }

@@ -168,6 +168,7 @@ fn perform(
         Effect::ExportJson => spawn_export(app, tx.clone()),
         Effect::Open(target) => spawn_open(target, tx.clone()),
         Effect::LoadPrompts(path) => spawn_load(path, tx.clone()),
+        Effect::LoadCosts => spawn_costs(app, tx.clone()),
         Effect::Quit => {}
     }
 }
@@ -243,5 +244,30 @@ fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
         let loaded =
             crate::prompts::load_prompts_file(&path, &crate::prompts::PromptDefaults::default());
         let _ = tx.send(Action::PromptsLoaded(loaded.map_err(|err| err.0)));
+    });
+}
+
+/// Reads every stored session (read-only, so sessions other processes hold are counted too)
+/// and computes the dashboard on a blocking thread; this session's live state replaces its
+/// file, which may lag behind by a coalesced save.
+fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
+    let (session, catalog, data_dir) = (
+        app.session.clone(),
+        app.catalog.clone(),
+        app.data_dir.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let store = crate::session::SessionStore::new(&data_dir);
+        let report = crate::costs::load_sessions(&store)
+            .map(|stored| {
+                let stored = stored.with_session(session);
+                Box::new(crate::costs::report(
+                    &stored,
+                    &catalog,
+                    crate::costs::DEFAULT_VIDEOS_PER_MONTH,
+                ))
+            })
+            .map_err(|err| err.to_string());
+        let _ = tx.send(Action::CostsLoaded(report));
     });
 }

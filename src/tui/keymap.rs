@@ -24,6 +24,8 @@ pub enum Context {
     Scoring,
     /// The leaderboard.
     Leaderboard,
+    /// The cost dashboard.
+    Costs,
 }
 
 /// One key binding.
@@ -197,6 +199,8 @@ pub const BINDINGS: &[Binding] = &[
         "close leaderboard",
         false,
     ),
+    bind(X::Costs, K::Esc, C::Dismiss, "Esc/$", "close costs", true),
+    bind(X::Costs, K::Char('$'), C::Costs, "$", "close costs", false),
     bind(X::Help, K::Esc, C::ToggleHelp, "Esc/?", "close help", true),
     bind(
         X::Help,
@@ -299,6 +303,14 @@ pub const BINDINGS: &[Binding] = &[
         "leaderboard",
         true,
     ),
+    bind(
+        X::Global,
+        K::Char('$'),
+        C::Costs,
+        "$",
+        "costs across sessions",
+        true,
+    ),
     bind(X::Global, K::Char('q'), C::Quit, "q", "quit", true),
     bind(X::Global, K::Tab, C::FocusNext, "Tab", "next pane", true),
     bind(
@@ -340,7 +352,7 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
     };
     let global = || match context {
         Context::Dialog | Context::Help => None,
-        Context::Scoring | Context::Leaderboard => BINDINGS
+        Context::Scoring | Context::Leaderboard | Context::Costs => BINDINGS
             .iter()
             .filter(|b| b.context == Context::Global)
             .filter(everywhere)
@@ -361,7 +373,7 @@ pub fn bar(context: Context) -> Vec<&'static Binding> {
         .filter(|b| b.context == Context::Global && b.in_bar);
     match context {
         Context::Dialog | Context::Help => own.collect(),
-        Context::Scoring | Context::Leaderboard => own
+        Context::Scoring | Context::Leaderboard | Context::Costs => own
             .chain(global.filter(|b| {
                 matches!(
                     b.command,
@@ -377,73 +389,4 @@ pub fn bar(context: Context) -> Vec<&'static Binding> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    #[test]
-    fn g_generates_from_every_pane_at_once() {
-        for context in [Context::Prompts, Context::Models, Context::Grid] {
-            assert_eq!(
-                lookup(context, &key(KeyCode::Char('g'))),
-                Some(Command::Generate)
-            );
-        }
-    }
-
-    #[test]
-    fn dialogs_take_only_their_own_keys() {
-        assert_eq!(
-            lookup(Context::Dialog, &key(KeyCode::Char('y'))),
-            Some(Command::Confirm)
-        );
-        assert_eq!(
-            lookup(Context::Dialog, &key(KeyCode::Enter)),
-            Some(Command::Confirm)
-        );
-        assert_eq!(
-            lookup(Context::Dialog, &key(KeyCode::Esc)),
-            Some(Command::Dismiss)
-        );
-        assert_eq!(lookup(Context::Dialog, &key(KeyCode::Char('g'))), None);
-    }
-
-    #[test]
-    fn vim_motions_and_context_keys() {
-        assert_eq!(
-            lookup(Context::Grid, &key(KeyCode::Char('j'))),
-            Some(Command::Down)
-        );
-        assert_eq!(
-            lookup(Context::Grid, &key(KeyCode::Char('c'))),
-            Some(Command::CancelJob)
-        );
-        assert_eq!(lookup(Context::Prompts, &key(KeyCode::Char('c'))), None);
-        let shift_l = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
-        assert_eq!(
-            lookup(Context::Prompts, &shift_l),
-            Some(Command::LoadPrompts)
-        );
-        assert_eq!(
-            lookup(Context::Grid, &key(KeyCode::Char('l'))),
-            Some(Command::Right)
-        );
-        assert_eq!(
-            lookup(Context::Prompts, &key(KeyCode::Char('l'))),
-            Some(Command::Right)
-        );
-        let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Context::Grid, &ctrl_g), None);
-    }
-
-    #[test]
-    fn the_bar_comes_from_the_same_table() {
-        let labels: Vec<_> = bar(Context::Grid).iter().map(|b| b.label).collect();
-        assert_eq!(labels[..3], ["c", "r", "o"]);
-        assert!(labels.contains(&"g") && labels.contains(&"?"));
-        assert_eq!(bar(Context::Dialog).len(), 2);
-    }
-}
+mod tests;

@@ -24,6 +24,7 @@ impl App {
             Some(Overlay::Scoring(state)) if state.notes.is_some() => InputMode::Text,
             Some(Overlay::Scoring(_)) => InputMode::Keys(Context::Scoring),
             Some(Overlay::Leaderboard) => InputMode::Keys(Context::Leaderboard),
+            Some(Overlay::Costs(_)) => InputMode::Keys(Context::Costs),
             Some(Overlay::Quote(_) | Overlay::ConfirmQuit) => InputMode::Keys(Context::Dialog),
             Some(Overlay::Help) => InputMode::Keys(Context::Help),
             None => InputMode::Keys(match self.focus {
@@ -60,6 +61,7 @@ impl App {
                 "could not open",
             ),
             Action::PromptsLoaded(result) => self.prompts_loaded(result),
+            Action::CostsLoaded(result) => self.costs_loaded(result),
         }
     }
 
@@ -92,7 +94,8 @@ impl App {
         }
     }
 
-    fn command(&mut self, command: Command) -> Vec<Effect> {
+    /// A bound key with no overlay in the way.
+    pub(super) fn command(&mut self, command: Command) -> Vec<Effect> {
         self.status = None;
         match command {
             Command::FocusNext => self.cycle_focus(true),
@@ -137,6 +140,7 @@ impl App {
                 self.overlay = Some(Overlay::Leaderboard);
                 Vec::new()
             }
+            Command::Costs => self.open_costs(),
             Command::Confirm
             | Command::Dismiss
             | Command::SetStars(_)
@@ -150,6 +154,9 @@ impl App {
     fn overlay_command(&mut self, command: Command) -> Vec<Effect> {
         if matches!(self.overlay, Some(Overlay::Scoring(_))) {
             return self.scoring_command(command);
+        }
+        if matches!(self.overlay, Some(Overlay::Costs(_))) {
+            return self.costs_command(command);
         }
         if matches!(self.overlay, Some(Overlay::Leaderboard))
             && !matches!(command, Command::Leaderboard | Command::Dismiss)

@@ -30,7 +30,14 @@ pub(super) fn render_help(frame: &mut Frame, area: Rect) {
         .map(|(c, title)| group_lines(*c, title))
         .collect();
     let height = area.height.saturating_sub(2);
-    let columns = flow(groups, usize::from(height.saturating_sub(2)));
+    let rows = usize::from(height.saturating_sub(2));
+    let room = usize::from(area.width.saturating_sub(2) / COLUMN_WIDTH).max(1);
+    let mut columns = flow(groups.clone(), rows);
+    // Whole groups would need more columns than the screen has: pour the lines instead,
+    // splitting a group where a column ends, so that no binding is cut off.
+    if columns.len() > room {
+        columns = pour(groups, rows);
+    }
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
     let width = columns.len() as u16 * COLUMN_WIDTH + 2;
     let inside = popup(frame, area, (width, tallest + 2), "Keys");
@@ -87,6 +94,29 @@ fn flow(groups: Vec<Vec<Line<'static>>>, height: usize) -> Vec<Vec<Line<'static>
             column.push(Line::from(""));
         }
         column.extend(group);
+    }
+    columns.push(column);
+    columns
+}
+
+/// Pours the groups' lines (blank-separated) into columns of `height` lines regardless of
+/// group boundaries; a column never starts with a blank line.
+fn pour(groups: Vec<Vec<Line<'static>>>, height: usize) -> Vec<Vec<Line<'static>>> {
+    let height = height.max(1);
+    let lines = groups
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, group)| (i > 0).then(|| Line::from("")).into_iter().chain(group));
+    let mut columns = Vec::new();
+    let mut column: Vec<Line> = Vec::new();
+    for line in lines {
+        if column.len() == height {
+            columns.push(std::mem::take(&mut column));
+        }
+        if column.is_empty() && line.width() == 0 {
+            continue;
+        }
+        column.push(line);
     }
     columns.push(column);
     columns

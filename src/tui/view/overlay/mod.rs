@@ -1,5 +1,6 @@
 //! Modal layers drawn over the panes: each a centred popup over a cleared background.
 
+mod costs;
 mod form;
 mod help;
 mod leaderboard;
@@ -25,6 +26,7 @@ pub(super) fn render_overlay(app: &App, frame: &mut Frame, area: Rect) {
         Some(Overlay::LoadFile(path)) => render_load_file(path, frame, area),
         Some(Overlay::Scoring(state)) => scoring::render_scoring(app, state, frame, area),
         Some(Overlay::Leaderboard) => leaderboard::render_leaderboard(app, frame, area),
+        Some(Overlay::Costs(view)) => costs::render_costs(view, frame, area),
     }
 }
 

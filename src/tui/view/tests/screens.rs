@@ -3,8 +3,9 @@
 use insta::assert_snapshot;
 
 use super::{app, draw, form, job, quote, ready};
-use crate::session::JobStage;
-use crate::tui::state::{App, Overlay, Pane, Status};
+use crate::costs::{Skipped, StoredSessions};
+use crate::session::{JobStage, Session};
+use crate::tui::state::{App, CostsView, Overlay, Pane, Status};
 
 /// Jobs in every in-flight stage, with the grid focused on the running one.
 fn in_flight() -> App {
@@ -165,4 +166,56 @@ fn load_file_prompt() {
     let mut app = app();
     app.overlay = Some(Overlay::LoadFile("/home/me/prompts/asmr-extra.json".into()));
     assert_snapshot!("load_file_80x24", draw(&app, 80, 24).backend());
+}
+
+/// The dashboard over this DEMO session and a real one from the month before, with one
+/// unreadable session skipped.
+fn costs() -> App {
+    let mut app = app();
+    app.session.jobs = vec![
+        ready(&app, "soap-cutting", "ray2-flash"),
+        ready(&app, "soap-cutting", "kling-turbo"),
+        job(&app, "soap-cutting", "wan25", JobStage::Failed),
+    ];
+    let mut long_ray = ready(&app, "sand-pouring", "ray2-flash");
+    long_ray.requested.duration_s = 9;
+    long_ray.cost_usd = 0.80;
+    long_ray.completed_at = Some("2026-10-30T22:10:00Z".into());
+    let mut wan = ready(&app, "sand-pouring", "wan25");
+    wan.completed_at = Some("2026-10-31T08:00:00Z".into());
+    let earlier = Session {
+        id: "20261030-220000-0b0b".into(),
+        created_at: "2026-10-30T22:00:00Z".into(),
+        demo: false,
+        jobs: vec![long_ray, wan],
+        ..app.session.clone()
+    };
+    let stored = StoredSessions {
+        sessions: vec![earlier],
+        skipped: vec![Skipped {
+            session_id: "20261001-000000-dead".into(),
+            reason: "cannot be parsed".into(),
+        }],
+    }
+    .with_session(app.session.clone());
+    let report = crate::costs::report(&stored, &app.catalog, 30);
+    app.overlay = Some(Overlay::Costs(CostsView::Ready(Box::new(report))));
+    app
+}
+
+#[test]
+fn costs_dashboard() {
+    assert_snapshot!("costs_100x30", draw(&costs(), 100, 30).backend());
+    let mut loading = app();
+    loading.overlay = Some(Overlay::Costs(CostsView::Loading));
+    let screen = draw(&loading, 100, 30);
+    let text: String = screen
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert!(text.contains("Reading every stored session…"));
+    assert!(text.contains("Esc/$ close costs"));
 }

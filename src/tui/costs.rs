@@ -1,0 +1,106 @@
+//! The cost dashboard's state changes: `$` opens it as loading and asks the loop to read every
+//! stored session (disk work stays off the render path); the report arrives as an action.
+
+use super::action::{Command, Effect};
+use super::state::{App, CostsView, Overlay};
+use crate::costs::CostReport;
+
+impl App {
+    /// Opens the dashboard; the loop computes it in the background.
+    pub(super) fn open_costs(&mut self) -> Vec<Effect> {
+        self.overlay = Some(Overlay::Costs(CostsView::Loading));
+        vec![Effect::LoadCosts]
+    }
+
+    /// Keys over the dashboard: `$`/Esc close it; the keys that work everywhere act as usual.
+    pub(super) fn costs_command(&mut self, command: Command) -> Vec<Effect> {
+        match command {
+            Command::Costs | Command::Dismiss => {
+                self.overlay = None;
+                Vec::new()
+            }
+            _ => self.command(command),
+        }
+    }
+
+    /// Shows the report, unless the dashboard was closed (or replaced) meanwhile.
+    pub(super) fn costs_loaded(&mut self, result: Result<Box<CostReport>, String>) -> Vec<Effect> {
+        if let Some(Overlay::Costs(view @ CostsView::Loading)) = &mut self.overlay {
+            *view = match result {
+                Ok(report) => CostsView::Ready(report),
+                Err(err) => CostsView::Failed(crate::sanitize::clean_line(&err)),
+            };
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::costs::{StoredSessions, report};
+    use crate::tui::action::Action;
+    use crate::tui::tests::demo_app;
+
+    fn sample_report(app: &App) -> Box<CostReport> {
+        let stored = StoredSessions::default().with_session(app.session.clone());
+        Box::new(report(&stored, &app.catalog, 30))
+    }
+
+    #[test]
+    fn dollar_opens_loading_and_asks_the_loop_for_the_report() {
+        let mut app = demo_app();
+        let effects = app.update(Action::Command(Command::Costs));
+        assert_eq!(effects, vec![Effect::LoadCosts]);
+        assert!(matches!(
+            app.overlay,
+            Some(Overlay::Costs(CostsView::Loading))
+        ));
+        let report = sample_report(&app);
+        assert!(
+            app.update(Action::CostsLoaded(Ok(report.clone())))
+                .is_empty()
+        );
+        match &app.overlay {
+            Some(Overlay::Costs(CostsView::Ready(shown))) => assert_eq!(shown, &report),
+            other => panic!("expected the report, got {other:?}"),
+        }
+        assert!(app.update(Action::Command(Command::Costs)).is_empty());
+        assert!(app.overlay.is_none());
+    }
+
+    #[test]
+    fn a_failure_is_shown_and_esc_closes() {
+        let mut app = demo_app();
+        app.update(Action::Command(Command::Costs));
+        app.update(Action::CostsLoaded(Err("/data/sessions: denied\n".into())));
+        assert!(matches!(
+            &app.overlay,
+            Some(Overlay::Costs(CostsView::Failed(text))) if text == "/data/sessions: denied"
+        ));
+        app.update(Action::Command(Command::Dismiss));
+        assert!(app.overlay.is_none());
+    }
+
+    #[test]
+    fn a_late_report_does_not_reopen_a_closed_dashboard() {
+        let mut app = demo_app();
+        app.update(Action::Command(Command::Costs));
+        app.update(Action::Command(Command::Leaderboard));
+        let report = sample_report(&app);
+        app.update(Action::CostsLoaded(Ok(report)));
+        assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    }
+
+    #[test]
+    fn keys_that_work_everywhere_still_work_over_the_dashboard() {
+        let mut app = demo_app();
+        app.update(Action::Command(Command::Costs));
+        assert_eq!(
+            app.update(Action::Command(Command::ExportJson)),
+            vec![Effect::ExportJson]
+        );
+        app.update(Action::Command(Command::ToggleHelp));
+        assert!(matches!(app.overlay, Some(Overlay::Help)));
+    }
+}

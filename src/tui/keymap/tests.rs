@@ -1,0 +1,96 @@
+//! The keymap's lookups and key bar, straight from the table.
+
+use super::*;
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+#[test]
+fn g_generates_from_every_pane_at_once() {
+    for context in [Context::Prompts, Context::Models, Context::Grid] {
+        assert_eq!(
+            lookup(context, &key(KeyCode::Char('g'))),
+            Some(Command::Generate)
+        );
+    }
+}
+
+#[test]
+fn dialogs_take_only_their_own_keys() {
+    assert_eq!(
+        lookup(Context::Dialog, &key(KeyCode::Char('y'))),
+        Some(Command::Confirm)
+    );
+    assert_eq!(
+        lookup(Context::Dialog, &key(KeyCode::Enter)),
+        Some(Command::Confirm)
+    );
+    assert_eq!(
+        lookup(Context::Dialog, &key(KeyCode::Esc)),
+        Some(Command::Dismiss)
+    );
+    assert_eq!(lookup(Context::Dialog, &key(KeyCode::Char('g'))), None);
+}
+
+#[test]
+fn vim_motions_and_context_keys() {
+    assert_eq!(
+        lookup(Context::Grid, &key(KeyCode::Char('j'))),
+        Some(Command::Down)
+    );
+    assert_eq!(
+        lookup(Context::Grid, &key(KeyCode::Char('c'))),
+        Some(Command::CancelJob)
+    );
+    assert_eq!(lookup(Context::Prompts, &key(KeyCode::Char('c'))), None);
+    let shift_l = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
+    assert_eq!(
+        lookup(Context::Prompts, &shift_l),
+        Some(Command::LoadPrompts)
+    );
+    assert_eq!(
+        lookup(Context::Grid, &key(KeyCode::Char('l'))),
+        Some(Command::Right)
+    );
+    assert_eq!(
+        lookup(Context::Prompts, &key(KeyCode::Char('l'))),
+        Some(Command::Right)
+    );
+    let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    assert_eq!(lookup(Context::Grid, &ctrl_g), None);
+}
+
+#[test]
+fn the_bar_comes_from_the_same_table() {
+    let labels: Vec<_> = bar(Context::Grid).iter().map(|b| b.label).collect();
+    assert_eq!(labels[..3], ["c", "r", "o"]);
+    assert!(labels.contains(&"g") && labels.contains(&"?"));
+    assert_eq!(bar(Context::Dialog).len(), 2);
+}
+
+#[test]
+fn dollar_opens_the_costs_from_every_pane_and_closes_them() {
+    let dollar = KeyEvent::new(KeyCode::Char('$'), KeyModifiers::SHIFT);
+    for context in [
+        Context::Prompts,
+        Context::Models,
+        Context::Grid,
+        Context::Costs,
+    ] {
+        assert_eq!(lookup(context, &dollar), Some(Command::Costs));
+    }
+    assert_eq!(
+        lookup(Context::Costs, &key(KeyCode::Esc)),
+        Some(Command::Dismiss)
+    );
+    // The keys that work everywhere still do; pane keys do not leak through.
+    assert_eq!(
+        lookup(Context::Costs, &key(KeyCode::Char('L'))),
+        Some(Command::Leaderboard)
+    );
+    assert_eq!(lookup(Context::Costs, &key(KeyCode::Char('g'))), None);
+    let labels: Vec<_> = bar(Context::Costs).iter().map(|b| b.label).collect();
+    assert_eq!(labels, ["Esc/$", "x", "?", "L", "q"]);
+    assert!(bar(Context::Grid).iter().any(|b| b.label == "$"));
+}
