@@ -117,6 +117,7 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,
+        fallback_skipped: None,
         scores: crate::session::Scores::default(),
         notes: String::new(),
     }
