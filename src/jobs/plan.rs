@@ -327,7 +327,12 @@ mod tests {
         let mut cutting = prompt("soap");
         cutting.prompt = "Hands CUTTING soap".into();
         let foam = prompt("foam");
-        let earlier = plan_jobs(&[foam.clone()], &[cat.get("ray2-flash").unwrap()], &[]).unwrap();
+        let earlier = plan_jobs(
+            std::slice::from_ref(&foam),
+            &[cat.get("ray2-flash").unwrap()],
+            &[],
+        )
+        .unwrap();
         let jobs = plan_routed(&[cutting, foam], &routing, &cat, &earlier).unwrap();
         let summary: Vec<_> = jobs
             .iter()
