@@ -168,3 +168,23 @@ fn the_embedded_rules_fail_cleanly_against_a_catalog_without_kling() {
         r#"assets/routing.json (embedded): rules[0].model: "kling-turbo" is not a model id; allowed: ray2-flash, wan25"#
     );
 }
+
+#[test]
+fn the_readme_example_parses_and_routes() {
+    let routing = parse(
+        r#"{
+          "rules": [
+            { "regex": "(?i)\\b(foam|slime)\\b", "model": "wan25" },
+            { "contains": ["slow motion", "slow-motion"], "model": "kling-turbo" }
+          ],
+          "default": "ray2-flash"
+        }"#,
+    )
+    .unwrap();
+    assert_eq!(route(&routing, "Pink FOAM squeezed").0, "wan25");
+    assert_eq!(route(&routing, "foamy").0, "ray2-flash", "word boundaries");
+    assert_eq!(
+        route(&routing, "Soap, Slow Motion"),
+        ("kling-turbo".into(), "contains \"slow motion\"".into())
+    );
+}
