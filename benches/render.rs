@@ -126,6 +126,8 @@ fn app(
         catalog,
         demo: true,
         budget_usd: Some(1_000.0),
+        routing: None,
+        fallbacks: clipbench::jobs::FallbackPolicy::default(),
         models: choices,
         focus: Pane::Grid,
         prompt_index: prompts / 2,

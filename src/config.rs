@@ -116,6 +116,16 @@ impl Config {
         }
     }
 
+    /// Whether each prompt goes to one model (single-model mode, auto mode, or a one-model
+    /// list): only then do fallbacks apply. A comparison fires several models per prompt, and
+    /// a fallback there would add a clip to a model that is already being compared.
+    pub fn one_model_per_prompt(&self) -> bool {
+        match self.selection() {
+            ModelSelection::Fixed(ids) => ids.len() == 1,
+            ModelSelection::Routed => true,
+        }
+    }
+
     /// The key for a provider, when set.
     pub fn key_for(&self, provider: ProviderKind) -> Option<&ApiKey> {
         match provider {

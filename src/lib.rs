@@ -14,6 +14,7 @@ pub mod media;
 pub mod merge;
 pub mod prompts;
 pub mod provider;
+pub mod routing;
 pub mod sanitize;
 pub mod scoring;
 pub mod session;

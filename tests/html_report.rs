@@ -104,6 +104,7 @@ fn planned(
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,
+        fallback_skipped: None,
         scores: Scores::default(),
         notes: String::new(),
     }

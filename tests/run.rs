@@ -1,161 +1,24 @@
 //! `clipbench run` end to end: the real binary against the simulator (embedded in DEMO, or a
 //! separate `clipbench simulate` process when a test needs faults, failures or a crash).
+//! Pipeline modes (single model, auto routing, fallbacks) are in `tests/run/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "run/support.rs"]
+mod support;
+
+#[path = "run/fallback.rs"]
+mod fallback;
+#[path = "run/modes.rs"]
+mod modes;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const FAL_TEST_KEY: &str = "run-test-fal-id:run-test-fal-secret";
-const KIE_TEST_KEY: &str = "run-test-kie-key";
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_clipbench"))
-}
-
-/// A clean environment rooted in `dir`.
-fn isolated(cmd: &mut Command, dir: &Path) {
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("CLIPBENCH_DATA_DIR", dir.join("data"));
-}
-
-fn run_cmd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = bin();
-    isolated(&mut cmd, dir);
-    cmd.arg("run").args(args).stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A `clipbench simulate` process and its base URL.
-struct ExternalSim {
-    child: Child,
-    base: String,
-}
-
-impl ExternalSim {
-    fn start(args: &[&str]) -> ExternalSim {
-        let mut child = bin()
-            .arg("simulate")
-            .args(args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        ExternalSim {
-            child,
-            base: line.trim().to_string(),
-        }
-    }
-
-    fn env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("FAL_QUEUE_URL", self.base.clone()),
-            ("KIE_API_URL", self.base.clone()),
-            ("FAL_KEY", FAL_TEST_KEY.into()),
-            ("KIE_API_KEY", KIE_TEST_KEY.into()),
-        ]
-    }
-
-    fn stats(&self) -> Value {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            reqwest::get(format!("{}/_sim/stats", self.base))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap()
-        })
-    }
-
-    fn inject(&self, faults: &[Value]) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let http = reqwest::Client::new();
-            for fault in faults {
-                let answer = http
-                    .post(format!("{}/_sim/faults", self.base))
-                    .json(fault)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(answer.status().is_success(), "{fault}: {}", answer.status());
-            }
-        });
-    }
-}
-
-impl Drop for ExternalSim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn with_env(mut cmd: Command, env: &[(&'static str, String)]) -> Command {
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-fn write_prompts(dir: &Path, count: usize) -> PathBuf {
-    let prompts: Vec<Value> = (0..count)
-        .map(
-            |i| json!({"id": format!("p{i}"), "prompt": format!("prompt {i} — ünïcode\nline two")}),
-        )
-        .collect();
-    let path = dir.join("prompts.json");
-    std::fs::write(&path, serde_json::to_string(&prompts).unwrap()).unwrap();
-    path
-}
-
-/// `run --prompts FILE` in DEMO at 40x speed.
-fn demo_run(dir: &Path, prompts: &Path) -> Output {
-    run_cmd(
-        dir,
-        &["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"],
-        &[],
-    )
-    .output()
-    .unwrap()
-}
-
-fn export_of(out: &Output) -> Value {
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|err| panic!("{err}: {}", text(&out.stdout)))
-}
-
-fn session_id(stderr: &str) -> String {
-    let first = stderr.lines().next().unwrap_or_default();
-    first
-        .strip_prefix("session: ")
-        .unwrap_or_else(|| panic!("first stderr line: {first}"))
-        .to_string()
-}
+use support::*;
 
 #[test]
 fn demo_run_completes_every_job_and_exports_it() {

@@ -34,6 +34,19 @@ impl Progress {
         let _ = err.flush();
     }
 
+    /// A line that is not a job's state (a fallback started or skipped), above the live line.
+    pub fn note(&mut self, session: &Session, line: &str) {
+        let mut err = std::io::stderr().lock();
+        if self.live {
+            let _ = write!(err, "\r\x1b[2K");
+        }
+        let _ = writeln!(err, "{}", crate::sanitize::clean_line(line));
+        if self.live {
+            let _ = write!(err, "\r\x1b[2K{}", summary(session));
+        }
+        let _ = err.flush();
+    }
+
     /// Ends the live line.
     pub fn finish(&mut self, session: &Session) {
         let mut err = std::io::stderr().lock();

@@ -9,12 +9,13 @@ use clap::Args;
 use super::{CliError, FiringArgs, load_settings};
 use crate::catalog::{Catalog, Model};
 use crate::config::{Config, ModelSelection};
-use crate::jobs::plan_jobs;
+use crate::jobs::{FallbackPolicy, plan_jobs, plan_routed};
 use crate::prompts::{
     PromptDefaults, check_aspect_ratio, check_resolution, load_prompts_file, prompts_from_texts,
 };
+use crate::routing::Routing;
 use crate::session::{
-    PromptSpec, SCHEMA_VERSION, Session, SessionStore, new_session_id, now_rfc3339,
+    Job, PromptSpec, SCHEMA_VERSION, Session, SessionStore, new_session_id, now_rfc3339,
 };
 
 /// Flags of `clipbench run`.
@@ -82,8 +83,7 @@ fn prepare_fresh(
     store: &SessionStore,
 ) -> Result<Prepared, CliError> {
     let prompts = read_prompts(args)?;
-    let models = selected_models(catalog, config)?;
-    let jobs = plan_jobs(&prompts, &models, &[]).map_err(|err| CliError::Usage(err.to_string()))?;
+    let jobs = plan_fresh(&prompts, catalog, config)?;
     let quote: f64 = jobs.iter().map(|j| j.cost_usd).sum();
     check_budget(config.budget_usd, quote, 0.0)?;
     let session = Session {
@@ -100,7 +100,33 @@ fn prepare_fresh(
         .create(&session)
         .map_err(|err| CliError::Failed(format!("cannot create the session: {err}")))?;
     eprintln!("session: {}", session.id);
+    for job in &session.jobs {
+        if let Some(rule) = &job.routed_by {
+            eprintln!("{}: routed to {} by {rule}", job.prompt_id, job.model);
+        }
+    }
     Ok(Prepared { session, locked })
+}
+
+/// The jobs to fire: every prompt on the selected models, or (auto mode) each prompt on the
+/// model its routing rule picks; every model they or their fallbacks use needs its key.
+fn plan_fresh(
+    prompts: &[PromptSpec],
+    catalog: &Catalog,
+    config: &Config,
+) -> Result<Vec<Job>, CliError> {
+    let planned = match config.selection() {
+        ModelSelection::Fixed(ids) => plan_jobs(prompts, &catalog_models(catalog, &ids)?, &[]),
+        ModelSelection::Routed => {
+            let routing = Routing::load(config.config_dir.as_deref(), catalog)?;
+            plan_routed(prompts, &routing, catalog, &[])
+        }
+    };
+    let jobs = planned.map_err(|err| CliError::Usage(err.to_string()))?;
+    if !config.demo {
+        check_keys(catalog, config, &jobs)?;
+    }
+    Ok(jobs)
 }
 
 /// The prompts from `--prompts` or `--prompt`, with the flag defaults applied.
@@ -135,28 +161,56 @@ fn read_prompts(args: &RunArgs) -> Result<Vec<PromptSpec>, CliError> {
     prompts.map_err(|err| CliError::Usage(err.0))
 }
 
-/// The models to fire, each with a key unless in DEMO.
-fn selected_models<'a>(catalog: &'a Catalog, config: &Config) -> Result<Vec<&'a Model>, CliError> {
-    let ids = match config.selection() {
-        ModelSelection::Fixed(ids) => ids,
-        ModelSelection::Routed => {
-            return Err(CliError::Usage("VIDEO_MODEL: \"auto\" (routing by prompt) is not available yet; allowed: a model id".into()));
-        }
+/// The catalog entries of `ids`.
+fn catalog_models<'a>(catalog: &'a Catalog, ids: &[String]) -> Result<Vec<&'a Model>, CliError> {
+    ids.iter()
+        .map(|id| {
+            catalog
+                .get(id)
+                .map_err(|err| CliError::Usage(err.to_string()))
+        })
+        .collect()
+}
+
+/// Every job's model, and the fallback model of each, needs its provider's key.
+fn check_keys(catalog: &Catalog, config: &Config, jobs: &[Job]) -> Result<(), CliError> {
+    let missing = |model: &Model| {
+        config
+            .key_for(model.provider)
+            .is_none()
+            .then(|| model.provider.key_variable())
     };
-    let mut models = Vec::new();
-    for id in ids {
+    for job in jobs {
         let model = catalog
-            .get(&id)
+            .get(&job.model)
             .map_err(|err| CliError::Usage(err.to_string()))?;
-        if !config.demo && config.key_for(model.provider).is_none() {
-            let variable = model.provider.key_variable();
-            return Err(CliError::Usage(format!(
+        let Some(variable) = missing(model) else {
+            continue;
+        };
+        let id = &job.model;
+        return Err(CliError::Usage(match &job.routed_by {
+            Some(rule) => format!(
+                "prompt {} is routed to {id} by {rule}, and {id} needs {variable}: set it, change the routing rules, or use --demo",
+                job.prompt_id
+            ),
+            None => format!(
                 "{id} needs {variable}: set it, leave {id} out with --models, or use --demo"
+            ),
+        }));
+    }
+    let policy = FallbackPolicy::from_config(config);
+    for (from, to) in policy.targets() {
+        let used = jobs.iter().any(|j| j.model == from);
+        let target = catalog
+            .get(to)
+            .map_err(|err| CliError::Usage(err.to_string()))?;
+        if let (true, Some(variable)) = (used, missing(target)) {
+            return Err(CliError::Usage(format!(
+                "fallback {from}:{to}: {to} needs {variable}: set it, drop the pair, or use --demo"
             )));
         }
-        models.push(model);
     }
-    Ok(models)
+    Ok(())
 }
 
 /// Refuses a quote above what is left of the budget.

@@ -1,8 +1,9 @@
 //! The headless event loop: fire the jobs, fold their events into the session, save (the
 //! request id before the first poll), show progress, then write the export.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::CliError;
@@ -12,8 +13,8 @@ use crate::backend::Backend;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
-    INTERRUPTED_SUBMIT, JobSpec, PollPolicy, Runner, RunnerOptions, apply_event, job_spec,
-    settle_interrupted_submits,
+    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobSpec, PollPolicy, Runner, RunnerOptions,
+    apply_event, fall_back, fall_back_all, job_spec, settle_interrupted_submits,
 };
 use crate::session::{
     JobStage, Session, SessionStore, SessionWriter, StoreError, now_rfc3339, write_atomically,
@@ -78,7 +79,17 @@ pub async fn execute(
         locked,
     } = prepared;
     backend.adopt_in_flight(&session);
-    let specs = job_specs(&session, catalog, &locked.clips_dir())?;
+    let fallbacks = Fallbacks {
+        catalog,
+        policy: FallbackPolicy::from_config(config),
+        budget_usd: config.budget_usd,
+        clips_dir: locked.clips_dir(),
+    };
+    // A resumed run may have stopped between a failure and its fallback.
+    for outcome in fall_back_all(&mut session, catalog, &fallbacks.policy, config.budget_usd) {
+        eprintln!("{}", outcome.describe());
+    }
+    let specs = job_specs(&session, catalog, &fallbacks.clips_dir)?;
     tracing::info!(session = %session.id, jobs = specs.len(), demo = config.demo, "run starts");
     let (writer, writer_task) = SessionWriter::spawn(locked);
     let mut policy = PollPolicy::default();
@@ -90,13 +101,8 @@ pub async fn execute(
         http: backend.http.clone(),
         ..RunnerOptions::default()
     };
-    let interrupted = drive(
-        &mut session,
-        Runner::new(backend.providers.clone(), options),
-        specs,
-        &writer,
-    )
-    .await;
+    let runner = Runner::new(backend.providers.clone(), options);
+    let interrupted = drive(&mut session, &runner, specs, &writer, &fallbacks).await;
     let saved = writer.save_now(&session).await;
     drop(writer);
     let closed = writer_task
@@ -139,36 +145,85 @@ fn job_specs(
         .collect()
 }
 
-/// Folds events into the session until every job ended; true when Ctrl-C stopped it.
+/// What a run needs to start a fallback when a job fails for good.
+struct Fallbacks<'a> {
+    catalog: &'a Catalog,
+    policy: FallbackPolicy,
+    budget_usd: Option<f64>,
+    clips_dir: PathBuf,
+}
+
+impl Fallbacks<'_> {
+    /// After `failed` ended: plans its fallback (if one is due) and returns its spec. The job
+    /// joins the session here; the runner's Submitting save puts it on disk before its submit.
+    fn after_failure(
+        &self,
+        session: &mut Session,
+        failed: &str,
+        progress: &mut Progress,
+    ) -> Option<JobSpec> {
+        let outcome = fall_back(session, self.catalog, &self.policy, self.budget_usd, failed)?;
+        progress.note(session, &outcome.describe());
+        let crate::jobs::Fallback::Planned { clip_id, .. } = outcome else {
+            return None;
+        };
+        let job = session.job(&clip_id)?;
+        let prompt = session.prompt(&job.prompt_id)?;
+        let model = self.catalog.get(&job.model).ok()?;
+        Some(job_spec(job, prompt, model, &self.clips_dir))
+    }
+}
+
+/// Folds events into the session until every job (fallbacks included) ended; true when
+/// Ctrl-C stopped it.
 async fn drive(
     session: &mut Session,
-    runner: Runner,
+    runner: &Runner,
     specs: Vec<JobSpec>,
     writer: &SessionWriter,
+    fallbacks: &Fallbacks<'_>,
 ) -> bool {
     let mut progress = Progress::new(std::io::stderr().is_terminal());
+    // Jobs whose task may still report; the run is closed once none is left, so the event
+    // stream ends, but not before (a failure may still add a fallback).
+    let mut running: HashSet<String> = specs.iter().map(|s| s.clip_id.clone()).collect();
     let mut run = runner.start(specs);
-    run.close();
     let interrupted = loop {
+        if running.is_empty() {
+            run.close();
+        }
         let mut event = tokio::select! {
             event = run.next_event() => match event { Some(event) => event, None => break false },
             _ = tokio::signal::ctrl_c() => break true,
         };
         let ack = event.take_ack();
-        let before = session
-            .job(event.clip_id())
-            .map(|j| (j.stage, j.queue_position));
+        let clip_id = event.clip_id().to_string();
+        let before = session.job(&clip_id).map(|j| (j.stage, j.queue_position));
         apply_event(session, &event, jiff::Timestamp::now());
-        if let (Some(before), Some(job)) = (before, session.job(event.clip_id())) {
+        if let (Some(before), Some(job)) = (before, session.job(&clip_id)) {
             progress.job_changed(session, before, job);
         }
-        match ack {
-            Some(ack) => match writer.save_now(session).await {
-                Ok(()) => ack.done(),
-                // Without the request id on disk the job must not go on: dropping the ack stops it.
-                Err(err) => tracing::error!(error = %err, "request id not saved"),
-            },
-            None => writer.save(session),
+        if event.is_terminal() {
+            running.remove(&clip_id);
+        }
+        if matches!(event, JobEvent::Failed { .. })
+            && let Some(spec) = fallbacks.after_failure(session, &clip_id, &mut progress)
+        {
+            running.insert(spec.clip_id.clone());
+            runner.add(&mut run, spec);
+        }
+        let Some(ack) = ack else {
+            writer.save(session);
+            continue;
+        };
+        match writer.save_now(session).await {
+            Ok(()) => ack.done(),
+            // Without the request id on disk the job must not go on: dropping the ack stops
+            // its task, which then reports nothing more.
+            Err(err) => {
+                tracing::error!(error = %err, "request id not saved");
+                running.remove(&clip_id);
+            }
         }
     };
     progress.finish(session);

@@ -6,9 +6,10 @@ use clap::Args;
 
 use super::{CliError, load_settings};
 use crate::backend::Backend;
-use crate::config::FlagOverrides;
+use crate::config::{FlagOverrides, ModelSelection};
 use crate::jobs::{Runner, RunnerOptions, settle_interrupted_submits};
 use crate::prompts::{PromptDefaults, default_prompts};
+use crate::routing::Routing;
 use crate::session::{
     LockedSession, SCHEMA_VERSION, Session, SessionStore, SessionWriter, StoreError,
     new_session_id, now_rfc3339,
@@ -54,6 +55,10 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
         ..FlagOverrides::default()
     };
     let (catalog, mut config) = load_settings(&flags)?;
+    let routing = match config.selection() {
+        ModelSelection::Routed => Some(Routing::load(config.config_dir.as_deref(), &catalog)?),
+        ModelSelection::Fixed(_) => None,
+    };
     let store = SessionStore::new(&config.data_dir);
     let (mut session, locked, notice) = open_or_create(&store, args, config.demo)?;
     config.demo = session.demo;
@@ -68,7 +73,7 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
     let clips_dir = locked.clips_dir();
     let (writer, writer_task) = SessionWriter::spawn(locked);
     writer.save(&session);
-    let mut app = initial_app(session, catalog, &config, sim_speed, &store);
+    let mut app = initial_app(session, catalog, &config, routing, sim_speed, &store);
     app.status = notice.or_else(|| {
         (!settled.is_empty()).then(|| Status {
             text: format!(

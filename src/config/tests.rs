@@ -187,6 +187,30 @@ fn fallbacks_come_from_the_variable_and_the_flag() {
 }
 
 #[test]
+fn fallbacks_apply_only_when_each_prompt_goes_to_one_model() {
+    let applies = |pairs: &[(&str, &str)], models: Option<&str>| {
+        let flags = FlagOverrides {
+            models: models.map(str::to_string),
+            ..Default::default()
+        };
+        load(pairs, &flags).unwrap().one_model_per_prompt()
+    };
+    let single = [
+        ("ENABLE_MODEL_COMPARISON", "false"),
+        ("VIDEO_MODEL", "wan25"),
+    ];
+    let auto = [
+        ("ENABLE_MODEL_COMPARISON", "false"),
+        ("VIDEO_MODEL", "auto"),
+    ];
+    assert!(applies(&single, None));
+    assert!(applies(&auto, None));
+    assert!(!applies(&[], None), "comparison of all three");
+    assert!(!applies(&single, Some("wan25,ray2-flash")));
+    assert!(applies(&[], Some("wan25")));
+}
+
+#[test]
 fn budget_flag_wins_over_the_variable() {
     let flags = FlagOverrides {
         budget: Some("$2.5".into()),

@@ -20,6 +20,7 @@
 //! ```
 
 mod apply;
+mod fallback;
 mod fetch;
 mod plan;
 mod policy;
@@ -35,7 +36,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 pub use apply::{INTERRUPTED_SUBMIT, apply_event, settle_interrupted_submits};
-pub use plan::{PlanError, job_spec, plan_jobs};
+pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
+pub use plan::{PlanError, job_spec, plan_jobs, plan_routed};
 pub use policy::{Jitter, PollPolicy};
 
 use crate::catalog::{Model, ProviderKind};

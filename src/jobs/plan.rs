@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use crate::catalog::{CatalogError, Model};
+use crate::catalog::{Catalog, CatalogError, Model};
 use crate::provider::{JobInput, endpoint_for, wire_input};
+use crate::routing::Routing;
 use crate::session::{Job, JobStage, PromptSpec, Requested, Scores};
 
 use super::JobSpec;
@@ -29,6 +30,14 @@ pub enum PlanError {
         model: String,
         /// What is missing, and what would work.
         problem: &'static str,
+    },
+    /// The routing rules chose a model the catalog does not hold.
+    #[error("prompt \"{prompt}\": routed to an {source}")]
+    UnknownModel {
+        /// Prompt id.
+        prompt: String,
+        /// The catalog's error, listing the ids it holds.
+        source: CatalogError,
     },
     /// A setting the model does not accept.
     #[error("prompt \"{prompt}\": {model} cannot do {setting} \"{value}\"; allowed: {allowed}")]
@@ -84,6 +93,40 @@ pub fn plan_jobs(
     Ok(planned)
 }
 
+/// One planned job per prompt, on the model the routing rules pick for its text; `routed_by`
+/// names the rule. Ids are unique among `existing` jobs.
+///
+/// # Errors
+/// The first prompt its model cannot run as asked.
+pub fn plan_routed(
+    prompts: &[PromptSpec],
+    routing: &Routing,
+    catalog: &Catalog,
+    existing: &[Job],
+) -> Result<Vec<Job>, PlanError> {
+    let mut planned: Vec<Job> = Vec::new();
+    for prompt in prompts {
+        let route = routing.route(&prompt.prompt);
+        let model = catalog
+            .get(&route.model)
+            .map_err(|source| PlanError::UnknownModel {
+                prompt: prompt.id.clone(),
+                source,
+            })?;
+        let taken = |id: &str| {
+            existing
+                .iter()
+                .chain(planned.iter())
+                .any(|j| j.clip_id == id)
+        };
+        let clip_id = unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken);
+        let mut job = plan_job(prompt, model, clip_id)?;
+        job.routed_by = Some(route.rule);
+        planned.push(job);
+    }
+    Ok(planned)
+}
+
 /// A planned job for one pair.
 ///
 /// # Errors
@@ -126,6 +169,7 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,
+        fallback_skipped: None,
         scores: Scores::default(),
         notes: String::new(),
     })
@@ -352,5 +396,38 @@ mod tests {
             err.to_string(),
             "prompt \"b\": wan25 has no image-to-video endpoint; allowed: prompts without image_url"
         );
+    }
+
+    #[test]
+    fn routed_plans_one_job_per_prompt_and_names_the_rule() {
+        let cat = Catalog::embedded().unwrap();
+        let routing = Routing::embedded(&cat).unwrap();
+        let mut cutting = prompt("soap");
+        cutting.prompt = "Hands CUTTING soap".into();
+        let foam = prompt("foam");
+        let earlier = plan_jobs(
+            std::slice::from_ref(&foam),
+            &[cat.get("ray2-flash").unwrap()],
+            &[],
+        )
+        .unwrap();
+        let jobs = plan_routed(&[cutting, foam], &routing, &cat, &earlier).unwrap();
+        let summary: Vec<_> = jobs
+            .iter()
+            .map(|j| (j.clip_id.as_str(), j.model.as_str(), j.routed_by.as_deref()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "soap.kling-turbo",
+                    "kling-turbo",
+                    Some("contains \"cutting\"")
+                ),
+                ("foam.ray2-flash.2", "ray2-flash", Some("default")),
+            ]
+        );
+        let total: f64 = jobs.iter().map(|j| j.cost_usd).sum();
+        assert!((total - 0.61).abs() < 1e-9, "{total}");
     }
 }

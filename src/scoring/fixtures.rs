@@ -78,6 +78,7 @@ pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,
+        fallback_skipped: None,
         scores: Scores::default(),
         notes: String::new(),
     }

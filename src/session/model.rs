@@ -205,6 +205,10 @@ pub struct Job {
     /// The routing rule that chose the model (auto mode).
     #[serde(default)]
     pub routed_by: Option<String>,
+    /// Why no fallback ran after this job failed although one was configured (e.g. it would
+    /// have gone over the budget); saved so the decision is not taken again on resume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_skipped: Option<String>,
     /// Ratings.
     #[serde(default)]
     pub scores: Scores,
@@ -236,6 +240,17 @@ impl Session {
         self.jobs
             .iter()
             .filter(|j| j.is_billed())
+            .map(|j| j.cost_usd)
+            .sum()
+    }
+
+    /// Money spent or about to be: [`Session::spent_usd`] plus every job that has not ended
+    /// yet (it will most likely be billed). What a new job may use of a budget is the budget
+    /// minus this.
+    pub fn committed_usd(&self) -> f64 {
+        self.jobs
+            .iter()
+            .filter(|j| j.is_billed() || !j.stage.is_final())
             .map(|j| j.cost_usd)
             .sum()
     }

@@ -1,10 +1,11 @@
 //! Quoting, firing, cancelling and retrying jobs from the TUI.
 
 use super::action::Effect;
-use super::state::{App, KeyState, Overlay, Pane, Quote, QuoteLine};
+use super::state::{App, KeyState, Overlay, Pane, Quote, QuoteLine, Status};
 use crate::catalog::Model;
-use crate::jobs::plan_jobs;
-use crate::session::JobStage;
+use crate::jobs::{Fallback, fall_back, plan_jobs, plan_routed};
+use crate::sanitize::clean_line;
+use crate::session::{Job, JobStage};
 
 impl App {
     /// The ticked models that can fire (key present or DEMO).
@@ -22,29 +23,28 @@ impl App {
             .map(|budget| budget - self.session.spent_usd())
     }
 
-    /// `g`: every prompt on every ticked model, priced, shown before anything is sent.
+    /// `g`: every prompt on every ticked model (in auto mode with nothing ticked, each prompt
+    /// on its routed model), priced, shown before anything is sent.
     pub(super) fn open_quote(&mut self) -> Vec<Effect> {
         if self.session.prompts.is_empty() {
             return self.fail("no prompts: add one with a");
         }
-        let models = self.firing_models();
-        if models.is_empty() {
-            return self.fail("no model ticked: tick one in the models pane (Space)");
-        }
-        let jobs = match plan_jobs(&self.session.prompts, &models, &self.session.jobs) {
+        let jobs = match self.plan_firing() {
             Ok(jobs) => jobs,
-            Err(err) => return self.fail(err.to_string()),
+            Err(message) => return self.fail(message),
         };
-        let lines = models
+        let lines = self
+            .catalog
+            .models()
             .iter()
-            .map(|m| {
+            .filter_map(|m| {
                 let mine: Vec<_> = jobs.iter().filter(|j| j.model == m.id).collect();
-                QuoteLine {
+                (!mine.is_empty()).then(|| QuoteLine {
                     model: m.id.clone(),
                     name: m.name.clone(),
                     jobs: mine.len(),
                     total_usd: mine.iter().map(|j| j.cost_usd).sum(),
-                }
+                })
             })
             .collect();
         let total_usd = jobs.iter().map(|j| j.cost_usd).sum();
@@ -55,6 +55,59 @@ impl App {
             jobs,
         }));
         Vec::new()
+    }
+
+    /// The jobs `g` would fire, or why none can.
+    fn plan_firing(&self) -> Result<Vec<Job>, String> {
+        let models = self.firing_models();
+        if !models.is_empty() {
+            return plan_jobs(&self.session.prompts, &models, &self.session.jobs)
+                .map_err(|err| err.to_string());
+        }
+        let Some(routing) = &self.routing else {
+            return Err("no model ticked: tick one in the models pane (Space)".into());
+        };
+        let jobs = plan_routed(
+            &self.session.prompts,
+            routing,
+            &self.catalog,
+            &self.session.jobs,
+        )
+        .map_err(|err| err.to_string())?;
+        for job in &jobs {
+            let choice = self.models.iter().find(|m| m.id == job.model);
+            if let Some(KeyState::Missing(variable)) = choice.map(|m| &m.key) {
+                return Err(format!(
+                    "{} is routed to {} by {}, which needs {variable}: set it and restart",
+                    job.prompt_id,
+                    job.model,
+                    job.routed_by.as_deref().unwrap_or("default")
+                ));
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// A job failed: its fallback joins the session and starts, when one is due (or the
+    /// status bar says why none runs).
+    pub(super) fn fall_back(&mut self, failed: &str) -> Vec<Effect> {
+        let Some(outcome) = fall_back(
+            &mut self.session,
+            &self.catalog,
+            &self.fallbacks,
+            self.budget_usd,
+            failed,
+        ) else {
+            return Vec::new();
+        };
+        self.status = Some(Status {
+            text: clean_line(&outcome.describe()),
+            error: matches!(outcome, Fallback::Skipped { .. }),
+        });
+        match outcome {
+            Fallback::Planned { clip_id, .. } => vec![Effect::StartJobs(vec![clip_id])],
+            Fallback::Skipped { .. } => Vec::new(),
+        }
     }
 
     /// `y` on a quote: the jobs join the session and start; the grid takes focus.
@@ -104,15 +157,22 @@ impl App {
             ));
         }
         let (prompt_id, model_id) = (job.prompt_id.clone(), job.model.clone());
+        // A retry stands in for the same job: it keeps why its model was chosen.
+        let (routed_by, fallback_for) = (job.routed_by.clone(), job.fallback_for.clone());
         let (Some(prompt), Ok(model)) =
             (self.session.prompt(&prompt_id), self.catalog.get(&model_id))
         else {
             return self.fail("this job's prompt or model is gone");
         };
-        let planned = match plan_jobs(std::slice::from_ref(prompt), &[model], &self.session.jobs) {
-            Ok(planned) => planned,
-            Err(err) => return self.fail(err.to_string()),
-        };
+        let mut planned =
+            match plan_jobs(std::slice::from_ref(prompt), &[model], &self.session.jobs) {
+                Ok(planned) => planned,
+                Err(err) => return self.fail(err.to_string()),
+            };
+        for job in &mut planned {
+            job.routed_by.clone_from(&routed_by);
+            job.fallback_for.clone_from(&fallback_for);
+        }
         let cost: f64 = planned.iter().map(|j| j.cost_usd).sum();
         if self
             .remaining_budget()

@@ -17,4 +17,6 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
+mod modes_tests;
+#[cfg(test)]
 mod tests;

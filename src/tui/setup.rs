@@ -7,17 +7,20 @@ use std::path::PathBuf;
 use super::state::{App, KeyState, ModelChoice, Pane};
 use crate::catalog::Catalog;
 use crate::config::{Config, ModelSelection};
+use crate::jobs::FallbackPolicy;
+use crate::routing::Routing;
 use crate::session::{JobStage, Session, SessionStore};
 
 /// How many recent sessions are read to learn typical latencies (bounded so start-up stays
 /// fast however many sessions exist).
 const HISTORY_SESSIONS: usize = 20;
 
-/// The first state of the app.
+/// The first state of the app; `routing` is given in auto mode.
 pub fn initial_app(
     session: Session,
     catalog: Catalog,
     config: &Config,
+    routing: Option<Routing>,
     sim_speed: f64,
     store: &SessionStore,
 ) -> App {
@@ -29,6 +32,8 @@ pub fn initial_app(
         catalog,
         demo: config.demo,
         budget_usd: config.budget_usd,
+        routing,
+        fallbacks: FallbackPolicy::from_config(config),
         models,
         focus: Pane::Prompts,
         prompt_index: 0,
@@ -44,7 +49,7 @@ pub fn initial_app(
 }
 
 /// The picker rows: every catalog model, ticked when the configuration selects it and it can
-/// run (routing mode ticks none: the user picks).
+/// run (auto mode ticks none: each prompt goes to its routed model unless the user ticks some).
 fn model_choices(catalog: &Catalog, config: &Config) -> Vec<ModelChoice> {
     let selected = match config.selection() {
         ModelSelection::Fixed(ids) => ids,

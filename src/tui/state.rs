@@ -173,6 +173,11 @@ pub struct App {
     pub demo: bool,
     /// Spending cap for the session.
     pub budget_usd: Option<f64>,
+    /// The routing rules in auto mode (`VIDEO_MODEL=auto`): with no model ticked, `g` sends
+    /// each prompt to the model they pick.
+    pub routing: Option<crate::routing::Routing>,
+    /// Which model a failed job falls back to (empty in comparison mode).
+    pub fallbacks: crate::jobs::FallbackPolicy,
     /// The model picker's rows, in catalog order.
     pub models: Vec<ModelChoice>,
     /// Focused pane.

@@ -44,6 +44,8 @@ pub(crate) fn demo_app() -> App {
         catalog,
         demo: true,
         budget_usd: None,
+        routing: None,
+        fallbacks: crate::jobs::FallbackPolicy::default(),
         models,
         focus: Pane::Prompts,
         prompt_index: 0,

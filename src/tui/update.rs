@@ -87,11 +87,14 @@ impl App {
     }
 
     fn job_event(&mut self, event: &JobEvent) -> Vec<Effect> {
-        if apply_event(&mut self.session, event, self.now) {
-            vec![Effect::Save]
-        } else {
-            Vec::new()
+        if !apply_event(&mut self.session, event, self.now) {
+            return Vec::new();
         }
+        let mut effects = vec![Effect::Save];
+        if let JobEvent::Failed { clip_id, .. } = event {
+            effects.extend(self.fall_back(clip_id));
+        }
+        effects
     }
 
     /// A bound key with no overlay in the way.

@@ -37,12 +37,25 @@ impl CellText {
     }
 }
 
+/// Marks a fallback job's cell, so it reads as standing in for a failed one.
+const FALLBACK_MARK: &str = "↪ ";
+
 /// The cell for `job` (or `—` when the pair has none) at time `now`; `typical_s` is the
-/// model's typical seconds per job, the gauge's full scale.
+/// model's typical seconds per job, the gauge's full scale. A fallback job is marked `↪`.
 pub(super) fn cell_text(job: Option<&Job>, now: Timestamp, typical_s: f64) -> CellText {
     let Some(job) = job else {
         return CellText::new("—", "—", theme::dim());
     };
+    let mut text = stage_text(job, now, typical_s);
+    if job.fallback_for.is_some() {
+        text.long.insert_str(0, FALLBACK_MARK);
+        text.short.insert_str(0, FALLBACK_MARK);
+    }
+    text
+}
+
+/// The cell's words for the job's stage.
+fn stage_text(job: &Job, now: Timestamp, typical_s: f64) -> CellText {
     let style = theme::stage(job.stage);
     match job.stage {
         JobStage::Planned => CellText::new("planned", "plan", style),

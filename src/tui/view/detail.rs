@@ -64,6 +64,7 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
         timing_line(job),
         ids_line(job),
     ];
+    lines.extend(origin_line(job));
     if let Some(clip) = &job.clip {
         lines.extend(clip_lines(clip, usize::from(inside.width)));
     }
@@ -75,6 +76,7 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
             lines.push(Line::styled(format!("{head}{part}"), theme::error()));
         }
     }
+    lines.extend(fallback_line(app, job));
     let room = usize::from(inside.height).saturating_sub(lines.len());
     let skip = job.logs.len().saturating_sub(room);
     for log in &job.logs[skip..] {
@@ -96,23 +98,49 @@ fn state_line(app: &App, job: &Job) -> Line<'static> {
     ])
 }
 
-/// `request 7f3a… · prompt soap-cutting`, plus a fallback or routing note.
+/// `request 7f3a… · prompt soap-cutting`.
 fn ids_line(job: &Job) -> Line<'static> {
     let request = job
         .handle
         .as_ref()
         .map_or_else(|| "—".to_string(), |h| clean_line(&h.request_id));
-    let mut parts = vec![
-        format!("request {request}"),
-        format!("prompt {}", clean_line(&job.prompt_id)),
-    ];
-    if let Some(failed) = &job.fallback_for {
-        parts.push(format!("fallback for {}", clean_line(failed)));
-    }
+    Line::from(format!(
+        "request {request} · prompt {}",
+        clean_line(&job.prompt_id)
+    ))
+}
+
+/// Why this job runs on its model: `routed by contains "cutting"` (auto mode) and/or
+/// `↪ fallback for soap-cutting.wan25`. Its own line, so a long rule is not cut off.
+fn origin_line(job: &Job) -> Option<Line<'static>> {
+    let mut parts = Vec::new();
     if let Some(rule) = &job.routed_by {
         parts.push(format!("routed by {}", clean_line(rule)));
     }
-    Line::from(parts.join(" · "))
+    if let Some(failed) = &job.fallback_for {
+        parts.push(format!("↪ fallback for {}", clean_line(failed)));
+    }
+    (!parts.is_empty()).then(|| Line::from(parts.join(" · ")))
+}
+
+/// For a failed job: the job that stands in for it, or why none does.
+fn fallback_line(app: &App, job: &Job) -> Option<Line<'static>> {
+    let stand_in = app
+        .session
+        .jobs
+        .iter()
+        .find(|j| j.fallback_for.as_deref() == Some(job.clip_id.as_str()));
+    if let Some(fallback) = stand_in {
+        let text = format!(
+            "↪ fell back to {} as {}",
+            model_name(app, &fallback.model),
+            clean_line(&fallback.clip_id)
+        );
+        return Some(Line::styled(text, theme::warning()));
+    }
+    job.fallback_skipped
+        .as_deref()
+        .map(|why| Line::styled(clean_line(why), theme::warning()))
 }
 
 /// `cost $0.40 · submitted 11:45:02 UTC`.

@@ -55,7 +55,11 @@ impl ModelRows {
 pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Pane::Models;
     let ticked = app.models.iter().filter(|m| m.ticked).count();
-    let title = format!(" Models ({ticked}/{} ticked) ", app.models.len());
+    let title = if app.routing.is_some() && ticked == 0 {
+        " Models (auto: routed by prompt) ".to_string()
+    } else {
+        format!(" Models ({ticked}/{} ticked) ", app.models.len())
+    };
     frame.render_widget(theme::pane(title, focused), area);
     let inside = inner(area);
     let rows = ModelRows::new(app, inside);

@@ -27,11 +27,14 @@ fn quote_lines(quote: &Quote) -> Vec<Line<'static>> {
         .map(|l| l.name.chars().count())
         .max()
         .unwrap_or(0);
-    let mut lines: Vec<Line> = quote
-        .lines
-        .iter()
-        .map(|l| model_line(quote, l, name_width))
-        .collect();
+    let mut lines: Vec<Line> = Vec::new();
+    if !quote.jobs.is_empty() && quote.jobs.iter().all(|j| j.routed_by.is_some()) {
+        lines.push(Line::styled(
+            "auto: each prompt on the model its routing rule picks",
+            theme::dim(),
+        ));
+    }
+    lines.extend(quote.lines.iter().map(|l| model_line(quote, l, name_width)));
     lines.push(Line::from(""));
     let total = format!(
         "{} total for {} jobs",

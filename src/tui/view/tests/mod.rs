@@ -1,6 +1,7 @@
 //! View tests: fixtures built by hand, whole screens snapshotted through `TestBackend`, and
 //! unit tests for the geometry. Every time is fixed, so the snapshots are stable.
 
+mod modes;
 mod screens;
 mod unit;
 
@@ -64,6 +65,8 @@ pub(super) fn app() -> App {
         catalog,
         demo: true,
         budget_usd: None,
+        routing: None,
+        fallbacks: crate::jobs::FallbackPolicy::default(),
         models,
         focus: Pane::Prompts,
         prompt_index: 0,
@@ -117,6 +120,7 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,
+        fallback_skipped: None,
         scores: crate::session::Scores::default(),
         notes: String::new(),
     }
