@@ -1,26 +1,9 @@
 //! The binary end to end: `models`, configuration errors and their exit status.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-/// Runs the binary in `dir` (so its `.env` is the only one read) with a clean environment.
-fn clipbench(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clipbench"));
-    cmd.args(args).current_dir(dir).env_clear();
-    cmd.env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("CLIPBENCH_DATA_DIR", dir.join("data"));
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{ExternalSim, clipbench, text};
 
 #[test]
 fn models_lists_each_model_with_its_default_price() {
@@ -156,19 +139,8 @@ fn unknown_flags_and_values_exit_2_with_one_line() {
 
 #[test]
 fn simulate_prints_its_base_url_and_serves_both_protocols() {
-    use std::io::{BufRead, BufReader};
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clipbench"))
-        .args(["simulate", "--speed", "50"])
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line.trim().to_string();
+    let sim = ExternalSim::start(&["--speed", "50"]);
+    let base = sim.base.clone();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (fal, kie) = runtime.block_on(async {
@@ -189,8 +161,7 @@ fn simulate_prints_its_base_url_and_serves_both_protocols() {
             .unwrap();
         (fal.status().as_u16(), kie.json::<serde_json::Value>().await.unwrap())
     });
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(sim);
     assert_eq!(fal, 200);
     assert_eq!(kie["code"], 200, "{kie}");
 }

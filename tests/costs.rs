@@ -3,32 +3,13 @@
 //! numbers, its JSON, a corrupt session skipped untouched, and the exit statuses.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
+use common::{ExternalSim, clipbench, text};
 use serde_json::Value;
-
-/// The binary in a clean environment rooted in `dir`.
-fn clipbench(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clipbench"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("CLIPBENCH_DATA_DIR", dir.join("data"))
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Runs `clipbench run` and returns its export; every clip must have completed.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
@@ -143,47 +124,12 @@ fn the_projection_follows_the_videos_flag_and_days_show_per_day() {
     assert!(!text(&costs(dir.path(), &[]).stdout).contains(&day_line));
 }
 
-/// A `clipbench simulate` process (killed on drop) and its base URL.
-struct ExternalSim {
-    child: Child,
-    base: String,
-}
-
-impl ExternalSim {
-    fn start() -> ExternalSim {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clipbench"))
-            .args(["simulate", "--speed", "60"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        ExternalSim {
-            child,
-            base: line.trim().to_string(),
-        }
-    }
-}
-
-impl Drop for ExternalSim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn a_keyed_run_is_billed_and_a_corrupt_session_is_skipped_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = ExternalSim::start();
-    let env = [
-        ("FAL_QUEUE_URL", sim.base.as_str()),
-        ("KIE_API_URL", sim.base.as_str()),
-        ("FAL_KEY", "costs-test-id:costs-test-secret"),
-        ("KIE_API_KEY", "costs-test-kie"),
-    ];
+    let sim = ExternalSim::start(&["--speed", "60"]);
+    let keyed = sim.env();
+    let env: Vec<(&str, &str)> = keyed.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let export = run(dir.path(), &["--models", "ray2-flash,kling-turbo"], &env);
     assert_eq!(export["demo"], false);
     let corrupt = dir.path().join("data/sessions/20200101-000000-dead");

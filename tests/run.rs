@@ -3,6 +3,7 @@
 //! Pipeline modes (single model, auto routing, fallbacks) are in `tests/run/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 #[path = "run/support.rs"]
 mod support;
 
@@ -128,14 +129,7 @@ fn transient_faults_are_survived_without_duplicate_submits() {
     .output()
     .unwrap();
     let export = export_of(&out);
-    assert!(
-        export["clips"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["status"] == "completed"),
-        "{export}"
-    );
+    assert_all_completed(&export);
     let stats = sim.stats();
     assert_eq!(stats["submits"], 9, "{stats}");
     assert!(stats["faults_fired"].as_u64().unwrap() >= 15, "{stats}");
@@ -163,14 +157,7 @@ fn kill_9_then_resume_loses_nothing_and_submits_nothing_twice() {
         .unwrap();
     let export = export_of(&out);
     assert_eq!(session_id(&text(&out.stderr)), id);
-    assert!(
-        export["clips"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["status"] == "completed"),
-        "{export}"
-    );
+    assert_all_completed(&export);
     let stats = sim.stats();
     assert_eq!(stats["submits"], 9, "{stats}");
     assert!(

@@ -2,9 +2,17 @@
 //! costs → quit, in DEMO on the embedded simulator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::ExternalSim;
+
+/// How long a screen may take to appear. Generous: CI runs these beside other test binaries on
+/// two cores; a wait ends as soon as its screen is there.
+const PATIENCE: Duration = Duration::from_mins(1);
 
 /// A tmux server of our own (its own socket), so tests never touch a user's sessions.
 struct Tmux {
@@ -80,16 +88,6 @@ impl Drop for Tmux {
     }
 }
 
-/// A child process (the simulator) that is killed even when the test panics.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// A fake `xdg-open` that records what it was asked to open.
 fn fake_opener(dir: &Path) -> std::path::PathBuf {
     let bin = dir.join("bin");
@@ -149,16 +147,14 @@ fn start_demo(dir: &Path, name: &str) -> (Tmux, std::path::PathBuf) {
 
 /// From the start screen: `g`, the quote, `y`, then waits until all nine jobs are done.
 fn fire_all_and_wait(tmux: &Tmux) {
-    let limit = Duration::from_secs(20);
+    let limit = PATIENCE;
     tmux.wait_for("the start screen", limit, |s| {
         s.contains("DEMO") && s.contains("soap-cutting")
     });
     tmux.keys("g");
     tmux.wait_for("the quote", limit, |s| s.contains("$3.33"));
     tmux.keys("y");
-    tmux.wait_for("every job done", Duration::from_mins(1), |s| {
-        s.contains("9/9 done")
-    });
+    tmux.wait_for("every job done", 2 * PATIENCE, |s| s.contains("9/9 done"));
 }
 
 /// The one export file under `<data>/exports`, parsed.
@@ -176,7 +172,7 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let (tmux, data) = start_demo(dir.path(), "e2e");
     fire_all_and_wait(&tmux);
-    let limit = Duration::from_secs(20);
+    let limit = PATIENCE;
 
     tmux.keys("o");
     let opened = dir.path().join("opened.txt");
@@ -227,20 +223,8 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
 /// id and submits nothing twice (a separate simulator process plays the provider).
 #[test]
 fn quitting_mid_run_and_reopening_re_attaches_every_job() {
-    use std::io::{BufRead, BufReader};
-    let mut sim = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_clipbench"))
-            .args(["simulate", "--speed", "6"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut base = String::new();
-    BufReader::new(sim.0.stdout.take().unwrap())
-        .read_line(&mut base)
-        .unwrap();
-    let base = base.trim().to_string();
+    let sim = ExternalSim::start(&["--speed", "6"]);
+    let base = sim.base.clone();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let launch = |extra: &str| {
@@ -252,7 +236,7 @@ fn quitting_mid_run_and_reopening_re_attaches_every_job() {
             exe = env!("CARGO_BIN_EXE_clipbench"),
         )
     };
-    let limit = Duration::from_secs(20);
+    let limit = PATIENCE;
     let first = Tmux::start("reattach-1", &launch(""));
     first.wait_for("the start screen", limit, |s| s.contains("soap-cutting"));
     first.keys("g");
@@ -273,25 +257,11 @@ fn quitting_mid_run_and_reopening_re_attaches_every_job() {
         .to_string();
 
     let second = Tmux::start("reattach-2", &launch(&format!("--session {id}")));
-    second.wait_for("every job ready", Duration::from_mins(1), |s| {
-        s.contains("9/9 done")
-    });
+    second.wait_for("every job ready", 2 * PATIENCE, |s| s.contains("9/9 done"));
     second.keys("q");
     second.wait_for("the app to exit", limit, |s| s.contains("EXITED 0"));
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let stats: serde_json::Value = runtime.block_on(async {
-        reqwest::get(format!("{base}/_sim/stats"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
-    drop(sim);
+    let stats = sim.stats();
     assert_eq!(stats["submits"], 9, "nothing was submitted twice: {stats}");
 }
 
@@ -303,7 +273,7 @@ fn scoring_by_keyboard_in_a_real_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let (tmux, data) = start_demo(dir.path(), "scoring");
     fire_all_and_wait(&tmux);
-    let limit = Duration::from_secs(20);
+    let limit = PATIENCE;
 
     tmux.keys("Enter");
     tmux.wait_for("the scoring view", limit, |s| s.contains("Visual clarity"));

@@ -1,124 +1,12 @@
-//! Shared helpers of the `clipbench run` tests: an isolated command, an external simulator
-//! with fault injection, and readers for the export.
+//! Helpers of the `clipbench run` tests on top of `tests/common`: prompts files, a DEMO run,
+//! and readers for the routing and fallback columns of the export.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-pub const FAL_TEST_KEY: &str = "run-test-fal-id:run-test-fal-secret";
-pub const KIE_TEST_KEY: &str = "run-test-kie-key";
-
-pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_clipbench"))
-}
-
-/// A clean environment rooted in `dir`.
-pub fn isolated(cmd: &mut Command, dir: &Path) {
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("CLIPBENCH_DATA_DIR", dir.join("data"));
-}
-
-pub fn run_cmd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = bin();
-    isolated(&mut cmd, dir);
-    cmd.arg("run").args(args).stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-pub fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A `clipbench simulate` process and its base URL.
-pub struct ExternalSim {
-    child: Child,
-    base: String,
-}
-
-impl ExternalSim {
-    pub fn start(args: &[&str]) -> ExternalSim {
-        let mut child = bin()
-            .arg("simulate")
-            .args(args)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        ExternalSim {
-            child,
-            base: line.trim().to_string(),
-        }
-    }
-
-    pub fn env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("FAL_QUEUE_URL", self.base.clone()),
-            ("KIE_API_URL", self.base.clone()),
-            ("FAL_KEY", FAL_TEST_KEY.into()),
-            ("KIE_API_KEY", KIE_TEST_KEY.into()),
-        ]
-    }
-
-    pub fn stats(&self) -> Value {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            reqwest::get(format!("{}/_sim/stats", self.base))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap()
-        })
-    }
-
-    pub fn inject(&self, faults: &[Value]) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let http = reqwest::Client::new();
-            for fault in faults {
-                let answer = http
-                    .post(format!("{}/_sim/faults", self.base))
-                    .json(fault)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(answer.status().is_success(), "{fault}: {}", answer.status());
-            }
-        });
-    }
-}
-
-impl Drop for ExternalSim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-pub fn with_env(mut cmd: Command, env: &[(&'static str, String)]) -> Command {
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
+pub use crate::common::*;
 
 pub fn write_prompts(dir: &Path, count: usize) -> PathBuf {
     let prompts: Vec<Value> = (0..count)
@@ -140,19 +28,6 @@ pub fn demo_run(dir: &Path, prompts: &Path) -> Output {
     )
     .output()
     .unwrap()
-}
-
-pub fn export_of(out: &Output) -> Value {
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|err| panic!("{err}: {}", text(&out.stdout)))
-}
-
-pub fn session_id(stderr: &str) -> String {
-    let first = stderr.lines().next().unwrap_or_default();
-    first
-        .strip_prefix("session: ")
-        .unwrap_or_else(|| panic!("first stderr line: {first}"))
-        .to_string()
 }
 
 /// The guide's three ASMR prompts, as a prompts file.
