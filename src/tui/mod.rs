@@ -9,6 +9,7 @@ pub mod event_loop;
 mod firing;
 mod form;
 pub mod keymap;
+pub mod leaderboard;
 pub mod scoring;
 pub mod setup;
 pub mod state;

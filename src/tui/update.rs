@@ -34,8 +34,15 @@ impl App {
         }
     }
 
-    /// Applies one action; returns the work for the loop.
+    /// Applies one action; returns the work for the loop. Derived state (the leaderboard's
+    /// bootstrap) is brought up to date here, so drawing never computes it.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.apply(action);
+        self.refresh_leaderboard_stats();
+        effects
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Command(command) if self.overlay.is_some() => self.overlay_command(command),
             Action::Command(command) => self.command(command),
