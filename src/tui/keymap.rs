@@ -290,6 +290,14 @@ pub const BINDINGS: &[Binding] = &[
         "export JSON",
         true,
     ),
+    bind(
+        X::Global,
+        K::Char('R'),
+        C::OpenReport,
+        "R",
+        "report in browser (HTML)",
+        true,
+    ),
     bind(X::Global, K::Char('?'), C::ToggleHelp, "?", "help", true),
     bind(
         X::Global,
@@ -332,12 +340,7 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
         .filter(|b| b.context == context)
         .find(matches);
     // Scoring and the leaderboard keep the few global keys that work everywhere.
-    let everywhere = |b: &&Binding| {
-        matches!(
-            b.command,
-            Command::ExportJson | Command::ToggleHelp | Command::Quit | Command::Leaderboard
-        )
-    };
+    let everywhere = |b: &&Binding| works_everywhere(b.command);
     let global = || match context {
         Context::Dialog | Context::Help => None,
         Context::Scoring | Context::Leaderboard => BINDINGS
@@ -353,6 +356,19 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
     own.or_else(global).map(|b| b.command)
 }
 
+/// The global commands that also work in the scoring view and the leaderboard (architecture.md
+/// §6: `x`, `?`, `q`, `L`; and `R`, the report).
+pub fn works_everywhere(command: Command) -> bool {
+    matches!(
+        command,
+        Command::ExportJson
+            | Command::OpenReport
+            | Command::ToggleHelp
+            | Command::Quit
+            | Command::Leaderboard
+    )
+}
+
 /// The bindings shown in the key bar for a context (its own, then the global ones).
 pub fn bar(context: Context) -> Vec<&'static Binding> {
     let own = BINDINGS.iter().filter(|b| b.context == context && b.in_bar);
@@ -362,15 +378,7 @@ pub fn bar(context: Context) -> Vec<&'static Binding> {
     match context {
         Context::Dialog | Context::Help => own.collect(),
         Context::Scoring | Context::Leaderboard => own
-            .chain(global.filter(|b| {
-                matches!(
-                    b.command,
-                    Command::ExportJson
-                        | Command::ToggleHelp
-                        | Command::Quit
-                        | Command::Leaderboard
-                )
-            }))
+            .chain(global.filter(|b| works_everywhere(b.command)))
             .collect(),
         _ => own.chain(global).collect(),
     }
@@ -437,6 +445,30 @@ mod tests {
         );
         let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
         assert_eq!(lookup(Context::Grid, &ctrl_g), None);
+    }
+
+    #[test]
+    fn capital_r_opens_the_report_in_the_grid_and_while_scoring() {
+        let shift_r = KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT);
+        for context in [
+            Context::Grid,
+            Context::Prompts,
+            Context::Scoring,
+            Context::Leaderboard,
+        ] {
+            assert_eq!(lookup(context, &shift_r), Some(Command::OpenReport));
+            assert!(
+                bar(context)
+                    .iter()
+                    .any(|b| b.command == Command::OpenReport)
+            );
+        }
+        // Lower-case r still retries; dialogs never open the report.
+        assert_eq!(
+            lookup(Context::Grid, &key(KeyCode::Char('r'))),
+            Some(Command::RetryJob)
+        );
+        assert_eq!(lookup(Context::Dialog, &shift_r), None);
     }
 
     #[test]

@@ -10,9 +10,11 @@ mod firing;
 mod form;
 pub mod keymap;
 pub mod leaderboard;
+pub mod open;
 pub mod scoring;
 pub mod setup;
 pub mod state;
+pub mod tasks;
 pub mod update;
 pub mod view;
 

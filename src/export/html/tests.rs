@@ -259,4 +259,3 @@ fn before_three_scored_prompts_there_is_no_interval_and_no_chart_without_a_value
     let html = report(&unscored, &root.path().join("exports"));
     assert!(!html.contains("<svg"));
 }
-

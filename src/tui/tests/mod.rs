@@ -1,6 +1,7 @@
 //! `App::update` without a terminal: every key path of the issue, as state changes and effects.
 
 mod leaderboard;
+mod open;
 
 use std::path::PathBuf;
 
