@@ -14,7 +14,7 @@ pub mod open;
 pub mod scoring;
 pub mod setup;
 pub mod state;
-pub mod tasks;
+mod tasks;
 pub mod update;
 pub mod view;
 

@@ -107,7 +107,7 @@ fn leader_row(summary: &ModelSummary) -> LeaderRow {
                 .map(|q| format!("{q:.1} / {MAX_QUALITY}")),
         ),
         value: dash(summary.value.map(|v| format!("{v:.2}"))),
-        interval: dash(None::<String>),
+        interval: "—".into(),
         dominated: false,
     }
 }

@@ -1,6 +1,7 @@
 //! View tests: fixtures built by hand, whole screens snapshotted through `TestBackend`, and
 //! unit tests for the geometry. Every time is fixed, so the snapshots are stable.
 
+mod blind;
 mod screens;
 mod unit;
 
