@@ -2,6 +2,7 @@
 //! separate `clipbench simulate` process when a test needs faults, failures or a crash).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -237,10 +238,12 @@ fn assert_provenance(clip: &Value) {
     let seed = &provenance["seed"];
     assert!(seed.is_i64() || seed.is_null(), "{clip}");
     let file = std::fs::read(clip["local_path"].as_str().unwrap()).unwrap();
-    let digest: String = sha2::Sha256::digest(&file)
+    let digest = sha2::Sha256::digest(&file)
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        });
     assert_eq!(provenance["sha256"], digest.as_str(), "{clip}");
 }
 
