@@ -176,6 +176,29 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
         tmux.screen()
     );
 
+    // R: the HTML report is written under exports and handed to the opener.
+    tmux.keys("R");
+    tmux.wait_for("the report opened", limit, |s| s.contains("opened report"));
+    let start = Instant::now();
+    let report = loop {
+        let opened = std::fs::read_to_string(&opened).unwrap_or_default();
+        if let Some(html) = opened.lines().find(|line| line.ends_with(".html")) {
+            break std::path::PathBuf::from(html);
+        }
+        assert!(
+            start.elapsed() < limit,
+            "the report was not opened: {opened:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        report.starts_with(data.join("exports")),
+        "{}",
+        report.display()
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(html.matches("<video").count(), 9, "one player per clip");
+
     tmux.keys("q");
     let screen = tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED"));
     assert!(screen.contains("EXITED 0"), "{screen}");
