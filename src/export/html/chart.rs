@@ -21,36 +21,53 @@ const LABEL_HEIGHT: f64 = 15.0;
 
 /// The chart, ready for the template.
 pub(super) struct Chart {
+    /// The `viewBox` width.
     pub width: Coord,
+    /// The `viewBox` height.
     pub height: Coord,
-    /// Plot edges.
+    /// The plot's left edge (the y axis).
     pub left: Coord,
+    /// The plot's right edge.
     pub right: Coord,
+    /// The plot's top edge.
     pub top: Coord,
+    /// The plot's bottom edge (the x axis).
     pub bottom: Coord,
-    /// Where the axis titles go.
+    /// Where the x axis title is centred.
     pub x_title: (Coord, Coord),
+    /// Where the y axis title is centred (it is drawn turned a quarter left).
     pub y_title: (Coord, Coord),
+    /// Cost ticks, from $0.
     pub x_ticks: Vec<Tick>,
+    /// Quality ticks, from the bottom.
     pub y_ticks: Vec<Tick>,
+    /// One per valued model, in leaderboard order.
     pub points: Vec<ChartPoint>,
 }
 
 /// A tick on an axis: its position along it and its label.
 pub(super) struct Tick {
+    /// Position along the axis.
     pub at: Coord,
+    /// `$0.20` or `18`.
     pub label: String,
 }
 
 /// A model on the chart.
 pub(super) struct ChartPoint {
+    /// Model id, as `data-model` (for tests and scripts).
     pub model: String,
+    /// The point's centre.
     pub x: Coord,
+    /// See `x`.
     pub y: Coord,
     /// The cross's path, for a dominated model.
     pub cross: Option<String>,
+    /// The model's name, `(dominated)` after it when it is.
     pub label: String,
+    /// Where the label is anchored.
     pub label_x: Coord,
+    /// See `label_x`.
     pub label_y: Coord,
     /// `start` (label right of the point) or `end` (left of it, near the right edge).
     pub anchor: &'static str,

@@ -8,7 +8,8 @@ use super::{dash, media_src, usd};
 use crate::scoring::{Criterion, MAX_QUALITY, MAX_STARS};
 use crate::session::PromptSpec;
 
-/// A prompt with its playable clips and the clips that have nothing to play.
+/// A prompt with its playable clips and the clips that have nothing to play (fields formatted
+/// for the page, as their names say).
 pub(super) struct PromptSection {
     pub id: String,
     pub text: String,

@@ -11,7 +11,8 @@ use crate::scoring::stats::{
 };
 use crate::scoring::{MAX_QUALITY, ModelSummary};
 
-/// One leaderboard line, formatted for reading (`—` for a missing number).
+/// One leaderboard line, formatted for reading (`—` for a missing number); each field is the
+/// column of the same name.
 pub(super) struct LeaderRow {
     pub rank: String,
     pub name: String,
@@ -32,7 +33,9 @@ pub(super) struct LeaderRow {
 
 /// One criterion's agreement, formatted.
 pub(super) struct AgreementRow {
+    /// `Visual clarity`.
     pub criterion: &'static str,
+    /// Alpha at two decimals, `—` when not measurable.
     pub alpha: String,
     /// How far the alpha can be relied on (Krippendorff's thresholds).
     pub reading: &'static str,

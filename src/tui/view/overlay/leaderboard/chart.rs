@@ -137,7 +137,7 @@ impl Widget for QualityCostChart {
     }
 }
 
-/// `●` in the key colour, or a dimmed-warning `✕` for a dominated model.
+/// `●` in the key colour, or a `✕` in the warning colour for a dominated model.
 fn marker(point: &Point) -> (&'static str, Style) {
     if point.dominated {
         ("✕", theme::warning())
