@@ -176,14 +176,31 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
         tmux.screen()
     );
 
-    // R: the HTML report is written under exports and handed to the opener.
+    assert_r_opens_the_report(&tmux, &dir.path().join("opened.txt"), &data, limit);
+
+    tmux.keys("q");
+    let screen = tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+    assert!(
+        screen.contains("reopen it with: clipbench --session"),
+        "{screen}"
+    );
+}
+
+/// `R`: the HTML report is written under `<data>/exports` and handed to the opener, which
+/// records what it opens in `opened`.
+fn assert_r_opens_the_report(tmux: &Tmux, opened: &Path, data: &Path, limit: Duration) {
     tmux.keys("R");
     tmux.wait_for("the report opened", limit, |s| s.contains("opened report"));
     let start = Instant::now();
     let report = loop {
-        let opened = std::fs::read_to_string(&opened).unwrap_or_default();
-        if let Some(html) = opened.lines().find(|line| line.ends_with(".html")) {
-            break std::path::PathBuf::from(html);
+        let opened = std::fs::read_to_string(opened).unwrap_or_default();
+        let html = opened.lines().map(Path::new).find(|path| {
+            path.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("html"))
+        });
+        if let Some(html) = html {
+            break html.to_path_buf();
         }
         assert!(
             start.elapsed() < limit,
@@ -198,14 +215,6 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
     );
     let html = std::fs::read_to_string(&report).unwrap();
     assert_eq!(html.matches("<video").count(), 9, "one player per clip");
-
-    tmux.keys("q");
-    let screen = tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED"));
-    assert!(screen.contains("EXITED 0"), "{screen}");
-    assert!(
-        screen.contains("reopen it with: clipbench --session"),
-        "{screen}"
-    );
 }
 
 /// `q` while jobs run leaves them running at the provider; `--session` re-attaches by request
