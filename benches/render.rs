@@ -139,6 +139,7 @@ fn app(
         now: "2026-11-26T11:46:00Z".parse()?,
         data_dir: PathBuf::from("/tmp/clipbench-bench"),
         should_quit: false,
+        leaderboard_stats: None,
     })
 }
 

@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 pub use csv::{CSV_COLUMNS, CsvError, export_csv, parse_csv_rows};
 pub use document::{EXPORT_SCHEMA_VERSION, ExportClip, ExportDocument, PriceTable, Provenance};
-pub use html::{ExportError, export_html, report_file_name};
+pub use html::{
+    ExportError, Report, ReportClip, Reviews, export_html, render_report, report_file_name,
+};
 
 use crate::catalog::Catalog;
 use crate::scoring::{self, ModelSummary};

@@ -8,6 +8,7 @@
 //! does.
 
 mod document;
+mod report;
 
 use thiserror::Error;
 

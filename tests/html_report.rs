@@ -1,7 +1,8 @@
 //! The HTML report in a real browser: headless Chromium (Debian's `chromium`, installed by
 //! `.ci/run`) loads a report whose clips are real MP4 files, and the DOM it ends with must hold
 //! one `<video>` per downloaded clip, each pointing at an existing file and loaded by the
-//! browser (the report's script stamps `data-duration` once a clip's metadata is read).
+//! browser (the report's script stamps `data-duration` once a clip's metadata is read). The
+//! report of several reviewers merged is checked the same way, with its chart and agreement.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -9,8 +10,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clipbench::catalog::{Catalog, ProviderKind};
-use clipbench::export::{export_document, export_html};
+use clipbench::export::{export_document, export_html, render_report};
+use clipbench::merge::merge_exports;
 use clipbench::provider::{JobHandle, JobOutput};
+use clipbench::scoring::Criterion;
 use clipbench::session::{
     ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Scores, Session,
 };
@@ -228,4 +231,56 @@ fn chromium_renders_one_loaded_video_per_downloaded_clip() {
         assert!((duration - 5.0).abs() < 0.1, "{src}: {duration} s");
     }
     assert_eq!(dom.matches("class=\"play\"").count(), 2);
+}
+
+/// `session` with every downloaded clip rated: `stars(model)` on every criterion.
+fn rated(mut session: Session, stars: impl Fn(&str) -> u8) -> Session {
+    for job in session.jobs.iter_mut().filter(|j| j.clip.is_some()) {
+        for criterion in Criterion::ALL {
+            criterion.set(&mut job.scores, Some(stars(&job.model)));
+        }
+    }
+    session
+}
+
+#[test]
+fn chromium_renders_a_merged_report_with_its_chart_and_agreement() {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: `.ci/run` installs it (apt-get install chromium)"
+    );
+    let data = tempfile::tempdir().unwrap();
+    let session = session_with_clips(data.path());
+    let catalog = Catalog::embedded().unwrap();
+    let first = rated(session.clone(), |m| if m == "kling-turbo" { 5 } else { 3 });
+    let second = rated(session, |m| if m == "kling-turbo" { 4 } else { 3 });
+    let merged = merge_exports(&[
+        export_document(&first, &catalog, "2026-11-26T12:00:00Z"),
+        export_document(&second, &catalog, "2026-11-26T13:00:00Z"),
+    ])
+    .unwrap();
+    let report_dir = data.path().join("exports");
+    std::fs::create_dir_all(&report_dir).unwrap();
+    let report = report_dir.join("merged.html");
+    let html = render_report(&merged.report(), &report_dir).unwrap();
+    std::fs::write(&report, html).unwrap();
+
+    let profile = tempfile::tempdir().unwrap();
+    let dom = dump_dom(&report, profile.path());
+    assert!(dom.contains("Agreement between 2 reviewers"), "{dom}");
+    assert!(dom.contains("<td>Visual clarity</td>"), "{dom}");
+    // The chart is inline SVG the browser parsed: Kling cheap and good, Ray beaten by it.
+    assert!(dom.contains("<svg"), "{dom}");
+    assert_eq!(dom.matches("<g class=\"point").count(), 2, "{dom}");
+    assert!(dom.contains("<g class=\"point dominated\" data-model=\"ray2-flash\">"));
+    assert!(dom.contains("scored by 2 of 2 reviewers"));
+    // The players still load their clips under the report's CSP.
+    let videos = video_tags(&dom);
+    assert_eq!(videos.len(), 3, "{dom}");
+    for tag in videos {
+        assert!(
+            attribute(tag, "data-duration").is_some(),
+            "not loaded: {tag}"
+        );
+    }
 }

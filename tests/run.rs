@@ -12,12 +12,14 @@ mod fallback;
 #[path = "run/modes.rs"]
 mod modes;
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use sha2::Digest;
 
 use support::*;
 
@@ -33,8 +35,10 @@ fn demo_run_completes_every_job_and_exports_it() {
     assert_eq!(export["demo"], true);
     let clips = export["clips"].as_array().unwrap();
     assert_eq!(clips.len(), 6);
+    assert_prices_used(&export["price_table"]);
     for clip in clips {
         assert_eq!(clip["status"], "completed", "{clip}");
+        assert_provenance(clip);
         let path = clip["local_path"].as_str().unwrap();
         assert!(
             Path::new(path).is_absolute() && Path::new(path).is_file(),
@@ -71,6 +75,69 @@ fn demo_run_completes_every_job_and_exports_it() {
         listed.contains(&id) && listed.contains("6 completed") && listed.contains("DEMO"),
         "{listed}"
     );
+}
+
+/// The catalog entry of `model` (the embedded `assets/models.json`).
+fn catalog_entry(model: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/models.json");
+    let catalog: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let models = catalog["models"].as_array().unwrap();
+    models.iter().find(|m| m["id"] == model).unwrap().clone()
+}
+
+/// §7: a clip's `provenance` says what was asked (the catalog's endpoint, the input as sent)
+/// and what came back (the provider's seed, the SHA-256 of the file on disk).
+fn assert_provenance(clip: &Value) {
+    let provenance = &clip["provenance"];
+    let model = clip["model"].as_str().unwrap();
+    assert_eq!(
+        provenance["endpoint"],
+        catalog_entry(model)["endpoint"],
+        "{clip}"
+    );
+    let index = clip["prompt_id"].as_str().unwrap().trim_start_matches('p');
+    let params = &provenance["params"];
+    assert_eq!(
+        params["prompt"],
+        format!("prompt {index} — ünïcode\nline two"),
+        "{clip}"
+    );
+    assert_eq!(params["aspect_ratio"], "9:16", "{clip}");
+    assert!(params["duration"].is_string(), "{clip}");
+    let seed = &provenance["seed"];
+    assert!(seed.is_i64() || seed.is_null(), "{clip}");
+    let file = std::fs::read(clip["local_path"].as_str().unwrap()).unwrap();
+    let digest = sha2::Sha256::digest(&file)
+        .iter()
+        .fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        });
+    assert_eq!(provenance["sha256"], digest.as_str(), "{clip}");
+}
+
+/// §7: `price_table` holds the catalog prices of every model used, with their source.
+fn assert_prices_used(table: &Value) {
+    let mut models: Vec<&str> = table
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    models.sort_unstable();
+    assert_eq!(models, ["kling-turbo", "ray2-flash", "wan25"]);
+    for model in models {
+        let entry = catalog_entry(model);
+        assert_eq!(table[model]["prices"], entry["prices"], "{model}");
+        assert_eq!(
+            table[model]["price_source"], entry["price_source"],
+            "{model}"
+        );
+        assert_eq!(
+            table[model]["price_checked"], entry["price_checked"],
+            "{model}"
+        );
+    }
 }
 
 fn bin_output(dir: &Path, args: &[&str]) -> String {

@@ -209,6 +209,7 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
     );
 
     check_cost_dashboard(&tmux, limit);
+    assert_r_opens_the_report(&tmux, &dir.path().join("opened.txt"), &data, limit);
 
     tmux.keys("q");
     let screen = tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED"));
@@ -217,6 +218,36 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
         screen.contains("reopen it with: clipbench --session"),
         "{screen}"
     );
+}
+
+/// `R`: the HTML report is written under `<data>/exports` and handed to the opener, which
+/// records what it opens in `opened`.
+fn assert_r_opens_the_report(tmux: &Tmux, opened: &Path, data: &Path, limit: Duration) {
+    tmux.keys("R");
+    tmux.wait_for("the report opened", limit, |s| s.contains("opened report"));
+    let start = Instant::now();
+    let report = loop {
+        let opened = std::fs::read_to_string(opened).unwrap_or_default();
+        let html = opened.lines().map(Path::new).find(|path| {
+            path.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("html"))
+        });
+        if let Some(html) = html {
+            break html.to_path_buf();
+        }
+        assert!(
+            start.elapsed() < limit,
+            "the report was not opened: {opened:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        report.starts_with(data.join("exports")),
+        "{}",
+        report.display()
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(html.matches("<video").count(), 9, "one player per clip");
 }
 
 /// `q` while jobs run leaves them running at the provider; `--session` re-attaches by request

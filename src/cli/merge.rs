@@ -1,12 +1,13 @@
 //! `clipbench merge`: several reviewers' exports of one session combined into one file, with
-//! mean scores per clip and the agreement per criterion (see [`crate::merge`]).
+//! mean scores per clip and the agreement per criterion (see [`crate::merge`]); with `--html`,
+//! also the HTML report of the merge, whose leaderboard shows the agreement.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::CliError;
-use crate::export::{EXPORT_SCHEMA_VERSION, ExportDocument};
+use crate::export::{EXPORT_SCHEMA_VERSION, ExportDocument, render_report};
 use crate::merge::{MergeError, MergedDocument, merge_exports};
 use crate::session::write_atomically;
 
@@ -19,17 +20,23 @@ pub struct MergeArgs {
     /// Where to write the merged document (replaced atomically).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Also write the HTML report of the merge (mean scores, agreement per criterion).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
-/// Reads every export, merges them and writes the result to `--out`; one line on stderr says
-/// what was merged.
+/// Reads every export, merges them and writes the result to `--out` (and the report to
+/// `--html`); one line on stderr says what was merged.
 ///
 /// # Errors
 /// `Usage` when a file is missing, unreadable or not an export (the message names it), when
-/// the exports are of different sessions (naming both files), or when `--out` is one of the
-/// inputs; `Failed` when the output cannot be written.
+/// the exports are of different sessions (naming both files), or when `--out` or `--html` is
+/// one of the inputs; `Failed` when an output cannot be written.
 pub fn run(args: &MergeArgs) -> Result<(), CliError> {
-    refuse_overwriting_an_input(args)?;
+    refuse_overwriting_an_input(args, &args.out, "--out")?;
+    if let Some(html) = &args.html {
+        refuse_overwriting_an_input(args, html, "--html")?;
+    }
     let docs = args
         .files
         .iter()
@@ -43,14 +50,34 @@ pub fn run(args: &MergeArgs) -> Result<(), CliError> {
         merged.session_id,
         args.out.display()
     );
+    if let Some(html) = &args.html {
+        write_report(&merged, html)?;
+        eprintln!("report: {}", html.display());
+    }
     Ok(())
 }
 
-/// Writing the merge over one of its inputs would destroy a reviewer's scores.
-fn refuse_overwriting_an_input(args: &MergeArgs) -> Result<(), CliError> {
+/// The merge's HTML report, written atomically to `path`; its clip URLs are relative to the
+/// report's folder.
+fn write_report(merged: &MergedDocument, path: &Path) -> Result<(), CliError> {
+    let absolute = std::path::absolute(path)
+        .map_err(|err| CliError::Failed(format!("{}: {err}", path.display())))?;
+    let report_dir = absolute.parent().unwrap_or(Path::new("/"));
+    let html = render_report(&merged.report(), report_dir)
+        .map_err(|err| CliError::Failed(err.to_string()))?;
+    write_atomically(path, html.as_bytes()).map_err(|err| CliError::Failed(err.to_string()))
+}
+
+/// Writing the merge (or its report, `flag`) over one of its inputs would destroy a
+/// reviewer's scores.
+fn refuse_overwriting_an_input(
+    args: &MergeArgs,
+    output: &Path,
+    flag: &str,
+) -> Result<(), CliError> {
     // An output that does not exist yet cannot be an input; compare resolved paths so that
     // `./a.json` and `a.json` are the same file.
-    let Ok(out) = args.out.canonicalize() else {
+    let Ok(out) = output.canonicalize() else {
         return Ok(());
     };
     if args
@@ -59,8 +86,8 @@ fn refuse_overwriting_an_input(args: &MergeArgs) -> Result<(), CliError> {
         .any(|f| f.canonicalize().is_ok_and(|f| f == out))
     {
         return Err(CliError::Usage(format!(
-            "--out {} is one of the exports being merged; choose another file",
-            args.out.display()
+            "{flag} {} is one of the exports being merged; choose another file",
+            output.display()
         )));
     }
     Ok(())
@@ -144,6 +171,7 @@ mod tests {
         MergeArgs {
             files: files.iter().map(|f| dir.join(f)).collect(),
             out: dir.join("merged.json"),
+            html: None,
         }
     }
 
@@ -165,6 +193,30 @@ mod tests {
         let merged: MergedDocument = serde_json::from_str(&text).unwrap();
         assert_eq!(merged.reviewers, 2);
         assert_eq!(merged.clips[0].quality, Some(22.5));
+    }
+
+    #[test]
+    fn html_writes_the_report_of_the_merge_beside_the_json() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.json"), export_text(4, "s1")).unwrap();
+        fs::write(dir.path().join("b.json"), export_text(5, "s1")).unwrap();
+        let mut args = args(dir.path(), &["a.json", "b.json"]);
+        args.html = Some(dir.path().join("report.html"));
+        run(&args).unwrap();
+        assert!(dir.path().join("merged.json").is_file());
+        let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+        assert!(html.contains("<h3>Agreement between 2 reviewers</h3>"));
+        // One clip, rated 4 by one reviewer and 5 by the other on every criterion: every pair
+        // disagrees, and with nothing else to compare alpha is 0 (chance level).
+        assert!(html.contains("<tr><td>Visual clarity</td><td>0.00</td><td>reviewers disagree"));
+        assert!(
+            html.contains("<td>22.5 / 25</td>"),
+            "the leaderboard of the means"
+        );
+        // The report never replaces an input either.
+        args.html = Some(dir.path().join("b.json"));
+        let message = usage_message(run(&args));
+        assert!(message.starts_with("--html "), "{message}");
     }
 
     #[test]
@@ -220,5 +272,10 @@ mod tests {
         assert!(Wrapper::try_parse_from(["merge", "a.json", "b.json"]).is_err());
         let parsed = Wrapper::try_parse_from(["merge", "a.json", "b.json", "--out", "m.json"]);
         assert_eq!(parsed.unwrap().merge.files.len(), 2);
+        let with_html = [
+            "merge", "a.json", "b.json", "--out", "m.json", "--html", "r.html",
+        ];
+        let parsed = Wrapper::try_parse_from(with_html).unwrap();
+        assert_eq!(parsed.merge.html, Some(PathBuf::from("r.html")));
     }
 }

@@ -199,3 +199,37 @@ fn one_reviewer_with_no_variation_has_no_agreement() {
     assert_eq!(merged.agreement, PerCriterion::from_fn(|_| None));
     assert_eq!(clip(&merged, "a.kling-turbo").quality, Some(20.0));
 }
+
+#[test]
+fn the_merge_renders_as_a_report_with_the_agreement() {
+    let merged = merge_exports(&two_reviews()).unwrap();
+    let report = merged.report();
+    let reviews = report.reviews.as_ref().unwrap();
+    assert_eq!(reviews.reviewers, 2);
+    assert_eq!(
+        reviews.agreement[1],
+        (Criterion::PromptAdherence, Some(0.25))
+    );
+    let kling = report
+        .clips
+        .iter()
+        .find(|c| c.clip_id == "a.kling-turbo")
+        .unwrap();
+    assert_eq!(
+        (kling.scores, kling.scored_by),
+        (Some([4.5; 5]), Some((2, 2)))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let html = crate::export::render_report(&report, dir.path()).unwrap();
+    assert!(
+        html.contains("<h3>Agreement between 2 reviewers</h3>"),
+        "{html}"
+    );
+    assert!(html.contains("<tr><td>Visual clarity</td><td>0.83</td><td>reliable</td></tr>"));
+    assert!(
+        html.contains("<tr><td>Prompt adherence</td><td>0.25</td><td>reviewers disagree</td></tr>")
+    );
+    assert!(html.contains("Scores are the means of 2 reviewers."));
+    // The merged leaderboard, not either reviewer's: Kling 16.25 of 25.
+    assert!(html.contains("<td>16.2 / 25</td>") || html.contains("<td>16.3 / 25</td>"));
+}

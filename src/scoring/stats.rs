@@ -50,6 +50,18 @@ pub struct Uncertainty {
     pub scored_prompts: usize,
 }
 
+/// One fully scored clip, as the bootstrap sees it: exports and merged reviews (whose qualities
+/// are means, not integers) are resampled exactly like a live session.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoredClip<'a> {
+    /// The prompt it answers: the unit a resample draws.
+    pub prompt_id: &'a str,
+    /// The model that made it.
+    pub model: &'a str,
+    /// Its quality out of 25 (a mean over reviewers after a merge).
+    pub quality: f64,
+}
+
 /// Bootstrap intervals and verdict for `session`, from `resamples` draws (0 counts as 1) seeded
 /// with `seed`. `None` until [`MIN_SCORED_PROMPTS`] prompts have a scored clip.
 pub fn value_uncertainty(
@@ -58,7 +70,35 @@ pub fn value_uncertainty(
     resamples: u32,
     seed: u64,
 ) -> Option<Uncertainty> {
-    let observations = Observations::of(session, catalog);
+    let clips = scored_clips(session);
+    uncertainty_of(&model_summaries(session, catalog), &clips, resamples, seed)
+}
+
+/// The session's fully scored clips, in job order.
+fn scored_clips(session: &Session) -> Vec<ScoredClip<'_>> {
+    session
+        .jobs
+        .iter()
+        .filter_map(|job| {
+            Some(ScoredClip {
+                prompt_id: &job.prompt_id,
+                model: &job.model,
+                quality: f64::from(quality(&job.scores)?),
+            })
+        })
+        .collect()
+}
+
+/// [`value_uncertainty`] over a leaderboard already computed (`summaries`, e.g. an export's
+/// `models`) and its fully scored `clips`: the leaderboard's values pick the leader, the clips
+/// are resampled by prompt.
+pub fn uncertainty_of(
+    summaries: &[ModelSummary],
+    clips: &[ScoredClip<'_>],
+    resamples: u32,
+    seed: u64,
+) -> Option<Uncertainty> {
+    let observations = Observations::of(summaries, clips);
     if observations.prompts < MIN_SCORED_PROMPTS {
         return None;
     }
@@ -74,6 +114,18 @@ pub fn value_uncertainty(
         verdict: verdict_line(&observations.models, &draws),
         scored_prompts: observations.prompts,
     })
+}
+
+/// The seed for a session's leaderboard: [`DEFAULT_SEED`] mixed with the session id (FNV-1a),
+/// so the TUI and every report of one session show the same intervals and verdict, while two
+/// sessions do not share their draws.
+pub fn session_seed(session_id: &str) -> u64 {
+    session_id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+        ^ DEFAULT_SEED
 }
 
 /// The 90% interval of each valued model's value (see [`value_uncertainty`]).
@@ -141,11 +193,11 @@ struct ModelObservations {
 
 impl Observations {
     /// The scored prompts and every model the leaderboard gives a value.
-    fn of(session: &Session, catalog: &Catalog) -> Self {
-        let prompt_ids = scored_prompt_ids(session);
-        let models = model_summaries(session, catalog)
-            .into_iter()
-            .filter_map(|summary| ModelObservations::of(session, summary, &prompt_ids))
+    fn of(summaries: &[ModelSummary], clips: &[ScoredClip<'_>]) -> Self {
+        let prompt_ids = scored_prompt_ids(clips);
+        let models = summaries
+            .iter()
+            .filter_map(|summary| ModelObservations::of(summary, clips, &prompt_ids))
             .collect();
         Observations {
             prompts: prompt_ids.len(),
@@ -174,20 +226,22 @@ impl Observations {
 
 impl ModelObservations {
     /// The model of `summary` with its qualities by scored prompt; `None` when it has no value.
-    fn of(session: &Session, summary: ModelSummary, prompt_ids: &[&str]) -> Option<Self> {
+    fn of(summary: &ModelSummary, clips: &[ScoredClip<'_>], prompt_ids: &[&str]) -> Option<Self> {
         let qualities_by_prompt = prompt_ids
             .iter()
             .map(|prompt| {
-                let jobs = session.jobs.iter();
-                jobs.filter(|j| j.model == summary.model && j.prompt_id == *prompt)
-                    .filter_map(|j| quality(&j.scores).map(f64::from))
+                clips
+                    .iter()
+                    .filter(|c| c.model == summary.model && c.prompt_id == *prompt)
+                    .map(|c| c.quality)
+                    .filter(|q| q.is_finite())
                     .collect()
             })
             .collect();
         Some(ModelObservations {
             value: summary.value?,
-            id: summary.model,
-            name: summary.name,
+            id: summary.model.clone(),
+            name: summary.name.clone(),
             cost_per_5s: summary.cost_per_5s_usd,
             rank: summary.rank,
             qualities_by_prompt,
@@ -209,11 +263,11 @@ impl ModelObservations {
 
 /// Ids of the prompts with at least one scored clip, in the order their first scored clip
 /// appears (any fixed order would do: it only numbers the units the bootstrap draws).
-fn scored_prompt_ids(session: &Session) -> Vec<&str> {
+fn scored_prompt_ids<'a>(clips: &[ScoredClip<'a>]) -> Vec<&'a str> {
     let mut ids: Vec<&str> = Vec::new();
-    for job in session.jobs.iter().filter(|j| quality(&j.scores).is_some()) {
-        if !ids.contains(&job.prompt_id.as_str()) {
-            ids.push(&job.prompt_id);
+    for clip in clips.iter().filter(|c| c.quality.is_finite()) {
+        if !ids.contains(&clip.prompt_id) {
+            ids.push(clip.prompt_id);
         }
     }
     ids

@@ -50,6 +50,8 @@ pub enum Command {
     OpenClip,
     /// Export the session as JSON.
     ExportJson,
+    /// Write the HTML report and open it in the browser.
+    OpenReport,
     /// Show or hide the key help.
     ToggleHelp,
     /// Quit (asks while jobs run).
@@ -102,6 +104,14 @@ pub enum Action {
     Exported(Result<PathBuf, String>),
     /// Opening a clip finished.
     Opened(Result<String, String>),
+    /// The HTML report was written (its path, or why not) and, once written, opened; the
+    /// error says why it could not be opened.
+    Reported {
+        /// The report's path, or why it could not be written.
+        written: Result<PathBuf, String>,
+        /// Why the written report could not be opened, if it could not.
+        open_error: Option<String>,
+    },
     /// A prompts file was read (prompts, or the error).
     PromptsLoaded(Result<Vec<crate::session::PromptSpec>, String>),
     /// The cost dashboard was computed from every stored session (the report, or the error).
@@ -130,6 +140,16 @@ pub enum Effect {
     ExportJson,
     /// Open a clip in the browser / player.
     Open(OpenTarget),
+    /// Blind mode: link (or copy) `clip` to the neutral name `link`, then open the link, so
+    /// neither the player nor the status bar shows the model's file name.
+    OpenBlind {
+        /// The downloaded clip (its name holds the model id).
+        clip: PathBuf,
+        /// `<session dir>/blind/<prompt id>-<label>.mp4`.
+        link: PathBuf,
+    },
+    /// Write the HTML report under the data dir and open it.
+    OpenReport,
     /// Read a prompts file.
     LoadPrompts(PathBuf),
     /// Read every stored session and compute the cost dashboard (with this session's live

@@ -10,12 +10,12 @@ use futures_util::StreamExt;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
-use super::action::{Action, Command, Effect, OpenTarget};
+use super::action::{Action, Command, Effect};
 use super::keymap;
 use super::state::App;
+use super::tasks;
 use super::update::InputMode;
 use super::view;
-use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, RunHandle, Runner, job_spec};
 use crate::session::SessionWriter;
 
@@ -165,10 +165,14 @@ fn perform(
         Effect::StartJobs(ids) => start_jobs(app, context, run, &ids),
         Effect::CancelJob(id) => run.cancel(&id),
         Effect::Save => context.writer.save(&app.session),
-        Effect::ExportJson => spawn_export(app, tx.clone()),
-        Effect::Open(target) => spawn_open(target, tx.clone()),
-        Effect::LoadPrompts(path) => spawn_load(path, tx.clone()),
-        Effect::LoadCosts => spawn_costs(app, tx.clone()),
+        Effect::ExportJson => tasks::spawn_export(app, tx.clone()),
+        Effect::Open(target) => tasks::spawn_open(target, app.data_dir.clone(), tx.clone()),
+        Effect::OpenBlind { clip, link } => {
+            tasks::spawn_open_blind(clip, link, app.data_dir.clone(), tx.clone());
+        }
+        Effect::OpenReport => tasks::spawn_report(app, tx.clone()),
+        Effect::LoadPrompts(path) => tasks::spawn_load(path, tx.clone()),
+        Effect::LoadCosts => tasks::spawn_costs(app, tx.clone()),
         Effect::Quit => {}
     }
 }
@@ -200,74 +204,4 @@ fn translate(app: &App, event: Event, size: Rect) -> Option<Action> {
         Event::Resize(width, height) => Some(Action::Resize(width, height)),
         _ => None,
     }
-}
-
-fn spawn_export(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, dir) = (
-        app.session.clone(),
-        app.catalog.clone(),
-        app.data_dir.join("exports"),
-    );
-    tokio::task::spawn_blocking(move || {
-        let _ = tx.send(Action::Exported(write_export(&session, &catalog, &dir)));
-    });
-}
-
-/// Writes `<data dir>/exports/<session id>-<UTC timestamp>.json`.
-fn write_export(
-    session: &crate::session::Session,
-    catalog: &Catalog,
-    dir: &std::path::Path,
-) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
-    let now = jiff::Timestamp::now();
-    let path = dir.join(crate::export::export_file_name(&session.id, now));
-    let json = crate::export::export_json_string(session, catalog, &now.to_string());
-    crate::session::write_atomically(&path, json.as_bytes()).map_err(|err| err.to_string())?;
-    Ok(path)
-}
-
-fn spawn_open(target: OpenTarget, tx: mpsc::UnboundedSender<Action>) {
-    tokio::task::spawn_blocking(move || {
-        let (what, result) = match &target {
-            OpenTarget::File(path) => (path.display().to_string(), open::that_detached(path)),
-            OpenTarget::Url(url) => (url.clone(), open::that_detached(url)),
-        };
-        let _ = tx.send(Action::Opened(
-            result.map(|()| what).map_err(|err| err.to_string()),
-        ));
-    });
-}
-
-fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
-    tokio::task::spawn_blocking(move || {
-        let loaded =
-            crate::prompts::load_prompts_file(&path, &crate::prompts::PromptDefaults::default());
-        let _ = tx.send(Action::PromptsLoaded(loaded.map_err(|err| err.0)));
-    });
-}
-
-/// Reads every stored session (read-only, so sessions other processes hold are counted too)
-/// and computes the dashboard on a blocking thread; this session's live state replaces its
-/// file, which may lag behind by a coalesced save.
-fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, data_dir) = (
-        app.session.clone(),
-        app.catalog.clone(),
-        app.data_dir.clone(),
-    );
-    tokio::task::spawn_blocking(move || {
-        let store = crate::session::SessionStore::new(&data_dir);
-        let report = crate::costs::load_sessions(&store)
-            .map(|stored| {
-                let stored = stored.with_session(session);
-                Box::new(crate::costs::report(
-                    &stored,
-                    &catalog,
-                    crate::costs::DEFAULT_VIDEOS_PER_MONTH,
-                ))
-            })
-            .map_err(|err| err.to_string());
-        let _ = tx.send(Action::CostsLoaded(report));
-    });
 }

@@ -294,6 +294,14 @@ pub const BINDINGS: &[Binding] = &[
         "export JSON",
         true,
     ),
+    bind(
+        X::Global,
+        K::Char('R'),
+        C::OpenReport,
+        "R",
+        "open HTML report",
+        true,
+    ),
     bind(X::Global, K::Char('?'), C::ToggleHelp, "?", "help", true),
     bind(
         X::Global,
@@ -344,12 +352,7 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
         .filter(|b| b.context == context)
         .find(matches);
     // Scoring and the leaderboard keep the few global keys that work everywhere.
-    let everywhere = |b: &&Binding| {
-        matches!(
-            b.command,
-            Command::ExportJson | Command::ToggleHelp | Command::Quit | Command::Leaderboard
-        )
-    };
+    let everywhere = |b: &&Binding| works_everywhere(b.command);
     let global = || match context {
         Context::Dialog | Context::Help => None,
         Context::Scoring | Context::Leaderboard | Context::Costs => BINDINGS
@@ -365,6 +368,19 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
     own.or_else(global).map(|b| b.command)
 }
 
+/// The global commands that also work in the scoring view and the leaderboard (architecture.md
+/// §6: `x`, `?`, `q`, `L`; and `R`, the report).
+pub fn works_everywhere(command: Command) -> bool {
+    matches!(
+        command,
+        Command::ExportJson
+            | Command::OpenReport
+            | Command::ToggleHelp
+            | Command::Quit
+            | Command::Leaderboard
+    )
+}
+
 /// The bindings shown in the key bar for a context (its own, then the global ones).
 pub fn bar(context: Context) -> Vec<&'static Binding> {
     let own = BINDINGS.iter().filter(|b| b.context == context && b.in_bar);
@@ -374,15 +390,7 @@ pub fn bar(context: Context) -> Vec<&'static Binding> {
     match context {
         Context::Dialog | Context::Help => own.collect(),
         Context::Scoring | Context::Leaderboard | Context::Costs => own
-            .chain(global.filter(|b| {
-                matches!(
-                    b.command,
-                    Command::ExportJson
-                        | Command::ToggleHelp
-                        | Command::Quit
-                        | Command::Leaderboard
-                )
-            }))
+            .chain(global.filter(|b| works_everywhere(b.command)))
             .collect(),
         _ => own.chain(global).collect(),
     }

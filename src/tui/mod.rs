@@ -10,9 +10,12 @@ pub mod event_loop;
 mod firing;
 mod form;
 pub mod keymap;
+pub mod leaderboard;
+pub mod open;
 pub mod scoring;
 pub mod setup;
 pub mod state;
+mod tasks;
 pub mod update;
 pub mod view;
 

@@ -45,6 +45,7 @@ pub fn initial_app(
         now: jiff::Timestamp::now(),
         data_dir: absolute(&config.data_dir),
         should_quit: false,
+        leaderboard_stats: None,
     }
 }
 

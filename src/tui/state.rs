@@ -200,6 +200,8 @@ pub struct App {
     pub data_dir: PathBuf,
     /// Set when the app should leave.
     pub should_quit: bool,
+    /// The leaderboard's intervals and verdict, computed by `update` when ratings change.
+    pub leaderboard_stats: Option<super::leaderboard::LeaderboardStats>,
 }
 
 impl App {

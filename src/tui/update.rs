@@ -1,7 +1,7 @@
 //! `App::update`: one action in, state changed, effects out. No I/O, no clock, no tokio: every
 //! input (time included) arrives as an `Action`, so all of it is unit-tested directly.
 
-use super::action::{Action, Command, Effect, OpenTarget};
+use super::action::{Action, Command, Effect};
 use super::keymap::Context;
 use super::state::{App, Overlay, Pane, Status};
 use crate::jobs::{JobEvent, apply_event};
@@ -35,8 +35,15 @@ impl App {
         }
     }
 
-    /// Applies one action; returns the work for the loop.
+    /// Applies one action; returns the work for the loop. Derived state (the leaderboard's
+    /// bootstrap) is brought up to date here, so drawing never computes it.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.apply(action);
+        self.refresh_leaderboard_stats();
+        effects
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Command(command) if self.overlay.is_some() => self.overlay_command(command),
             Action::Command(command) => self.command(command),
@@ -60,13 +67,17 @@ impl App {
                 result.map(|what| format!("opened {what}")),
                 "could not open",
             ),
+            Action::Reported {
+                written,
+                open_error,
+            } => self.reported(written, open_error),
             Action::PromptsLoaded(result) => self.prompts_loaded(result),
             Action::CostsLoaded(result) => self.costs_loaded(result),
         }
     }
 
     /// Sets the status bar from an outcome.
-    fn report(&mut self, result: Result<String, String>, failure: &str) -> Vec<Effect> {
+    pub(super) fn report(&mut self, result: Result<String, String>, failure: &str) -> Vec<Effect> {
         self.status = Some(match result {
             Ok(text) => Status { text, error: false },
             Err(err) => Status {
@@ -125,6 +136,7 @@ impl App {
             Command::RetryJob => self.retry_selected(),
             Command::OpenClip => self.open_selected(),
             Command::ExportJson => vec![Effect::ExportJson],
+            Command::OpenReport => self.open_report(),
             Command::ToggleHelp => {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
@@ -183,7 +195,7 @@ impl App {
         }
     }
 
-    /// Keys of the scoring view; `x`, `?`, `q` and `L` act as everywhere.
+    /// Keys of the scoring view; `x`, `R`, `?`, `q` and `L` act as everywhere.
     fn scoring_command(&mut self, command: Command) -> Vec<Effect> {
         match command {
             Command::SetStars(stars) => self.set_stars(stars),
@@ -204,9 +216,7 @@ impl App {
                 self.overlay = None;
                 Vec::new()
             }
-            Command::ExportJson | Command::ToggleHelp | Command::Quit | Command::Leaderboard => {
-                self.command(command)
-            }
+            _ if super::keymap::works_everywhere(command) => self.command(command),
             _ => Vec::new(),
         }
     }
@@ -235,44 +245,6 @@ impl App {
                     step(col, cols, command, false),
                 );
             }
-        }
-    }
-
-    fn open_selected(&mut self) -> Vec<Effect> {
-        let Some(job) = self.selected_job() else {
-            return self.fail("no job in this cell");
-        };
-        let id = job.clip_id.clone();
-        self.open_clip(&id)
-    }
-
-    fn open_scored_clip(&mut self) -> Vec<Effect> {
-        match &self.overlay {
-            Some(Overlay::Scoring(state)) => {
-                let id = state.clip_id.clone();
-                self.open_clip(&id)
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// Opens a clip: the downloaded file when it is inside the data dir, else its http(s) URL.
-    fn open_clip(&mut self, clip_id: &str) -> Vec<Effect> {
-        let Some(job) = self.session.job(clip_id) else {
-            return self.fail("no such clip");
-        };
-        if let Some(clip) = &job.clip
-            && clip.path.starts_with(&self.data_dir)
-            && clip.path.is_absolute()
-        {
-            return vec![Effect::Open(OpenTarget::File(clip.path.clone()))];
-        }
-        match job.output.as_ref().map(|o| o.video_url.clone()) {
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                vec![Effect::Open(OpenTarget::Url(url))]
-            }
-            Some(_) => self.fail("the clip URL is not http(s); not opened"),
-            None => self.fail("no clip yet"),
         }
     }
 

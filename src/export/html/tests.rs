@@ -196,3 +196,66 @@ fn media_src_is_relative_else_a_file_url() {
         None
     );
 }
+
+/// Three prompts, each clip of Kling, Ray and WAN scored: Kling cheap and good, WAN best and
+/// dearest, Ray beaten by Kling on both axes.
+fn three_scored_prompts() -> Session {
+    let mut jobs = Vec::new();
+    for prompt in ["a", "b", "c"] {
+        for (model, stars) in [("kling-turbo", 4), ("ray2-flash", 3), ("wan25", 5)] {
+            jobs.push(scored(
+                completed(planned(prompt, model, 5), 20.0),
+                [stars; 5],
+            ));
+        }
+    }
+    session(jobs)
+}
+
+#[test]
+fn intervals_verdict_and_chart_once_three_prompts_are_scored() {
+    let root = tempfile::tempdir().unwrap();
+    let s = three_scored_prompts();
+    let html = report(&s, root.path());
+    // Every resample gives the same values here: each interval is a point.
+    assert!(
+        html.contains("<td class=\"interval\">3.81–3.81</td>"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<p class=\"verdict\">Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 100% of \
+         resamples</p>"
+    ));
+    // The same numbers the TUI shows: the same bootstrap with the session's seed.
+    let expected = crate::scoring::stats::value_uncertainty(
+        &s,
+        &catalog(),
+        crate::scoring::stats::DEFAULT_RESAMPLES,
+        crate::scoring::stats::session_seed(&s.id),
+    );
+    assert!(html.contains(expected.unwrap().verdict.unwrap().as_str()));
+    let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
+    assert_eq!(svg.matches("<g class=\"point").count(), 3);
+    assert!(svg.contains("<g class=\"point dominated\" data-model=\"ray2-flash\">"));
+    assert!(svg.contains(">Ray 2 Flash (dominated)</text>"));
+    assert!(svg.contains("<circle") && svg.contains("<path d=\"M "));
+    assert!(!svg.contains("href") && !svg.contains("http"));
+    assert!(
+        !html.contains("Agreement between"),
+        "one reviewer: no agreement"
+    );
+}
+
+#[test]
+fn before_three_scored_prompts_there_is_no_interval_and_no_chart_without_a_value() {
+    let root = tempfile::tempdir().unwrap();
+    let html = report(&sample(root.path()), &root.path().join("exports"));
+    assert!(html.contains("<td class=\"interval\">—</td>"));
+    assert!(html.contains("once 3 prompts have a scored clip"));
+    // Ray is valued: charted alone.
+    assert_eq!(html.matches("<g class=\"point").count(), 1);
+    let mut unscored = sample(root.path());
+    unscored.jobs[0].scores = crate::session::Scores::default();
+    let html = report(&unscored, &root.path().join("exports"));
+    assert!(!html.contains("<svg"));
+}

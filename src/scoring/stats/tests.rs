@@ -94,7 +94,7 @@ fn the_same_seed_gives_the_same_result_and_another_seed_other_draws() {
     let first = value_uncertainty(&s, &catalog(), 200, 42);
     assert_eq!(first, value_uncertainty(&s, &catalog(), 200, 42));
     // Percentiles of a few discrete means often coincide across seeds; the draws do not.
-    let observations = Observations::of(&s, &catalog());
+    let observations = Observations::of(&model_summaries(&s, &catalog()), &scored_clips(&s));
     assert_eq!(
         observations.resample(200, 42),
         observations.resample(200, 42)
@@ -231,4 +231,43 @@ fn dominated_models_are_beaten_on_both_axes() {
         ["same-quality-dearer", "same-cost-worse"]
     );
     assert!(dominated(&[]).is_empty());
+}
+
+#[test]
+fn fractional_qualities_from_merged_reviews_are_resampled_like_integers() {
+    // The same leaderboard as `kling_far_ahead`, given as summaries and clips with the
+    // qualities a merge of two reviewers would give (means, here exact halves).
+    let s = kling_far_ahead();
+    let summaries = model_summaries(&s, &catalog());
+    let clips: Vec<ScoredClip<'_>> = s
+        .jobs
+        .iter()
+        .map(|j| ScoredClip {
+            prompt_id: &j.prompt_id,
+            model: &j.model,
+            quality: f64::from(crate::scoring::quality(&j.scores).unwrap()) + 0.5,
+        })
+        .collect();
+    let u = uncertainty_of(&summaries, &clips, DEFAULT_RESAMPLES, 7).unwrap();
+    let ray = u.intervals["ray2-flash"];
+    assert!(ray.low >= 5.5 / 25.0 / 0.40 - 1e-9 && ray.high <= 15.5 / 25.0 / 0.40 + 1e-9);
+    assert_eq!(
+        u.verdict.as_deref(),
+        Some("Kling 2.5 Turbo leads on value; ahead of Ray 2 Flash in 100% of resamples")
+    );
+    // Two scored prompts are not enough, whatever the source.
+    assert_eq!(uncertainty_of(&summaries, &clips[..4], 100, 7), None);
+}
+
+#[test]
+fn a_session_seed_is_fixed_for_an_id_and_differs_between_ids() {
+    let id = "20261126-114500-3fa2";
+    assert_eq!(session_seed(id), session_seed(id));
+    assert_ne!(session_seed(id), session_seed("20261126-114500-3fa3"));
+    let s = kling_far_ahead();
+    let seed = session_seed(&s.id);
+    assert_eq!(
+        value_uncertainty(&s, &catalog(), 300, seed),
+        value_uncertainty(&s, &catalog(), 300, seed)
+    );
 }

@@ -91,6 +91,30 @@ fn dollar_opens_the_costs_from_every_pane_and_closes_them() {
     );
     assert_eq!(lookup(Context::Costs, &key(KeyCode::Char('g'))), None);
     let labels: Vec<_> = bar(Context::Costs).iter().map(|b| b.label).collect();
-    assert_eq!(labels, ["Esc/$", "x", "?", "L", "q"]);
+    assert_eq!(labels, ["Esc/$", "x", "R", "?", "L", "q"]);
     assert!(bar(Context::Grid).iter().any(|b| b.label == "$"));
+}
+
+#[test]
+fn capital_r_opens_the_report_in_the_grid_and_while_scoring() {
+    let shift_r = KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT);
+    for context in [
+        Context::Grid,
+        Context::Prompts,
+        Context::Scoring,
+        Context::Leaderboard,
+    ] {
+        assert_eq!(lookup(context, &shift_r), Some(Command::OpenReport));
+        assert!(
+            bar(context)
+                .iter()
+                .any(|b| b.command == Command::OpenReport)
+        );
+    }
+    // Lower-case r still retries; dialogs never open the report.
+    assert_eq!(
+        lookup(Context::Grid, &key(KeyCode::Char('r'))),
+        Some(Command::RetryJob)
+    );
+    assert_eq!(lookup(Context::Dialog, &shift_r), None);
 }

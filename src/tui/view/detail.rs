@@ -1,4 +1,6 @@
-//! The detail pane: everything known about the job under the grid cursor.
+//! The detail pane: everything known about the job under the grid cursor — in blind mode only
+//! what names no model (its blind label, state and prompt), since the model's name, provider,
+//! price, request id, file name, timings and logs would each give it away.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,13 +20,21 @@ const MAX_ERROR_LINES: usize = 3;
 /// Draws the detail pane into `area`.
 pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
     let job = app.selected_job();
-    let title = job.map_or_else(
-        || " Detail ".to_string(),
-        |j| format!(" {} ", clean_line(&j.clip_id)),
-    );
+    let title = match job {
+        None => " Detail ".to_string(),
+        Some(j) if app.session.blind => {
+            format!(
+                " {} · clip {} ",
+                clean_line(&j.prompt_id),
+                blind_label(app, j)
+            )
+        }
+        Some(j) => format!(" {} ", clean_line(&j.clip_id)),
+    };
     frame.render_widget(theme::pane(title, false), area);
     let inside = inner(area);
     let lines = match job {
+        Some(job) if app.session.blind => blind_lines(app, job, inside),
         Some(job) => job_lines(app, job, inside),
         None => empty_lines(app, inside),
     };
@@ -53,6 +63,38 @@ fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
     let rows = usize::from(inside.height).saturating_sub(1);
     let text = wrap(&clean_line(&prompt.prompt), usize::from(inside.width));
     lines.extend(text.into_iter().take(rows).map(Line::from));
+    lines
+}
+
+/// The clip's blind label (`B`), or `–` for a job without one (not downloaded).
+fn blind_label(app: &App, job: &Job) -> String {
+    app.session
+        .blind_labels
+        .get(&job.clip_id)
+        .map_or_else(|| "–".to_string(), |label| clean_line(label))
+}
+
+/// Blind mode: the label, the state, the prompt and what is hidden.
+fn blind_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
+    let text = cell_text(Some(job), app.now, typical_latency(app, &job.model));
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("Clip {}", blind_label(app, job)), theme::strong()),
+            Span::raw(" · "),
+            Span::styled(text.long, text.style),
+        ]),
+        Line::styled(
+            "blind: model, provider, cost, ids, file, timings and logs hidden",
+            theme::dim(),
+        ),
+    ];
+    let rows = usize::from(inside.height).saturating_sub(lines.len());
+    let prompt = app
+        .session
+        .prompt(&job.prompt_id)
+        .map_or_else(|| clean_line(&job.prompt_id), |p| clean_line(&p.prompt));
+    let wrapped = wrap(&prompt, usize::from(inside.width));
+    lines.extend(wrapped.into_iter().take(rows).map(Line::from));
     lines
 }
 

@@ -1,6 +1,7 @@
 //! View tests: fixtures built by hand, whole screens snapshotted through `TestBackend`, and
 //! unit tests for the geometry. Every time is fixed, so the snapshots are stable.
 
+mod blind;
 mod modes;
 mod screens;
 mod unit;
@@ -78,6 +79,7 @@ pub(super) fn app() -> App {
         now: NOW.parse().expect("fixed time parses"),
         data_dir: PathBuf::from("/data/clipbench"),
         should_quit: false,
+        leaderboard_stats: None,
     }
 }
 

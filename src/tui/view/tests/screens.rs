@@ -203,6 +203,38 @@ fn costs() -> App {
     app
 }
 
+/// Every prompt on every model, delivered and scored: Kling cheap and good, WAN the best and
+/// dearest, Ray beaten on both axes by Kling. The leaderboard is open, its bootstrap computed
+/// as `update` would.
+fn scored_leaderboard() -> App {
+    let mut app = app();
+    let stars: [(&str, [[u8; 5]; 3]); 3] = [
+        (
+            "ray2-flash",
+            [[4, 3, 4, 3, 4], [3, 4, 3, 3, 4], [4, 4, 3, 4, 3]],
+        ),
+        (
+            "kling-turbo",
+            [[5, 4, 4, 5, 4], [4, 5, 4, 4, 5], [4, 4, 5, 4, 4]],
+        ),
+        ("wan25", [[5, 5, 5, 4, 5], [5, 4, 5, 5, 5], [4, 5, 5, 5, 4]]),
+    ];
+    let prompts: Vec<String> = app.session.prompts.iter().map(|p| p.id.clone()).collect();
+    for (model, per_prompt) in stars {
+        for (prompt, ratings) in prompts.iter().zip(per_prompt) {
+            let mut clip = ready(&app, prompt, model);
+            for (criterion, s) in crate::scoring::Criterion::ALL.iter().zip(ratings) {
+                criterion.set(&mut clip.scores, Some(s));
+            }
+            app.session.jobs.push(clip);
+        }
+    }
+    app.focus = Pane::Grid;
+    app.overlay = Some(Overlay::Leaderboard);
+    app.refresh_leaderboard_stats();
+    app
+}
+
 #[test]
 fn costs_dashboard() {
     assert_snapshot!("costs_100x30", draw(&costs(), 100, 30).backend());
@@ -218,4 +250,23 @@ fn costs_dashboard() {
         .collect();
     assert!(text.contains("Reading every stored session…"));
     assert!(text.contains("Esc/$ close costs"));
+}
+
+#[test]
+fn leaderboard_with_intervals_verdict_and_chart() {
+    let app = scored_leaderboard();
+    assert_snapshot!("leaderboard_100x30", draw(&app, 100, 30).backend());
+    assert_snapshot!("leaderboard_120x40", draw(&app, 120, 40).backend());
+    assert_snapshot!("leaderboard_80x24", draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn leaderboard_before_three_prompts_are_scored() {
+    let mut app = scored_leaderboard();
+    app.session.jobs.retain(|j| j.prompt_id == "soap-cutting");
+    app.refresh_leaderboard_stats();
+    assert_snapshot!(
+        "leaderboard_one_prompt_100x30",
+        draw(&app, 100, 30).backend()
+    );
 }

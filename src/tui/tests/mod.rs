@@ -1,5 +1,8 @@
 //! `App::update` without a terminal: every key path of the issue, as state changes and effects.
 
+mod leaderboard;
+mod open;
+
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -57,10 +60,11 @@ pub(crate) fn demo_app() -> App {
         now: "2026-11-26T12:00:10Z".parse().unwrap(),
         data_dir: PathBuf::from("/data"),
         should_quit: false,
+        leaderboard_stats: None,
     }
 }
 
-fn cmd(app: &mut App, command: Command) -> Vec<Effect> {
+pub(super) fn cmd(app: &mut App, command: Command) -> Vec<Effect> {
     app.update(Action::Command(command))
 }
 
@@ -407,7 +411,7 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
 }
 
 /// A fired app whose jobs all delivered a clip.
-fn delivered_app() -> App {
+pub(super) fn delivered_app() -> App {
     let mut app = fired_app();
     for job in &mut app.session.jobs {
         job.stage = JobStage::Completed;
@@ -429,7 +433,7 @@ fn delivered_app() -> App {
     app
 }
 
-fn scoring_clip(app: &App) -> Option<String> {
+pub(super) fn scoring_clip(app: &App) -> Option<String> {
     match &app.overlay {
         Some(Overlay::Scoring(state)) => Some(state.clip_id.clone()),
         _ => None,
