@@ -23,6 +23,21 @@ pub struct LeaderboardStats {
 }
 
 impl App {
+    /// `L`: the leaderboard — except in blind mode, where it would tie scores to model names
+    /// before the reveal.
+    pub(super) fn open_leaderboard(&mut self) -> Vec<super::action::Effect> {
+        if self.session.blind {
+            self.status = Some(super::state::Status {
+                text: "the leaderboard is hidden in blind mode: score every clip or press b to reveal"
+                    .into(),
+                error: true,
+            });
+            return Vec::new();
+        }
+        self.overlay = Some(Overlay::Leaderboard);
+        Vec::new()
+    }
+
     /// Recomputes the leaderboard's bootstrap when the leaderboard is open and the ratings
     /// changed since it was last computed; otherwise does nothing (cheap: one pass over the
     /// jobs to fingerprint them).

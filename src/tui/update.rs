@@ -151,10 +151,7 @@ impl App {
             }
             Command::ScoreClip => self.open_scoring(),
             Command::ToggleBlind => self.toggle_blind(),
-            Command::Leaderboard => {
-                self.overlay = Some(Overlay::Leaderboard);
-                Vec::new()
-            }
+            Command::Leaderboard => self.open_leaderboard(),
             Command::Costs => self.open_costs(),
             Command::Confirm
             | Command::Dismiss

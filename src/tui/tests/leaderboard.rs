@@ -82,3 +82,22 @@ fn new_ratings_are_bootstrapped_when_the_leaderboard_opens_again() {
     let verdict = after.uncertainty.unwrap().verdict.unwrap();
     assert!(verdict.starts_with("WAN 2.5 leads on value"), "{verdict}");
 }
+
+#[test]
+fn blind_mode_hides_the_leaderboard_until_the_reveal() {
+    let mut app = delivered_app();
+    cmd(&mut app, Command::ToggleBlind);
+    assert!(app.session.blind);
+    cmd(&mut app, Command::Leaderboard);
+    assert!(app.overlay.is_none(), "scores tied to model names stay hidden");
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("hidden in blind mode"))
+    );
+    // Scoring every clip is the reveal; then the leaderboard opens.
+    score_all(&mut app, |_| 4);
+    assert!(!app.session.blind);
+    cmd(&mut app, Command::Leaderboard);
+    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+}
