@@ -31,6 +31,16 @@ const SECONDS_DECIMALS: i32 = 3;
 /// Decimal places for ratios, mean qualities and values.
 const RATIO_DECIMALS: i32 = 4;
 
+/// Whether the scores were given blind: blind mode is on, or a scored clip carries a blind
+/// label (the reveal turns blind mode off, but the scoring was still blind).
+fn scored_blind(session: &Session) -> bool {
+    session.blind
+        || session.jobs.iter().any(|job| {
+            scoring::quality(&job.scores).is_some()
+                && session.blind_labels.contains_key(&job.clip_id)
+        })
+}
+
 /// The export of `session`, stamped `exported_at` (RFC 3339).
 pub fn export_document(session: &Session, catalog: &Catalog, exported_at: &str) -> ExportDocument {
     ExportDocument {
@@ -39,7 +49,7 @@ pub fn export_document(session: &Session, catalog: &Catalog, exported_at: &str) 
         session_id: session.id.clone(),
         demo: session.demo,
         exported_at: exported_at.to_string(),
-        blind: session.blind,
+        blind: scored_blind(session),
         price_table: price_table(session, catalog),
         prompts: session.prompts.clone(),
         clips: session.jobs.iter().map(export_clip).collect(),

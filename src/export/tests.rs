@@ -304,3 +304,18 @@ fn file_name_is_session_id_and_utc_stamp() {
         "20261126-114500-3fa2-20261126T104500Z.json"
     );
 }
+
+#[test]
+fn scores_given_blind_stay_marked_blind_after_the_reveal() {
+    let mut s = sample_session();
+    assert_eq!(export(&s)["blind"], false);
+    // The reveal turned blind mode off; the labels of the scored clips remain for audit.
+    s.blind = false;
+    let scored_clip = s.jobs[0].clip_id.clone();
+    s.blind_labels.insert(scored_clip, "B".into());
+    assert_eq!(export(&s)["blind"], true);
+    // A label on a clip nobody scored says nothing about how the scores were given.
+    s.blind_labels.clear();
+    s.blind_labels.insert(s.jobs[3].clip_id.clone(), "A".into());
+    assert_eq!(export(&s)["blind"], false);
+}

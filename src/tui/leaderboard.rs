@@ -28,8 +28,9 @@ impl App {
     pub(super) fn open_leaderboard(&mut self) -> Vec<super::action::Effect> {
         if self.session.blind {
             self.status = Some(super::state::Status {
-                text: "the leaderboard is hidden in blind mode: score every clip or press b to reveal"
-                    .into(),
+                text:
+                    "the leaderboard is hidden in blind mode: score every clip or press b to reveal"
+                        .into(),
                 error: true,
             });
             return Vec::new();

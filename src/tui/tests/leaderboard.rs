@@ -89,7 +89,10 @@ fn blind_mode_hides_the_leaderboard_until_the_reveal() {
     cmd(&mut app, Command::ToggleBlind);
     assert!(app.session.blind);
     cmd(&mut app, Command::Leaderboard);
-    assert!(app.overlay.is_none(), "scores tied to model names stay hidden");
+    assert!(
+        app.overlay.is_none(),
+        "scores tied to model names stay hidden"
+    );
     assert!(
         app.status
             .as_ref()
