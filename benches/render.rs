@@ -14,6 +14,7 @@ use clipbench::catalog::Catalog;
 use clipbench::jobs::plan_jobs;
 use clipbench::provider::JobHandle;
 use clipbench::session::{Job, JobStage, PromptSpec, Session};
+use clipbench::tui::index::JobIndex;
 use clipbench::tui::state::{App, KeyState, ModelChoice, Pane};
 use clipbench::tui::view;
 use ratatui::Terminal;
@@ -112,7 +113,7 @@ fn app(
     let mut catalog = catalog;
     // The grid shows every catalog model; keep only the benchmarked ones as columns.
     catalog = Catalog::parse(&filtered_catalog(&catalog, models)?, "bench", None)?;
-    Ok(App {
+    let mut app = App {
         session: Session {
             schema_version: 1,
             id: "20261126-114500-bench".into(),
@@ -137,7 +138,10 @@ fn app(
         now: "2026-11-26T11:46:00Z".parse()?,
         data_dir: PathBuf::from("/tmp/clipbench-bench"),
         should_quit: false,
-    })
+        jobs_index: JobIndex::default(),
+    };
+    app.reindex();
+    Ok(app)
 }
 
 /// The catalog JSON with only `models` in it.

@@ -9,9 +9,14 @@ use crate::session::{Job, JobStage, MAX_JOB_LOG_LINES, Session};
 /// Applies one event to its job (unknown clip ids are ignored) at time `now`. Returns whether
 /// the session changed.
 pub fn apply_event(session: &mut Session, event: &JobEvent, now: Timestamp) -> bool {
-    let Some(job) = session.job_mut(event.clip_id()) else {
-        return false;
-    };
+    session
+        .job_mut(event.clip_id())
+        .is_some_and(|job| apply_to_job(job, event, now))
+}
+
+/// Applies one event to `job`, which the caller found by the event's clip id, at time `now`.
+/// Returns whether the job changed.
+pub fn apply_to_job(job: &mut Job, event: &JobEvent, now: Timestamp) -> bool {
     let stamp = now
         .round(jiff::Unit::Millisecond)
         .unwrap_or(now)

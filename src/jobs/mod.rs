@@ -34,7 +34,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-pub use apply::{INTERRUPTED_SUBMIT, apply_event, settle_interrupted_submits};
+pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupted_submits};
 pub use plan::{PlanError, job_spec, plan_jobs};
 pub use policy::{Jitter, PollPolicy};
 

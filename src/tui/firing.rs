@@ -72,7 +72,7 @@ impl App {
             return self.fail(message);
         }
         let ids: Vec<String> = quote.jobs.iter().map(|j| j.clip_id.clone()).collect();
-        self.session.jobs.extend(quote.jobs);
+        self.add_jobs(quote.jobs);
         self.focus = Pane::Grid;
         self.grid_cell = (0, 0);
         vec![Effect::Save, Effect::StartJobs(ids)]
@@ -124,7 +124,7 @@ impl App {
             ));
         }
         let ids = planned.iter().map(|j| j.clip_id.clone()).collect();
-        self.session.jobs.extend(planned);
+        self.add_jobs(planned);
         vec![Effect::Save, Effect::StartJobs(ids)]
     }
 }

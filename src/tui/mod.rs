@@ -8,6 +8,7 @@ pub mod editor;
 pub mod event_loop;
 mod firing;
 mod form;
+pub mod index;
 pub mod keymap;
 pub mod scoring;
 pub mod setup;

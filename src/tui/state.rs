@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::catalog::{Catalog, ProviderKind};
 use crate::session::{Job, Session};
 use crate::tui::editor::TextEditor;
+use crate::tui::index::JobIndex;
 
 /// The three panes that take focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +182,9 @@ pub struct App {
     pub data_dir: PathBuf,
     /// Set when the app should leave.
     pub should_quit: bool,
+    /// Derived from `session.jobs` so that a frame never walks every job. `update` keeps it
+    /// current; code that changes `session.jobs` directly calls [`App::reindex`] afterwards.
+    pub jobs_index: JobIndex,
 }
 
 impl App {
@@ -189,13 +193,24 @@ impl App {
         self.catalog.ids()
     }
 
+    /// Rebuilds [`App::jobs_index`] after `session.jobs` was replaced or changed other than
+    /// through `update`.
+    pub fn reindex(&mut self) {
+        self.jobs_index = JobIndex::build(&self.session.jobs);
+    }
+
+    /// Appends new jobs to the session, keeping the index in step.
+    pub(super) fn add_jobs(&mut self, jobs: Vec<Job>) {
+        for job in jobs {
+            self.jobs_index.push(self.session.jobs.len(), &job);
+            self.session.jobs.push(job);
+        }
+    }
+
     /// The newest job for a (prompt, model) pair.
     pub fn cell_job(&self, prompt_id: &str, model: &str) -> Option<&Job> {
-        self.session
-            .jobs
-            .iter()
-            .rev()
-            .find(|j| j.prompt_id == prompt_id && j.model == model)
+        let position = self.jobs_index.newest(prompt_id, model)?;
+        self.session.jobs.get(position)
     }
 
     /// The job under the grid cursor.
@@ -208,9 +223,6 @@ impl App {
 
     /// True while any job is not finished.
     pub fn jobs_in_flight(&self) -> bool {
-        self.session
-            .jobs
-            .iter()
-            .any(|j| !j.stage.is_final() && j.stage != crate::session::JobStage::Planned)
+        self.jobs_index.in_flight() > 0
     }
 }

@@ -55,6 +55,7 @@ pub(crate) fn demo_app() -> App {
         now: "2026-11-26T12:00:10Z".parse().unwrap(),
         data_dir: PathBuf::from("/data"),
         should_quit: false,
+        jobs_index: crate::tui::index::JobIndex::default(),
     }
 }
 
@@ -424,6 +425,7 @@ fn delivered_app() -> App {
             mismatch: None,
         });
     }
+    app.reindex();
     app
 }
 

@@ -4,7 +4,7 @@
 use super::action::{Action, Command, Effect, OpenTarget};
 use super::keymap::Context;
 use super::state::{App, Overlay, Pane, Status};
-use crate::jobs::{JobEvent, apply_event};
+use crate::jobs::{JobEvent, apply_to_job};
 use crate::sanitize::clean_line;
 
 /// How keys are read right now.
@@ -84,8 +84,20 @@ impl App {
         Vec::new()
     }
 
+    /// Applies a job's report to its job, taking the job's counts out of the index before
+    /// and putting them back after, so the index stays current at the cost of one job.
     fn job_event(&mut self, event: &JobEvent) -> Vec<Effect> {
-        if apply_event(&mut self.session, event, self.now) {
+        let job = self
+            .jobs_index
+            .position(event.clip_id())
+            .and_then(|position| self.session.jobs.get_mut(position));
+        let Some(job) = job else {
+            return Vec::new();
+        };
+        self.jobs_index.forget(job);
+        let changed = apply_to_job(job, event, self.now);
+        self.jobs_index.record(job);
+        if changed {
             vec![Effect::Save]
         } else {
             Vec::new()

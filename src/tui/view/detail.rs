@@ -11,6 +11,7 @@ use super::{model_name, theme, typical_latency};
 use crate::sanitize::clean_line;
 use crate::session::{ClipFile, Job};
 use crate::tui::state::App;
+use crate::tui::view::paint;
 
 /// Error lines shown at most (the rest is in the log file and the export).
 const MAX_ERROR_LINES: usize = 3;
@@ -30,7 +31,7 @@ pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
     };
     let buf = frame.buffer_mut();
     for (y, line) in (inside.y..inside.bottom()).zip(&lines) {
-        buf.set_line(inside.x, y, line, inside.width);
+        paint::set_line(buf, inside.x, y, line, inside.width);
     }
 }
 

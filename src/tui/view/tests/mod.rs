@@ -75,6 +75,7 @@ pub(super) fn app() -> App {
         now: NOW.parse().expect("fixed time parses"),
         data_dir: PathBuf::from("/data/clipbench"),
         should_quit: false,
+        jobs_index: crate::tui::index::JobIndex::default(),
     }
 }
 

@@ -32,6 +32,7 @@ fn in_flight() -> App {
         planned,
         done,
     ];
+    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
     app
@@ -48,6 +49,7 @@ fn failures() -> App {
     lost.clip = None;
     lost.error = Some("download failed: connection reset after 512 KiB".into());
     app.session.jobs.extend([failed, cancelled, lost]);
+    app.reindex();
     app.grid_cell = (1, 0);
     app.status = Some(Status {
         text: "1 job failed: sand-pouring.ray2-flash".into(),
@@ -68,6 +70,7 @@ fn mismatch() -> App {
     }
     clip.logs = vec!["generating".into(), "encoding".into(), "done".into()];
     app.session.jobs = vec![ready(&app, "soap-cutting", "ray2-flash"), clip];
+    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (2, 1);
     app
@@ -107,6 +110,7 @@ fn quote_blocked_by_budget() {
     let mut app = app();
     app.budget_usd = Some(2.0);
     app.session.jobs = vec![ready(&app, "soap-cutting", "wan25")];
+    app.reindex();
     app.overlay = Some(Overlay::Quote(quote(&app, Some(1.5))));
     assert_snapshot!("quote_blocked_100x30", draw(&app, 100, 30).backend());
 }
