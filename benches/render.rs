@@ -139,6 +139,7 @@ fn app(
         data_dir: PathBuf::from("/tmp/clipbench-bench"),
         should_quit: false,
         jobs_index: JobIndex::default(),
+        downloads: std::collections::HashMap::new(),
     };
     app.reindex();
     Ok(app)

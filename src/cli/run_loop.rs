@@ -147,7 +147,7 @@ async fn drive(
         let before = session
             .job(event.clip_id())
             .map(|j| (j.stage, j.queue_position));
-        apply_event(session, &event, jiff::Timestamp::now());
+        let changed = apply_event(session, &event, jiff::Timestamp::now());
         if let (Some(before), Some(job)) = (before, session.job(event.clip_id())) {
             progress.job_changed(session, before, job);
         }
@@ -157,7 +157,8 @@ async fn drive(
                 // Without the request id on disk the job must not go on: dropping the ack stops it.
                 Err(err) => tracing::error!(error = %err, "request id not saved"),
             },
-            None => writer.save(session),
+            None if changed => writer.save(session),
+            None => {}
         }
     };
     progress.finish(session);

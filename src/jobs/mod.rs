@@ -23,6 +23,7 @@ mod apply;
 mod fetch;
 mod plan;
 mod policy;
+mod progress;
 mod task;
 
 use std::collections::HashMap;
@@ -37,6 +38,7 @@ use tokio_util::task::TaskTracker;
 pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupted_submits};
 pub use plan::{PlanError, job_spec, plan_jobs};
 pub use policy::{Jitter, PollPolicy};
+pub use progress::{MIN_REPORT_INTERVAL, download_percent, mebibytes};
 
 use crate::catalog::{Model, ProviderKind};
 use crate::provider::{JobHandle, JobInput, JobOutput, Provider};
@@ -117,7 +119,9 @@ pub enum JobEvent {
         /// Video URL and what the provider told about it.
         output: JobOutput,
     },
-    /// The clip is downloading.
+    /// The clip is downloading. Sent when the shown progress (whole percent, or tenths of a
+    /// MiB without a size) changes, at most every [`MIN_REPORT_INTERVAL`], and at 100 %; best
+    /// effort (dropped rather than wait when the channel is full).
     Downloading {
         /// The job.
         clip_id: String,

@@ -42,6 +42,7 @@ pub fn initial_app(
         data_dir: absolute(&config.data_dir),
         should_quit: false,
         jobs_index,
+        downloads: std::collections::HashMap::new(),
     }
 }
 

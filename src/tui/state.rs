@@ -1,10 +1,10 @@
 //! Everything the TUI shows, in one plain struct. `update` changes it; views only read it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::catalog::{Catalog, ProviderKind};
-use crate::session::{Job, Session};
+use crate::session::{Job, JobStage, Session};
 use crate::tui::editor::TextEditor;
 use crate::tui::index::JobIndex;
 
@@ -149,6 +149,22 @@ pub struct Status {
     pub error: bool,
 }
 
+/// How far a clip's download has got, as last reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadProgress {
+    /// Bytes received so far.
+    pub bytes: u64,
+    /// The size the server announced, if it did.
+    pub total: Option<u64>,
+}
+
+impl DownloadProgress {
+    /// Whole percent received, when the size is known.
+    pub fn percent(self) -> Option<u8> {
+        crate::jobs::download_percent(self.bytes, self.total)
+    }
+}
+
 /// The whole UI state.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -185,6 +201,9 @@ pub struct App {
     /// Derived from `session.jobs` so that a frame never walks every job. `update` keeps it
     /// current; code that changes `session.jobs` directly calls [`App::reindex`] afterwards.
     pub jobs_index: JobIndex,
+    /// Download progress by clip id, while clips download. Not part of the session (and never
+    /// saved): after a restart a download starts over and reports afresh.
+    pub downloads: HashMap<String, DownloadProgress>,
 }
 
 impl App {
@@ -211,6 +230,14 @@ impl App {
     pub fn cell_job(&self, prompt_id: &str, model: &str) -> Option<&Job> {
         let position = self.jobs_index.newest(prompt_id, model)?;
         self.session.jobs.get(position)
+    }
+
+    /// How far `job`'s clip has downloaded, while it downloads and has reported.
+    pub fn download_of(&self, job: &Job) -> Option<DownloadProgress> {
+        if job.stage != JobStage::Downloading {
+            return None;
+        }
+        self.downloads.get(&job.clip_id).copied()
     }
 
     /// The job under the grid cursor.

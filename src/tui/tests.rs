@@ -14,6 +14,8 @@ use crate::prompts::{PromptDefaults, default_prompts};
 use crate::provider::{JobHandle, JobOutput};
 use crate::session::{ClipFile, JobStage, SCHEMA_VERSION, Session};
 
+mod downloads;
+
 /// A fresh DEMO app with the three ASMR prompts and all models ticked.
 pub(crate) fn demo_app() -> App {
     let catalog = Catalog::embedded().unwrap();
@@ -56,6 +58,7 @@ pub(crate) fn demo_app() -> App {
         data_dir: PathBuf::from("/data"),
         should_quit: false,
         jobs_index: crate::tui::index::JobIndex::default(),
+        downloads: std::collections::HashMap::new(),
     }
 }
 
@@ -67,7 +70,7 @@ fn key(code: KeyCode) -> Action {
     Action::TextKey(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn fired_app() -> App {
+pub(crate) fn fired_app() -> App {
     let mut app = demo_app();
     cmd(&mut app, Command::Generate);
     cmd(&mut app, Command::Confirm);

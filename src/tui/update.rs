@@ -3,7 +3,7 @@
 
 use super::action::{Action, Command, Effect, OpenTarget};
 use super::keymap::Context;
-use super::state::{App, Overlay, Pane, Status};
+use super::state::{App, DownloadProgress, Overlay, Pane, Status};
 use crate::jobs::{JobEvent, apply_to_job};
 use crate::sanitize::clean_line;
 
@@ -97,10 +97,33 @@ impl App {
         self.jobs_index.forget(job);
         let changed = apply_to_job(job, event, self.now);
         self.jobs_index.record(job);
+        self.track_download(event);
         if changed {
             vec![Effect::Save]
         } else {
             Vec::new()
+        }
+    }
+
+    /// Keeps the latest download progress of each downloading job, and forgets it when the
+    /// job's task ends (the clip is on disk, or the download failed).
+    fn track_download(&mut self, event: &JobEvent) {
+        match event {
+            JobEvent::Downloading {
+                clip_id,
+                bytes,
+                total,
+            } => {
+                let progress = DownloadProgress {
+                    bytes: *bytes,
+                    total: *total,
+                };
+                self.downloads.insert(clip_id.clone(), progress);
+            }
+            _ if event.is_terminal() => {
+                self.downloads.remove(event.clip_id());
+            }
+            _ => {}
         }
     }
 

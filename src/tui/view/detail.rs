@@ -89,7 +89,8 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
 
 /// `Ray 2 Flash (fal) · running 12s`.
 fn state_line(app: &App, job: &Job) -> Line<'static> {
-    let text = cell_text(Some(job), app.now, typical_latency(app, &job.model));
+    let latency = typical_latency(app, &job.model);
+    let text = cell_text(Some(job), app.now, latency, app.download_of(job));
     Line::from(vec![
         Span::styled(model_name(app, &job.model), theme::strong()),
         Span::raw(format!(" ({}) · ", job.provider)),

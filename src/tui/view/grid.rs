@@ -59,7 +59,8 @@ fn render_cells(
 ) {
     let focused = app.focus == Pane::Grid;
     for (col, (job, latency)) in jobs.iter().zip(latencies).enumerate() {
-        let text = cell_text(*job, app.now, *latency);
+        let download = job.and_then(|j| app.download_of(j));
+        let text = cell_text(*job, app.now, *latency, download);
         let width = geometry.column_width;
         let cell = Rect::new(geometry.column_x(col), geometry.row_y(row), width, 1);
         paint::set_line(buf, cell.x, cell.y, &cell_line(&text, width), width);

@@ -76,6 +76,7 @@ pub(super) fn app() -> App {
         data_dir: PathBuf::from("/data/clipbench"),
         should_quit: false,
         jobs_index: crate::tui::index::JobIndex::default(),
+        downloads: std::collections::HashMap::new(),
     }
 }
 

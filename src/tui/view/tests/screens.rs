@@ -4,7 +4,7 @@ use insta::assert_snapshot;
 
 use super::{app, draw, form, job, quote, ready};
 use crate::session::JobStage;
-use crate::tui::state::{App, Overlay, Pane, Status};
+use crate::tui::state::{App, DownloadProgress, Overlay, Pane, Status};
 
 /// Jobs in every in-flight stage, with the grid focused on the running one.
 fn in_flight() -> App {
@@ -35,6 +35,26 @@ fn in_flight() -> App {
     app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
+    app
+}
+
+/// Two clips downloading, the selected one (so the detail pane shows it too) 45 % of a known
+/// size, the other 1.5 MiB into a download of unknown size.
+fn downloads() -> App {
+    let mut app = in_flight();
+    let mut unknown_size = job(&app, "sand-pouring", "wan25", JobStage::Downloading);
+    unknown_size.clip_id = "sand-pouring.wan25.2".into();
+    app.session.jobs.push(unknown_size);
+    app.reindex();
+    let progress = [
+        ("soap-cutting.wan25", 1_206_000, Some(2_680_000)),
+        ("sand-pouring.wan25.2", 3 * 1024 * 1024 / 2, None),
+    ];
+    for (clip_id, bytes, total) in progress {
+        app.downloads
+            .insert(clip_id.into(), DownloadProgress { bytes, total });
+    }
+    app.grid_cell = (0, 2);
     app
 }
 
@@ -121,6 +141,19 @@ fn jobs_in_flight() {
     assert_snapshot!("in_flight_100x30", draw(&app, 100, 30).backend());
     assert_snapshot!("in_flight_80x24", draw(&app, 80, 24).backend());
     assert_snapshot!("in_flight_120x40", draw(&app, 120, 40).backend());
+}
+
+#[test]
+fn downloads_show_their_progress() {
+    let app = downloads();
+    let wide = draw(&app, 120, 40);
+    let screen = wide.backend().to_string();
+    // The selected cell, and the detail pane's state line.
+    assert_eq!(screen.matches("downloading 45%").count(), 2, "{screen}");
+    // A column 18 wide takes the short form of the other.
+    assert!(screen.contains("dl 1.5MiB"), "{screen}");
+    assert_snapshot!("downloads_120x40", wide.backend());
+    assert_snapshot!("downloads_80x24", draw(&app, 80, 24).backend());
 }
 
 #[test]
