@@ -6,6 +6,7 @@
 //! own path.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Position;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
@@ -32,7 +33,8 @@ pub(super) fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_wi
 }
 
 /// Sets one cell per printable byte of ASCII `text`, up to `max_width` cells and the buffer's
-/// right edge; returns the column after the last one set.
+/// right edge; returns the column after the last one set. The cells of a row are contiguous in
+/// the buffer, so they are walked as a slice rather than looked up one by one.
 fn set_ascii(
     buf: &mut Buffer,
     (x, y): (u16, u16),
@@ -40,18 +42,19 @@ fn set_ascii(
     max_width: u16,
     style: Style,
 ) -> u16 {
-    let room = buf.area.right().saturating_sub(x).min(max_width);
-    let mut end = x;
-    for byte in text.bytes().filter(|b| !b.is_ascii_control()) {
-        if end - x == room {
-            break;
-        }
-        if let Some(cell) = buf.cell_mut((end, y)) {
-            cell.set_char(char::from(byte)).set_style(style);
-        }
-        end += 1;
+    let room = usize::from(buf.area.right().saturating_sub(x).min(max_width));
+    if room == 0 || !buf.area.contains(Position::new(x, y)) {
+        return x;
     }
-    end
+    let start = buf.index_of(x, y);
+    let cells = &mut buf.content[start..start + room];
+    let printable = text.bytes().filter(|b| !b.is_ascii_control());
+    let mut written: u16 = 0;
+    for (cell, byte) in cells.iter_mut().zip(printable) {
+        cell.set_char(char::from(byte)).set_style(style);
+        written += 1;
+    }
+    x + written
 }
 
 #[cfg(test)]
