@@ -14,6 +14,7 @@ use clipbench::catalog::Catalog;
 use clipbench::jobs::plan_jobs;
 use clipbench::provider::JobHandle;
 use clipbench::session::{Job, JobStage, PromptSpec, Session};
+use clipbench::tui::index::JobIndex;
 use clipbench::tui::state::{App, KeyState, ModelChoice, Pane};
 use clipbench::tui::view;
 use ratatui::Terminal;
@@ -112,7 +113,7 @@ fn app(
     let mut catalog = catalog;
     // The grid shows every catalog model; keep only the benchmarked ones as columns.
     catalog = Catalog::parse(&filtered_catalog(&catalog, models)?, "bench", None)?;
-    Ok(App {
+    let mut app = App {
         session: Session {
             schema_version: 1,
             id: "20261126-114500-bench".into(),
@@ -140,7 +141,11 @@ fn app(
         data_dir: PathBuf::from("/tmp/clipbench-bench"),
         should_quit: false,
         leaderboard_stats: None,
-    })
+        jobs_index: JobIndex::default(),
+        downloads: std::collections::HashMap::new(),
+    };
+    app.reindex();
+    Ok(app)
 }
 
 /// The catalog JSON with only `models` in it.

@@ -10,9 +10,37 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 /// One printable line: escape sequences and control characters removed, whitespace runs
 /// (newlines and tabs included) folded to one space, trimmed, and cut to [`MAX_MESSAGE_CHARS`].
 pub fn clean_line(raw: &str) -> String {
+    // Most text is already clean (the views clean ids and prompts on every frame): then a
+    // copy is all it takes.
+    if is_clean_line(raw) {
+        return raw.to_string();
+    }
     let stripped = strip_controls(raw, false);
     let folded = stripped.split_whitespace().collect::<Vec<_>>().join(" ");
     truncate_chars(&folded, MAX_MESSAGE_CHARS)
+}
+
+/// True when [`clean_line`] would return `raw` unchanged: no escapes, controls or bidi
+/// controls, no whitespace but single spaces between words, and not too long. One pass, no
+/// allocation.
+fn is_clean_line(raw: &str) -> bool {
+    // A space at the start would be trimmed, as would two in a row: start as if after one.
+    let mut after_space = true;
+    let mut count = 0;
+    for c in raw.chars() {
+        let space = c == ' ';
+        let changed = if space {
+            after_space
+        } else {
+            c.is_whitespace() || c.is_control() || is_bidi_control(c)
+        };
+        if changed {
+            return false;
+        }
+        after_space = space;
+        count += 1;
+    }
+    (raw.is_empty() || !after_space) && count <= MAX_MESSAGE_CHARS
 }
 
 /// Multi-line text: like [`clean_line`] but newlines are kept (tabs become spaces) and nothing
@@ -107,6 +135,38 @@ mod tests {
     #[test]
     fn clean_text_keeps_newlines() {
         assert_eq!(clean_text("a\n\u{1b}[2Jb"), "a\nb");
+    }
+
+    #[test]
+    fn the_shortcut_agrees_with_the_full_cleaning() {
+        let samples = [
+            "",
+            " ",
+            "plain words",
+            " leading",
+            "trailing ",
+            "two  spaces",
+            "tab\there",
+            "nbsp\u{a0}here",
+            "line\u{2028}separator",
+            "esc\u{1b}[1mbold",
+            "del\u{7f}",
+            "bidi\u{202e}x",
+            "Mousse rosée — 泡沫",
+        ];
+        let long = "x".repeat(MAX_MESSAGE_CHARS + 1);
+        let exact = "y".repeat(MAX_MESSAGE_CHARS);
+        for raw in samples
+            .iter()
+            .copied()
+            .chain([long.as_str(), exact.as_str()])
+        {
+            let stripped = strip_controls(raw, false);
+            let folded = stripped.split_whitespace().collect::<Vec<_>>().join(" ");
+            let full = truncate_chars(&folded, MAX_MESSAGE_CHARS);
+            assert_eq!(is_clean_line(raw), full == raw, "{raw:?}");
+            assert_eq!(clean_line(raw), full, "{raw:?}");
+        }
     }
 
     #[test]

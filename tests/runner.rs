@@ -7,7 +7,8 @@ use std::time::Duration;
 use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{
-    JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, job_spec, plan_jobs,
+    JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, download_percent, job_spec,
+    plan_jobs,
 };
 use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
@@ -236,4 +237,37 @@ async fn transient_poll_errors_never_fail_a_job() {
     let stats = sim.stats();
     assert_eq!(stats.submits, 6);
     assert!(stats.faults_fired >= 14, "{}", stats.faults_fired);
+}
+
+#[tokio::test]
+async fn a_download_reports_its_progress_up_to_100_percent() {
+    let sim = simulator(300).await;
+    let (mut run, _dir) = start(&sim, &["a"], &["wan25"], PollPolicy::default());
+    let mut reports = Vec::new();
+    let mut ready = None;
+    let drained = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(mut event) = run.next_event().await {
+            if let Some(ack) = event.take_ack() {
+                ack.done();
+            }
+            match event {
+                JobEvent::Downloading { bytes, total, .. } => reports.push((bytes, total)),
+                JobEvent::Ready { clip, .. } => ready = Some(clip),
+                _ => {}
+            }
+        }
+    });
+    drained.await.expect("run finished in time");
+    let clip = ready.expect("the clip was downloaded");
+    let percents: Vec<u8> = reports
+        .iter()
+        .map(|&(bytes, total)| download_percent(bytes, total).expect("the simulator sends a size"))
+        .collect();
+    assert!(!percents.is_empty(), "no progress reported");
+    assert!(
+        percents.windows(2).all(|w| w[0] < w[1]),
+        "each report shows a new, higher percent: {percents:?}"
+    );
+    assert_eq!(percents.last(), Some(&100), "{percents:?}");
+    assert_eq!(reports.last(), Some(&(clip.bytes, Some(clip.bytes))));
 }

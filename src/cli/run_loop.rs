@@ -199,7 +199,7 @@ async fn drive(
         let ack = event.take_ack();
         let clip_id = event.clip_id().to_string();
         let before = session.job(&clip_id).map(|j| (j.stage, j.queue_position));
-        apply_event(session, &event, jiff::Timestamp::now());
+        let changed = apply_event(session, &event, jiff::Timestamp::now());
         if let (Some(before), Some(job)) = (before, session.job(&clip_id)) {
             progress.job_changed(session, before, job);
         }
@@ -213,7 +213,9 @@ async fn drive(
             runner.add(&mut run, spec);
         }
         let Some(ack) = ack else {
-            writer.save(session);
+            if changed {
+                writer.save(session);
+            }
             continue;
         };
         match writer.save_now(session).await {

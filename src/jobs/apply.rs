@@ -7,11 +7,16 @@ use super::JobEvent;
 use crate::session::{Job, JobStage, MAX_JOB_LOG_LINES, Session};
 
 /// Applies one event to its job (unknown clip ids are ignored) at time `now`. Returns whether
-/// the session changed.
+/// the session changed (download progress alone does not change it).
 pub fn apply_event(session: &mut Session, event: &JobEvent, now: Timestamp) -> bool {
-    let Some(job) = session.job_mut(event.clip_id()) else {
-        return false;
-    };
+    session
+        .job_mut(event.clip_id())
+        .is_some_and(|job| apply_to_job(job, event, now))
+}
+
+/// Applies one event to `job`, which the caller found by the event's clip id, at time `now`.
+/// Returns whether the job changed (download progress alone does not change it).
+pub fn apply_to_job(job: &mut Job, event: &JobEvent, now: Timestamp) -> bool {
     let stamp = now
         .round(jiff::Unit::Millisecond)
         .unwrap_or(now)
@@ -40,6 +45,8 @@ pub fn apply_event(session: &mut Session, event: &JobEvent, now: Timestamp) -> b
             job.output = Some(output.clone());
             job.stage = JobStage::Downloading;
         }
+        // Progress is not saved: only the first report changes the job.
+        JobEvent::Downloading { .. } if job.stage == JobStage::Downloading => return false,
         JobEvent::Downloading { .. } => job.stage = JobStage::Downloading,
         JobEvent::Ready { clip, .. } => {
             job.clip = Some(clip.clone());

@@ -24,6 +24,7 @@ mod fallback;
 mod fetch;
 mod plan;
 mod policy;
+mod progress;
 mod task;
 
 use std::collections::HashMap;
@@ -35,10 +36,11 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-pub use apply::{INTERRUPTED_SUBMIT, apply_event, settle_interrupted_submits};
+pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupted_submits};
 pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
 pub use plan::{PlanError, job_spec, plan_jobs, plan_routed};
 pub use policy::{Jitter, PollPolicy};
+pub use progress::{MIN_REPORT_INTERVAL, download_percent, mebibytes};
 
 use crate::catalog::{Model, ProviderKind};
 use crate::provider::{JobHandle, JobInput, JobOutput, Provider};
@@ -119,7 +121,9 @@ pub enum JobEvent {
         /// Video URL and what the provider told about it.
         output: JobOutput,
     },
-    /// The clip is downloading.
+    /// The clip is downloading. Sent when the shown progress (whole percent, or tenths of a
+    /// MiB without a size) changes, at most every [`MIN_REPORT_INTERVAL`], and at 100 %; best
+    /// effort (dropped rather than wait when the channel is full).
     Downloading {
         /// The job.
         clip_id: String,

@@ -8,6 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, sleep};
 use tokio_util::sync::CancellationToken;
 
+use super::progress::ProgressThrottle;
 use super::{Jitter, JobEvent, JobSpec, RunContext, SaveAck};
 use crate::provider::{ErrorKind, JobHandle, JobOutput, JobStatus, Provider, ProviderError};
 
@@ -325,7 +326,11 @@ impl Job {
     async fn download(&self, output: &JobOutput) -> JobEvent {
         let _permit = self.context.downloads.acquire().await;
         let (events, clip_id) = (self.events.clone(), self.clip_id());
+        let mut throttle = ProgressThrottle::default();
         let progress = move |bytes, total| {
+            if !throttle.should_report(bytes, total, Instant::now()) {
+                return;
+            }
             // Best effort: a full channel drops an update rather than stall the download.
             let _ = events.try_send(JobEvent::Downloading {
                 clip_id: clip_id.clone(),

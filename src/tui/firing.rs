@@ -100,6 +100,8 @@ impl App {
         ) else {
             return Vec::new();
         };
+        // The fallback joined `session.jobs` outside `add_jobs`: bring the index up to date.
+        self.reindex();
         self.status = Some(Status {
             text: clean_line(&outcome.describe()),
             error: matches!(outcome, Fallback::Skipped { .. }),
@@ -125,7 +127,7 @@ impl App {
             return self.fail(message);
         }
         let ids: Vec<String> = quote.jobs.iter().map(|j| j.clip_id.clone()).collect();
-        self.session.jobs.extend(quote.jobs);
+        self.add_jobs(quote.jobs);
         self.focus = Pane::Grid;
         self.grid_cell = (0, 0);
         vec![Effect::Save, Effect::StartJobs(ids)]
@@ -184,7 +186,7 @@ impl App {
             ));
         }
         let ids = planned.iter().map(|j| j.clip_id.clone()).collect();
-        self.session.jobs.extend(planned);
+        self.add_jobs(planned);
         vec![Effect::Save, Effect::StartJobs(ids)]
     }
 }

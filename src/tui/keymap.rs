@@ -299,7 +299,7 @@ pub const BINDINGS: &[Binding] = &[
         K::Char('R'),
         C::OpenReport,
         "R",
-        "open HTML report",
+        "report in browser",
         true,
     ),
     bind(X::Global, K::Char('?'), C::ToggleHelp, "?", "help", true),

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod event_loop;
 mod firing;
 mod form;
+pub mod index;
 pub mod keymap;
 pub mod leaderboard;
 pub mod open;

@@ -27,6 +27,7 @@ pub fn initial_app(
     let models = model_choices(&catalog, config);
     let speed = if config.demo { sim_speed } else { 1.0 };
     let typical_latency_s = typical_latencies(&catalog, store, (&session.id, session.demo), speed);
+    let jobs_index = crate::tui::index::JobIndex::build(&session.jobs);
     App {
         session,
         catalog,
@@ -46,6 +47,8 @@ pub fn initial_app(
         data_dir: absolute(&config.data_dir),
         should_quit: false,
         leaderboard_stats: None,
+        jobs_index,
+        downloads: std::collections::HashMap::new(),
     }
 }
 

@@ -1,11 +1,12 @@
 //! Everything the TUI shows, in one plain struct. `update` changes it; views only read it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::catalog::{Catalog, ProviderKind};
-use crate::session::{Job, Session};
+use crate::session::{Job, JobStage, Session};
 use crate::tui::editor::TextEditor;
+use crate::tui::index::JobIndex;
 
 /// The three panes that take focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +163,22 @@ pub struct Status {
     pub error: bool,
 }
 
+/// How far a clip's download has got, as last reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadProgress {
+    /// Bytes received so far.
+    pub bytes: u64,
+    /// The size the server announced, if it did.
+    pub total: Option<u64>,
+}
+
+impl DownloadProgress {
+    /// Whole percent received, when the size is known.
+    pub fn percent(self) -> Option<u8> {
+        crate::jobs::download_percent(self.bytes, self.total)
+    }
+}
+
 /// The whole UI state.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -202,6 +219,12 @@ pub struct App {
     pub should_quit: bool,
     /// The leaderboard's intervals and verdict, computed by `update` when ratings change.
     pub leaderboard_stats: Option<super::leaderboard::LeaderboardStats>,
+    /// Derived from `session.jobs` so that a frame never walks every job. `update` keeps it
+    /// current; code that changes `session.jobs` directly calls [`App::reindex`] afterwards.
+    pub jobs_index: JobIndex,
+    /// Download progress by clip id, while clips download. Not part of the session (and never
+    /// saved): after a restart a download starts over and reports afresh.
+    pub downloads: HashMap<String, DownloadProgress>,
 }
 
 impl App {
@@ -210,13 +233,32 @@ impl App {
         self.catalog.ids()
     }
 
+    /// Rebuilds [`App::jobs_index`] after `session.jobs` was replaced or changed other than
+    /// through `update`.
+    pub fn reindex(&mut self) {
+        self.jobs_index = JobIndex::build(&self.session.jobs);
+    }
+
+    /// Appends new jobs to the session, keeping the index in step.
+    pub(super) fn add_jobs(&mut self, jobs: Vec<Job>) {
+        for job in jobs {
+            self.jobs_index.push(self.session.jobs.len(), &job);
+            self.session.jobs.push(job);
+        }
+    }
+
     /// The newest job for a (prompt, model) pair.
     pub fn cell_job(&self, prompt_id: &str, model: &str) -> Option<&Job> {
-        self.session
-            .jobs
-            .iter()
-            .rev()
-            .find(|j| j.prompt_id == prompt_id && j.model == model)
+        let position = self.jobs_index.newest(prompt_id, model)?;
+        self.session.jobs.get(position)
+    }
+
+    /// How far `job`'s clip has downloaded, while it downloads and has reported.
+    pub fn download_of(&self, job: &Job) -> Option<DownloadProgress> {
+        if job.stage != JobStage::Downloading {
+            return None;
+        }
+        self.downloads.get(&job.clip_id).copied()
     }
 
     /// The job under the grid cursor.
@@ -229,9 +271,6 @@ impl App {
 
     /// True while any job is not finished.
     pub fn jobs_in_flight(&self) -> bool {
-        self.session
-            .jobs
-            .iter()
-            .any(|j| !j.stage.is_final() && j.stage != crate::session::JobStage::Planned)
+        self.jobs_index.in_flight() > 0
     }
 }

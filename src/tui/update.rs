@@ -3,8 +3,8 @@
 
 use super::action::{Action, Command, Effect};
 use super::keymap::Context;
-use super::state::{App, Overlay, Pane, Status};
-use crate::jobs::{JobEvent, apply_event};
+use super::state::{App, DownloadProgress, Overlay, Pane, Status};
+use crate::jobs::{JobEvent, apply_to_job};
 use crate::sanitize::clean_line;
 
 /// How keys are read right now.
@@ -97,8 +97,21 @@ impl App {
         Vec::new()
     }
 
+    /// Applies a job's report to its job, taking the job's counts out of the index before
+    /// and putting them back after, so the index stays current at the cost of one job.
     fn job_event(&mut self, event: &JobEvent) -> Vec<Effect> {
-        if !apply_event(&mut self.session, event, self.now) {
+        let job = self
+            .jobs_index
+            .position(event.clip_id())
+            .and_then(|position| self.session.jobs.get_mut(position));
+        let Some(job) = job else {
+            return Vec::new();
+        };
+        self.jobs_index.forget(job);
+        let changed = apply_to_job(job, event, self.now);
+        self.jobs_index.record(job);
+        self.track_download(event);
+        if !changed {
             return Vec::new();
         }
         let mut effects = vec![Effect::Save];
@@ -106,6 +119,28 @@ impl App {
             effects.extend(self.fall_back(clip_id));
         }
         effects
+    }
+
+    /// Keeps the latest download progress of each downloading job, and forgets it when the
+    /// job's task ends (the clip is on disk, or the download failed).
+    fn track_download(&mut self, event: &JobEvent) {
+        match event {
+            JobEvent::Downloading {
+                clip_id,
+                bytes,
+                total,
+            } => {
+                let progress = DownloadProgress {
+                    bytes: *bytes,
+                    total: *total,
+                };
+                self.downloads.insert(clip_id.clone(), progress);
+            }
+            _ if event.is_terminal() => {
+                self.downloads.remove(event.clip_id());
+            }
+            _ => {}
+        }
     }
 
     /// A bound key with no overlay in the way.

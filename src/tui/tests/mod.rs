@@ -1,5 +1,6 @@
 //! `App::update` without a terminal: every key path of the issue, as state changes and effects.
 
+mod downloads;
 mod leaderboard;
 mod open;
 
@@ -61,6 +62,8 @@ pub(crate) fn demo_app() -> App {
         data_dir: PathBuf::from("/data"),
         should_quit: false,
         leaderboard_stats: None,
+        jobs_index: crate::tui::index::JobIndex::default(),
+        downloads: std::collections::HashMap::new(),
     }
 }
 
@@ -72,7 +75,7 @@ fn key(code: KeyCode) -> Action {
     Action::TextKey(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn fired_app() -> App {
+pub(crate) fn fired_app() -> App {
     let mut app = demo_app();
     cmd(&mut app, Command::Generate);
     cmd(&mut app, Command::Confirm);
@@ -430,6 +433,7 @@ pub(super) fn delivered_app() -> App {
             mismatch: None,
         });
     }
+    app.reindex();
     app
 }
 

@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 
 use super::format::{elapsed_s, secs};
 use super::theme;
+use crate::jobs::mebibytes;
 use crate::session::{Job, JobStage};
+use crate::tui::state::DownloadProgress;
 
 /// Narrowest gauge worth drawing, and the widest one drawn.
 const MIN_GAUGE: usize = 3;
@@ -41,12 +43,18 @@ impl CellText {
 const FALLBACK_MARK: &str = "↪ ";
 
 /// The cell for `job` (or `—` when the pair has none) at time `now`; `typical_s` is the
-/// model's typical seconds per job, the gauge's full scale. A fallback job is marked `↪`.
-pub(super) fn cell_text(job: Option<&Job>, now: Timestamp, typical_s: f64) -> CellText {
+/// model's typical seconds per job, the gauge's full scale; `download` is how far its clip
+/// has downloaded, while it downloads. A fallback job is marked `↪`.
+pub(super) fn cell_text(
+    job: Option<&Job>,
+    now: Timestamp,
+    typical_s: f64,
+    download: Option<DownloadProgress>,
+) -> CellText {
     let Some(job) = job else {
         return CellText::new("—", "—", theme::dim());
     };
-    let mut text = stage_text(job, now, typical_s);
+    let mut text = stage_text(job, now, typical_s, download);
     if job.fallback_for.is_some() {
         text.long.insert_str(0, FALLBACK_MARK);
         text.short.insert_str(0, FALLBACK_MARK);
@@ -55,7 +63,12 @@ pub(super) fn cell_text(job: Option<&Job>, now: Timestamp, typical_s: f64) -> Ce
 }
 
 /// The cell's words for the job's stage.
-fn stage_text(job: &Job, now: Timestamp, typical_s: f64) -> CellText {
+fn stage_text(
+    job: &Job,
+    now: Timestamp,
+    typical_s: f64,
+    download: Option<DownloadProgress>,
+) -> CellText {
     let style = theme::stage(job.stage);
     match job.stage {
         JobStage::Planned => CellText::new("planned", "plan", style),
@@ -63,8 +76,7 @@ fn stage_text(job: &Job, now: Timestamp, typical_s: f64) -> CellText {
         JobStage::Submitted => CellText::new("queued", "queue", style),
         JobStage::Queued => queued(job, style),
         JobStage::Running => running(job, now, typical_s, style),
-        // Downloads report no progress to the session yet, so no percentage is shown.
-        JobStage::Downloading => CellText::new("downloading", "download", style),
+        JobStage::Downloading => downloading(download, style),
         JobStage::Completed => completed(job, style),
         JobStage::Failed => CellText::new("failed", "failed", style),
         JobStage::Cancelled => CellText::new("cancelled", "cancel", style),
@@ -98,6 +110,27 @@ fn running(job: &Job, now: Timestamp, typical_s: f64, style: Style) -> CellText 
     let spent = since_submit.unwrap_or(elapsed);
     text.gauge = Some((spent / typical_s.max(1.0)).clamp(0.0, 1.0));
     text
+}
+
+/// `downloading 45%`, or `downloading 1.5 MiB` received when the size is unknown; just
+/// `downloading` until the first report.
+fn downloading(download: Option<DownloadProgress>, style: Style) -> CellText {
+    let Some(download) = download else {
+        return CellText::new("downloading", "download", style);
+    };
+    if let Some(percent) = download.percent() {
+        return CellText::new(
+            format!("downloading {percent}%"),
+            format!("dl {percent}%"),
+            style,
+        );
+    }
+    let mib = mebibytes(download.bytes);
+    CellText::new(
+        format!("downloading {mib:.1} MiB"),
+        format!("dl {mib:.1}MiB"),
+        style,
+    )
 }
 
 /// `ready`, or `ready ⚠` when the clip differs from the request or its download failed.
@@ -155,6 +188,31 @@ mod tests {
         assert_eq!(gauge(0.5, 6), "███░░░");
         assert_eq!(gauge(1.0, 3), "███");
         assert_eq!(gauge(0.0, 3), "░░░");
+    }
+
+    #[test]
+    fn downloads_show_their_percent_or_the_mib_received() {
+        let words = |download| {
+            let text = downloading(download, Style::new());
+            (text.long, text.short, text.gauge)
+        };
+        let half = DownloadProgress {
+            bytes: 455,
+            total: Some(1000),
+        };
+        assert_eq!(
+            words(Some(half)),
+            ("downloading 45%".into(), "dl 45%".into(), None)
+        );
+        let no_size = DownloadProgress {
+            bytes: 3 * 1024 * 1024 / 2,
+            total: None,
+        };
+        assert_eq!(
+            words(Some(no_size)),
+            ("downloading 1.5 MiB".into(), "dl 1.5MiB".into(), None)
+        );
+        assert_eq!(words(None), ("downloading".into(), "download".into(), None));
     }
 
     #[test]

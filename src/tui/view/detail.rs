@@ -13,6 +13,7 @@ use super::{model_name, theme, typical_latency};
 use crate::sanitize::clean_line;
 use crate::session::{ClipFile, Job};
 use crate::tui::state::App;
+use crate::tui::view::paint;
 
 /// Error lines shown at most (the rest is in the log file and the export).
 const MAX_ERROR_LINES: usize = 3;
@@ -40,7 +41,7 @@ pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
     };
     let buf = frame.buffer_mut();
     for (y, line) in (inside.y..inside.bottom()).zip(&lines) {
-        buf.set_line(inside.x, y, line, inside.width);
+        paint::set_line(buf, inside.x, y, line, inside.width);
     }
 }
 
@@ -76,7 +77,12 @@ fn blind_label(app: &App, job: &Job) -> String {
 
 /// Blind mode: the label, the state, the prompt and what is hidden.
 fn blind_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
-    let text = cell_text(Some(job), app.now, typical_latency(app, &job.model));
+    let text = cell_text(
+        Some(job),
+        app.now,
+        typical_latency(app, &job.model),
+        app.download_of(job),
+    );
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("Clip {}", blind_label(app, job)), theme::strong()),
@@ -132,7 +138,8 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
 
 /// `Ray 2 Flash (fal) · running 12s`.
 fn state_line(app: &App, job: &Job) -> Line<'static> {
-    let text = cell_text(Some(job), app.now, typical_latency(app, &job.model));
+    let latency = typical_latency(app, &job.model);
+    let text = cell_text(Some(job), app.now, latency, app.download_of(job));
     Line::from(vec![
         Span::styled(model_name(app, &job.model), theme::strong()),
         Span::raw(format!(" ({}) · ", job.provider)),

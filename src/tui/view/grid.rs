@@ -1,8 +1,5 @@
 //! The job grid: one row per prompt, one column per model, each cell the newest job of the
-//! pair. Only the rows in view are built, and the jobs are found in one backward pass that
-//! stops as soon as every visible cell has its newest job.
-
-use std::collections::HashMap;
+//! pair. Only the rows in view are built, and each cell's job is one look-up in the job index.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -15,6 +12,7 @@ use super::layout::GridGeometry;
 use super::{model_name, theme, typical_latency};
 use crate::session::{Job, PromptSpec};
 use crate::tui::state::{App, Pane};
+use crate::tui::view::paint;
 
 /// Draws the grid pane into `area`.
 pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
@@ -27,19 +25,26 @@ pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
     let buf = frame.buffer_mut();
     if prompts.is_empty() {
         let hint = Line::styled("No prompts to run yet", theme::dim());
-        buf.set_line(geometry.area.x, geometry.area.y, &hint, geometry.area.width);
+        paint::set_line(
+            buf,
+            geometry.area.x,
+            geometry.area.y,
+            &hint,
+            geometry.area.width,
+        );
         return;
     }
     render_column_heads(app, &models, &geometry, buf);
     let end = (geometry.offset + geometry.rows).min(prompts.len());
     let visible = &prompts[geometry.offset..end];
-    let jobs = newest_jobs(&app.session.jobs, visible, &models);
     let latencies: Vec<f64> = models.iter().map(|m| typical_latency(app, m)).collect();
+    let mut cells = Vec::with_capacity(models.len());
     for (i, prompt) in visible.iter().enumerate() {
         let row = geometry.offset + i;
         render_label(app, prompt, row, &geometry, buf);
-        let cells = &jobs[i * models.len()..(i + 1) * models.len()];
-        render_cells(app, row, cells, &latencies, &geometry, buf);
+        cells.clear();
+        cells.extend(models.iter().map(|m| app.cell_job(&prompt.id, m)));
+        render_cells(app, row, &cells, &latencies, &geometry, buf);
     }
 }
 
@@ -54,10 +59,11 @@ fn render_cells(
 ) {
     let focused = app.focus == Pane::Grid;
     for (col, (job, latency)) in jobs.iter().zip(latencies).enumerate() {
-        let text = cell_text(*job, app.now, *latency);
+        let download = job.and_then(|j| app.download_of(j));
+        let text = cell_text(*job, app.now, *latency, download);
         let width = geometry.column_width;
         let cell = Rect::new(geometry.column_x(col), geometry.row_y(row), width, 1);
-        buf.set_line(cell.x, cell.y, &cell_line(&text, width), width);
+        paint::set_line(buf, cell.x, cell.y, &cell_line(&text, width), width);
         if (row, col) == app.grid_cell {
             buf.set_style(cell, theme::selected(focused));
         }
@@ -71,7 +77,7 @@ fn render_column_heads(app: &App, models: &[&str], geometry: &GridGeometry, buf:
         fit("prompt", usize::from(geometry.label_width)),
         theme::dim(),
     );
-    buf.set_line(geometry.area.x, y, &corner, geometry.label_width);
+    paint::set_line(buf, geometry.area.x, y, &corner, geometry.label_width);
     for (col, id) in models.iter().enumerate() {
         let width = geometry.column_width;
         let name = fit(&model_name(app, id), usize::from(width));
@@ -79,7 +85,13 @@ fn render_column_heads(app: &App, models: &[&str], geometry: &GridGeometry, buf:
         if col == app.grid_cell.1 {
             style = style.patch(theme::selected(false));
         }
-        buf.set_line(geometry.column_x(col), y, &Line::styled(name, style), width);
+        paint::set_line(
+            buf,
+            geometry.column_x(col),
+            y,
+            &Line::styled(name, style),
+            width,
+        );
     }
 }
 
@@ -98,39 +110,5 @@ fn render_label(
         style = style.patch(theme::selected(false));
     }
     let label = Line::styled(fit(&id, usize::from(width)), style);
-    buf.set_line(geometry.area.x, geometry.row_y(row), &label, width);
-}
-
-/// The newest job of each (visible prompt, model) pair, row-major (`row * models + col`).
-/// Jobs are appended as they are created, so a backward pass meets the newest first; it stops
-/// when every cell is filled, and costs one hash look-up per job it passes otherwise.
-pub(super) fn newest_jobs<'a>(
-    jobs: &'a [Job],
-    visible: &[PromptSpec],
-    models: &[&str],
-) -> Vec<Option<&'a Job>> {
-    let rows: HashMap<&str, usize> = visible
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
-    let mut cells = vec![None; visible.len() * models.len()];
-    let mut missing = cells.len();
-    for job in jobs.iter().rev() {
-        if missing == 0 {
-            break;
-        }
-        let Some(&row) = rows.get(job.prompt_id.as_str()) else {
-            continue;
-        };
-        let Some(col) = models.iter().position(|m| *m == job.model) else {
-            continue;
-        };
-        let cell = &mut cells[row * models.len() + col];
-        if cell.is_none() {
-            *cell = Some(job);
-            missing -= 1;
-        }
-    }
-    cells
+    paint::set_line(buf, geometry.area.x, geometry.row_y(row), &label, width);
 }

@@ -4,13 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use jiff::Timestamp;
-
-use super::format::{elapsed_s, secs, usd};
-use super::stamp::{UtcStamp, split_utc};
+use super::format::{secs, usd};
 use super::{theme, typical_latency};
-use crate::session::JobStage;
 use crate::tui::state::App;
+use crate::tui::view::paint;
 
 /// Where the batch stands: counts and the estimated seconds left.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -25,79 +22,25 @@ pub(super) struct Batch {
     pub eta_s: Option<f64>,
 }
 
-/// Counts the jobs and estimates the ETA: the largest (typical latency of the job's model −
-/// time since it was submitted) over unfinished jobs, never below zero. One pass over the
-/// jobs; per model only the newest submission matters, found by comparing the stamps' text
-/// (see [`split_utc`]), so at most a few stamps are parsed per frame.
+/// Counts the jobs and estimates the ETA: the largest (typical latency of a model − time since
+/// its newest unfinished submission) over the grid's models, never below zero. Everything is
+/// read from the job index, so this costs one look-up per model however many jobs there are.
 pub(super) fn batch(app: &App) -> Batch {
-    let models = app.grid_models();
-    let mut newest: Vec<Newest> = vec![Newest::default(); models.len()];
-    let mut summary = Batch::default();
-    for job in &app.session.jobs {
-        if job.stage.is_final() {
-            summary.finished += 1;
-            summary.failed += usize::from(job.stage == JobStage::Failed);
-            continue;
-        }
-        summary.in_flight += usize::from(job.stage != JobStage::Planned);
-        if let Some(col) = models.iter().position(|m| *m == job.model) {
-            newest[col].add(job.submitted_at.as_deref(), app.now);
-        }
-    }
+    let index = &app.jobs_index;
+    let mut summary = Batch {
+        in_flight: index.in_flight(),
+        finished: index.finished(),
+        failed: index.failed(),
+        eta_s: None,
+    };
     if summary.in_flight > 0 {
-        let left = models.iter().zip(&newest).filter_map(|(model, n)| {
-            let elapsed = n.elapsed_s(app.now)?;
+        let left = app.grid_models().into_iter().filter_map(|model| {
+            let elapsed = index.unfinished(model)?.elapsed_s(app.now);
             Some((typical_latency(app, model) - elapsed).max(0.0))
         });
         summary.eta_s = Some(left.fold(0.0, f64::max));
     }
     summary
-}
-
-/// The most recent submission among one model's unfinished jobs.
-#[derive(Debug, Clone, Copy, Default)]
-struct Newest<'a> {
-    /// Some job of the model is unfinished.
-    any: bool,
-    /// Some unfinished job has not been submitted (or has an unreadable stamp): the model's
-    /// full typical latency is still ahead.
-    unsubmitted: bool,
-    /// The newest UTC stamp seen.
-    utc: Option<UtcStamp<'a>>,
-    /// The fewest seconds elapsed among stamps in other forms (parsed).
-    other_s: Option<f64>,
-}
-
-impl<'a> Newest<'a> {
-    fn add(&mut self, submitted_at: Option<&'a str>, now: Timestamp) {
-        self.any = true;
-        let Some(stamp) = submitted_at else {
-            self.unsubmitted = true;
-            return;
-        };
-        match split_utc(stamp) {
-            Some(utc) => self.utc = self.utc.max(Some(utc)),
-            None => match elapsed_s(Some(stamp), now) {
-                Some(s) => self.other_s = Some(self.other_s.map_or(s, |o| o.min(s))),
-                None => self.unsubmitted = true,
-            },
-        }
-    }
-
-    /// Seconds since the newest submission (0 when one is still to be submitted).
-    fn elapsed_s(&self, now: Timestamp) -> Option<f64> {
-        if !self.any {
-            return None;
-        }
-        if self.unsubmitted {
-            return Some(0.0);
-        }
-        let utc = elapsed_s(self.utc.map(|u| u.text), now);
-        Some(match (utc, self.other_s) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => a.or(b).unwrap_or(0.0),
-        })
-    }
 }
 
 /// Draws the header into `area` (one line; the right end is cut on narrow terminals).
@@ -123,14 +66,18 @@ pub(super) fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         progress(&summary, app.session.jobs.len()),
         theme::dim(),
     ));
-    frame
-        .buffer_mut()
-        .set_line(area.x, area.y, &Line::from(spans), area.width);
+    paint::set_line(
+        frame.buffer_mut(),
+        area.x,
+        area.y,
+        &Line::from(spans),
+        area.width,
+    );
 }
 
 /// `spent $1.20 of $5.00` (or just `spent $1.20` without a budget).
 fn money(app: &App) -> String {
-    let spent = usd(app.session.spent_usd());
+    let spent = usd(app.jobs_index.spent_usd());
     match app.budget_usd {
         Some(budget) => format!("spent {spent} of {}", usd(budget)),
         None => format!("spent {spent}"),

@@ -10,6 +10,7 @@ use crate::sanitize::clean_line;
 use crate::tui::action::Command;
 use crate::tui::keymap;
 use crate::tui::state::{App, Overlay};
+use crate::tui::view::paint;
 
 /// Keys while a text field has the keyboard (the keymap has no text-entry context).
 const FORM_KEYS: &[(&str, &str)] = &[("Tab", "next field"), ("Ctrl-S", "save"), ("Esc", "cancel")];
@@ -32,9 +33,13 @@ pub(super) fn render_keybar(app: &App, frame: &mut Frame, area: Rect) {
     let full = key_spans(&keys, false);
     let fits = used + full.iter().map(Span::width).sum::<usize>() <= usize::from(area.width);
     spans.extend(if fits { full } else { key_spans(&keys, true) });
-    frame
-        .buffer_mut()
-        .set_line(area.x, area.y, &Line::from(spans), area.width);
+    paint::set_line(
+        frame.buffer_mut(),
+        area.x,
+        area.y,
+        &Line::from(spans),
+        area.width,
+    );
 }
 
 /// `a add prompt  e edit prompt …`; `short` keeps the first word of each help (`a add  e edit`)

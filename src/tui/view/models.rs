@@ -8,6 +8,7 @@ use super::format::{pad, usd};
 use super::layout::{inner, scroll_offset};
 use super::theme;
 use crate::tui::state::{App, KeyState, ModelChoice, Pane};
+use crate::tui::view::paint;
 
 /// Columns before the name (`[x] `) and after it (` fal $0.40`).
 const FIXED_WIDTH: usize = 4 + 4 + 6;
@@ -70,7 +71,7 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
         let height = rows.lines_per_model.min(inside.bottom() - y);
         let buf = frame.buffer_mut();
         for (dy, line) in (0..height).zip(&lines) {
-            buf.set_line(inside.x, y + dy, line, inside.width);
+            paint::set_line(buf, inside.x, y + dy, line, inside.width);
         }
         if index == app.model_index {
             let row = Rect::new(inside.x, y, inside.width, height);

@@ -9,6 +9,7 @@ use super::popup;
 use crate::sanitize::clean_line;
 use crate::tui::state::{FormField, PromptForm};
 use crate::tui::view::format::fit_tail;
+use crate::tui::view::paint;
 use crate::tui::view::theme;
 
 /// Width of the label column (`▶ Resolution `).
@@ -37,9 +38,7 @@ pub(super) fn render_form(form: &PromptForm, frame: &mut Frame, area: Rect) {
     let fixed = 1 + SETTINGS.len() as u16 + 1 + u16::from(form.error.is_some());
     if inside.height <= fixed || inside.width <= LABEL_WIDTH {
         let line = Line::styled("(enlarge the terminal to edit)", theme::dim());
-        frame
-            .buffer_mut()
-            .set_line(inside.x, inside.y, &line, inside.width);
+        paint::set_line(frame.buffer_mut(), inside.x, inside.y, &line, inside.width);
         return;
     }
     let text_height = inside.height.saturating_sub(fixed).max(1);
@@ -65,12 +64,12 @@ fn render_footer(form: &PromptForm, frame: &mut Frame, row: Rect) {
     let mut y = row.y;
     if let Some(error) = &form.error {
         let line = Line::styled(clean_line(error), theme::error());
-        buf.set_line(row.x, y, &line, row.width);
+        paint::set_line(buf, row.x, y, &line, row.width);
         y += 1;
     }
     let hint = Line::styled("Tab next field · Ctrl-S save · Esc cancel", theme::dim());
     if y < buf.area.bottom() {
-        buf.set_line(row.x, y, &hint, row.width);
+        paint::set_line(buf, row.x, y, &hint, row.width);
     }
 }
 
@@ -98,7 +97,7 @@ fn field_line(form: &PromptForm, frame: &mut Frame, row: Rect, field: FormField,
         Span::styled(shown.clone(), value_style(focused))
     };
     let line = Line::from(vec![label_span(label, focused), value_span]);
-    frame.buffer_mut().set_line(row.x, row.y, &line, row.width);
+    paint::set_line(frame.buffer_mut(), row.x, row.y, &line, row.width);
     if focused {
         let x = row.x + LABEL_WIDTH + shown.chars().count() as u16;
         frame.set_cursor_position(Position::new(x.min(row.right().saturating_sub(1)), row.y));
@@ -109,9 +108,7 @@ fn field_line(form: &PromptForm, frame: &mut Frame, row: Rect, field: FormField,
 fn text_editor(form: &PromptForm, frame: &mut Frame, rows: Rect) -> Rect {
     let focused = form.field == FormField::Text;
     let label = Line::from(label_span("Text", focused));
-    frame
-        .buffer_mut()
-        .set_line(rows.x, rows.y, &label, LABEL_WIDTH);
+    paint::set_line(frame.buffer_mut(), rows.x, rows.y, &label, LABEL_WIDTH);
     let area = Rect::new(
         rows.x + LABEL_WIDTH,
         rows.y,

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::popup;
 use crate::tui::keymap::{BINDINGS, Binding, Context};
+use crate::tui::view::paint;
 use crate::tui::view::theme;
 
 /// Groups in the order they are shown, with their headings.
@@ -49,7 +50,7 @@ pub(super) fn render_help(frame: &mut Frame, area: Rect) {
         }
         let width = COLUMN_WIDTH.min(inside.right() - x);
         for (y, line) in (inside.y..inside.bottom()).zip(column) {
-            buf.set_line(x + 1, y, line, width.saturating_sub(1));
+            paint::set_line(buf, x + 1, y, line, width.saturating_sub(1));
         }
     }
 }

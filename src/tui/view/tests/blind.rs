@@ -27,6 +27,7 @@ fn blind() -> App {
             app.session.jobs.push(clip);
         }
     }
+    app.reindex();
     app.session.blind = true;
     assign_blind_labels(&mut app.session);
     app.focus = Pane::Grid;

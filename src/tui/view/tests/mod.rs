@@ -80,6 +80,8 @@ pub(super) fn app() -> App {
         data_dir: PathBuf::from("/data/clipbench"),
         should_quit: false,
         leaderboard_stats: None,
+        jobs_index: crate::tui::index::JobIndex::default(),
+        downloads: std::collections::HashMap::new(),
     }
 }
 

@@ -5,7 +5,7 @@ use insta::assert_snapshot;
 use super::{app, draw, form, job, quote, ready};
 use crate::costs::{Skipped, StoredSessions};
 use crate::session::{JobStage, Session};
-use crate::tui::state::{App, CostsView, Overlay, Pane, Status};
+use crate::tui::state::{App, CostsView, DownloadProgress, Overlay, Pane, Status};
 
 /// Jobs in every in-flight stage, with the grid focused on the running one.
 fn in_flight() -> App {
@@ -33,8 +33,29 @@ fn in_flight() -> App {
         planned,
         done,
     ];
+    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
+    app
+}
+
+/// Two clips downloading, the selected one (so the detail pane shows it too) 45 % of a known
+/// size, the other 1.5 MiB into a download of unknown size.
+fn downloads() -> App {
+    let mut app = in_flight();
+    let mut unknown_size = job(&app, "sand-pouring", "wan25", JobStage::Downloading);
+    unknown_size.clip_id = "sand-pouring.wan25.2".into();
+    app.session.jobs.push(unknown_size);
+    app.reindex();
+    let progress = [
+        ("soap-cutting.wan25", 1_206_000, Some(2_680_000)),
+        ("sand-pouring.wan25.2", 3 * 1024 * 1024 / 2, None),
+    ];
+    for (clip_id, bytes, total) in progress {
+        app.downloads
+            .insert(clip_id.into(), DownloadProgress { bytes, total });
+    }
+    app.grid_cell = (0, 2);
     app
 }
 
@@ -49,6 +70,7 @@ fn failures() -> App {
     lost.clip = None;
     lost.error = Some("download failed: connection reset after 512 KiB".into());
     app.session.jobs.extend([failed, cancelled, lost]);
+    app.reindex();
     app.grid_cell = (1, 0);
     app.status = Some(Status {
         text: "1 job failed: sand-pouring.ray2-flash".into(),
@@ -69,6 +91,7 @@ fn mismatch() -> App {
     }
     clip.logs = vec!["generating".into(), "encoding".into(), "done".into()];
     app.session.jobs = vec![ready(&app, "soap-cutting", "ray2-flash"), clip];
+    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (2, 1);
     app
@@ -108,6 +131,7 @@ fn quote_blocked_by_budget() {
     let mut app = app();
     app.budget_usd = Some(2.0);
     app.session.jobs = vec![ready(&app, "soap-cutting", "wan25")];
+    app.reindex();
     app.overlay = Some(Overlay::Quote(quote(&app, Some(1.5))));
     assert_snapshot!("quote_blocked_100x30", draw(&app, 100, 30).backend());
 }
@@ -118,6 +142,19 @@ fn jobs_in_flight() {
     assert_snapshot!("in_flight_100x30", draw(&app, 100, 30).backend());
     assert_snapshot!("in_flight_80x24", draw(&app, 80, 24).backend());
     assert_snapshot!("in_flight_120x40", draw(&app, 120, 40).backend());
+}
+
+#[test]
+fn downloads_show_their_progress() {
+    let app = downloads();
+    let wide = draw(&app, 120, 40);
+    let screen = wide.backend().to_string();
+    // The selected cell, and the detail pane's state line.
+    assert_eq!(screen.matches("downloading 45%").count(), 2, "{screen}");
+    // A column 18 wide takes the short form of the other.
+    assert!(screen.contains("dl 1.5MiB"), "{screen}");
+    assert_snapshot!("downloads_120x40", wide.backend());
+    assert_snapshot!("downloads_80x24", draw(&app, 80, 24).backend());
 }
 
 #[test]
@@ -200,6 +237,7 @@ fn costs() -> App {
     .with_session(app.session.clone());
     let report = crate::costs::report(&stored, &app.catalog, 30);
     app.overlay = Some(Overlay::Costs(CostsView::Ready(Box::new(report))));
+    app.reindex();
     app
 }
 
@@ -229,6 +267,7 @@ fn scored_leaderboard() -> App {
             app.session.jobs.push(clip);
         }
     }
+    app.reindex();
     app.focus = Pane::Grid;
     app.overlay = Some(Overlay::Leaderboard);
     app.refresh_leaderboard_stats();
@@ -264,6 +303,7 @@ fn leaderboard_with_intervals_verdict_and_chart() {
 fn leaderboard_before_three_prompts_are_scored() {
     let mut app = scored_leaderboard();
     app.session.jobs.retain(|j| j.prompt_id == "soap-cutting");
+    app.reindex();
     app.refresh_leaderboard_stats();
     assert_snapshot!(
         "leaderboard_one_prompt_100x30",

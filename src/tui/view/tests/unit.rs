@@ -6,7 +6,6 @@ use super::{app, draw, job, prompt};
 use crate::session::JobStage;
 use crate::tui::keymap::Context;
 use crate::tui::state::{Overlay, Pane};
-use crate::tui::view::grid::newest_jobs;
 use crate::tui::view::header::batch;
 use crate::tui::view::{HitTarget, context, hit_test, layout};
 
@@ -129,6 +128,7 @@ fn a_thousand_prompts_draw_only_what_fits() {
                 .push(job(&app, &p.id, model, JobStage::Queued));
         }
     }
+    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (700, 2);
     let terminal = draw(&app, 100, 30);
@@ -149,14 +149,19 @@ fn the_newest_job_of_a_pair_wins() {
     let mut retry = job(&app, "soap-cutting", "wan25", JobStage::Running);
     retry.clip_id = "soap-cutting.wan25.2".into();
     let other = job(&app, "sand-pouring", "wan25", JobStage::Queued);
-    let jobs = vec![old, retry, other];
-    let visible = &app.session.prompts[..1];
-    let cells = newest_jobs(&jobs, visible, &["ray2-flash", "wan25"]);
-    assert_eq!(cells.len(), 2);
-    assert!(cells[0].is_none());
+    let mut app = app;
+    app.session.jobs = vec![old, retry, other];
+    app.reindex();
+    assert!(app.cell_job("soap-cutting", "ray2-flash").is_none());
     assert_eq!(
-        cells[1].map(|j| j.clip_id.as_str()),
+        app.cell_job("soap-cutting", "wan25")
+            .map(|j| j.clip_id.as_str()),
         Some("soap-cutting.wan25.2")
+    );
+    assert_eq!(
+        app.cell_job("sand-pouring", "wan25")
+            .map(|j| j.clip_id.as_str()),
+        Some("sand-pouring.wan25")
     );
 }
 
@@ -170,6 +175,7 @@ fn eta_is_the_slowest_model_left_and_reads_any_stamp_form() {
     newer.submitted_at = Some("2026-11-26T12:45:50+01:00".into());
     let done = job(&app, "foam-squeezing", "wan25", JobStage::Failed);
     app.session.jobs = vec![older, newer, done];
+    app.reindex();
     let summary = batch(&app);
     assert_eq!(
         (summary.in_flight, summary.finished, summary.failed),
@@ -179,9 +185,11 @@ fn eta_is_the_slowest_model_left_and_reads_any_stamp_form() {
     // A WAN job not yet submitted has its whole typical latency (catalog: 65 s) ahead.
     let waiting = job(&app, "foam-squeezing", "wan25", JobStage::Submitting);
     app.session.jobs.push(waiting);
+    app.reindex();
     assert_eq!(batch(&app).eta_s, Some(65.0));
     // Nothing in flight: no ETA.
     app.session.jobs.retain(|j| j.stage.is_final());
+    app.reindex();
     assert_eq!(batch(&app).eta_s, None);
 }
 
@@ -189,6 +197,7 @@ fn eta_is_the_slowest_model_left_and_reads_any_stamp_form() {
 fn tiny_terminals_draw_without_panicking() {
     let mut base = app();
     base.session.jobs = vec![super::ready(&base, "soap-cutting", "ray2-flash")];
+    base.reindex();
     let overlays = [
         None,
         Some(Overlay::Help),

@@ -1,0 +1,182 @@
+//! What the screen needs to know about the session's jobs as a whole, kept up to date as jobs
+//! change instead of recounted on every frame: where each job is, the newest job of each
+//! (prompt, model) cell, the header's counts and money, and each model's newest submission
+//! (for the ETA). With it a frame costs what it shows, however many jobs the session holds.
+//!
+//! The index is derived data. [`JobIndex::build`] makes it from the jobs; `App::update` keeps
+//! it in step one job at a time ([`JobIndex::forget`] before a job changes, [`JobIndex::record`]
+//! after, [`JobIndex::push`] for a new one). Anything that changes `session.jobs` any other way
+//! rebuilds it (`App::reindex`); `view::render` checks in debug builds that it is current.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+
+use crate::session::{Job, JobStage};
+
+/// Money is summed in whole micro-dollars: a float sum that is added to and subtracted from
+/// drifts, and then no longer equals the same sum built afresh.
+const MICROS_PER_USD: f64 = 1_000_000.0;
+
+/// Derived facts about `session.jobs`, always equal to `JobIndex::build(&session.jobs)`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobIndex {
+    /// Position in `session.jobs` of each clip id (the first, should an id repeat, as
+    /// `Session::job` finds).
+    by_clip: HashMap<String, usize>,
+    /// Position of the newest job of each pair, by prompt id then model id. Jobs are only
+    /// ever appended, so the newest is the one pushed last.
+    newest: HashMap<String, HashMap<String, usize>>,
+    /// Jobs submitted (or being submitted) and not finished.
+    in_flight: usize,
+    /// Jobs finished (completed, failed or cancelled).
+    finished: usize,
+    /// Jobs that failed.
+    failed: usize,
+    /// Cost of the billed jobs (see `Job::is_billed`), in micro-dollars.
+    spent_micros: i64,
+    /// Unfinished jobs by model id, for the ETA.
+    unfinished: BTreeMap<String, Unfinished>,
+}
+
+/// One model's unfinished jobs, as far as the ETA cares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unfinished {
+    /// Jobs not submitted yet, or whose stamp cannot be read: the model's whole typical
+    /// latency is still ahead of them.
+    unsubmitted: usize,
+    /// How many jobs were submitted at each time (a multiset, so a finished job's stamp can be
+    /// taken out and the newest remaining one is still known).
+    submitted: BTreeMap<Timestamp, usize>,
+}
+
+impl Unfinished {
+    /// Seconds since the newest submission at `now` (0 while a job is still to be submitted,
+    /// never negative).
+    pub fn elapsed_s(&self, now: Timestamp) -> f64 {
+        match self.submitted.last_key_value() {
+            Some((newest, _)) if self.unsubmitted == 0 => {
+                now.duration_since(*newest).as_secs_f64().max(0.0)
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.unsubmitted == 0 && self.submitted.is_empty()
+    }
+}
+
+impl JobIndex {
+    /// The index of `jobs`, from scratch.
+    pub fn build(jobs: &[Job]) -> Self {
+        let mut index = JobIndex::default();
+        for (position, job) in jobs.iter().enumerate() {
+            index.push(position, job);
+        }
+        index
+    }
+
+    /// Adds the job at `position`, which must be the next one (`jobs.len()` before the push).
+    pub fn push(&mut self, position: usize, job: &Job) {
+        self.by_clip.entry(job.clip_id.clone()).or_insert(position);
+        self.newest
+            .entry(job.prompt_id.clone())
+            .or_default()
+            .insert(job.model.clone(), position);
+        self.record(job);
+    }
+
+    /// Takes `job`'s counts out, before it changes. Its place in the session stays.
+    pub fn forget(&mut self, job: &Job) {
+        self.count(job, -1);
+    }
+
+    /// Puts `job`'s counts in, after it changed (or when it is new).
+    pub fn record(&mut self, job: &Job) {
+        self.count(job, 1);
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) what `job` contributes to the counts.
+    fn count(&mut self, job: &Job, sign: i8) {
+        let add = |n: &mut usize| *n = n.saturating_add_signed(isize::from(sign));
+        if job.stage.is_final() {
+            add(&mut self.finished);
+            if job.stage == JobStage::Failed {
+                add(&mut self.failed);
+            }
+        } else {
+            if job.stage != JobStage::Planned {
+                add(&mut self.in_flight);
+            }
+            self.count_unfinished(job, sign);
+        }
+        if job.is_billed() {
+            self.spent_micros += i64::from(sign) * micros(job.cost_usd);
+        }
+    }
+
+    /// Adds or removes an unfinished job's submission time under its model.
+    fn count_unfinished(&mut self, job: &Job, sign: i8) {
+        let entry = self.unfinished.entry(job.model.clone()).or_default();
+        let stamp = job.submitted_at.as_deref().and_then(|s| s.parse().ok());
+        match stamp {
+            Some(stamp) => {
+                let n = entry.submitted.entry(stamp).or_default();
+                *n = n.saturating_add_signed(isize::from(sign));
+                if *n == 0 {
+                    entry.submitted.remove(&stamp);
+                }
+            }
+            None => {
+                entry.unsubmitted = entry.unsubmitted.saturating_add_signed(isize::from(sign));
+            }
+        }
+        if entry.is_empty() {
+            self.unfinished.remove(&job.model);
+        }
+    }
+
+    /// Where the job with this clip id is in `session.jobs`.
+    pub fn position(&self, clip_id: &str) -> Option<usize> {
+        self.by_clip.get(clip_id).copied()
+    }
+
+    /// Where the newest job of (`prompt_id`, `model`) is in `session.jobs`.
+    pub fn newest(&self, prompt_id: &str, model: &str) -> Option<usize> {
+        self.newest.get(prompt_id)?.get(model).copied()
+    }
+
+    /// Jobs submitted (or being submitted) and not finished.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
+    /// Jobs finished (completed, failed or cancelled).
+    pub fn finished(&self) -> usize {
+        self.finished
+    }
+
+    /// Jobs that failed.
+    pub fn failed(&self) -> usize {
+        self.failed
+    }
+
+    /// Money spent, as `Session::spent_usd` counts it (to the micro-dollar).
+    pub fn spent_usd(&self) -> f64 {
+        self.spent_micros as f64 / MICROS_PER_USD
+    }
+
+    /// `model`'s unfinished jobs, if it has any.
+    pub fn unfinished(&self, model: &str) -> Option<&Unfinished> {
+        self.unfinished.get(model)
+    }
+}
+
+/// `usd` in whole micro-dollars (prices have at most a few decimals, so this is exact).
+fn micros(usd: f64) -> i64 {
+    (usd * MICROS_PER_USD).round() as i64
+}
+
+#[cfg(test)]
+mod tests;
