@@ -51,10 +51,14 @@ pub fn apply_event(session: &mut Session, event: &JobEvent, now: Timestamp) -> b
             job.stage = JobStage::Completed;
         }
         JobEvent::Failed {
-            reason, retryable, ..
+            reason,
+            retryable,
+            abandoned,
+            ..
         } => {
             job.error = Some(reason.clone());
             job.retryable = *retryable;
+            job.abandoned = *abandoned;
             job.completed_at = Some(stamp);
             job.stage = JobStage::Failed;
         }
@@ -254,6 +258,7 @@ mod tests {
                 clip_id: "p.wan25".into(),
                 reason: "Runner disconnected".into(),
                 retryable: true,
+                abandoned: false,
             },
             at(3),
         );
@@ -307,6 +312,7 @@ mod tests {
             clip_id,
             reason: "Flagged [content_policy_violation]".into(),
             retryable: false,
+            abandoned: false,
         }
     }
 
@@ -315,6 +321,16 @@ mod tests {
             clip_id,
             reason: "Runner disconnected [runner_disconnected]".into(),
             retryable: true,
+            abandoned: false,
+        }
+    }
+
+    fn timed_out(clip_id: String) -> JobEvent {
+        JobEvent::Failed {
+            clip_id,
+            reason: "timed out after 15.0 min without finishing".into(),
+            retryable: true,
+            abandoned: true,
         }
     }
 
@@ -352,6 +368,18 @@ mod tests {
         assert!(
             billed_after(Kie, &[accepted, cancelled]),
             "Kie has no cancel: the task runs on"
+        );
+        assert!(
+            billed_after(Fal, &[accepted, timed_out]),
+            "given up on while fal may still run it"
+        );
+        assert!(
+            billed_after(Kie, &[accepted, running, timed_out]),
+            "Kie may still deliver, and charge"
+        );
+        assert!(
+            !billed_after(Fal, &[timed_out]),
+            "timed out before any submit was accepted"
         );
     }
 }

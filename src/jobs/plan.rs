@@ -53,6 +53,23 @@ pub enum PlanError {
         /// What the model accepts.
         allowed: String,
     },
+    /// A prompt (or negative prompt) longer than the model accepts: sent anyway it would be
+    /// refused, or worse, cut.
+    #[error(
+        "prompt \"{prompt}\": {model} takes a {field} of at most {limit} characters; this one has {length}"
+    )]
+    TooLong {
+        /// Prompt id.
+        prompt: String,
+        /// Model id.
+        model: String,
+        /// `prompt` or `negative prompt`.
+        field: &'static str,
+        /// Its length in characters (Unicode scalar values).
+        length: usize,
+        /// The model's limit (protocols.md §2.3, §3.2).
+        limit: usize,
+    },
 }
 
 /// The provider input for a prompt.
@@ -166,6 +183,7 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
         clip: None,
         error: None,
         retryable: false,
+        abandoned: false,
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,
@@ -206,7 +224,40 @@ fn check_settings(prompt: &PromptSpec, model: &Model) -> Result<(), PlanError> {
             &model.resolutions.join(", "),
         ));
     }
+    check_length(
+        prompt,
+        model,
+        "prompt",
+        &prompt.prompt,
+        model.max_prompt_chars,
+    )?;
+    if let (true, Some(negative)) = (model.negative_prompt, &prompt.negative_prompt) {
+        let limit = model.negative_prompt_limit(prompt.image_url.is_some());
+        check_length(prompt, model, "negative prompt", negative, limit)?;
+    }
     Ok(())
+}
+
+/// Refuses `text` when it has more characters than `limit`. Characters, not bytes: the
+/// providers count Unicode characters, and a prompt in Chinese is three bytes a character.
+fn check_length(
+    prompt: &PromptSpec,
+    model: &Model,
+    field: &'static str,
+    text: &str,
+    limit: Option<usize>,
+) -> Result<(), PlanError> {
+    let length = text.chars().count();
+    match limit {
+        Some(limit) if length > limit => Err(PlanError::TooLong {
+            prompt: prompt.id.clone(),
+            model: model.id.clone(),
+            field,
+            length,
+            limit,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Names the missing endpoint: image-to-video for a prompt with an image, text-to-video for one
@@ -325,6 +376,57 @@ mod tests {
             "no knob: ignored"
         );
         assert!(plan_jobs(&[p], &[cat.get("wan25").unwrap()], &[]).is_err());
+    }
+
+    #[test]
+    fn prompts_longer_than_a_model_takes_are_refused_in_characters() {
+        let cat = Catalog::embedded().unwrap();
+        let (wan, kling, ray) = (
+            cat.get("wan25").unwrap(),
+            cat.get("kling-turbo").unwrap(),
+            cat.get("ray2-flash").unwrap(),
+        );
+        let mut p = prompt("long");
+        p.prompt = "泡".repeat(800);
+        assert!(
+            plan_jobs(&[p.clone()], &[wan], &[]).is_ok(),
+            "800 characters, 2400 bytes"
+        );
+        p.prompt.push('x');
+        let err = plan_jobs(&[p.clone()], &[wan], &[]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "prompt \"long\": wan25 takes a prompt of at most 800 characters; this one has 801"
+        );
+        assert!(plan_jobs(&[p.clone()], &[kling, ray], &[]).is_ok());
+
+        let mut n = prompt("neg");
+        n.negative_prompt = Some("b".repeat(501));
+        let err = plan_jobs(&[n.clone()], &[wan], &[]).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                PlanError::TooLong {
+                    field: "negative prompt",
+                    length: 501,
+                    limit: 500,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            plan_jobs(&[n.clone()], &[ray], &[]).is_ok(),
+            "Ray takes none: not sent"
+        );
+        n.negative_prompt = Some("b".repeat(2500));
+        assert!(plan_jobs(&[n.clone()], &[kling], &[]).is_ok());
+        n.image_url = Some("https://example.com/a.png".into());
+        let err = plan_jobs(&[n], &[kling], &[]).unwrap_err();
+        assert!(
+            matches!(&err, PlanError::TooLong { limit: 2496, .. }),
+            "image-to-video takes 4 fewer: {err}"
+        );
     }
 
     #[test]
