@@ -210,10 +210,11 @@ impl Provider {
         }
     }
 
-    /// Fetches a completed job's output.
+    /// Fetches a completed job's output (needed when [`JobStatus::Completed`] did not carry it).
     ///
     /// # Errors
-    /// Any [`ProviderError`]; an error answer after completion is final.
+    /// Any [`ProviderError`]. The model's own error answer is final; one that is not the
+    /// model's answer is worth fetching again ([`ProviderError::result_retryable`]).
     pub async fn result(&self, handle: &JobHandle) -> Result<JobOutput, ProviderError> {
         match self {
             Provider::Fal(c) => c.result(handle).await,

@@ -47,6 +47,13 @@ pub(super) fn envelope_data(answer: &Answer, call: Call) -> Result<Value, Provid
             data => Ok(data),
         },
         Some(200) => Err(code_error(answer.status, &message, answer, call, false)),
+        // An error code beside a taskId contradicts itself; the task may exist, so this must
+        // not read as "nothing created" (which would let the submit be sent again).
+        Some(code) if call == Call::Create && json["data"].get("taskId").is_some() => {
+            Err(malformed(&format!(
+                "createTask answered code {code} with a taskId: {message}"
+            )))
+        }
         Some(code) => Err(code_error(code, &message, answer, call, false)),
         None if ok_http => Err(malformed("answer has no code")),
         None => Err(code_error(answer.status, &message, answer, call, true)),

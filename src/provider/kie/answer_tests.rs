@@ -101,6 +101,15 @@ fn a_record_without_data_is_not_visible_and_a_create_500_created_nothing() {
         !proxy.submit_not_accepted(),
         "a page that is not Kie's envelope proves nothing: {proxy:?}"
     );
+    let contradictory = envelope_data(
+        &answer(
+            200,
+            &json!({"code": 500, "msg": "oops", "data": {"taskId": "t9"}}),
+        ),
+        Call::Create,
+    )
+    .unwrap_err();
+    assert!(!contradictory.submit_not_accepted(), "{contradictory:?}");
     let down = envelope_data(
         &answer(
             200,
