@@ -88,6 +88,17 @@ pub struct Model {
     /// Whether the model takes a negative prompt.
     #[serde(default)]
     pub negative_prompt: bool,
+    /// Longest prompt the endpoints accept, in characters (Unicode scalar values); absent when
+    /// the provider documents no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_prompt_chars: Option<usize>,
+    /// Longest negative prompt the text-to-video endpoint accepts, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_negative_prompt_chars: Option<usize>,
+    /// Longest negative prompt the image-to-video endpoint accepts, when it differs from
+    /// `max_negative_prompt_chars`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_image_negative_prompt_chars: Option<usize>,
     /// What the provider does when no resolution is sent (display only: clipbench always sends one).
     pub provider_default_resolution: Option<String>,
     /// Typical end-to-end latency in seconds, for progress gauges before any history exists.
@@ -287,6 +298,17 @@ impl Model {
     /// The duration as this model expects it on the wire (`"5s"` or `"5"`).
     pub fn wire_duration(&self, duration_s: u32) -> String {
         self.duration_wire.replace("{s}", &duration_s.to_string())
+    }
+
+    /// The longest negative prompt the endpoint chosen for this prompt accepts (image-to-video
+    /// when it has an image), in characters.
+    pub fn negative_prompt_limit(&self, image_to_video: bool) -> Option<usize> {
+        if image_to_video {
+            self.max_image_negative_prompt_chars
+                .or(self.max_negative_prompt_chars)
+        } else {
+            self.max_negative_prompt_chars
+        }
     }
 
     /// Whether the model has a resolution parameter at all.

@@ -104,6 +104,7 @@ fn planned(
         clip: None,
         error: None,
         retryable: false,
+        abandoned: false,
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,

@@ -7,11 +7,15 @@ use clipbench::catalog::{Catalog, Model};
 use clipbench::provider::fal::FalClient;
 use clipbench::provider::kie::KieClient;
 use clipbench::provider::{
-    ApiKey, CancelOutcome, ErrorKind, JobHandle, JobInput, JobStatus, Provider, ProviderError,
-    build_http_client,
+    ApiKey, CancelOutcome, JobHandle, JobInput, JobStatus, Provider, build_http_client,
 };
-use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
+use clipbench::simulator::{SimConfig, Simulator};
 use url::Url;
+
+#[path = "providers/errors.rs"]
+mod errors;
+#[path = "providers/recovery.rs"]
+mod recovery;
 
 const FAL_TEST_KEY: &str = "fal-test-id:fal-test-secret";
 const KIE_TEST_KEY: &str = "kie-test-key";
@@ -73,7 +77,10 @@ async fn follow(provider: &Provider, handle: &JobHandle) -> Vec<JobStatus> {
                 if let JobStatus::Running { logs_seen: n, .. } = &status {
                     logs_seen = *n;
                 }
-                let done = matches!(status, JobStatus::Completed | JobStatus::Failed { .. });
+                let done = matches!(
+                    status,
+                    JobStatus::Completed { .. } | JobStatus::Failed { .. }
+                );
                 seen.push(status);
                 if done {
                     return seen;
@@ -109,15 +116,17 @@ async fn fal_job_goes_from_queue_to_a_downloadable_clip() {
         seen.iter().any(|s| matches!(s, JobStatus::Running { .. })),
         "{seen:?}"
     );
-    assert_eq!(seen.last(), Some(&JobStatus::Completed));
+    assert!(
+        matches!(seen.last(), Some(JobStatus::Completed { output: None, .. })),
+        "fal's output is fetched: {seen:?}"
+    );
     let logs: Vec<&String> = seen
         .iter()
-        .filter_map(|s| {
-            if let JobStatus::Running { new_logs, .. } = s {
+        .filter_map(|s| match s {
+            JobStatus::Running { new_logs, .. } | JobStatus::Completed { new_logs, .. } => {
                 Some(new_logs)
-            } else {
-                None
             }
+            _ => None,
         })
         .flatten()
         .collect();
@@ -185,8 +194,15 @@ async fn kie_job_goes_from_queue_to_a_clip_url_inside_result_json() {
     assert!(!handle.request_id.is_empty());
     let seen = follow(&provider, &handle).await;
     assert!(matches!(seen[0], JobStatus::Queued { .. }), "{seen:?}");
-    assert_eq!(seen.last(), Some(&JobStatus::Completed));
+    let Some(JobStatus::Completed {
+        output: Some(carried),
+        ..
+    }) = seen.last()
+    else {
+        panic!("Kie's success record carries the output: {seen:?}")
+    };
     let output = provider.result(&handle).await.unwrap();
+    assert_eq!(&output, carried);
     let clip = reqwest::get(&output.video_url).await.unwrap();
     assert_eq!(clip.status(), 200);
     let stats = sim.stats();
@@ -267,146 +283,6 @@ async fn fal_cancel_and_its_outcomes() {
     );
 }
 
-fn expect_kind(
-    result: Result<impl std::fmt::Debug, ProviderError>,
-    kind: ErrorKind,
-) -> ProviderError {
-    let err = result.expect_err("an error");
-    assert_eq!(err.kind(), kind, "{err}");
-    err
-}
-
-fn once(target: FaultTarget, kind: FaultKind) -> FaultSpec {
-    FaultSpec::new(target, kind, 1)
-}
-
-#[tokio::test]
-async fn submit_errors_are_typed() {
-    let sim = simulator(2_000, 0.0).await;
-    let (fal, kie) = (fal(&sim.base_url()), kie(&sim.base_url()));
-    let (ray, kling) = (model("ray2-flash"), model("kling-turbo"));
-
-    sim.inject(once(FaultTarget::Fal, FaultKind::SubmitUnauthorized));
-    let err = expect_kind(fal.submit(&ray, &input("x")).await, ErrorKind::Auth);
-    assert!(err.to_string().contains("FAL_KEY"), "{err}");
-    sim.inject(once(FaultTarget::Kie, FaultKind::SubmitUnauthorized));
-    let err = expect_kind(kie.submit(&kling, &input("x")).await, ErrorKind::Auth);
-    assert!(err.to_string().contains("KIE_API_KEY"), "{err}");
-
-    sim.inject(FaultSpec::new(
-        FaultTarget::Both,
-        FaultKind::SubmitBillingError,
-        2,
-    ));
-    expect_kind(fal.submit(&ray, &input("x")).await, ErrorKind::Billing);
-    expect_kind(kie.submit(&kling, &input("x")).await, ErrorKind::Billing);
-
-    let limited = FaultSpec::new(FaultTarget::Both, FaultKind::SubmitRateLimited, 2);
-    sim.inject(limited.with_retry_after(3));
-    let err = expect_kind(fal.submit(&ray, &input("x")).await, ErrorKind::RateLimited);
-    assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
-    assert!(err.submit_not_accepted());
-    let err = expect_kind(
-        kie.submit(&kling, &input("x")).await,
-        ErrorKind::RateLimited,
-    );
-    assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
-    assert_eq!(sim.stats().submits, 0, "no faulted submit created a job");
-}
-
-#[tokio::test]
-async fn fal_status_errors_are_typed() {
-    let sim = simulator(2_000, 0.0).await;
-    let fal = fal(&sim.base_url());
-    let handle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
-    sim.inject(once(FaultTarget::Fal, FaultKind::StatusServerError));
-    assert!(expect_kind(fal.status(&handle, 0).await, ErrorKind::Server).is_transient());
-    sim.inject(once(FaultTarget::Fal, FaultKind::StatusUnavailable));
-    expect_kind(fal.status(&handle, 0).await, ErrorKind::Server);
-    sim.inject(once(FaultTarget::Fal, FaultKind::StatusTruncatedJson));
-    assert!(expect_kind(fal.status(&handle, 0).await, ErrorKind::Malformed).is_transient());
-    sim.inject(once(FaultTarget::Fal, FaultKind::StatusDroppedConnection));
-    let dropped = fal.status(&handle, 0).await.expect_err("dropped");
-    assert!(dropped.is_transient(), "{dropped}");
-    sim.inject(once(FaultTarget::Fal, FaultKind::StatusOversized));
-    let err = expect_kind(fal.status(&handle, 0).await, ErrorKind::Malformed);
-    assert!(err.to_string().contains("larger than"), "{err}");
-    assert!(fal.status(&handle, 0).await.is_ok(), "faults are used up");
-
-    let mut missing = handle.clone();
-    missing.request_id = "00000000-0000-0000-0000-000000000000".into();
-    missing.status_url = None;
-    expect_kind(fal.status(&missing, 0).await, ErrorKind::NotFound);
-}
-
-#[tokio::test]
-async fn kie_status_errors_are_typed() {
-    let sim = simulator(2_000, 0.0).await;
-    let kie = kie(&sim.base_url());
-    let handle = kie
-        .submit(&model("kling-turbo"), &input("x"))
-        .await
-        .unwrap();
-    sim.inject(once(FaultTarget::Kie, FaultKind::StatusServerError));
-    expect_kind(kie.status(&handle, 0).await, ErrorKind::Server);
-    sim.inject(once(FaultTarget::Kie, FaultKind::StatusUnavailable));
-    expect_kind(kie.status(&handle, 0).await, ErrorKind::Maintenance);
-    sim.inject(once(FaultTarget::Kie, FaultKind::StatusTruncatedJson));
-    expect_kind(kie.status(&handle, 0).await, ErrorKind::Malformed);
-    sim.inject(once(FaultTarget::Kie, FaultKind::StatusDroppedConnection));
-    assert!(
-        kie.status(&handle, 0)
-            .await
-            .expect_err("dropped")
-            .is_transient()
-    );
-    sim.inject(once(FaultTarget::Kie, FaultKind::StatusOversized));
-    expect_kind(kie.status(&handle, 0).await, ErrorKind::Malformed);
-    assert!(kie.status(&handle, 0).await.is_ok(), "faults are used up");
-
-    let mut missing = handle.clone();
-    missing.request_id = "task_does_not_exist".into();
-    expect_kind(kie.status(&missing, 0).await, ErrorKind::NotFound);
-}
-
-#[tokio::test]
-async fn validation_errors_name_every_bad_field() {
-    let sim = simulator(300, 0.0).await;
-    let mut bad = input("");
-    bad.aspect_ratio = "2:1".into();
-    bad.resolution = "4k".into();
-    let err = expect_kind(
-        fal(&sim.base_url()).submit(&model("wan25"), &bad).await,
-        ErrorKind::Validation,
-    );
-    let text = err.to_string();
-    for field in ["prompt", "aspect_ratio", "resolution"] {
-        assert!(text.contains(field), "{field} missing from: {text}");
-    }
-    let err = expect_kind(
-        kie(&sim.base_url())
-            .submit(&model("kling-turbo"), &bad)
-            .await,
-        ErrorKind::Validation,
-    );
-    assert!(
-        err.to_string().contains("prompt") || err.to_string().contains("aspect_ratio"),
-        "{err}"
-    );
-    assert_eq!(sim.stats().submits, 0, "nothing invalid was accepted");
-}
-
-#[tokio::test]
-async fn result_fetch_error_after_completion_is_final() {
-    let sim = simulator(200, 0.0).await;
-    let fal = fal(&sim.base_url());
-    let handle = fal.submit(&model("ray2-flash"), &input("x")).await.unwrap();
-    follow(&fal, &handle).await;
-    sim.inject(FaultSpec::new(FaultTarget::Fal, FaultKind::ResultError, 1));
-    let err = fal.result(&handle).await.expect_err("result error");
-    assert_eq!(err.kind(), ErrorKind::Server);
-}
-
 #[tokio::test]
 async fn the_key_never_goes_to_a_foreign_origin() {
     // `foreign` plays another host; `home` hands out status URLs and clip URLs on it.
@@ -449,17 +325,4 @@ async fn the_key_never_goes_to_a_foreign_origin() {
         foreign.stats().requests
     );
     assert!(home.stats().requests.len() > 4);
-}
-
-#[tokio::test]
-async fn a_refused_connection_is_safe_to_resubmit() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let err = fal(&base)
-        .submit(&model("ray2-flash"), &input("x"))
-        .await
-        .expect_err("refused");
-    assert_eq!(err.kind(), ErrorKind::Network);
-    assert!(err.submit_not_accepted(), "{err:?}");
 }

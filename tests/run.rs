@@ -332,6 +332,7 @@ fn bad_requests_exit_2_before_anything_is_submitted() {
     let dir = tempfile::tempdir().unwrap();
     let sim = ExternalSim::start(&["--speed", "40"]);
     let bad = dir.path().join("bad.json");
+    let long = "泡".repeat(801);
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
         (
             vec!["--prompts", "/nonexistent.json"],
@@ -362,6 +363,11 @@ fn bad_requests_exit_2_before_anything_is_submitted() {
             vec!["--prompt", "x", "--aspect", "4:3", "--models", "wan25"],
             "",
             "wan25 cannot do aspect ratio \"4:3\"",
+        ),
+        (
+            vec!["--prompt", &long, "--models", "wan25"],
+            "",
+            "wan25 takes a prompt of at most 800 characters; this one has 801",
         ),
         (
             vec!["--prompt", "x", "--budget", "1"],

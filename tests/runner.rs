@@ -14,6 +14,9 @@ use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
 
+#[path = "runner/recovery.rs"]
+mod recovery;
+
 async fn simulator(latency_ms: u64) -> Simulator {
     let config = SimConfig {
         fixed_latency: Some(Duration::from_millis(latency_ms)),
@@ -32,6 +35,16 @@ fn providers(sim: &Simulator) -> Providers {
 /// that must outlive it.
 fn start(
     sim: &Simulator,
+    prompts: &[&str],
+    models: &[&str],
+    policy: PollPolicy,
+) -> (RunHandle, tempfile::TempDir) {
+    start_with(providers(sim), prompts, models, policy)
+}
+
+/// [`start`] with the given clients.
+fn start_with(
+    providers: Providers,
     prompts: &[&str],
     models: &[&str],
     policy: PollPolicy,
@@ -64,15 +77,20 @@ fn start(
         http: build_http_client().unwrap(),
         ..RunnerOptions::default()
     };
-    let mut run = Runner::new(providers(sim), options).start(specs);
+    let mut run = Runner::new(providers, options).start(specs);
     run.close();
     (run, dir)
 }
 
 /// Drains the run, acknowledging saves at once; returns the terminal event of each job.
 async fn finish(run: &mut RunHandle) -> Vec<JobEvent> {
+    finish_within(run, Duration::from_secs(30)).await
+}
+
+/// [`finish`], failing unless the run ends within `limit`.
+async fn finish_within(run: &mut RunHandle, limit: Duration) -> Vec<JobEvent> {
     let mut ends = Vec::new();
-    let drained = tokio::time::timeout(Duration::from_secs(30), async {
+    let drained = tokio::time::timeout(limit, async {
         while let Some(mut event) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();

@@ -15,3 +15,5 @@ mod fal_queue;
 mod faults;
 #[path = "simulator/kie.rs"]
 mod kie;
+#[path = "simulator/more_faults.rs"]
+mod more_faults;

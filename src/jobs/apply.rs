@@ -58,10 +58,14 @@ pub fn apply_to_job(job: &mut Job, event: &JobEvent, now: Timestamp) -> bool {
             job.stage = JobStage::Completed;
         }
         JobEvent::Failed {
-            reason, retryable, ..
+            reason,
+            retryable,
+            abandoned,
+            ..
         } => {
             job.error = Some(reason.clone());
             job.retryable = *retryable;
+            job.abandoned = *abandoned;
             job.completed_at = Some(stamp);
             job.stage = JobStage::Failed;
         }
@@ -261,6 +265,7 @@ mod tests {
                 clip_id: "p.wan25".into(),
                 reason: "Runner disconnected".into(),
                 retryable: true,
+                abandoned: false,
             },
             at(3),
         );
@@ -314,6 +319,7 @@ mod tests {
             clip_id,
             reason: "Flagged [content_policy_violation]".into(),
             retryable: false,
+            abandoned: false,
         }
     }
 
@@ -322,6 +328,16 @@ mod tests {
             clip_id,
             reason: "Runner disconnected [runner_disconnected]".into(),
             retryable: true,
+            abandoned: false,
+        }
+    }
+
+    fn timed_out(clip_id: String) -> JobEvent {
+        JobEvent::Failed {
+            clip_id,
+            reason: "timed out after 15.0 min without finishing".into(),
+            retryable: true,
+            abandoned: true,
         }
     }
 
@@ -359,6 +375,18 @@ mod tests {
         assert!(
             billed_after(Kie, &[accepted, cancelled]),
             "Kie has no cancel: the task runs on"
+        );
+        assert!(
+            billed_after(Fal, &[accepted, timed_out]),
+            "given up on while fal may still run it"
+        );
+        assert!(
+            billed_after(Kie, &[accepted, running, timed_out]),
+            "Kie may still deliver, and charge"
+        );
+        assert!(
+            !billed_after(Fal, &[timed_out]),
+            "timed out before any submit was accepted"
         );
     }
 }

@@ -154,6 +154,9 @@ pub enum JobEvent {
         reason: String,
         /// Whether retrying might help.
         retryable: bool,
+        /// True when clipbench gave up on a job the provider had accepted and may still
+        /// finish (and bill): its own timeout, or answers it could not read.
+        abandoned: bool,
     },
     /// The job was cancelled.
     Cancelled {

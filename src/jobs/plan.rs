@@ -53,6 +53,23 @@ pub enum PlanError {
         /// What the model accepts.
         allowed: String,
     },
+    /// A prompt (or negative prompt) longer than the model accepts: sent anyway it would be
+    /// refused, or worse, cut.
+    #[error(
+        "prompt \"{prompt}\": {model} takes a {field} of at most {limit} characters; this one has {length}"
+    )]
+    TooLong {
+        /// Prompt id.
+        prompt: String,
+        /// Model id.
+        model: String,
+        /// `prompt` or `negative prompt`.
+        field: &'static str,
+        /// Its length in characters (Unicode scalar values).
+        length: usize,
+        /// The model's limit (protocols.md §2.3, §3.2).
+        limit: usize,
+    },
 }
 
 /// The provider input for a prompt.
@@ -166,6 +183,7 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
         clip: None,
         error: None,
         retryable: false,
+        abandoned: false,
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,
@@ -206,7 +224,40 @@ fn check_settings(prompt: &PromptSpec, model: &Model) -> Result<(), PlanError> {
             &model.resolutions.join(", "),
         ));
     }
+    check_length(
+        prompt,
+        model,
+        "prompt",
+        &prompt.prompt,
+        model.max_prompt_chars,
+    )?;
+    if let (true, Some(negative)) = (model.negative_prompt, &prompt.negative_prompt) {
+        let limit = model.negative_prompt_limit(prompt.image_url.is_some());
+        check_length(prompt, model, "negative prompt", negative, limit)?;
+    }
     Ok(())
+}
+
+/// Refuses `text` when it has more characters than `limit`. Characters, not bytes: the
+/// providers count Unicode characters, and a prompt in Chinese is three bytes a character.
+fn check_length(
+    prompt: &PromptSpec,
+    model: &Model,
+    field: &'static str,
+    text: &str,
+    limit: Option<usize>,
+) -> Result<(), PlanError> {
+    let length = text.chars().count();
+    match limit {
+        Some(limit) if length > limit => Err(PlanError::TooLong {
+            prompt: prompt.id.clone(),
+            model: model.id.clone(),
+            field,
+            length,
+            limit,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Names the missing endpoint: image-to-video for a prompt with an image, text-to-video for one
@@ -265,169 +316,4 @@ fn file_safe(id: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::Catalog;
-
-    fn prompt(id: &str) -> PromptSpec {
-        PromptSpec {
-            id: id.into(),
-            prompt: "p".into(),
-            negative_prompt: None,
-            image_url: None,
-            duration_s: 5,
-            aspect_ratio: "9:16".into(),
-            resolution: "720p".into(),
-        }
-    }
-
-    #[test]
-    fn three_prompts_on_three_models_cost_3_33() {
-        let cat = Catalog::embedded().unwrap();
-        let models: Vec<&Model> = cat.models().iter().collect();
-        let prompts = [prompt("a"), prompt("b"), prompt("c")];
-        let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
-        assert_eq!(jobs.len(), 9);
-        assert_eq!(jobs[0].clip_id, "a.ray2-flash");
-        let total: f64 = jobs.iter().map(|j| j.cost_usd).sum();
-        assert!((total - 3.33).abs() < 1e-9, "{total}");
-        assert_eq!(jobs[1].params["duration"], "5");
-        assert!(
-            jobs[1].params.get("resolution").is_none(),
-            "Kling has no resolution knob"
-        );
-    }
-
-    #[test]
-    fn ids_stay_unique_across_attempts() {
-        let cat = Catalog::embedded().unwrap();
-        let wan = cat.get("wan25").unwrap();
-        let first = plan_jobs(&[prompt("a")], &[wan], &[]).unwrap();
-        let second = plan_jobs(&[prompt("a")], &[wan], &first).unwrap();
-        assert_eq!(second[0].clip_id, "a.wan25.2");
-    }
-
-    #[test]
-    fn unsupported_settings_are_refused_with_what_is_allowed() {
-        let cat = Catalog::embedded().unwrap();
-        let mut p = prompt("a");
-        p.aspect_ratio = "4:3".into();
-        let err = plan_jobs(&[p], &[cat.get("wan25").unwrap()], &[]).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "prompt \"a\": wan25 cannot do aspect ratio \"4:3\"; allowed: 16:9, 9:16, 1:1"
-        );
-        let mut p = prompt("b");
-        p.resolution = "540p".into();
-        assert!(plan_jobs(&[p.clone()], &[cat.get("ray2-flash").unwrap()], &[]).is_ok());
-        assert!(
-            plan_jobs(&[p.clone()], &[cat.get("kling-turbo").unwrap()], &[]).is_ok(),
-            "no knob: ignored"
-        );
-        assert!(plan_jobs(&[p], &[cat.get("wan25").unwrap()], &[]).is_err());
-    }
-
-    #[test]
-    fn durations_are_mapped_and_priced_as_sent() {
-        let cat = Catalog::embedded().unwrap();
-        let mut p = prompt("a");
-        p.duration_s = 10;
-        let jobs = plan_jobs(&[p], &[cat.get("ray2-flash").unwrap()], &[]).unwrap();
-        assert_eq!(jobs[0].requested.duration_s, 9);
-        assert!((jobs[0].cost_usd - 0.80).abs() < 1e-9);
-    }
-
-    #[test]
-    fn a_prompt_with_an_image_goes_to_each_image_endpoint_with_its_fields() {
-        let cat = Catalog::embedded().unwrap();
-        let mut p = prompt("a");
-        p.image_url = Some("https://example.com/first-frame.png".into());
-        let models: Vec<&Model> = cat.models().iter().collect();
-        let jobs = plan_jobs(&[p], &models, &[]).unwrap();
-        let by_model = |id: &str| jobs.iter().find(|j| j.model == id).unwrap();
-        let ray = by_model("ray2-flash");
-        assert_eq!(
-            ray.endpoint,
-            "fal-ai/luma-dream-machine/ray-2-flash/image-to-video"
-        );
-        assert_eq!(
-            ray.params["aspect_ratio"], "9:16",
-            "Ray I2V takes an aspect ratio"
-        );
-        let wan = by_model("wan25");
-        assert_eq!(wan.endpoint, "fal-ai/wan-25-preview/image-to-video");
-        assert!(
-            wan.params.get("aspect_ratio").is_none(),
-            "WAN I2V follows the image"
-        );
-        assert_eq!(wan.params["resolution"], "720p");
-        let kling = by_model("kling-turbo");
-        assert_eq!(kling.endpoint, "kling/v2-5-turbo-image-to-video-pro");
-        assert!(
-            kling.params.get("aspect_ratio").is_none(),
-            "Kling I2V has none"
-        );
-        for job in &jobs {
-            assert_eq!(
-                job.params["image_url"],
-                "https://example.com/first-frame.png"
-            );
-        }
-    }
-
-    #[test]
-    fn an_image_only_model_refuses_a_prompt_without_an_image() {
-        let cat = Catalog::embedded().unwrap();
-        let mut animate = cat.get("wan25").unwrap().clone();
-        animate.endpoint = None;
-        let err = plan_jobs(&[prompt("a")], &[&animate], &[]).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "prompt \"a\": wan25 is image-to-video only; allowed: prompts with an image_url"
-        );
-        let mut with_image = prompt("b");
-        with_image.image_url = Some("https://example.com/a.png".into());
-        assert!(plan_jobs(&[with_image.clone()], &[&animate], &[]).is_ok());
-
-        let mut text_only = cat.get("wan25").unwrap().clone();
-        text_only.image_endpoint = None;
-        let err = plan_jobs(&[with_image], &[&text_only], &[]).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "prompt \"b\": wan25 has no image-to-video endpoint; allowed: prompts without image_url"
-        );
-    }
-
-    #[test]
-    fn routed_plans_one_job_per_prompt_and_names_the_rule() {
-        let cat = Catalog::embedded().unwrap();
-        let routing = Routing::embedded(&cat).unwrap();
-        let mut cutting = prompt("soap");
-        cutting.prompt = "Hands CUTTING soap".into();
-        let foam = prompt("foam");
-        let earlier = plan_jobs(
-            std::slice::from_ref(&foam),
-            &[cat.get("ray2-flash").unwrap()],
-            &[],
-        )
-        .unwrap();
-        let jobs = plan_routed(&[cutting, foam], &routing, &cat, &earlier).unwrap();
-        let summary: Vec<_> = jobs
-            .iter()
-            .map(|j| (j.clip_id.as_str(), j.model.as_str(), j.routed_by.as_deref()))
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                (
-                    "soap.kling-turbo",
-                    "kling-turbo",
-                    Some("contains \"cutting\"")
-                ),
-                ("foam.ray2-flash.2", "ray2-flash", Some("default")),
-            ]
-        );
-        let total: f64 = jobs.iter().map(|j| j.cost_usd).sum();
-        assert!((total - 0.61).abs() < 1e-9, "{total}");
-    }
-}
+mod tests;

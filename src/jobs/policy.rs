@@ -24,6 +24,13 @@ pub struct PollPolicy {
     pub backoff_max: Duration,
     /// A job that has not finished this long after it was first submitted fails.
     pub job_timeout: Duration,
+    /// How long the provider may say it does not know a job (Kie's "recordInfo is null", a
+    /// record without data) before that is believed: a fresh task is not always visible at
+    /// once, and a record can blink out for a moment.
+    pub not_visible_grace: Duration,
+    /// Answers in a row with a status value clipbench does not know after which the job is
+    /// given up (one may be a glitch; a run of them is a protocol it does not speak).
+    pub unknown_status_limit: u32,
 }
 
 impl Default for PollPolicy {
@@ -37,6 +44,8 @@ impl Default for PollPolicy {
             backoff_base: Duration::from_millis(250),
             backoff_max: Duration::from_secs(10),
             job_timeout: Duration::from_mins(15),
+            not_visible_grace: Duration::from_mins(1),
+            unknown_status_limit: 5,
         }
     }
 }

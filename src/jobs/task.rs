@@ -1,20 +1,17 @@
 //! One job's life: submit (retried only when nothing can have been accepted), wait for the
 //! request id to be saved, poll with the shared policy, fetch the result, download and probe.
 
+mod race;
+
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{Instant, sleep};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::progress::ProgressThrottle;
 use super::{Jitter, JobEvent, JobSpec, RunContext, SaveAck};
 use crate::provider::{ErrorKind, JobHandle, JobOutput, JobStatus, Provider, ProviderError};
-
-/// How long a Kie task may answer "recordInfo is null" after its submit before that is believed:
-/// a fresh task is not always visible at once.
-const NOT_VISIBLE_GRACE: Duration = Duration::from_mins(1);
 
 /// How a stage of the job ended early.
 enum Stop {
@@ -37,6 +34,20 @@ struct Seen {
     progress: Option<u8>,
     /// Log lines received so far.
     logs: usize,
+}
+
+/// What the poll loop remembers between answers.
+#[derive(Debug, Default)]
+struct Polling {
+    /// Transient errors in a row (for the backoff).
+    errors: u32,
+    /// Answers in a row with a status value nobody knows.
+    unknown: u32,
+    /// When the provider started saying it does not know the job, in the current run of such
+    /// answers.
+    not_visible_since: Option<Instant>,
+    /// The provider has answered about this job during this task.
+    answered: bool,
 }
 
 /// Per-job state shared by the stages.
@@ -84,8 +95,10 @@ impl Job {
             Some(handle) => handle,
             None => self.submit(&provider).await?,
         };
-        self.poll_until_done(&provider, &handle).await?;
-        let output = self.fetch_result(&provider, &handle).await?;
+        let output = match self.poll_until_done(&provider, &handle).await? {
+            Some(output) => output,
+            None => self.fetch_result(&provider, &handle).await?,
+        };
         self.emit(JobEvent::Completed {
             clip_id: self.clip_id(),
             output: output.clone(),
@@ -104,62 +117,18 @@ impl Job {
         })
     }
 
+    /// The job's end with the provider's (or our) reason; the provider has finished with it.
     fn failed(&self, reason: String, retryable: bool) -> Stop {
         Stop::Event(Box::new(JobEvent::Failed {
             clip_id: self.clip_id(),
             reason,
             retryable,
+            abandoned: false,
         }))
     }
 
     async fn emit(&self, event: JobEvent) -> Result<(), Stop> {
         self.events.send(event).await.map_err(|_| Stop::Gone)
-    }
-
-    /// Waits `delay`, or less if the job is cancelled or out of time.
-    async fn pause(
-        &self,
-        delay: Duration,
-        handle: Option<&JobHandle>,
-        provider: &Provider,
-    ) -> Result<(), Stop> {
-        let deadline = self.started + self.context.options.policy.job_timeout;
-        tokio::select! {
-            () = sleep(delay) => {}
-            () = self.cancel.cancelled() => return Err(self.cancelled(handle, provider).await),
-            () = tokio::time::sleep_until(deadline) => {}
-        }
-        if Instant::now() >= deadline {
-            let minutes = self.context.options.policy.job_timeout.as_secs_f64() / 60.0;
-            return Err(self.failed(
-                format!("timed out after {minutes:.1} min without finishing"),
-                true,
-            ));
-        }
-        Ok(())
-    }
-
-    async fn cancelled(&self, handle: Option<&JobHandle>, provider: &Provider) -> Stop {
-        if let Some(handle) = handle {
-            match self.call(provider.cancel(handle)).await {
-                Ok(outcome) => tracing::info!(clip = %self.spec.clip_id, ?outcome, "cancel sent"),
-                Err(err) => {
-                    tracing::warn!(clip = %self.spec.clip_id, error = %err, "cancel failed");
-                }
-            }
-        }
-        Stop::Event(Box::new(JobEvent::Cancelled {
-            clip_id: self.clip_id(),
-        }))
-    }
-
-    /// Runs one provider call under the in-flight limit.
-    async fn call<T>(
-        &self,
-        request: impl Future<Output = Result<T, ProviderError>>,
-    ) -> Result<T, ProviderError> {
-        let _permit = self.context.requests.acquire().await;
-        request.await
     }
 
     /// Submits, retrying only errors after which the provider cannot have created the job.
@@ -174,17 +143,10 @@ impl Job {
         rx.await.map_err(|_| Stop::Gone)?;
         let mut attempt = 0;
         loop {
-            if self.cancel.is_cancelled() {
-                return Err(Stop::Event(Box::new(JobEvent::Cancelled {
-                    clip_id: self.clip_id(),
-                })));
-            }
-            match self
-                .call(provider.submit(&self.spec.model, &self.spec.input))
-                .await
-            {
+            match self.submit_once(provider).await? {
                 Ok(handle) => {
                     self.announce(&handle).await?;
+                    self.check_in(&handle, provider).await?;
                     return Ok(handle);
                 }
                 Err(err) if err.submit_not_accepted() => {
@@ -216,44 +178,74 @@ impl Job {
         rx.await.map_err(|_| Stop::Gone)
     }
 
-    /// Polls until the provider says completed; reports queue and running states on change.
+    /// Polls until the provider says completed, with the output when the answer carried it;
+    /// reports queue and running states on change.
     async fn poll_until_done(
         &mut self,
         provider: &Provider,
         handle: &JobHandle,
-    ) -> Result<(), Stop> {
+    ) -> Result<Option<JobOutput>, Stop> {
         let policy = self.context.options.policy.clone();
         let submitted = Instant::now();
         let mut delay = policy.first_poll;
-        let (mut errors, mut seen) = (0u32, Seen::default());
+        let (mut polling, mut seen) = (Polling::default(), Seen::default());
         loop {
             self.pause(delay, Some(handle), provider).await?;
-            match self.call(provider.status(handle, seen.logs)).await {
-                Ok(JobStatus::Completed) => return Ok(()),
+            let answer = self
+                .ask(handle, provider, provider.status(handle, seen.logs))
+                .await?;
+            if answer.is_ok() {
+                (polling.errors, polling.answered) = (0, true);
+                polling.not_visible_since = None;
+            }
+            delay = match answer {
+                Ok(JobStatus::Completed { output, new_logs }) => {
+                    self.report_last_logs(new_logs, &seen).await?;
+                    return Ok(output);
+                }
                 Ok(JobStatus::Failed { reason, retryable }) => {
                     return Err(self.failed(reason, retryable));
                 }
-                Ok(status) => {
-                    errors = 0;
-                    self.report(status, &mut seen).await?;
-                    delay = policy.next_poll(submitted.elapsed(), self.jitter.unit());
+                Ok(JobStatus::Unrecognised { value }) => {
+                    polling.unknown += 1;
+                    if polling.unknown >= policy.unknown_status_limit {
+                        let reason = format!(
+                            "{} answered the unknown status \"{value}\" {} times in a row",
+                            provider.kind(),
+                            polling.unknown
+                        );
+                        return Err(self.give_up(reason, Some(handle), provider).await);
+                    }
+                    policy.next_poll(submitted.elapsed(), self.jitter.unit())
                 }
-                Err(err) if self.keeps_polling(&err, submitted.elapsed()) => {
+                Ok(status) => {
+                    polling.unknown = 0;
+                    self.report(status, &mut seen).await?;
+                    policy.next_poll(submitted.elapsed(), self.jitter.unit())
+                }
+                Err(err) if self.keeps_polling(&err, &mut polling) => {
                     tracing::debug!(clip = %self.spec.clip_id, error = %err, "status poll failed; retrying");
-                    delay = policy.backoff(errors, err.retry_after(), self.jitter.unit());
-                    errors += 1;
+                    polling.errors += 1;
+                    policy.backoff(polling.errors - 1, err.retry_after(), self.jitter.unit())
                 }
                 Err(err) => return Err(self.failed(err.to_string(), false)),
-            }
+            };
         }
     }
 
-    /// Transient errors never fail a job by themselves; a task not visible yet gets a grace.
-    fn keeps_polling(&self, err: &ProviderError, since_submit: Duration) -> bool {
-        err.is_transient()
-            || (err.kind() == ErrorKind::NotFound
-                && since_submit < NOT_VISIBLE_GRACE
-                && self.spec.handle.is_none())
+    /// Transient errors never fail a job by themselves. "Not found" is believed only once it
+    /// has lasted the policy's grace (a fresh task is not always visible at once, and a record
+    /// can blink out); a resumed job the provider has not answered for in this run gets none,
+    /// as its record has most likely expired.
+    fn keeps_polling(&self, err: &ProviderError, polling: &mut Polling) -> bool {
+        if err.is_transient() {
+            return true;
+        }
+        if err.kind() != ErrorKind::NotFound || (self.spec.handle.is_some() && !polling.answered) {
+            return false;
+        }
+        let since = *polling.not_visible_since.get_or_insert_with(Instant::now);
+        since.elapsed() < self.context.options.policy.not_visible_grace
     }
 
     /// Reports a queue position when it changes, and running once plus whenever logs or
@@ -290,8 +282,22 @@ impl Job {
         }
     }
 
-    /// Fetches the output. The provider's answer is final; only a request that got no answer
-    /// (a dropped connection, a timeout) is tried again, a few times.
+    /// The log lines the completing answer brought, reported before the job moves on.
+    async fn report_last_logs(&self, new_logs: Vec<String>, seen: &Seen) -> Result<(), Stop> {
+        if new_logs.is_empty() {
+            return Ok(());
+        }
+        self.emit(JobEvent::Running {
+            clip_id: self.clip_id(),
+            new_logs,
+            progress: seen.progress,
+        })
+        .await
+    }
+
+    /// Fetches the output. The model's own answer is final; an answer that is not the model's
+    /// (no answer, a cut-off one, a rate limit, a gateway's error, Kie's record blinking) is
+    /// tried again until the job's deadline: the job is done and paid for.
     async fn fetch_result(
         &mut self,
         provider: &Provider,
@@ -299,17 +305,12 @@ impl Job {
     ) -> Result<JobOutput, Stop> {
         let mut attempt = 0;
         loop {
-            match self.call(provider.result(handle)).await {
+            match self.ask(handle, provider, provider.result(handle)).await? {
                 Ok(output) => return Ok(output),
-                Err(err)
-                    if matches!(err.kind(), ErrorKind::Network | ErrorKind::Timeout)
-                        && attempt < 5 =>
-                {
-                    let delay =
-                        self.context
-                            .options
-                            .policy
-                            .backoff(attempt, None, self.jitter.unit());
+                Err(err) if err.result_retryable() => {
+                    let policy = &self.context.options.policy;
+                    let delay = policy.backoff(attempt, err.retry_after(), self.jitter.unit());
+                    tracing::debug!(clip = %self.spec.clip_id, error = %err, ?delay, "result fetch failed; retrying");
                     attempt += 1;
                     self.pause(delay, Some(handle), provider).await?;
                 }

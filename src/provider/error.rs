@@ -48,6 +48,8 @@ pub enum ProviderError {
     Maintenance {
         /// Which provider.
         provider: ProviderKind,
+        /// How long the provider asked to wait, when it said.
+        retry_after: Option<Duration>,
         /// The provider's message.
         message: String,
     },
@@ -58,6 +60,12 @@ pub enum ProviderError {
         provider: ProviderKind,
         /// HTTP status or Kie body code.
         status: u16,
+        /// True when something in front of the provider answered rather than the provider's
+        /// own service: a fal answer without `x-fal-request-id`, a Kie answer without its
+        /// `{code, msg}` envelope. Such an answer says nothing about the job itself.
+        gateway: bool,
+        /// How long the provider asked to wait, when it said.
+        retry_after: Option<Duration>,
         /// The provider's message.
         message: String,
     },
@@ -78,6 +86,14 @@ pub enum ProviderError {
         /// Which provider.
         provider: ProviderKind,
         /// What was wrong with it.
+        message: String,
+    },
+    /// The answer was cut off: the connection dropped after the headers, mid-body.
+    #[error("{provider}: answer cut off: {message}")]
+    Truncated {
+        /// Which provider.
+        provider: ProviderKind,
+        /// What happened.
         message: String,
     },
     /// No answer in time.
@@ -127,6 +143,8 @@ pub enum ErrorKind {
     Refused,
     /// See [`ProviderError::Malformed`].
     Malformed,
+    /// See [`ProviderError::Truncated`].
+    Truncated,
     /// See [`ProviderError::Timeout`].
     Timeout,
     /// See [`ProviderError::NotFound`].
@@ -147,6 +165,7 @@ impl ProviderError {
             ProviderError::Server { .. } => ErrorKind::Server,
             ProviderError::Refused { .. } => ErrorKind::Refused,
             ProviderError::Malformed { .. } => ErrorKind::Malformed,
+            ProviderError::Truncated { .. } => ErrorKind::Truncated,
             ProviderError::Timeout { .. } => ErrorKind::Timeout,
             ProviderError::NotFound { .. } => ErrorKind::NotFound,
             ProviderError::Network { .. } => ErrorKind::Network,
@@ -161,27 +180,82 @@ impl ProviderError {
                 | ErrorKind::Maintenance
                 | ErrorKind::Server
                 | ErrorKind::Malformed
+                | ErrorKind::Truncated
                 | ErrorKind::Timeout
                 | ErrorKind::Network
         )
     }
 
+    /// Which provider answered (or failed to).
+    pub fn provider(&self) -> ProviderKind {
+        match self {
+            ProviderError::Auth { provider, .. }
+            | ProviderError::Billing { provider, .. }
+            | ProviderError::Validation { provider, .. }
+            | ProviderError::RateLimited { provider, .. }
+            | ProviderError::Maintenance { provider, .. }
+            | ProviderError::Server { provider, .. }
+            | ProviderError::Refused { provider, .. }
+            | ProviderError::Malformed { provider, .. }
+            | ProviderError::Truncated { provider, .. }
+            | ProviderError::Timeout { provider, .. }
+            | ProviderError::NotFound { provider, .. }
+            | ProviderError::Network { provider, .. } => *provider,
+        }
+    }
+
+    /// True when a failed *result fetch* (after the provider said the job completed) is not
+    /// the model's own answer, so fetching again may still deliver: no answer at all (a
+    /// dropped or cut-off connection, a timeout), a rate limit, or on fal a gateway's
+    /// 502/503/504 without `x-fal-request-id` (what fal's Python client retries too). Kie's
+    /// result is a second read of the task record, so any transient error there, or the record
+    /// briefly not being visible, is retried as well. Everything else — fal's answer with the
+    /// model's error, a Kie task in state `fail` — is final (protocols.md "Decisions").
+    pub fn result_retryable(&self) -> bool {
+        match self {
+            ProviderError::Network { .. }
+            | ProviderError::Truncated { .. }
+            | ProviderError::Timeout { .. }
+            | ProviderError::RateLimited { .. } => true,
+            ProviderError::Server {
+                provider: ProviderKind::Fal,
+                status,
+                gateway,
+                ..
+            } => *gateway && (502..=504).contains(status),
+            other if other.provider() == ProviderKind::Kie => {
+                other.is_transient() || other.kind() == ErrorKind::NotFound
+            }
+            _ => false,
+        }
+    }
+
     /// True only when a failed *submit* certainly created no job, so submitting again cannot
-    /// pay twice: a rate limit, maintenance, or a connection that never opened. A 5xx, a timeout
-    /// or a dropped connection after sending are ambiguous and are not retried.
+    /// pay twice: a rate limit, maintenance, a connection that never opened, or Kie's own
+    /// envelope answering code 500 (Kie hands out a taskId only with code 200, so an envelope
+    /// with another code created nothing). Any other 5xx, a timeout, or a connection dropped
+    /// after sending are ambiguous and are not retried.
     pub fn submit_not_accepted(&self) -> bool {
         matches!(
             self,
             ProviderError::RateLimited { .. }
                 | ProviderError::Maintenance { .. }
                 | ProviderError::Network { connect: true, .. }
+                | ProviderError::Server {
+                    provider: ProviderKind::Kie,
+                    status: 500,
+                    gateway: false,
+                    ..
+                }
         )
     }
 
     /// The provider's Retry-After hint, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            ProviderError::RateLimited { retry_after, .. } => *retry_after,
+            ProviderError::RateLimited { retry_after, .. }
+            | ProviderError::Maintenance { retry_after, .. }
+            | ProviderError::Server { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -216,16 +290,69 @@ mod tests {
             message: String::new(),
             connect: false,
         };
-        let server = ProviderError::Server {
-            provider: p,
-            status: 503,
+        let server = |provider, gateway| ProviderError::Server {
+            provider,
+            status: 500,
+            gateway,
+            retry_after: None,
             message: String::new(),
         };
         assert!(limited.submit_not_accepted());
         assert!(refused.submit_not_accepted());
         assert!(!dropped.submit_not_accepted());
-        assert!(!server.submit_not_accepted());
-        assert!(server.is_transient() && dropped.is_transient());
+        assert!(!server(p, false).submit_not_accepted());
+        assert!(!server(p, true).submit_not_accepted());
+        assert!(
+            server(ProviderKind::Kie, false).submit_not_accepted(),
+            "Kie's envelope said 500 and gave no taskId"
+        );
+        assert!(
+            !server(ProviderKind::Kie, true).submit_not_accepted(),
+            "a proxy's 500 page says nothing about Kie"
+        );
+        assert!(server(p, false).is_transient() && dropped.is_transient());
+    }
+
+    #[test]
+    fn result_fetches_retry_only_what_is_not_the_models_answer() {
+        let fal = ProviderKind::Fal;
+        let server = |provider, status, gateway| ProviderError::Server {
+            provider,
+            status,
+            gateway,
+            retry_after: None,
+            message: String::new(),
+        };
+        let cut = ProviderError::Truncated {
+            provider: fal,
+            message: String::new(),
+        };
+        assert!(cut.result_retryable() && cut.is_transient() && !cut.submit_not_accepted());
+        assert!(server(fal, 503, true).result_retryable(), "gateway page");
+        assert!(!server(fal, 503, false).result_retryable(), "fal's answer");
+        assert!(!server(fal, 500, true).result_retryable());
+        assert!(server(ProviderKind::Kie, 500, false).result_retryable());
+        let limited = ProviderError::RateLimited {
+            provider: fal,
+            retry_after: None,
+            message: String::new(),
+        };
+        assert!(limited.result_retryable());
+        let refused = ProviderError::Validation {
+            provider: fal,
+            message: String::new(),
+        };
+        assert!(!refused.result_retryable());
+        let not_visible = ProviderError::NotFound {
+            provider: ProviderKind::Kie,
+            message: String::new(),
+        };
+        assert!(not_visible.result_retryable());
+        let malformed = ProviderError::Malformed {
+            provider: fal,
+            message: String::new(),
+        };
+        assert!(!malformed.result_retryable());
     }
 
     #[test]

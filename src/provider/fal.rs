@@ -1,17 +1,24 @@
 //! fal.ai queue API client (protocols.md §1).
 //!
 //! Submit to the full endpoint id; status, result and cancel live under owner/app only. The
-//! URLs the submit answer names are followed only when they are on the configured queue origin,
-//! so the key never goes anywhere else.
+//! URLs the submit answer names are followed only when they are under the configured queue
+//! URL (same origin and path prefix), so the key never goes anywhere else.
+
+mod answer;
+
+use std::time::Duration;
 
 use serde_json::Value;
 use url::Url;
 
-use super::http::{Answer, send};
+use super::http::send;
 use super::input::{endpoint_for, wire_input};
-use super::{ApiKey, CancelOutcome, JobHandle, JobInput, JobOutput, JobStatus, ProviderError};
+use super::{
+    API_REQUEST_TIMEOUT, ApiKey, CancelOutcome, JobHandle, JobInput, JobOutput, JobStatus,
+    ProviderError,
+};
 use crate::catalog::{Model, ProviderKind};
-use crate::sanitize::clean_line;
+use answer::{cancel_outcome, malformed, ok_json, parse_output, parse_status, text_field};
 
 const PROVIDER: ProviderKind = ProviderKind::Fal;
 
@@ -24,12 +31,26 @@ pub struct FalClient {
     http: reqwest::Client,
     base: Url,
     key: ApiKey,
+    timeout: Duration,
 }
 
 impl FalClient {
-    /// A client for the queue at `base` (e.g. `https://queue.fal.run`).
+    /// A client for the queue at `base` (e.g. `https://queue.fal.run`); every call is given
+    /// [`API_REQUEST_TIMEOUT`].
     pub fn new(http: reqwest::Client, base: Url, key: ApiKey) -> Self {
-        FalClient { http, base, key }
+        FalClient {
+            http,
+            base,
+            key,
+            timeout: API_REQUEST_TIMEOUT,
+        }
+    }
+
+    /// The same client with another per-call timeout (tests use short ones).
+    #[must_use]
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// Submits a generation (POST to the full endpoint id, the model input as the raw body).
@@ -44,7 +65,8 @@ impl FalClient {
         let endpoint = endpoint_for(model, input)?;
         let url = self.url_for(&[endpoint])?;
         let body = Value::Object(wire_input(model, input));
-        let answer = send(PROVIDER, self.authorized(self.http.post(url)).json(&body)).await?;
+        let request = self.authorized(self.http.post(url)).json(&body);
+        let answer = send(PROVIDER, request, self.timeout).await?;
         let json = ok_json(&answer)?;
         let request_id = text_field(&json, "request_id")
             .ok_or_else(|| malformed("submit answer has no request_id"))?;
@@ -62,7 +84,8 @@ impl FalClient {
     /// Polls the status URL with logs; `logs_seen` lines already reported are skipped.
     ///
     /// # Errors
-    /// Typed [`ProviderError`]s; an unknown `status` value is `Malformed`.
+    /// Typed [`ProviderError`]s; an unknown `status` value is not an error but
+    /// [`JobStatus::Unrecognised`].
     pub async fn status(
         &self,
         handle: &JobHandle,
@@ -72,7 +95,8 @@ impl FalClient {
         if !url.query_pairs().any(|(k, _)| k == "logs") {
             url.query_pairs_mut().append_pair("logs", "1");
         }
-        let answer = send(PROVIDER, self.authorized(self.http.get(url))).await?;
+        let request = self.authorized(self.http.get(url));
+        let answer = send(PROVIDER, request, self.timeout).await?;
         parse_status(&ok_json(&answer)?, logs_seen)
     }
 
@@ -82,7 +106,8 @@ impl FalClient {
     /// The model's own error answer (final), or `Malformed` when no video URL is present.
     pub async fn result(&self, handle: &JobHandle) -> Result<JobOutput, ProviderError> {
         let url = self.handle_url(handle, handle.response_url.as_deref(), "")?;
-        let answer = send(PROVIDER, self.authorized(self.http.get(url))).await?;
+        let request = self.authorized(self.http.get(url));
+        let answer = send(PROVIDER, request, self.timeout).await?;
         parse_output(&ok_json(&answer)?)
     }
 
@@ -92,18 +117,8 @@ impl FalClient {
     /// Typed [`ProviderError`]s other than "already completed" and "not found".
     pub async fn cancel(&self, handle: &JobHandle) -> Result<CancelOutcome, ProviderError> {
         let url = self.handle_url(handle, handle.cancel_url.as_deref(), "/cancel")?;
-        let answer = send(PROVIDER, self.authorized(self.http.put(url))).await?;
-        let json = answer.json(PROVIDER).unwrap_or(Value::Null);
-        let said = |needle: &str| answer_mentions(&json, needle);
-        match answer.status {
-            200..=299 if said("ALREADY_COMPLETED") => Ok(CancelOutcome::AlreadyCompleted),
-            200..=299 => Ok(CancelOutcome::Requested),
-            400 if said("ALREADY_COMPLETED") || said("already completed") => {
-                Ok(CancelOutcome::AlreadyCompleted)
-            }
-            404 => Ok(CancelOutcome::NotFound),
-            _ => Err(error_from_answer(&answer, &json)),
-        }
+        let request = self.authorized(self.http.put(url));
+        cancel_outcome(&send(PROVIDER, request, self.timeout).await?)
     }
 
     /// Adds the key in fal's scheme. Only ever called on URLs this client built or checked.
@@ -137,18 +152,18 @@ impl FalClient {
         self.url_for(&[&owner_app, "requests", request_id])
     }
 
-    /// The URL the submit answer named under `field`, when it is on our origin; otherwise the
-    /// one built from owner/app.
+    /// The URL the submit answer named under `field`, when it is under our queue URL;
+    /// otherwise the one built from owner/app.
     fn follow(&self, json: &Value, field: &str, requests: &Url, suffix: &str) -> String {
         let built = format!("{}{suffix}", requests.as_str().trim_end_matches('/'));
         text_field(json, field)
             .and_then(|named| Url::parse(&named).ok())
-            .filter(|named| super::same_origin(named, &self.base))
+            .filter(|named| under_base(named, &self.base))
             .map_or(built, String::from)
     }
 
-    /// A stored handle URL, re-checked against our origin (a session file may have been edited
-    /// or the configured origin changed since), else rebuilt from the endpoint and id.
+    /// A stored handle URL, re-checked against our queue URL (a session file may have been
+    /// edited or the configured queue changed since), else rebuilt from the endpoint and id.
     fn handle_url(
         &self,
         handle: &JobHandle,
@@ -156,7 +171,7 @@ impl FalClient {
         suffix: &str,
     ) -> Result<Url, ProviderError> {
         if let Some(url) = stored.and_then(|s| Url::parse(s).ok())
-            && super::same_origin(&url, &self.base)
+            && under_base(&url, &self.base)
         {
             return Ok(url);
         }
@@ -164,6 +179,20 @@ impl FalClient {
         Url::parse(&format!("{}{suffix}", requests.as_str()))
             .map_err(|err| malformed(&err.to_string()))
     }
+}
+
+/// True when `url` is on `base`'s origin *and* under its path: with
+/// `FAL_QUEUE_URL=http://h:8080/fal`, `http://h:8080/other/…` is refused — the same origin may
+/// serve something else beside the queue, and the key must only go to the queue.
+fn under_base(url: &Url, base: &Url) -> bool {
+    let prefix = base.path().trim_end_matches('/');
+    let path = url.path();
+    super::same_origin(url, base)
+        && (prefix.is_empty()
+            || path == prefix
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// `owner/app` (with a namespace prefix when present) of an endpoint id.
@@ -180,217 +209,6 @@ fn owner_app(endpoint: &str) -> String {
         .copied()
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// The JSON body of a 2xx answer, or the typed error of any other.
-fn ok_json(answer: &Answer) -> Result<Value, ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return answer.json(PROVIDER);
-    }
-    let json = answer.json(PROVIDER).unwrap_or(Value::Null);
-    Err(error_from_answer(answer, &json))
-}
-
-/// Maps a non-2xx fal answer to a typed error carrying fal's own message.
-fn error_from_answer(answer: &Answer, json: &Value) -> ProviderError {
-    let message = error_message(answer, json);
-    let status = answer.status;
-    match status {
-        401 => ProviderError::Auth {
-            provider: PROVIDER,
-            variable: "FAL_KEY",
-            message,
-        },
-        402 | 403 => ProviderError::Billing {
-            provider: PROVIDER,
-            message,
-        },
-        404 => ProviderError::NotFound {
-            provider: PROVIDER,
-            message,
-        },
-        408 => ProviderError::Timeout {
-            provider: PROVIDER,
-            message,
-        },
-        400 | 422 => ProviderError::Validation {
-            provider: PROVIDER,
-            message,
-        },
-        429 => ProviderError::RateLimited {
-            provider: PROVIDER,
-            retry_after: super::error::parse_retry_after(answer.header("retry-after")),
-            message,
-        },
-        500..=599 => ProviderError::Server {
-            provider: PROVIDER,
-            status,
-            message,
-        },
-        _ => ProviderError::Refused {
-            provider: PROVIDER,
-            status,
-            message,
-        },
-    }
-}
-
-/// fal's message: `detail` as a string or a list of `{loc, msg, type}`, plus the error type.
-fn error_message(answer: &Answer, json: &Value) -> String {
-    let detail = match json.get("detail") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(describe_detail)
-            .collect::<Vec<_>>()
-            .join("; "),
-        Some(other) => other.to_string(),
-        None => super::http::preview(&answer.body),
-    };
-    let error_type = text_field(json, "error_type")
-        .or_else(|| answer.header("x-fal-error-type").map(str::to_string));
-    let text = match error_type {
-        Some(kind) if !kind.is_empty() => format!("{detail} [{kind}]"),
-        _ => detail,
-    };
-    let text = if text.trim().is_empty() {
-        format!("HTTP {}", answer.status)
-    } else {
-        text
-    };
-    clean_line(&text)
-}
-
-/// One 422 detail item as `loc: msg (type)`, skipping the `body` prefix of `loc`.
-fn describe_detail(item: &Value) -> String {
-    let loc = item.get("loc").and_then(Value::as_array).map(|parts| {
-        parts
-            .iter()
-            .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_string))
-            .filter(|p| p != "body")
-            .collect::<Vec<_>>()
-            .join(".")
-    });
-    let msg = item.get("msg").and_then(Value::as_str).unwrap_or("invalid");
-    let kind = item.get("type").and_then(Value::as_str);
-    match (loc.filter(|l| !l.is_empty()), kind) {
-        (Some(loc), Some(kind)) => format!("{loc}: {msg} ({kind})"),
-        (Some(loc), None) => format!("{loc}: {msg}"),
-        (None, Some(kind)) => format!("{msg} ({kind})"),
-        (None, None) => msg.to_string(),
-    }
-}
-
-/// Interprets a status answer (the HTTP code, 202 or 200, is not relied on: the field decides).
-fn parse_status(json: &Value, logs_seen: usize) -> Result<JobStatus, ProviderError> {
-    match json.get("status").and_then(Value::as_str) {
-        Some("IN_QUEUE") => Ok(JobStatus::Queued {
-            position: json
-                .get("queue_position")
-                .and_then(Value::as_u64)
-                .map(|p| p.min(u64::from(u32::MAX)) as u32),
-        }),
-        Some("IN_PROGRESS") => {
-            let (new_logs, total) = new_log_lines(json, logs_seen);
-            Ok(JobStatus::Running {
-                new_logs,
-                logs_seen: total,
-                progress: None,
-            })
-        }
-        Some("COMPLETED") => Ok(completed_status(json)),
-        Some(other) => Err(malformed(&format!(
-            "unknown status \"{}\"",
-            clean_line(other)
-        ))),
-        None => Err(malformed("status answer has no status field")),
-    }
-}
-
-/// COMPLETED is a success unless it carries `error` (fal has no FAILED status).
-fn completed_status(json: &Value) -> JobStatus {
-    let error = json
-        .get("error")
-        .filter(|e| !e.is_null() && e.as_str() != Some(""));
-    let Some(error) = error else {
-        return JobStatus::Completed;
-    };
-    let reason = error
-        .as_str()
-        .map_or_else(|| error.to_string(), str::to_string);
-    let error_type = text_field(json, "error_type").unwrap_or_default();
-    let reason = if error_type.is_empty() {
-        reason
-    } else {
-        format!("{reason} [{error_type}]")
-    };
-    JobStatus::Failed {
-        reason: clean_line(&reason),
-        retryable: infrastructure_error(&error_type),
-    }
-}
-
-/// Error types that describe fal's machinery, not the request: submitting again may work.
-fn infrastructure_error(error_type: &str) -> bool {
-    error_type.starts_with("runner_")
-        || error_type.ends_with("_timeout")
-        || matches!(error_type, "internal_server_error" | "generation_timeout")
-}
-
-/// Log messages after the first `logs_seen`, sanitised, and the total count.
-fn new_log_lines(json: &Value, logs_seen: usize) -> (Vec<String>, usize) {
-    let Some(logs) = json.get("logs").and_then(Value::as_array) else {
-        return (Vec::new(), logs_seen);
-    };
-    let lines = logs
-        .iter()
-        .skip(logs_seen)
-        .filter_map(|log| log.get("message").and_then(Value::as_str))
-        .map(clean_line)
-        .collect();
-    (lines, logs.len().max(logs_seen))
-}
-
-/// Reads `{video: {url, file_size, width, height, fps, duration}, seed, actual_prompt}`.
-fn parse_output(json: &Value) -> Result<JobOutput, ProviderError> {
-    let video = json
-        .get("video")
-        .ok_or_else(|| malformed("result has no video"))?;
-    let video_url = text_field(video, "url").ok_or_else(|| malformed("result video has no url"))?;
-    Ok(JobOutput {
-        video_url,
-        seed: json.get("seed").and_then(Value::as_i64),
-        file_size: video.get("file_size").and_then(Value::as_u64),
-        actual_prompt: text_field(json, "actual_prompt").map(|p| crate::sanitize::clean_text(&p)),
-        width: video.get("width").and_then(Value::as_u64).map(|w| w as u32),
-        height: video
-            .get("height")
-            .and_then(Value::as_u64)
-            .map(|h| h as u32),
-        fps: video.get("fps").and_then(Value::as_f64),
-        duration_s: video.get("duration").and_then(Value::as_f64),
-    })
-}
-
-/// True when the answer's `status` or `detail` contains `needle`.
-fn answer_mentions(json: &Value, needle: &str) -> bool {
-    ["status", "detail"].iter().any(|field| {
-        json.get(field)
-            .and_then(Value::as_str)
-            .is_some_and(|s| s.to_lowercase().contains(&needle.to_lowercase()))
-    })
-}
-
-/// A string field's value.
-fn text_field(json: &Value, field: &str) -> Option<String> {
-    json.get(field).and_then(Value::as_str).map(str::to_string)
-}
-
-fn malformed(message: &str) -> ProviderError {
-    ProviderError::Malformed {
-        provider: PROVIDER,
-        message: message.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -411,66 +229,65 @@ mod tests {
         assert_eq!(owner_app("workflows/me/flow/x"), "workflows/me/flow");
     }
 
-    #[test]
-    fn status_values() {
-        let queued = parse_status(&json!({"status": "IN_QUEUE", "queue_position": 3}), 0).unwrap();
-        assert_eq!(queued, JobStatus::Queued { position: Some(3) });
-        let logs =
-            json!({"status": "IN_PROGRESS", "logs": [{"message": "a"}, {"message": "b\u{1b}[2J"}]});
-        assert_eq!(
-            parse_status(&logs, 1).unwrap(),
-            JobStatus::Running {
-                new_logs: vec!["b".into()],
-                logs_seen: 2,
-                progress: None
-            }
-        );
-        let null_logs = json!({"status": "IN_PROGRESS", "logs": null});
-        assert!(matches!(
-            parse_status(&null_logs, 0).unwrap(),
-            JobStatus::Running { .. }
-        ));
-        assert_eq!(
-            parse_status(&json!({"status": "COMPLETED", "logs": []}), 0).unwrap(),
-            JobStatus::Completed
-        );
-        assert!(parse_status(&json!({"status": "DONE"}), 0).is_err());
+    fn client(base: &str) -> FalClient {
+        FalClient::new(
+            reqwest::Client::new(),
+            Url::parse(base).unwrap(),
+            ApiKey::new("k"),
+        )
     }
 
     #[test]
-    fn completed_with_error_is_a_failure_with_its_reason() {
-        let json = json!({"status": "COMPLETED", "error": "Runner disconnected", "error_type": "runner_disconnected"});
+    fn named_urls_are_followed_only_under_the_queue_url_path() {
+        let fal = client("http://h:8080/fal");
+        let requests = fal.requests_url("fal-ai/wan-25-preview/t", "r1").unwrap();
         assert_eq!(
-            parse_status(&json, 0).unwrap(),
-            JobStatus::Failed {
-                reason: "Runner disconnected [runner_disconnected]".into(),
-                retryable: true
-            }
+            requests.as_str(),
+            "http://h:8080/fal/fal-ai/wan-25-preview/requests/r1"
         );
-        let policy = json!({"status": "COMPLETED", "error": "Flagged", "error_type": "content_policy_violation"});
-        assert!(matches!(
-            parse_status(&policy, 0).unwrap(),
-            JobStatus::Failed {
-                retryable: false,
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn detail_lists_name_every_field() {
-        let detail = json!({"detail": [
-            {"loc": ["body", "duration"], "msg": "Input should be '5' or '10'", "type": "enum"},
-            {"loc": ["body", "prompt"], "msg": "Field required", "type": "missing"}]});
-        let answer = Answer {
-            status: 422,
-            headers: reqwest::header::HeaderMap::new(),
-            body: detail.to_string().into_bytes(),
+        let named = |url: &str| {
+            fal.follow(
+                &json!({ "status_url": url }),
+                "status_url",
+                &requests,
+                "/status",
+            )
         };
-        let err = error_from_answer(&answer, &detail);
         assert_eq!(
-            err.to_string(),
-            "fal: invalid request: duration: Input should be '5' or '10' (enum); prompt: Field required (missing)"
+            named("http://h:8080/fal/x/requests/r1/status"),
+            "http://h:8080/fal/x/requests/r1/status"
         );
+        let built = "http://h:8080/fal/fal-ai/wan-25-preview/requests/r1/status";
+        assert_eq!(
+            named("http://h:8080/x/requests/r1/status"),
+            built,
+            "no prefix"
+        );
+        assert_eq!(
+            named("http://h:8080/falx/requests/r1/status"),
+            built,
+            "not a segment"
+        );
+        assert_eq!(
+            named("http://other:8080/fal/r1/status"),
+            built,
+            "other host"
+        );
+        let handle = JobHandle {
+            provider: PROVIDER,
+            endpoint: "fal-ai/wan-25-preview/t".into(),
+            request_id: "r1".into(),
+            status_url: Some("http://h:8080/elsewhere/r1/status".into()),
+            response_url: None,
+            cancel_url: None,
+        };
+        let url = fal
+            .handle_url(&handle, handle.status_url.as_deref(), "/status")
+            .unwrap();
+        assert_eq!(url.as_str(), built, "a stored URL is re-checked too");
+
+        let root = client("https://queue.fal.run");
+        let anywhere = Url::parse("https://queue.fal.run/a/requests/r/status").unwrap();
+        assert!(under_base(&anywhere, &root.base));
     }
 }

@@ -65,15 +65,18 @@ impl Answer {
     }
 }
 
-/// Sends a request and reads the whole body, up to `MAX_API_BODY_BYTES`.
+/// Sends a request and reads the whole body, up to `MAX_API_BODY_BYTES`, all within `timeout`
+/// (set per request, not on the shared client, whose clip downloads take longer).
 pub(crate) async fn send(
     provider: ProviderKind,
     request: reqwest::RequestBuilder,
+    timeout: Duration,
 ) -> Result<Answer, ProviderError> {
     let mut response = request
+        .timeout(timeout)
         .send()
         .await
-        .map_err(|err| transport_error(provider, &err))?;
+        .map_err(|err| transport_error(provider, &err, Stage::Send))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = read_capped(&mut response, MAX_API_BODY_BYTES)
@@ -83,7 +86,7 @@ pub(crate) async fn send(
                 provider,
                 message: format!("HTTP {status} body is larger than {limit} bytes"),
             },
-            CappedReadError::Transport(err) => transport_error(provider, &err),
+            CappedReadError::Transport(err) => transport_error(provider, &err, Stage::Body),
         })?;
     Ok(Answer {
         status,
@@ -127,19 +130,57 @@ pub async fn read_capped(
     Ok(body)
 }
 
-/// Maps a reqwest failure to a typed error; `connect` marks a request that never left.
-pub(crate) fn transport_error(provider: ProviderKind, err: &reqwest::Error) -> ProviderError {
+/// Where in an exchange a transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Connecting, sending, or waiting for the response head.
+    Send,
+    /// Reading the body after the head arrived.
+    Body,
+}
+
+/// What a transport failure means for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// No connection was made: the request cannot have arrived.
+    NotConnected,
+    /// The time ran out with the request (possibly) delivered.
+    TimedOut,
+    /// The connection broke before the head arrived.
+    Dropped,
+    /// The connection broke mid-body.
+    CutOff,
+}
+
+/// Classes a failure. The connect check comes first: a connect *timeout* is also a timeout,
+/// but a request that never left is safe to send again, which matters more for a submit.
+/// reqwest reports a broken body as a decode error, so the stage, not `is_decode`, tells a
+/// cut-off answer from one that arrived whole.
+fn classify(stage: Stage, connect: bool, timeout: bool) -> Failure {
+    match (connect, timeout, stage) {
+        (true, _, _) => Failure::NotConnected,
+        (false, true, _) => Failure::TimedOut,
+        (false, false, Stage::Send) => Failure::Dropped,
+        (false, false, Stage::Body) => Failure::CutOff,
+    }
+}
+
+/// Maps a reqwest failure to a typed error.
+fn transport_error(provider: ProviderKind, err: &reqwest::Error, stage: Stage) -> ProviderError {
     let message = clean_line(&error_chain(err));
-    if err.is_timeout() {
-        ProviderError::Timeout { provider, message }
-    } else if err.is_decode() || err.is_body() {
-        ProviderError::Malformed { provider, message }
-    } else {
-        ProviderError::Network {
+    match classify(stage, err.is_connect(), err.is_timeout()) {
+        Failure::NotConnected => ProviderError::Network {
             provider,
             message,
-            connect: err.is_connect(),
-        }
+            connect: true,
+        },
+        Failure::TimedOut => ProviderError::Timeout { provider, message },
+        Failure::Dropped => ProviderError::Network {
+            provider,
+            message,
+            connect: false,
+        },
+        Failure::CutOff => ProviderError::Truncated { provider, message },
     }
 }
 
@@ -155,6 +196,21 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// The longest value from an answer quoted back in an error (an unknown status, say).
+const MAX_QUOTED_VALUE_CHARS: usize = 40;
+
+/// A value from an answer as it may be shown: one clean line, shortened.
+pub(crate) fn quoted_value(raw: &str) -> String {
+    let clean = clean_line(raw);
+    let mut chars = clean.chars();
+    let short: String = chars.by_ref().take(MAX_QUOTED_VALUE_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
 /// The start of a body as sanitised text, for error messages.
 pub(crate) fn preview(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(300)]);
@@ -164,6 +220,16 @@ pub(crate) fn preview(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transport_failures_are_classed_connect_first() {
+        assert_eq!(classify(Stage::Send, true, true), Failure::NotConnected);
+        assert_eq!(classify(Stage::Send, true, false), Failure::NotConnected);
+        assert_eq!(classify(Stage::Send, false, true), Failure::TimedOut);
+        assert_eq!(classify(Stage::Body, false, true), Failure::TimedOut);
+        assert_eq!(classify(Stage::Send, false, false), Failure::Dropped);
+        assert_eq!(classify(Stage::Body, false, false), Failure::CutOff);
+    }
 
     #[test]
     fn origins_compare_scheme_host_and_port() {

@@ -93,8 +93,14 @@ pub enum JobStatus {
         /// Progress 0-100 when the provider reports one.
         progress: Option<u8>,
     },
-    /// Done; fetch the result.
-    Completed,
+    /// Done. The output when the status answer already carried it (Kie's record holds the
+    /// result URLs), else `None`: fetch it with [`Provider::result`].
+    Completed {
+        /// The output, when the answer held it.
+        output: Option<JobOutput>,
+        /// Log lines not reported before (sanitised): the final answer can bring new ones.
+        new_logs: Vec<String>,
+    },
     /// Ended without a video.
     Failed {
         /// The provider's own reason (sanitised).
@@ -103,6 +109,22 @@ pub enum JobStatus {
         /// refused prompt).
         retryable: bool,
     },
+    /// The provider answered with a status value this client does not know. One such answer
+    /// may be a passing glitch; the runner gives up after a few in a row.
+    Unrecognised {
+        /// The value, sanitised and shortened, to name in the job's error.
+        value: String,
+    },
+}
+
+impl JobStatus {
+    /// A completed status without output or new logs (fetch the result).
+    pub fn completed() -> Self {
+        JobStatus::Completed {
+            output: None,
+            new_logs: Vec::new(),
+        }
+    }
 }
 
 /// A finished job's output: the video URL plus whatever the provider tells about it.
@@ -188,10 +210,11 @@ impl Provider {
         }
     }
 
-    /// Fetches a completed job's output.
+    /// Fetches a completed job's output (needed when [`JobStatus::Completed`] did not carry it).
     ///
     /// # Errors
-    /// Any [`ProviderError`]; an error answer after completion is final.
+    /// Any [`ProviderError`]. The model's own error answer is final; one that is not the
+    /// model's answer is worth fetching again ([`ProviderError::result_retryable`]).
     pub async fn result(&self, handle: &JobHandle) -> Result<JobOutput, ProviderError> {
         match self {
             Provider::Fal(c) => c.result(handle).await,

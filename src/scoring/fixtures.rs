@@ -75,6 +75,7 @@ pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
         clip: None,
         error: None,
         retryable: false,
+        abandoned: false,
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,

@@ -196,6 +196,11 @@ pub struct Job {
     /// Whether a retry might succeed.
     #[serde(default)]
     pub retryable: bool,
+    /// True when clipbench gave up on the job while the provider may still have been running
+    /// it (its own timeout, unreadable answers): the provider may finish it and bill, whatever
+    /// `retryable` says.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abandoned: bool,
     /// The newest provider log lines (sanitised).
     #[serde(default)]
     pub logs: Vec<String>,
@@ -258,18 +263,21 @@ impl Session {
 
 impl Job {
     /// Whether this job's cost counts as spent (the budget's "spent"). Delivered clips always.
-    /// A fal failure counts when fal had accepted the job and it failed for a reason of the
-    /// request's own (a content-policy refusal, a bad result): fal bills everything but its
-    /// 5xx failures (protocols.md 1.8), which are the ones marked retryable. Kie charges its
-    /// credits for delivered clips, so its failures do not count. A cancellation counts when
-    /// the provider may finish the job anyway: a fal job that was already running, and any
-    /// accepted Kie job (Kie has no cancel endpoint).
+    /// An accepted job clipbench gave up on (`abandoned`: its own timeout) counts with either
+    /// provider, since the provider may still finish and bill it. Otherwise a fal failure
+    /// counts when fal had accepted the job and it failed for a reason of the request's own (a
+    /// content-policy refusal, a bad result): fal bills everything but its 5xx failures
+    /// (protocols.md 1.8), which are the ones marked retryable. Kie charges its credits for
+    /// delivered clips, so its failures do not count. A cancellation counts when the provider
+    /// may finish the job anyway: a fal job that was already running, and any accepted Kie job
+    /// (Kie has no cancel endpoint).
     pub fn is_billed(&self) -> bool {
         if self.output.is_some() {
             return true;
         }
         let accepted = self.handle.is_some();
         match (self.stage, self.provider) {
+            (JobStage::Failed, _) if self.abandoned => accepted,
             (JobStage::Failed, ProviderKind::Fal) => accepted && !self.retryable,
             (JobStage::Cancelled, ProviderKind::Fal) => accepted && self.started_at.is_some(),
             (JobStage::Cancelled, ProviderKind::Kie) => accepted,

@@ -13,7 +13,7 @@ use super::clips::clip_seconds;
 use super::fal_queue;
 use super::fal_schema::{find_endpoint, validate};
 use super::fal_status::{QueueUrls, submit_body};
-use super::fault_reply::submit_fault;
+use super::fault_reply::{hold_if_stalled, submit_fault};
 use super::faults::Hook;
 use super::jobs::Api;
 use super::reply::{credential, json, queue_origin};
@@ -50,14 +50,15 @@ pub async fn direct(
     body: Bytes,
 ) -> Response {
     let query = uri.query().unwrap_or_default().to_owned();
-    route(&FalCall {
+    hold_if_stalled(route(&FalCall {
         state,
         method,
         path: uri.path().to_owned(),
         query,
         headers,
         body,
-    })
+    }))
+    .await
 }
 
 /// `/fal/proxy`: routes on the path and query of the `x-fal-target-url` header.
@@ -83,14 +84,15 @@ pub async fn proxy(
         );
     }
     let query = target.query().unwrap_or_default().to_owned();
-    route(&FalCall {
+    hold_if_stalled(route(&FalCall {
         state,
         method,
         path: target.path().to_owned(),
         query,
         headers,
         body,
-    })
+    }))
+    .await
 }
 
 fn route(call: &FalCall) -> Response {

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use super::fal::{FalCall, not_found, with_request_id};
 use super::fal_status::{QueueUrls, failure_result, output, status_body};
-use super::fault_reply::{fal_infra_error, status_fault};
-use super::faults::Hook;
+use super::fault_reply::{result_fault, status_fault};
+use super::faults::{FaultKind, FaultSpec, Hook};
 use super::jobs::{Api, Job, Phase};
 use super::reply::{clip_origin, json, queue_origin};
 use super::state::{CancelOutcome, SimState};
@@ -76,18 +76,32 @@ pub fn result(call: &FalCall, owner_app: &str, id: &str) -> Response {
             StatusCode::BAD_REQUEST,
             &json!({"detail": "Request is still in progress"}),
         ),
-        _ if call.state.take_fault(Api::Fal, Hook::Result).is_some() => fal_infra_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal Server Error",
-            "internal_server_error",
-        ),
-        Phase::Succeeded => json(
-            StatusCode::OK,
-            &output(&job, &clip_origin(&call.headers, &call.state)),
-        ),
-        Phase::Failed(failure) => failure_result(&job, failure),
+        Phase::Succeeded => {
+            let body = output(&job, &clip_origin(&call.headers, &call.state));
+            if let Some(fault) = call.state.take_fault(Api::Fal, Hook::Result) {
+                return faulty_result(&fault, (StatusCode::OK, body.to_string()), id);
+            }
+            json(StatusCode::OK, &body)
+        }
+        Phase::Failed(failure) => {
+            if let Some(fault) = call.state.take_fault(Api::Fal, Hook::Result) {
+                let normal = (StatusCode::UNPROCESSABLE_ENTITY, json!({}).to_string());
+                return faulty_result(&fault, normal, id);
+            }
+            failure_result(&job, failure)
+        }
     };
     with_request_id(response, id)
+}
+
+/// A result hit by `fault`; every reply carries `x-fal-request-id` but a gateway's.
+fn faulty_result(fault: &FaultSpec, normal: (StatusCode, String), id: &str) -> Response {
+    let response = result_fault(Api::Fal, fault, normal, false);
+    if fault.kind == FaultKind::ResultUnavailable {
+        response
+    } else {
+        with_request_id(response, id)
+    }
 }
 
 /// `PUT /{owner}/{app}/requests/{id}/cancel`.

@@ -5,12 +5,13 @@
 //! what protocols.md §3.1 says the real service does; `Retry-After` is sent either way.
 
 use std::io;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
 use super::faults::{FaultKind, FaultSpec};
@@ -24,6 +25,28 @@ pub const OVERSIZED_BYTES: usize = 20 * 1024 * 1024;
 /// fal's error-type header.
 pub const FAL_ERROR_TYPE: HeaderName = HeaderName::from_static("x-fal-error-type");
 
+/// How long a stalled request waits before it answers: far beyond any client's timeout.
+pub const STALL: Duration = Duration::from_mins(10);
+
+/// Marks a response to be held back for [`STALL`] (see [`hold_if_stalled`]).
+#[derive(Debug, Clone, Copy)]
+struct Stalled;
+
+/// Waits [`STALL`] before handing back a response marked stalled; others pass at once.
+pub async fn hold_if_stalled(response: Response) -> Response {
+    if response.extensions().get::<Stalled>().is_some() {
+        tokio::time::sleep(STALL).await;
+    }
+    response
+}
+
+/// The normal answer, marked to be held back.
+fn stalled((status, body): (StatusCode, String)) -> Response {
+    let mut response = json_bytes(status, Bytes::from(body));
+    response.extensions_mut().insert(Stalled);
+    response
+}
+
 /// The reply to a submit hit by `fault`.
 pub fn submit_fault(api: Api, fault: &FaultSpec, kie_mirror: bool) -> Response {
     let retry_after = fault.retry_after_s.unwrap_or(1);
@@ -36,6 +59,16 @@ pub fn submit_fault(api: Api, fault: &FaultSpec, kie_mirror: bool) -> Response {
             StatusCode::UNAUTHORIZED,
             &json!({"detail": "No user found for Key ID and Secret"}),
         ),
+        (Api::Fal, FaultKind::SubmitServerError) => fal_infra_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error",
+            "internal_server_error",
+        ),
+        (Api::Fal, FaultKind::SubmitUnavailable) => fal_infra_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Runner scheduling failure",
+            "runner_scheduling_failure",
+        ),
         (Api::Fal, _) => json(
             StatusCode::FORBIDDEN,
             &json!({"detail": "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."}),
@@ -46,9 +79,12 @@ pub fn submit_fault(api: Api, fault: &FaultSpec, kie_mirror: bool) -> Response {
         (Api::Kie, FaultKind::SubmitUnauthorized) => {
             kie_reply(kie_mirror, 401, "You do not have access permissions", None)
         }
+        (Api::Kie, FaultKind::SubmitServerError) => kie_server_error(kie_mirror),
+        (Api::Kie, FaultKind::SubmitUnavailable) => kie_maintenance(kie_mirror),
         (Api::Kie, _) => kie_reply(kie_mirror, 402, "Credits insufficient", Some(Value::Null)),
     };
-    if fault.kind == FaultKind::SubmitRateLimited {
+    // A rate limit always says when to come back; other refusals only when the fault says.
+    if fault.kind == FaultKind::SubmitRateLimited || fault.retry_after_s.is_some() {
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
@@ -67,29 +103,132 @@ pub fn status_fault(
         FaultKind::StatusTruncatedJson => truncated(normal),
         FaultKind::StatusDroppedConnection => dropped(),
         FaultKind::StatusOversized => oversized(normal.0),
+        FaultKind::StatusStalled => stalled(normal),
+        FaultKind::StatusUnknownState => unknown_state(api, normal),
+        FaultKind::StatusNullData => kie_reply(kie_mirror, 200, "success", Some(Value::Null)),
         FaultKind::StatusUnavailable if api == Api::Fal => fal_infra_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "Runner scheduling failure",
             "runner_scheduling_failure",
         ),
-        FaultKind::StatusUnavailable => kie_reply(
-            kie_mirror,
-            455,
-            "Service Unavailable - the system is under maintenance",
-            Some(Value::Null),
-        ),
+        FaultKind::StatusUnavailable => kie_maintenance(kie_mirror),
         _ if api == Api::Fal => fal_infra_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal Server Error",
             "internal_server_error",
         ),
-        _ => kie_reply(
-            kie_mirror,
-            500,
-            "Server Error - an unexpected error occurred",
-            Some(Value::Null),
-        ),
+        _ => kie_server_error(kie_mirror),
     }
+}
+
+/// The reply to a result fetch (fal) or a finished task's recordInfo (Kie) hit by `fault`;
+/// `normal` is the status and body it would have had. fal replies get no `x-fal-request-id`
+/// here: the caller adds it to every one but the gateway's.
+pub fn result_fault(
+    api: Api,
+    fault: &FaultSpec,
+    normal: (StatusCode, String),
+    kie_mirror: bool,
+) -> Response {
+    let fal = api == Api::Fal;
+    match fault.kind {
+        FaultKind::ResultRateLimited => {
+            let mut response = if fal {
+                json(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &json!({"detail": "Too many requests. Please retry later."}),
+                )
+            } else {
+                kie_reply(kie_mirror, 429, "Rate limit exceeded", Some(Value::Null))
+            };
+            let retry_after = fault.retry_after_s.unwrap_or(1);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            response
+        }
+        FaultKind::ResultUnavailable if fal => gateway_page(),
+        FaultKind::ResultUnavailable => kie_maintenance(kie_mirror),
+        FaultKind::ResultTruncated => cut_off(normal),
+        FaultKind::ResultStalled => stalled(normal),
+        FaultKind::ResultNotVisible => {
+            kie_reply(kie_mirror, 422, "recordInfo is null", Some(Value::Null))
+        }
+        FaultKind::ResultEmpty => without_result_json(normal),
+        _ if fal => fal_infra_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error",
+            "internal_server_error",
+        ),
+        _ => kie_server_error(kie_mirror),
+    }
+}
+
+fn kie_server_error(mirror: bool) -> Response {
+    kie_reply(
+        mirror,
+        500,
+        "Server Error - an unexpected error occurred",
+        Some(Value::Null),
+    )
+}
+
+fn kie_maintenance(mirror: bool) -> Response {
+    kie_reply(
+        mirror,
+        455,
+        "Service Unavailable - the system is under maintenance",
+        Some(Value::Null),
+    )
+}
+
+/// The normal answer with a status nobody documents.
+fn unknown_state(api: Api, (status, body): (StatusCode, String)) -> Response {
+    let mut value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    match api {
+        Api::Fal => value["status"] = json!("PAUSED"),
+        Api::Kie => value["data"]["state"] = json!("paused"),
+    }
+    json(status, &value)
+}
+
+/// A Kie record whose `resultJson` is not filled in yet.
+fn without_result_json((status, body): (StatusCode, String)) -> Response {
+    let mut value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    if value["data"].is_object() {
+        value["data"]["resultJson"] = json!("");
+    }
+    json(status, &value)
+}
+
+/// What an nginx in front of fal answers when its upstream is away: HTML, no fal headers.
+fn gateway_page() -> Response {
+    let page = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n\
+        <body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n\
+        <hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+    let mut response = Response::new(Body::from(page));
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    response
+}
+
+/// The first half of the real body, then the connection drops: the head and part of the body
+/// arrive, the rest never does.
+fn cut_off((status, body): (StatusCode, String)) -> Response {
+    let body = Bytes::from(body);
+    let half = body.slice(..body.len() / 2);
+    let parts =
+        stream::once(async move { Ok::<Bytes, io::Error>(half) }).chain(stream::once(async {
+            // Long enough for the half to leave the server's buffer before the drop.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "simulated cut",
+            ))
+        }));
+    json_bytes(status, Bytes::new()).map(|_| Body::from_stream(parts))
 }
 
 /// fal's request/infra error: `{detail, error_type}` plus `X-Fal-Error-Type`.

@@ -28,6 +28,12 @@ pub enum FaultKind {
     /// Submit is refused for money: fal 403 "User is locked. Reason: Exhausted balance…",
     /// Kie body code 402 "Credits insufficient".
     SubmitBillingError,
+    /// Submit fails with a server error and creates nothing: fal 500 `{detail, error_type}`,
+    /// Kie body code 500 with `data: null`.
+    SubmitServerError,
+    /// Submit finds the service unavailable and creates nothing: fal 503
+    /// `runner_scheduling_failure`, Kie body code 455 with `data: null`.
+    SubmitUnavailable,
     /// A status poll fails with a server error: fal 500, Kie body code 500.
     StatusServerError,
     /// A status poll finds the service unavailable: fal 503 `{detail, error_type}` with
@@ -39,9 +45,34 @@ pub enum FaultKind {
     StatusDroppedConnection,
     /// A status poll answers with a 20 MiB JSON body.
     StatusOversized,
-    /// The fal result fetch after `COMPLETED` fails with 500 `{detail, error_type}` (Kie has no
-    /// result fetch, so this never fires for Kie).
+    /// A status poll gets no answer for [`STALL`](super::fault_reply::STALL), then the one it
+    /// would have had.
+    StatusStalled,
+    /// A status poll answers a status value no documentation lists: fal `"status": "PAUSED"`,
+    /// Kie `"state": "paused"`.
+    StatusUnknownState,
+    /// A Kie recordInfo answers `{"code": 200, "msg": "success", "data": null}` (never fires
+    /// for fal, whose answers have no envelope).
+    StatusNullData,
+    /// The result fetch after completion fails with the provider's own server error: fal 500
+    /// `{detail, error_type}` with `x-fal-request-id` (the model's answer), Kie body code 500.
+    /// Kie's "result fetch" is any recordInfo of a finished task, status polls included.
     ResultError,
+    /// The result fetch is rate limited: fal 429, Kie body code 429; both send `Retry-After`.
+    ResultRateLimited,
+    /// The result fetch finds the service unavailable: fal 503 from a gateway (an nginx page,
+    /// no `x-fal-request-id`), Kie body code 455.
+    ResultUnavailable,
+    /// The result body is cut mid-stream: half of it arrives, then the connection drops.
+    ResultTruncated,
+    /// The result fetch gets no answer for [`STALL`](super::fault_reply::STALL).
+    ResultStalled,
+    /// A finished Kie task's record is briefly not visible: body code 422 "recordInfo is null"
+    /// (never fires for fal).
+    ResultNotVisible,
+    /// A succeeded Kie task's record has an empty `resultJson` for a moment (never fires for
+    /// fal).
+    ResultEmpty,
     /// A clip download fails with HTTP 500 (the clip's model decides the provider: Kling is Kie).
     ClipError,
 }
@@ -53,7 +84,7 @@ pub enum Hook {
     Submit,
     /// fal status (plain or SSE) or Kie recordInfo.
     Status,
-    /// fal result fetch.
+    /// fal result fetch, or a Kie recordInfo of a task that has finished.
     Result,
     /// Clip download.
     Clip,
@@ -65,15 +96,35 @@ impl FaultKind {
         match self {
             FaultKind::SubmitRateLimited
             | FaultKind::SubmitUnauthorized
-            | FaultKind::SubmitBillingError => Hook::Submit,
+            | FaultKind::SubmitBillingError
+            | FaultKind::SubmitServerError
+            | FaultKind::SubmitUnavailable => Hook::Submit,
             FaultKind::StatusServerError
             | FaultKind::StatusUnavailable
             | FaultKind::StatusTruncatedJson
             | FaultKind::StatusDroppedConnection
-            | FaultKind::StatusOversized => Hook::Status,
-            FaultKind::ResultError => Hook::Result,
+            | FaultKind::StatusOversized
+            | FaultKind::StatusStalled
+            | FaultKind::StatusUnknownState
+            | FaultKind::StatusNullData => Hook::Status,
+            FaultKind::ResultError
+            | FaultKind::ResultRateLimited
+            | FaultKind::ResultUnavailable
+            | FaultKind::ResultTruncated
+            | FaultKind::ResultStalled
+            | FaultKind::ResultNotVisible
+            | FaultKind::ResultEmpty => Hook::Result,
             FaultKind::ClipError => Hook::Clip,
         }
+    }
+
+    /// Whether the fault has a form on `api` (a Kie envelope quirk has none on fal).
+    fn exists_on(self, api: Api) -> bool {
+        api == Api::Kie
+            || !matches!(
+                self,
+                FaultKind::StatusNullData | FaultKind::ResultNotVisible | FaultKind::ResultEmpty
+            )
     }
 }
 
@@ -91,7 +142,9 @@ pub struct FaultSpec {
     /// How many requests it hits before it is used up (default 1).
     #[serde(default = "one")]
     pub count: u32,
-    /// `Retry-After` seconds for [`FaultKind::SubmitRateLimited`] (default 1).
+    /// `Retry-After` seconds for [`FaultKind::SubmitRateLimited`] and
+    /// [`FaultKind::ResultRateLimited`] (default 1); other submit faults send the header only
+    /// when this is set.
     #[serde(default)]
     pub retry_after_s: Option<u32>,
 }
@@ -115,10 +168,13 @@ impl FaultSpec {
     }
 
     fn applies_to(&self, api: Api) -> bool {
-        matches!(
-            (self.target, api),
-            (FaultTarget::Both, _) | (FaultTarget::Fal, Api::Fal) | (FaultTarget::Kie, Api::Kie)
-        )
+        self.kind.exists_on(api)
+            && matches!(
+                (self.target, api),
+                (FaultTarget::Both, _)
+                    | (FaultTarget::Fal, Api::Fal)
+                    | (FaultTarget::Kie, Api::Kie)
+            )
     }
 }
 
@@ -210,6 +266,14 @@ mod tests {
         let second = book.take(Api::Fal, Hook::Status).map(|f| f.kind);
         assert_eq!(second, Some(FaultKind::StatusUnavailable));
         assert!(book.armed().is_empty());
+    }
+
+    #[test]
+    fn kie_only_faults_wait_for_kie() {
+        let mut book = FaultBook::default();
+        book.arm(FaultSpec::new(FaultTarget::Both, FaultKind::ResultEmpty, 1));
+        assert_eq!(book.take(Api::Fal, Hook::Result), None);
+        assert!(book.take(Api::Kie, Hook::Result).is_some());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::clips::{CLIP_PATH, clip_for, clip_seconds};
 use super::clock::unix_ms;
-use super::fault_reply::{status_fault, submit_fault};
+use super::fault_reply::{self, hold_if_stalled, status_fault, submit_fault};
 use super::faults::Hook;
 use super::jobs::{Api, Failure, Job, Model, Phase};
 use super::kie_schema::validate;
@@ -103,6 +103,7 @@ pub async fn record_info(
     let job = task_id
         .and_then(|id| state.job(id))
         .filter(|j| j.api == Api::Kie);
+    let now = Instant::now();
     let (code, body) = match (task_id, &job) {
         (None, _) => (
             400,
@@ -113,12 +114,22 @@ pub async fn record_info(
             json!({"code": 422, "msg": "recordInfo is null", "data": null}),
         ),
         (Some(_), Some(job)) => {
-            let data = record(job, Instant::now(), &clip_origin(&headers, &state));
+            let data = record(job, now, &clip_origin(&headers, &state));
             (200, json!({"code": 200, "msg": "success", "data": data}))
         }
     };
+    // Kie has no result endpoint: reading a finished task's record is its result fetch.
+    let finished = job.as_ref().is_some_and(|j| j.is_final(now));
+    let result_fault = finished
+        .then(|| state.take_fault(Api::Kie, Hook::Result))
+        .flatten();
+    if let Some(fault) = result_fault {
+        let normal = (StatusCode::OK, body.to_string());
+        return hold_if_stalled(fault_reply::result_fault(Api::Kie, &fault, normal, mirror)).await;
+    }
     if let Some(fault) = state.take_fault(Api::Kie, Hook::Status) {
-        return status_fault(Api::Kie, &fault, (StatusCode::OK, body.to_string()), mirror);
+        let normal = (StatusCode::OK, body.to_string());
+        return hold_if_stalled(status_fault(Api::Kie, &fault, normal, mirror)).await;
     }
     let status = if mirror {
         StatusCode::from_u16(code).unwrap_or(StatusCode::OK)

@@ -46,6 +46,7 @@ fn fail(app: &mut App, clip_id: &str) -> Vec<Effect> {
         clip_id: clip_id.into(),
         reason: "Runner disconnected".into(),
         retryable: false,
+        abandoned: false,
     }))
 }
 

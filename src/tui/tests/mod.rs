@@ -238,6 +238,7 @@ fn cancel_and_retry_the_selected_job() {
         clip_id: id.clone(),
         reason: "Runner disconnected".into(),
         retryable: true,
+        abandoned: false,
     }));
     let effects = cmd(&mut app, Command::RetryJob);
     assert_eq!(

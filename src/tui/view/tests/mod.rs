@@ -121,6 +121,7 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         clip: None,
         error: None,
         retryable: false,
+        abandoned: false,
         logs: Vec::new(),
         fallback_for: None,
         routed_by: None,

@@ -1,0 +1,215 @@
+use super::*;
+use crate::catalog::Catalog;
+
+fn prompt(id: &str) -> PromptSpec {
+    PromptSpec {
+        id: id.into(),
+        prompt: "p".into(),
+        negative_prompt: None,
+        image_url: None,
+        duration_s: 5,
+        aspect_ratio: "9:16".into(),
+        resolution: "720p".into(),
+    }
+}
+
+#[test]
+fn three_prompts_on_three_models_cost_3_33() {
+    let cat = Catalog::embedded().unwrap();
+    let models: Vec<&Model> = cat.models().iter().collect();
+    let prompts = [prompt("a"), prompt("b"), prompt("c")];
+    let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
+    assert_eq!(jobs.len(), 9);
+    assert_eq!(jobs[0].clip_id, "a.ray2-flash");
+    let total: f64 = jobs.iter().map(|j| j.cost_usd).sum();
+    assert!((total - 3.33).abs() < 1e-9, "{total}");
+    assert_eq!(jobs[1].params["duration"], "5");
+    assert!(
+        jobs[1].params.get("resolution").is_none(),
+        "Kling has no resolution knob"
+    );
+}
+
+#[test]
+fn ids_stay_unique_across_attempts() {
+    let cat = Catalog::embedded().unwrap();
+    let wan = cat.get("wan25").unwrap();
+    let first = plan_jobs(&[prompt("a")], &[wan], &[]).unwrap();
+    let second = plan_jobs(&[prompt("a")], &[wan], &first).unwrap();
+    assert_eq!(second[0].clip_id, "a.wan25.2");
+}
+
+#[test]
+fn unsupported_settings_are_refused_with_what_is_allowed() {
+    let cat = Catalog::embedded().unwrap();
+    let mut p = prompt("a");
+    p.aspect_ratio = "4:3".into();
+    let err = plan_jobs(&[p], &[cat.get("wan25").unwrap()], &[]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "prompt \"a\": wan25 cannot do aspect ratio \"4:3\"; allowed: 16:9, 9:16, 1:1"
+    );
+    let mut p = prompt("b");
+    p.resolution = "540p".into();
+    assert!(plan_jobs(&[p.clone()], &[cat.get("ray2-flash").unwrap()], &[]).is_ok());
+    assert!(
+        plan_jobs(&[p.clone()], &[cat.get("kling-turbo").unwrap()], &[]).is_ok(),
+        "no knob: ignored"
+    );
+    assert!(plan_jobs(&[p], &[cat.get("wan25").unwrap()], &[]).is_err());
+}
+
+#[test]
+fn prompts_longer_than_a_model_takes_are_refused_in_characters() {
+    let cat = Catalog::embedded().unwrap();
+    let (wan, kling, ray) = (
+        cat.get("wan25").unwrap(),
+        cat.get("kling-turbo").unwrap(),
+        cat.get("ray2-flash").unwrap(),
+    );
+    let mut p = prompt("long");
+    p.prompt = "泡".repeat(800);
+    assert!(
+        plan_jobs(&[p.clone()], &[wan], &[]).is_ok(),
+        "800 characters, 2400 bytes"
+    );
+    p.prompt.push('x');
+    let err = plan_jobs(&[p.clone()], &[wan], &[]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "prompt \"long\": wan25 takes a prompt of at most 800 characters; this one has 801"
+    );
+    assert!(plan_jobs(&[p.clone()], &[kling, ray], &[]).is_ok());
+
+    let mut n = prompt("neg");
+    n.negative_prompt = Some("b".repeat(501));
+    let err = plan_jobs(&[n.clone()], &[wan], &[]).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            PlanError::TooLong {
+                field: "negative prompt",
+                length: 501,
+                limit: 500,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        plan_jobs(&[n.clone()], &[ray], &[]).is_ok(),
+        "Ray takes none: not sent"
+    );
+    n.negative_prompt = Some("b".repeat(2500));
+    assert!(plan_jobs(&[n.clone()], &[kling], &[]).is_ok());
+    n.image_url = Some("https://example.com/a.png".into());
+    let err = plan_jobs(&[n], &[kling], &[]).unwrap_err();
+    assert!(
+        matches!(&err, PlanError::TooLong { limit: 2496, .. }),
+        "image-to-video takes 4 fewer: {err}"
+    );
+}
+
+#[test]
+fn durations_are_mapped_and_priced_as_sent() {
+    let cat = Catalog::embedded().unwrap();
+    let mut p = prompt("a");
+    p.duration_s = 10;
+    let jobs = plan_jobs(&[p], &[cat.get("ray2-flash").unwrap()], &[]).unwrap();
+    assert_eq!(jobs[0].requested.duration_s, 9);
+    assert!((jobs[0].cost_usd - 0.80).abs() < 1e-9);
+}
+
+#[test]
+fn a_prompt_with_an_image_goes_to_each_image_endpoint_with_its_fields() {
+    let cat = Catalog::embedded().unwrap();
+    let mut p = prompt("a");
+    p.image_url = Some("https://example.com/first-frame.png".into());
+    let models: Vec<&Model> = cat.models().iter().collect();
+    let jobs = plan_jobs(&[p], &models, &[]).unwrap();
+    let by_model = |id: &str| jobs.iter().find(|j| j.model == id).unwrap();
+    let ray = by_model("ray2-flash");
+    assert_eq!(
+        ray.endpoint,
+        "fal-ai/luma-dream-machine/ray-2-flash/image-to-video"
+    );
+    assert_eq!(
+        ray.params["aspect_ratio"], "9:16",
+        "Ray I2V takes an aspect ratio"
+    );
+    let wan = by_model("wan25");
+    assert_eq!(wan.endpoint, "fal-ai/wan-25-preview/image-to-video");
+    assert!(
+        wan.params.get("aspect_ratio").is_none(),
+        "WAN I2V follows the image"
+    );
+    assert_eq!(wan.params["resolution"], "720p");
+    let kling = by_model("kling-turbo");
+    assert_eq!(kling.endpoint, "kling/v2-5-turbo-image-to-video-pro");
+    assert!(
+        kling.params.get("aspect_ratio").is_none(),
+        "Kling I2V has none"
+    );
+    for job in &jobs {
+        assert_eq!(
+            job.params["image_url"],
+            "https://example.com/first-frame.png"
+        );
+    }
+}
+
+#[test]
+fn an_image_only_model_refuses_a_prompt_without_an_image() {
+    let cat = Catalog::embedded().unwrap();
+    let mut animate = cat.get("wan25").unwrap().clone();
+    animate.endpoint = None;
+    let err = plan_jobs(&[prompt("a")], &[&animate], &[]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "prompt \"a\": wan25 is image-to-video only; allowed: prompts with an image_url"
+    );
+    let mut with_image = prompt("b");
+    with_image.image_url = Some("https://example.com/a.png".into());
+    assert!(plan_jobs(&[with_image.clone()], &[&animate], &[]).is_ok());
+
+    let mut text_only = cat.get("wan25").unwrap().clone();
+    text_only.image_endpoint = None;
+    let err = plan_jobs(&[with_image], &[&text_only], &[]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "prompt \"b\": wan25 has no image-to-video endpoint; allowed: prompts without image_url"
+    );
+}
+
+#[test]
+fn routed_plans_one_job_per_prompt_and_names_the_rule() {
+    let cat = Catalog::embedded().unwrap();
+    let routing = Routing::embedded(&cat).unwrap();
+    let mut cutting = prompt("soap");
+    cutting.prompt = "Hands CUTTING soap".into();
+    let foam = prompt("foam");
+    let earlier = plan_jobs(
+        std::slice::from_ref(&foam),
+        &[cat.get("ray2-flash").unwrap()],
+        &[],
+    )
+    .unwrap();
+    let jobs = plan_routed(&[cutting, foam], &routing, &cat, &earlier).unwrap();
+    let summary: Vec<_> = jobs
+        .iter()
+        .map(|j| (j.clip_id.as_str(), j.model.as_str(), j.routed_by.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "soap.kling-turbo",
+                "kling-turbo",
+                Some("contains \"cutting\"")
+            ),
+            ("foam.ray2-flash.2", "ray2-flash", Some("default")),
+        ]
+    );
+    let total: f64 = jobs.iter().map(|j| j.cost_usd).sum();
+    assert!((total - 0.61).abs() < 1e-9, "{total}");
+}
