@@ -136,6 +136,7 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
         clip_id: ids[1].clone(),
         reason: "provider said no".into(),
         retryable: true,
+        abandoned: false,
     };
     step(&mut app, Action::Job(failed));
     for event in life(&ids[2]).into_iter().take(2) {
