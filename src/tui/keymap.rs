@@ -211,14 +211,6 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
-        X::Help,
-        K::Char('q'),
-        C::ToggleHelp,
-        "q",
-        "close help",
-        false,
-    ),
-    bind(
         X::Prompts,
         K::Char('a'),
         C::AddPrompt,
@@ -252,9 +244,9 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         X::Prompts,
-        K::Char('L'),
+        K::Char('f'),
         C::LoadPrompts,
-        "L",
+        "f",
         "load prompts file",
         false,
     ),
@@ -342,7 +334,8 @@ pub const BINDINGS: &[Binding] = &[
 ];
 
 /// The command for a key in a context: the context's own bindings first, then the global
-/// ones (dialogs and help have no global fallback: a stray key must not fire anything).
+/// ones. Dialogs, help and the overlays fall back only to the keys that work in every mode
+/// (architecture.md §6), so a stray key there never fires anything else.
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
     let matches = |b: &&Binding| {
         b.code == key.code && key.modifiers.difference(KeyModifiers::SHIFT) == b.modifiers
@@ -354,8 +347,11 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
     // Scoring and the leaderboard keep the few global keys that work everywhere.
     let everywhere = |b: &&Binding| works_everywhere(b.command);
     let global = || match context {
-        Context::Dialog | Context::Help => None,
-        Context::Scoring | Context::Leaderboard | Context::Costs => BINDINGS
+        Context::Dialog
+        | Context::Help
+        | Context::Scoring
+        | Context::Leaderboard
+        | Context::Costs => BINDINGS
             .iter()
             .filter(|b| b.context == Context::Global)
             .filter(everywhere)
@@ -368,8 +364,8 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
     own.or_else(global).map(|b| b.command)
 }
 
-/// The global commands that also work in the scoring view and the leaderboard (architecture.md
-/// §6: `x`, `?`, `q`, `L`; and `R`, the report).
+/// The global commands that work in every mode except text entry (architecture.md §6: `x`,
+/// `?`, `q`, `L`; and `R`, the report).
 pub fn works_everywhere(command: Command) -> bool {
     matches!(
         command,

@@ -210,6 +210,17 @@ impl App {
         {
             return self.command(command);
         }
+        if matches!(
+            self.overlay,
+            Some(Overlay::Help | Overlay::Quote(_) | Overlay::ConfirmQuit)
+        ) && super::keymap::works_everywhere(command)
+            && !(matches!(self.overlay, Some(Overlay::Help)) && command == Command::ToggleHelp)
+        {
+            // `x`, `R`, `?`, `q` and `L` work in every mode (architecture.md §6): the dialog or
+            // help gives way and the key acts as in the panes.
+            self.overlay = None;
+            return self.command(command);
+        }
         match (&self.overlay, command) {
             (Some(Overlay::Quote(_)), Command::Confirm) => self.fire_quote(),
             (Some(Overlay::ConfirmQuit), Command::Confirm) => {

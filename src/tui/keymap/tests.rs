@@ -44,9 +44,8 @@ fn vim_motions_and_context_keys() {
         Some(Command::CancelJob)
     );
     assert_eq!(lookup(Context::Prompts, &key(KeyCode::Char('c'))), None);
-    let shift_l = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT);
     assert_eq!(
-        lookup(Context::Prompts, &shift_l),
+        lookup(Context::Prompts, &key(KeyCode::Char('f'))),
         Some(Command::LoadPrompts)
     );
     assert_eq!(
@@ -111,10 +110,54 @@ fn capital_r_opens_the_report_in_the_grid_and_while_scoring() {
                 .any(|b| b.command == Command::OpenReport)
         );
     }
-    // Lower-case r still retries; dialogs never open the report.
+    // Lower-case r still retries; a dialog's own keys are not taken by the report.
     assert_eq!(
         lookup(Context::Grid, &key(KeyCode::Char('r'))),
         Some(Command::RetryJob)
     );
-    assert_eq!(lookup(Context::Dialog, &shift_r), None);
+    assert_eq!(
+        lookup(Context::Dialog, &key(KeyCode::Char('y'))),
+        Some(Command::Confirm)
+    );
+}
+
+/// Architecture.md §6: `x`, `?`, `q` and `L` work in every mode except text entry — the panes,
+/// dialogs, help and every overlay.
+#[test]
+fn the_four_keys_work_in_every_mode_but_text_entry() {
+    let shift = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+    for context in [
+        Context::Prompts,
+        Context::Models,
+        Context::Grid,
+        Context::Dialog,
+        Context::Scoring,
+        Context::Leaderboard,
+        Context::Costs,
+        Context::Help,
+    ] {
+        assert_eq!(
+            lookup(context, &key(KeyCode::Char('x'))),
+            Some(Command::ExportJson),
+            "{context:?}"
+        );
+        assert_eq!(
+            lookup(context, &key(KeyCode::Char('?'))),
+            Some(Command::ToggleHelp),
+            "{context:?}"
+        );
+        assert_eq!(
+            lookup(context, &key(KeyCode::Char('q'))),
+            Some(Command::Quit),
+            "{context:?}"
+        );
+        assert_eq!(
+            lookup(context, &shift('L')),
+            Some(Command::Leaderboard),
+            "{context:?}"
+        );
+    }
+    // Dialogs and help still take no other global key.
+    assert_eq!(lookup(Context::Dialog, &key(KeyCode::Char('g'))), None);
+    assert_eq!(lookup(Context::Help, &key(KeyCode::Char('c'))), None);
 }

@@ -395,6 +395,22 @@ fn help_opens_and_closes() {
     assert!(app.overlay.is_none());
 }
 
+/// `x`, `q` and `L` act from help and from the quote dialog as they do in the panes.
+#[test]
+fn the_keys_that_work_everywhere_act_from_help_and_dialogs() {
+    let mut app = demo_app();
+    cmd(&mut app, Command::ToggleHelp);
+    assert_eq!(cmd(&mut app, Command::ExportJson), vec![Effect::ExportJson]);
+    cmd(&mut app, Command::ToggleHelp);
+    cmd(&mut app, Command::Leaderboard);
+    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    cmd(&mut app, Command::Dismiss);
+    cmd(&mut app, Command::Generate);
+    assert!(matches!(app.overlay, Some(Overlay::Quote(_))));
+    assert_eq!(cmd(&mut app, Command::Quit), vec![Effect::Quit]);
+    assert!(app.should_quit, "nothing runs yet, so q quits at once");
+}
+
 #[test]
 fn ticks_move_the_clock_and_results_reach_the_status_bar() {
     let mut app = demo_app();
