@@ -3,7 +3,8 @@
 //! from the catalog's price tables.
 //!
 //! Spend is counted exactly as [`Session::spent_usd`] counts it: the catalog price of every job
-//! the provider delivered ([`Job::is_billed`]); failures and cancellations are not billed.
+//! the provider bills ([`Job::is_billed`]: delivered clips, and the failures and cancellations
+//! a provider may still charge for).
 //! DEMO sessions ran on the embedded simulator, so nothing was billed: their figures use the same
 //! prices (architecture.md §4: nothing is zeroed) but are kept in a ledger of their own and
 //! never added to the real spend.

@@ -17,10 +17,11 @@ impl App {
             .collect()
     }
 
-    /// Budget left in this session.
+    /// Budget left in this session: the budget minus what is spent and what the jobs still
+    /// running will most likely cost, so firing again while a batch runs cannot overshoot.
     pub fn remaining_budget(&self) -> Option<f64> {
         self.budget_usd
-            .map(|budget| budget - self.session.spent_usd())
+            .map(|budget| budget - self.session.committed_usd())
     }
 
     /// `g`: every prompt on every ticked model (in auto mode with nothing ticked, each prompt

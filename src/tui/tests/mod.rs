@@ -143,6 +143,24 @@ fn a_quote_above_the_budget_cannot_fire() {
     );
 }
 
+/// A second `g` while the first batch still runs counts that batch against the budget.
+#[test]
+fn jobs_in_flight_count_against_the_budget() {
+    let mut app = demo_app();
+    app.budget_usd = Some(4.0);
+    cmd(&mut app, Command::Generate);
+    assert!(!cmd(&mut app, Command::Confirm).is_empty(), "$3.33 fits in $4");
+    assert_eq!(app.session.jobs.len(), 9);
+    assert!((app.remaining_budget().unwrap() - 0.67).abs() < 1e-9);
+    cmd(&mut app, Command::Generate);
+    let Some(Overlay::Quote(quote)) = &app.overlay else {
+        panic!("a quote")
+    };
+    assert!(quote.blocked(), "another $3.33 would overshoot");
+    assert!(cmd(&mut app, Command::Confirm).is_empty());
+    assert_eq!(app.session.jobs.len(), 9);
+}
+
 #[test]
 fn unticked_and_keyless_models_are_not_fired() {
     let mut app = demo_app();
