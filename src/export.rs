@@ -31,14 +31,10 @@ const SECONDS_DECIMALS: i32 = 3;
 /// Decimal places for ratios, mean qualities and values.
 const RATIO_DECIMALS: i32 = 4;
 
-/// Whether the scores were given blind: blind mode is on, or a scored clip carries a blind
-/// label (the reveal turns blind mode off, but the scoring was still blind).
+/// Whether the scores were given blind: blind mode is on, or a star was set while it was (the
+/// reveal turns blind mode off, but those scores were still given blind).
 fn scored_blind(session: &Session) -> bool {
-    session.blind
-        || session.jobs.iter().any(|job| {
-            scoring::quality(&job.scores).is_some()
-                && session.blind_labels.contains_key(&job.clip_id)
-        })
+    session.blind || session.jobs.iter().any(|job| job.scored_blind)
 }
 
 /// The export of `session`, stamped `exported_at` (RFC 3339).

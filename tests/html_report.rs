@@ -111,6 +111,7 @@ fn planned(
         fallback_skipped: None,
         scores: Scores::default(),
         notes: String::new(),
+        scored_blind: false,
     }
 }
 

@@ -309,13 +309,13 @@ fn file_name_is_session_id_and_utc_stamp() {
 fn scores_given_blind_stay_marked_blind_after_the_reveal() {
     let mut s = sample_session();
     assert_eq!(export(&s)["blind"], false);
-    // The reveal turned blind mode off; the labels of the scored clips remain for audit.
-    s.blind = false;
-    let scored_clip = s.jobs[0].clip_id.clone();
-    s.blind_labels.insert(scored_clip, "B".into());
-    assert_eq!(export(&s)["blind"], true);
-    // A label on a clip nobody scored says nothing about how the scores were given.
-    s.blind_labels.clear();
-    s.blind_labels.insert(s.jobs[3].clip_id.clone(), "A".into());
+    // Labels alone (blind mode turned on, then off before any star) say nothing.
+    s.blind_labels.insert(s.jobs[0].clip_id.clone(), "B".into());
     assert_eq!(export(&s)["blind"], false);
+    // A star set while blind: the export says blind, after the reveal too.
+    s.jobs[0].scored_blind = true;
+    assert_eq!(export(&s)["blind"], true);
+    s.blind = true;
+    s.jobs[0].scored_blind = false;
+    assert_eq!(export(&s)["blind"], true, "blind mode on");
 }

@@ -190,6 +190,7 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
         fallback_skipped: None,
         scores: Scores::default(),
         notes: String::new(),
+        scored_blind: false,
     })
 }
 

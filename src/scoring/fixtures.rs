@@ -82,6 +82,7 @@ pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
         fallback_skipped: None,
         scores: Scores::default(),
         notes: String::new(),
+        scored_blind: false,
     }
 }
 

@@ -220,6 +220,10 @@ pub struct Job {
     /// Reviewer's notes.
     #[serde(default)]
     pub notes: String,
+    /// Whether a star of this clip was set while blind mode hid the model (so the export can
+    /// say the scores were given blind, after the reveal too).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub scored_blind: bool,
 }
 
 impl Session {

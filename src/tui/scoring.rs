@@ -153,8 +153,10 @@ impl App {
         };
         let (clip_id, index) = (state.clip_id.clone(), state.criterion);
         state.criterion = (index + 1).min(Criterion::ALL.len() - 1);
+        let blind = self.session.blind;
         if let Some(job) = self.session.job_mut(&clip_id) {
             Criterion::ALL[index].set(&mut job.scores, Some(stars));
+            job.scored_blind |= blind;
         }
         self.reveal_when_done();
         vec![Effect::Save]

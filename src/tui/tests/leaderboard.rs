@@ -101,6 +101,10 @@ fn blind_mode_hides_the_leaderboard_until_the_reveal() {
     // Scoring every clip is the reveal; then the leaderboard opens.
     score_all(&mut app, |_| 4);
     assert!(!app.session.blind);
+    assert!(
+        app.session.jobs.iter().all(|j| j.scored_blind),
+        "each clip remembers it was scored blind, for the export"
+    );
     cmd(&mut app, Command::Leaderboard);
     assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
 }

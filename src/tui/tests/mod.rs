@@ -149,7 +149,10 @@ fn jobs_in_flight_count_against_the_budget() {
     let mut app = demo_app();
     app.budget_usd = Some(4.0);
     cmd(&mut app, Command::Generate);
-    assert!(!cmd(&mut app, Command::Confirm).is_empty(), "$3.33 fits in $4");
+    assert!(
+        !cmd(&mut app, Command::Confirm).is_empty(),
+        "$3.33 fits in $4"
+    );
     assert_eq!(app.session.jobs.len(), 9);
     assert!((app.remaining_budget().unwrap() - 0.67).abs() < 1e-9);
     cmd(&mut app, Command::Generate);

@@ -128,6 +128,7 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         fallback_skipped: None,
         scores: crate::session::Scores::default(),
         notes: String::new(),
+        scored_blind: false,
     }
 }
 
