@@ -116,7 +116,11 @@ fn open_or_create(
     let mut notice = None;
     if let Some(id) = &args.session {
         match store.open(id) {
-            Ok((session, locked)) => return Ok((session, locked, None)),
+            // `--blind` applies to a reopened session too (it hides names from now on).
+            Ok((mut session, locked)) => {
+                session.blind |= args.blind;
+                return Ok((session, locked, None));
+            }
             Err(err @ StoreError::Corrupt { .. }) => {
                 notice = Some(Status {
                     text: format!("{err}; started a new session"),
@@ -142,4 +146,40 @@ fn open_or_create(
         .create(&session)
         .map_err(|err| CliError::Failed(format!("cannot create the session: {err}")))?;
     Ok((session, locked, notice))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(session: Option<String>, blind: bool) -> TuiArgs {
+        TuiArgs {
+            demo: true,
+            sim_speed: None,
+            session,
+            budget: None,
+            blind,
+        }
+    }
+
+    #[test]
+    fn blind_applies_to_new_and_reopened_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path());
+        let (fresh, locked, _) = open_or_create(&store, &args(None, true), true).unwrap();
+        assert!(fresh.blind);
+        let id = fresh.id.clone();
+        drop(locked);
+
+        let (sighted, locked, _) = open_or_create(&store, &args(None, false), true).unwrap();
+        assert!(!sighted.blind);
+        let sighted_id = sighted.id.clone();
+        drop(locked);
+        let (reopened, locked, _) =
+            open_or_create(&store, &args(Some(sighted_id), true), true).unwrap();
+        assert!(reopened.blind, "--blind with --session hides names too");
+        drop(locked);
+        let (kept, _locked, _) = open_or_create(&store, &args(Some(id), false), true).unwrap();
+        assert!(kept.blind, "a blind session stays blind without the flag");
+    }
 }
