@@ -20,6 +20,9 @@ use clipbench::media::{
 };
 use futures_util::stream;
 
+#[path = "media/attempts.rs"]
+mod attempts;
+
 /// 720x1280, 24 fps, 5.0 s, `moov` before `mdat` (one of the simulator's clips).
 const PORTRAIT: &[u8] = include_bytes!("fixtures/portrait-720x1280-24fps-5s.mp4");
 /// `sha256sum` of the portrait fixture, computed outside Rust.
@@ -209,31 +212,13 @@ async fn a_chunked_body_growing_past_the_cap_is_cut_off_and_removed() {
     .await
     .unwrap_err();
     assert_eq!(err, MediaError::TooLarge { limit: 4000 });
+    assert!(!err.is_transient(), "a larger clip would be cut again");
     assert!(last <= 4000);
     assert!(
         files_in(dir.path()).is_empty(),
         "{:?}",
         files_in(dir.path())
     );
-}
-
-#[tokio::test]
-async fn a_missing_clip_is_an_http_error_with_its_status_and_no_file() {
-    let server = Server::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let dest = dir.path().join("missing.mp4");
-    let err = download_clip(
-        &client(),
-        &server.url("/nope"),
-        &dest,
-        limits(1 << 20),
-        |_, _| {},
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(err, MediaError::Http { status: 404 });
-    assert!(err.to_string().contains("404"));
-    assert!(files_in(dir.path()).is_empty());
 }
 
 #[tokio::test]
@@ -252,6 +237,7 @@ async fn a_stalled_body_times_out_and_leaves_no_file() {
         panic!("expected a network error, got {err:?}");
     };
     assert!(message.contains("timed out"), "{message}");
+    assert!(err.is_transient(), "a timeout may pass");
     assert!(
         !message.contains("127.0.0.1"),
         "no URL in the message: {message}"

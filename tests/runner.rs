@@ -14,6 +14,8 @@ use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
 
+#[path = "runner/downloads.rs"]
+mod downloads;
 #[path = "runner/recovery.rs"]
 mod recovery;
 

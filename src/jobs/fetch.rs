@@ -1,31 +1,37 @@
-//! The download stage: the clip goes to disk (streamed, capped, without credentials), then the
-//! probe measures it and any difference from the request is noted beside it.
+//! The download stage's two halves: one attempt at getting the clip to disk (streamed, capped,
+//! without credentials), then the probe that measures it and notes any difference from the
+//! request beside it. Retrying attempts is the job task's business (it owns the backoff, the
+//! cancel switch and the deadline).
 
-use crate::media::{DownloadLimits, describe_mismatch, download_clip, probe_mp4_async};
+use crate::media::{
+    DownloadLimits, DownloadedClip, MediaError, describe_mismatch, download_clip, probe_mp4_async,
+};
 use crate::provider::JobOutput;
 use crate::session::ClipFile;
 
 use super::JobSpec;
 
-/// Downloads the clip of `output` to `spec.clip_path` and probes it.
+/// One attempt at downloading the clip of `output` to `spec.clip_path`.
 ///
 /// # Errors
-/// The reason, as one sanitised line, when the download fails. A failed probe is not an error:
-/// the clip is kept and its measurements stay unknown.
-pub(crate) async fn fetch_clip(
+/// Why the attempt failed; [`MediaError::is_transient`] says whether another may succeed.
+pub(crate) async fn download_once(
     http: &reqwest::Client,
     spec: &JobSpec,
     output: &JobOutput,
     max_bytes: u64,
     progress: impl FnMut(u64, Option<u64>) + Send,
-) -> Result<ClipFile, String> {
+) -> Result<DownloadedClip, MediaError> {
     let limits = DownloadLimits {
         max_bytes,
         ..DownloadLimits::default()
     };
-    let downloaded = download_clip(http, &output.video_url, &spec.clip_path, limits, progress)
-        .await
-        .map_err(|err| format!("download failed: {err}"))?;
+    download_clip(http, &output.video_url, &spec.clip_path, limits, progress).await
+}
+
+/// Probes a downloaded clip. A failed probe is not an error: the clip is kept, its
+/// measurements stay unknown and the mismatch note says why.
+pub(crate) async fn measure(spec: &JobSpec, downloaded: DownloadedClip) -> ClipFile {
     let mut clip = ClipFile {
         path: downloaded.path,
         bytes: downloaded.bytes,
@@ -57,5 +63,5 @@ pub(crate) async fn fetch_clip(
             clip.mismatch = Some(format!("not measurable: {err}"));
         }
     }
-    Ok(clip)
+    clip
 }

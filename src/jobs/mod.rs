@@ -123,7 +123,9 @@ pub enum JobEvent {
     },
     /// The clip is downloading. Sent when the shown progress (whole percent, or tenths of a
     /// MiB without a size) changes, at most every [`MIN_REPORT_INTERVAL`], and at 100 %; best
-    /// effort (dropped rather than wait when the channel is full).
+    /// effort (dropped rather than wait when the channel is full). When a failed attempt is
+    /// tried again, `bytes: 0` (of the size last announced) is always sent first: the count
+    /// starts over, and nothing on screen keeps the failed attempt's figure.
     Downloading {
         /// The job.
         clip_id: String,

@@ -31,6 +31,10 @@ pub struct PollPolicy {
     /// Answers in a row with a status value clipbench does not know after which the job is
     /// given up (one may be a glitch; a run of them is a protocol it does not speak).
     pub unknown_status_limit: u32,
+    /// How many more times a clip download is tried after a failure that may pass (a dropped
+    /// or cut-off connection, a timeout, 408, 429, 5xx), with the backoff above: the clip is
+    /// paid for, and a Kie link expires within a day.
+    pub download_retries: u32,
 }
 
 impl Default for PollPolicy {
@@ -46,6 +50,7 @@ impl Default for PollPolicy {
             job_timeout: Duration::from_mins(15),
             not_visible_grace: Duration::from_mins(1),
             unknown_status_limit: 5,
+            download_retries: 4,
         }
     }
 }

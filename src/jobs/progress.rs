@@ -1,11 +1,15 @@
 //! Download progress as the screen shows it, and how often it is reported. A download calls
 //! back after every chunk (hundreds a second on a fast link); the owner only needs to hear when
 //! what it shows changes, and not more than a few times a second, so the event channel and the
-//! redraws stay cheap however many clips download at once.
+//! redraws stay cheap however many clips download at once. A download tried again starts its
+//! count over from 0, and says so at once.
 
 use std::time::Duration;
 
+use tokio::sync::mpsc;
 use tokio::time::Instant;
+
+use super::JobEvent;
 
 /// The least time between two reports of one download (the last one, at 100 %, is never held
 /// back).
@@ -75,9 +79,91 @@ impl ProgressThrottle {
     }
 }
 
+/// Turns one job's download callbacks into [`JobEvent::Downloading`] reports, across every
+/// attempt of the download.
+#[derive(Debug)]
+pub(crate) struct DownloadReporter {
+    /// The job.
+    clip_id: String,
+    /// Where reports go.
+    events: mpsc::Sender<JobEvent>,
+    /// What the current attempt has reported.
+    throttle: ProgressThrottle,
+    /// The size the latest attempt announced.
+    total: Option<u64>,
+}
+
+impl DownloadReporter {
+    /// A reporter for `clip_id`'s download.
+    pub fn new(clip_id: String, events: mpsc::Sender<JobEvent>) -> Self {
+        Self {
+            clip_id,
+            events,
+            throttle: ProgressThrottle::default(),
+            total: None,
+        }
+    }
+
+    /// One chunk's callback: reported when the throttle lets it through. Best effort: a full
+    /// channel drops a report rather than stall the download.
+    pub fn chunk(&mut self, bytes: u64, total: Option<u64>, now: Instant) {
+        self.total = total;
+        if !self.throttle.should_report(bytes, total, now) {
+            return;
+        }
+        let _ = self.events.try_send(JobEvent::Downloading {
+            clip_id: self.clip_id.clone(),
+            bytes,
+            total,
+        });
+    }
+
+    /// The report that starts the count again before another attempt: 0 bytes of the size last
+    /// announced, so the screen does not hold the failed attempt's figure while the next one
+    /// waits and starts. The next attempt's first chunk is then reported at once.
+    pub fn restart(&mut self) -> JobEvent {
+        self.throttle = ProgressThrottle::default();
+        JobEvent::Downloading {
+            clip_id: self.clip_id.clone(),
+            bytes: 0,
+            total: self.total,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_restart_reports_zero_and_lets_the_next_attempt_report_at_once() {
+        let (tx, mut rx) = mpsc::channel(8);
+        let mut reporter = DownloadReporter::new("a.wan25".into(), tx);
+        let start = Instant::now();
+        let total = Some(1000);
+        let next_report = |rx: &mut mpsc::Receiver<JobEvent>| match rx.try_recv() {
+            Ok(JobEvent::Downloading { bytes, total, .. }) => Some((bytes, total)),
+            _ => None,
+        };
+        reporter.chunk(400, total, start);
+        assert_eq!(next_report(&mut rx), Some((400, total)));
+        reporter.chunk(500, total, start + Duration::from_millis(10));
+        assert_eq!(next_report(&mut rx), None, "held back: too soon");
+        let JobEvent::Downloading { bytes, total, .. } = reporter.restart() else {
+            panic!("a restart is a progress report");
+        };
+        assert_eq!(
+            (bytes, total),
+            (0, Some(1000)),
+            "back to 0 of the known size"
+        );
+        reporter.chunk(20, Some(1000), start + Duration::from_millis(20));
+        assert_eq!(
+            next_report(&mut rx),
+            Some((20, Some(1000))),
+            "the new attempt's first chunk is not held back"
+        );
+    }
 
     #[test]
     fn percent_is_whole_capped_and_unknown_without_a_size() {

@@ -1,6 +1,8 @@
 //! One job's life: submit (retried only when nothing can have been accepted), wait for the
-//! request id to be saved, poll with the shared policy, fetch the result, download and probe.
+//! request id to be saved, poll with the shared policy, fetch the result, download (retried
+//! through failures that may pass) and probe.
 
+mod download;
 mod race;
 
 use std::sync::Arc;
@@ -9,7 +11,6 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::progress::ProgressThrottle;
 use super::{Jitter, JobEvent, JobSpec, RunContext, SaveAck};
 use crate::provider::{ErrorKind, JobHandle, JobOutput, JobStatus, Provider, ProviderError};
 
@@ -320,43 +321,6 @@ impl Job {
                     return Err(self.failed(format!("result fetch failed: {err}"), server_side));
                 }
             }
-        }
-    }
-
-    /// Downloads and probes the clip; the outcome is the job's last event.
-    async fn download(&self, output: &JobOutput) -> JobEvent {
-        let _permit = self.context.downloads.acquire().await;
-        let (events, clip_id) = (self.events.clone(), self.clip_id());
-        let mut throttle = ProgressThrottle::default();
-        let progress = move |bytes, total| {
-            if !throttle.should_report(bytes, total, Instant::now()) {
-                return;
-            }
-            // Best effort: a full channel drops an update rather than stall the download.
-            let _ = events.try_send(JobEvent::Downloading {
-                clip_id: clip_id.clone(),
-                bytes,
-                total,
-            });
-        };
-        let options = &self.context.options;
-        match super::fetch::fetch_clip(
-            &options.http,
-            &self.spec,
-            output,
-            options.max_clip_bytes,
-            progress,
-        )
-        .await
-        {
-            Ok(clip) => JobEvent::Ready {
-                clip_id: self.clip_id(),
-                clip,
-            },
-            Err(reason) => JobEvent::DownloadFailed {
-                clip_id: self.clip_id(),
-                reason,
-            },
         }
     }
 }

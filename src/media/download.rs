@@ -25,6 +25,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_mins(10);
 /// Writes are batched to this size so a 500 MiB clip is not thousands of tiny blocking writes.
 const WRITE_BUFFER_BYTES: usize = 256 * 1024;
 
+/// The longest `Retry-After` taken from a server: whoever retries decides what to do with it,
+/// but no value read off the wire may overflow a `Duration`.
+const MAX_RETRY_AFTER: Duration = Duration::from_hours(1);
+
 /// Limits applied to one clip download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DownloadLimits {
@@ -60,12 +64,14 @@ pub struct DownloadedClip {
 /// The body is streamed chunk by chunk into a temp file in `dest`'s directory (created if
 /// missing), hashed as it goes, fsynced and renamed onto `dest`. `progress` is called after every
 /// chunk with the bytes received so far and the announced total, if any. On any failure, or if
-/// the future is dropped, the temp file is removed and `dest` is untouched.
+/// the future is dropped, the temp file is removed and `dest` is untouched. One call is one
+/// attempt: [`MediaError::is_transient`] tells the caller whether another may succeed.
 ///
 /// # Errors
 /// `BadUrl` for anything but an `http`/`https` URL without user info; `Http` for a non-2xx
-/// final status; `TooLarge` when `Content-Length` or the body passes `limits.max_bytes`;
-/// `Network` when the connection fails or times out; `Io` when the file cannot be written.
+/// final status (with its `Retry-After`); `TooLarge` when `Content-Length` or the body passes
+/// `limits.max_bytes`; `Network` when the connection fails, times out or ends before the
+/// announced length; `Io` when the file cannot be written.
 pub async fn download_clip(
     http: &reqwest::Client,
     url: &str,
@@ -82,6 +88,12 @@ pub async fn download_clip(
         progress(bytes, total);
     })
     .await?;
+    if let Some(total) = total.filter(|&total| bytes < total) {
+        // hyper reports a short body itself; this keeps a cut-off clip from ever being kept.
+        return Err(MediaError::Network {
+            message: format!("the body ended after {bytes} of {total} bytes"),
+        });
+    }
     part.persist(&dest).await?;
     Ok(DownloadedClip {
         path: dest,
@@ -107,6 +119,7 @@ async fn request(
     if !status.is_success() {
         return Err(MediaError::Http {
             status: status.as_u16(),
+            retry_after: retry_after(response.headers()),
         });
     }
     if response
@@ -118,6 +131,15 @@ async fn request(
         });
     }
     Ok(response)
+}
+
+/// A `Retry-After` given in seconds (fractions allowed), capped at [`MAX_RETRY_AFTER`]. An
+/// HTTP date is ignored: CDNs send seconds, and the caller's own backoff covers the gap.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0)
+        .then(|| Duration::from_secs_f64(secs.min(MAX_RETRY_AFTER.as_secs_f64())))
 }
 
 /// Parses the URL and accepts only `http`/`https` without user info: reqwest would turn
@@ -304,6 +326,23 @@ mod tests {
         ));
         let err = check_url("https://user:secret@cdn.example/clip.mp4").unwrap_err();
         assert!(!err.to_string().contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn retry_after_is_seconds_and_capped() {
+        use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+            retry_after(&headers)
+        };
+        assert_eq!(with("2"), Some(Duration::from_secs(2)));
+        assert_eq!(with(" 0.5 "), Some(Duration::from_millis(500)));
+        assert_eq!(with("99999999999999999999"), Some(MAX_RETRY_AFTER));
+        assert_eq!(with("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(with("-1"), None);
+        assert_eq!(with("inf"), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod mismatch;
 mod probe;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub use download::{DownloadLimits, DownloadedClip, download_clip};
 pub use mismatch::describe_mismatch;
@@ -30,6 +31,9 @@ pub enum MediaError {
     Http {
         /// The HTTP status code of the final response.
         status: u16,
+        /// How long the server asked to be left alone (its `Retry-After` in seconds, at most an
+        /// hour), when it said.
+        retry_after: Option<Duration>,
     },
     /// The clip is larger than the download cap (announced or actually sent).
     #[error("clip download failed: larger than the {} limit", format_size(*limit))]
@@ -60,6 +64,25 @@ pub enum MediaError {
 }
 
 impl MediaError {
+    /// Whether downloading again may succeed: the connection failed, timed out or broke
+    /// mid-body, or the server said "not now" (408, 429, 5xx). A refusal such as 403 or 404 (an
+    /// expired link), a clip over the cap, a refused URL or a local file error would fail again.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            MediaError::Network { .. } => true,
+            MediaError::Http { status, .. } => matches!(status, 408 | 429 | 500..=599),
+            _ => false,
+        }
+    }
+
+    /// The server's `Retry-After`, when the answer carried one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            MediaError::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// An `Io` error for `path`.
     fn io(path: impl Into<PathBuf>, err: &std::io::Error) -> Self {
         Self::Io {
@@ -104,10 +127,11 @@ mod tests {
             MediaError::TooLarge { limit: 1000 }.to_string(),
             "clip download failed: larger than the 1000-byte limit"
         );
-        assert_eq!(
-            MediaError::Http { status: 404 }.to_string(),
-            "clip download failed: HTTP 404"
-        );
+        let busy = MediaError::Http {
+            status: 429,
+            retry_after: Some(Duration::from_secs(2)),
+        };
+        assert_eq!(busy.to_string(), "clip download failed: HTTP 429");
         let io = MediaError::Io {
             path: PathBuf::from("/tmp/x.mp4"),
             message: "permission denied".into(),
@@ -117,5 +141,32 @@ mod tests {
             MediaError::probe("unexpected box: \u{1b}[2J\nmoo").to_string(),
             "cannot probe clip: unexpected box: moo"
         );
+    }
+
+    #[test]
+    fn only_failures_that_may_pass_are_transient() {
+        let http = |status| MediaError::Http {
+            status,
+            retry_after: None,
+        };
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(http(status).is_transient(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 410, 416] {
+            assert!(!http(status).is_transient(), "{status}");
+        }
+        let cut = MediaError::Network {
+            message: "connection reset".into(),
+        };
+        assert!(cut.is_transient());
+        assert!(!MediaError::TooLarge { limit: 1 }.is_transient());
+        assert!(!MediaError::io("/x", &std::io::Error::other("disk full")).is_transient());
+        assert!(!MediaError::BadUrl { reason: "x".into() }.is_transient());
+        let wait = Some(Duration::from_secs(3));
+        let limited = MediaError::Http {
+            status: 429,
+            retry_after: wait,
+        };
+        assert_eq!((limited.retry_after(), cut.retry_after()), (wait, None));
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
-use super::http::send;
+use super::http::{MAX_RESULT_BODY_BYTES, send, send_capped};
 use super::input::{endpoint_for, wire_input};
 use super::{
     API_REQUEST_TIMEOUT, ApiKey, CancelOutcome, JobHandle, JobInput, JobOutput, JobStatus,
@@ -100,14 +100,15 @@ impl FalClient {
         parse_status(&ok_json(&answer)?, logs_seen)
     }
 
-    /// Fetches the model output of a completed request.
+    /// Fetches the model output of a completed request. Its body may be up to
+    /// [`MAX_RESULT_BODY_BYTES`]: the output can carry the video inline (`file_data`).
     ///
     /// # Errors
     /// The model's own error answer (final), or `Malformed` when no video URL is present.
     pub async fn result(&self, handle: &JobHandle) -> Result<JobOutput, ProviderError> {
         let url = self.handle_url(handle, handle.response_url.as_deref(), "")?;
         let request = self.authorized(self.http.get(url));
-        let answer = send(PROVIDER, request, self.timeout).await?;
+        let answer = send_capped(PROVIDER, request, self.timeout, MAX_RESULT_BODY_BYTES).await?;
         parse_output(&ok_json(&answer)?)
     }
 

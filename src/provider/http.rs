@@ -10,9 +10,14 @@ use super::ProviderError;
 use crate::catalog::ProviderKind;
 use crate::sanitize::clean_line;
 
-/// The largest API response body read (status, result, submit answers are a few KB; a 20 MB
-/// status answer is an error, not memory).
+/// The largest API response body read for a submit, status or cancel (their answers are a few
+/// KB; a 20 MB status answer is an error, not memory).
 pub const MAX_API_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest body read for a fal result fetch. The model output's `File` may carry the file
+/// itself inline (`file_data`, protocols.md §2.2), so a legitimate result can be megabytes; the
+/// cap still stops a runaway stream. Read once per job, after the generation is paid for.
+pub const MAX_RESULT_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Builds the one HTTP client the whole app shares (connection pool, TLS config, timeouts).
 ///
@@ -65,12 +70,22 @@ impl Answer {
     }
 }
 
-/// Sends a request and reads the whole body, up to `MAX_API_BODY_BYTES`, all within `timeout`
+/// Sends a request and reads the whole body, up to [`MAX_API_BODY_BYTES`], all within `timeout`
 /// (set per request, not on the shared client, whose clip downloads take longer).
 pub(crate) async fn send(
     provider: ProviderKind,
     request: reqwest::RequestBuilder,
     timeout: Duration,
+) -> Result<Answer, ProviderError> {
+    send_capped(provider, request, timeout, MAX_API_BODY_BYTES).await
+}
+
+/// [`send`] with another body cap, `limit` bytes (a body past it is `Malformed`).
+pub(crate) async fn send_capped(
+    provider: ProviderKind,
+    request: reqwest::RequestBuilder,
+    timeout: Duration,
+    limit: usize,
 ) -> Result<Answer, ProviderError> {
     let mut response = request
         .timeout(timeout)
@@ -79,7 +94,7 @@ pub(crate) async fn send(
         .map_err(|err| transport_error(provider, &err, Stage::Send))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = read_capped(&mut response, MAX_API_BODY_BYTES)
+    let body = read_capped(&mut response, limit)
         .await
         .map_err(|err| match err {
             CappedReadError::TooLarge(limit) => ProviderError::Malformed {
@@ -120,7 +135,10 @@ pub async fn read_capped(
     {
         return Err(CappedReadError::TooLarge(limit));
     }
-    let mut body = Vec::new();
+    // Room for what was announced (already checked against the cap), so a large answer is
+    // not copied over and over as it grows.
+    let announced = response.content_length().unwrap_or(0) as usize;
+    let mut body = Vec::with_capacity(announced);
     while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Transport)? {
         if body.len() + chunk.len() > limit {
             return Err(CappedReadError::TooLarge(limit));

@@ -14,7 +14,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use error::{ErrorKind, ProviderError};
-pub use http::{MAX_API_BODY_BYTES, build_http_client, read_capped, same_origin};
+pub use http::{
+    MAX_API_BODY_BYTES, MAX_RESULT_BODY_BYTES, build_http_client, read_capped, same_origin,
+};
 pub(crate) use input::{endpoint_for, wire_input};
 
 use crate::catalog::{Model, ProviderKind};

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::fault_reply::clip_fault;
 use super::faults::Hook;
 use super::jobs::{Api, Model};
 use super::state::SimState;
@@ -118,8 +119,8 @@ pub async fn serve_clip(
         } else {
             Api::Fal
         };
-        if state.take_fault(api, Hook::Clip).is_some() {
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+        if let Some(fault) = state.take_fault(api, Hook::Clip) {
+            return clip_fault(&fault, clip.bytes);
         }
     }
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());

@@ -22,6 +22,10 @@ use super::reply::json;
 /// Size of the [`FaultKind::StatusOversized`] body.
 pub const OVERSIZED_BYTES: usize = 20 * 1024 * 1024;
 
+/// Size of the `video.file_data` string [`FaultKind::ResultInlineData`] adds: above the 2 MiB
+/// a status answer may have, well below a result's cap.
+pub const INLINE_FILE_DATA_BYTES: usize = 3 * 1024 * 1024;
+
 /// fal's error-type header.
 pub const FAL_ERROR_TYPE: HeaderName = HeaderName::from_static("x-fal-error-type");
 
@@ -155,6 +159,7 @@ pub fn result_fault(
             kie_reply(kie_mirror, 422, "recordInfo is null", Some(Value::Null))
         }
         FaultKind::ResultEmpty => without_result_json(normal),
+        FaultKind::ResultInlineData => with_file_data(normal),
         _ if fal => fal_infra_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal Server Error",
@@ -201,6 +206,45 @@ fn without_result_json((status, body): (StatusCode, String)) -> Response {
     json(status, &value)
 }
 
+/// The normal result with the clip inline as well, as fal's `File.file_data` may carry it. The
+/// content is opaque to a client that downloads from `url`, so zero bytes in base64 (`A`s) do.
+/// A body without a `video` object (a failed request's) is left as it is.
+fn with_file_data((status, body): (StatusCode, String)) -> Response {
+    let mut value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    if value["video"].is_object() {
+        value["video"]["file_data"] = json!("A".repeat(INLINE_FILE_DATA_BYTES));
+    }
+    json(status, &value)
+}
+
+/// The reply to a clip download hit by `fault`; `bytes` is the clip it would have sent.
+pub fn clip_fault(fault: &FaultSpec, bytes: &'static [u8]) -> Response {
+    let (status, text) = match fault.kind {
+        FaultKind::ClipTruncated => return clip_cut_off(bytes),
+        FaultKind::ClipNotFound => (StatusCode::NOT_FOUND, "Not Found"),
+        FaultKind::ClipRateLimited => (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests"),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
+    };
+    let mut response = Response::new(Body::from(text));
+    *response.status_mut() = status;
+    if fault.kind == FaultKind::ClipRateLimited {
+        let retry_after = fault.retry_after_s.unwrap_or(1);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    }
+    response
+}
+
+/// The clip's full `Content-Length` and first half, then a dropped connection.
+fn clip_cut_off(bytes: &'static [u8]) -> Response {
+    let mut response = Response::new(half_then_drop(Bytes::from_static(bytes)));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("video/mp4"));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    response
+}
+
 /// What an nginx in front of fal answers when its upstream is away: HTML, no fal headers.
 fn gateway_page() -> Response {
     let page = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n\
@@ -217,8 +261,14 @@ fn gateway_page() -> Response {
 /// The first half of the real body, then the connection drops: the head and part of the body
 /// arrive, the rest never does.
 fn cut_off((status, body): (StatusCode, String)) -> Response {
-    let body = Bytes::from(body);
-    let half = body.slice(..body.len() / 2);
+    json_bytes(status, Bytes::new()).map(|_| half_then_drop(Bytes::from(body)))
+}
+
+/// A body that sends the first half of `full`, then fails: hyper drops the connection, so the
+/// client sees the head and part of the body, never the rest.
+fn half_then_drop(mut full: Bytes) -> Body {
+    full.truncate(full.len() / 2);
+    let half = full;
     let parts =
         stream::once(async move { Ok::<Bytes, io::Error>(half) }).chain(stream::once(async {
             // Long enough for the half to leave the server's buffer before the drop.
@@ -228,7 +278,7 @@ fn cut_off((status, body): (StatusCode, String)) -> Response {
                 "simulated cut",
             ))
         }));
-    json_bytes(status, Bytes::new()).map(|_| Body::from_stream(parts))
+    Body::from_stream(parts)
 }
 
 /// fal's request/infra error: `{detail, error_type}` plus `X-Fal-Error-Type`.

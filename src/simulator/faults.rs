@@ -73,8 +73,19 @@ pub enum FaultKind {
     /// A succeeded Kie task's record has an empty `resultJson` for a moment (never fires for
     /// fal).
     ResultEmpty,
+    /// A succeeded fal result also carries the clip inline: `video.file_data` (optional in fal's
+    /// `File`, protocols.md §2.2) holds [`INLINE_FILE_DATA_BYTES`](super::fault_reply::INLINE_FILE_DATA_BYTES)
+    /// of base64, making the body larger than any status answer (never fires for Kie).
+    ResultInlineData,
     /// A clip download fails with HTTP 500 (the clip's model decides the provider: Kling is Kie).
     ClipError,
+    /// A clip download is refused with HTTP 404, as a CDN answers for an expired link.
+    ClipNotFound,
+    /// A clip download is rate limited: HTTP 429 with `Retry-After` (default 1 s).
+    ClipRateLimited,
+    /// A clip download announces its full `Content-Length`, sends half the bytes, then drops
+    /// the connection.
+    ClipTruncated,
 }
 
 /// The request kinds a fault can hit.
@@ -113,18 +124,25 @@ impl FaultKind {
             | FaultKind::ResultTruncated
             | FaultKind::ResultStalled
             | FaultKind::ResultNotVisible
-            | FaultKind::ResultEmpty => Hook::Result,
-            FaultKind::ClipError => Hook::Clip,
+            | FaultKind::ResultEmpty
+            | FaultKind::ResultInlineData => Hook::Result,
+            FaultKind::ClipError
+            | FaultKind::ClipNotFound
+            | FaultKind::ClipRateLimited
+            | FaultKind::ClipTruncated => Hook::Clip,
         }
     }
 
-    /// Whether the fault has a form on `api` (a Kie envelope quirk has none on fal).
+    /// Whether the fault has a form on `api` (a Kie envelope quirk has none on fal, fal's
+    /// inline file none on Kie, whose record only names URLs).
     fn exists_on(self, api: Api) -> bool {
-        api == Api::Kie
-            || !matches!(
+        match api {
+            Api::Kie => self != FaultKind::ResultInlineData,
+            Api::Fal => !matches!(
                 self,
                 FaultKind::StatusNullData | FaultKind::ResultNotVisible | FaultKind::ResultEmpty
-            )
+            ),
+        }
     }
 }
 
@@ -142,9 +160,9 @@ pub struct FaultSpec {
     /// How many requests it hits before it is used up (default 1).
     #[serde(default = "one")]
     pub count: u32,
-    /// `Retry-After` seconds for [`FaultKind::SubmitRateLimited`] and
-    /// [`FaultKind::ResultRateLimited`] (default 1); other submit faults send the header only
-    /// when this is set.
+    /// `Retry-After` seconds for [`FaultKind::SubmitRateLimited`],
+    /// [`FaultKind::ResultRateLimited`] and [`FaultKind::ClipRateLimited`] (default 1); other
+    /// submit faults send the header only when this is set.
     #[serde(default)]
     pub retry_after_s: Option<u32>,
 }
@@ -274,6 +292,15 @@ mod tests {
         book.arm(FaultSpec::new(FaultTarget::Both, FaultKind::ResultEmpty, 1));
         assert_eq!(book.take(Api::Fal, Hook::Result), None);
         assert!(book.take(Api::Kie, Hook::Result).is_some());
+    }
+
+    #[test]
+    fn fal_only_faults_wait_for_fal() {
+        let mut book = FaultBook::default();
+        let inline = FaultSpec::new(FaultTarget::Both, FaultKind::ResultInlineData, 1);
+        book.arm(inline);
+        assert_eq!(book.take(Api::Kie, Hook::Result), None);
+        assert!(book.take(Api::Fal, Hook::Result).is_some());
     }
 
     #[test]

@@ -209,3 +209,49 @@ async fn result_and_clip_errors() {
     );
     assert_eq!(c.get(url).send().await.unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn clip_refusals_cut_bodies_and_an_inline_result() {
+    let sim = sim_with(200, |_| {}).await;
+    let (c, base) = (client(), sim.base_url());
+    let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "p"})).await;
+    fal_wait(&c, submit["status_url"].as_str().unwrap(), "COMPLETED").await;
+    let response_url = submit["response_url"].as_str().unwrap();
+    arm(&sim, FaultTarget::Kie, FaultKind::ResultInlineData);
+    let (_, plain) = send(fal_get(&c, response_url)).await;
+    assert!(
+        plain["video"].get("file_data").is_none(),
+        "Kie's fault waits"
+    );
+    sim.inject(FaultSpec::new(
+        FaultTarget::Fal,
+        FaultKind::ResultInlineData,
+        1,
+    ));
+    let (code, inline) = send(fal_get(&c, response_url)).await;
+    assert_eq!(code, StatusCode::OK);
+    let data = inline["video"]["file_data"].as_str().unwrap();
+    assert!(data.len() >= 3 * 1024 * 1024, "{}", data.len());
+    assert_eq!(inline["video"]["url"], plain["video"]["url"]);
+
+    let url = plain["video"]["url"].as_str().unwrap();
+    let size = plain["video"]["file_size"].as_u64().unwrap();
+    arm(&sim, FaultTarget::Fal, FaultKind::ClipNotFound);
+    let gone = c.get(url).send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    sim.inject(FaultSpec::new(FaultTarget::Fal, FaultKind::ClipRateLimited, 1).with_retry_after(7));
+    let busy = c.get(url).send().await.unwrap();
+    assert_eq!(busy.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&busy, "retry-after").as_deref(), Some("7"));
+    arm(&sim, FaultTarget::Fal, FaultKind::ClipTruncated);
+    let cut = c.get(url).send().await.unwrap();
+    assert_eq!(
+        (cut.status(), cut.content_length()),
+        (StatusCode::OK, Some(size)),
+        "the whole clip is announced"
+    );
+    assert!(cut.bytes().await.is_err(), "and never arrives");
+    let whole = c.get(url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(whole.len() as u64, size);
+    assert_eq!(sim.stats().clip_downloads, 4);
+}

@@ -21,7 +21,7 @@ enum Woken<T> {
 
 impl Job {
     /// When the job must have finished (counted from the task's start).
-    fn deadline(&self) -> Instant {
+    pub(super) fn deadline(&self) -> Instant {
         self.started + self.context.options.policy.job_timeout
     }
 
