@@ -14,8 +14,10 @@ use super::{ExportClip, ExportDocument};
 use crate::scoring::Criterion;
 
 /// The header row: the clip fields, `requested` and `provenance` flattened (`params` is left to
-/// the JSON), then the five criteria by their keys, quality, value and notes.
-pub const CSV_COLUMNS: [&str; 34] = [
+/// the JSON), then the five criteria by their keys, quality, value and notes, and last the
+/// session's `demo` and `blind` flags on every row (a spreadsheet keeps no header block, and
+/// DEMO must show in every export).
+pub const CSV_COLUMNS: [&str; 36] = [
     "clip_id",
     "prompt_id",
     "model",
@@ -50,6 +52,8 @@ pub const CSV_COLUMNS: [&str; 34] = [
     "quality",
     "value",
     "notes",
+    "demo",
+    "blind",
 ];
 
 /// Why CSV text could not be read back.
@@ -69,7 +73,7 @@ pub fn export_csv(doc: &ExportDocument) -> String {
         .expect("a CSV row writes to memory");
     for clip in &doc.clips {
         writer
-            .write_record(clip_row(clip))
+            .write_record(clip_row(doc, clip))
             .expect("a CSV row writes to memory");
     }
     let bytes = writer.into_inner().expect("flushing to memory cannot fail");
@@ -101,7 +105,7 @@ pub fn parse_csv_rows(text: &str) -> Result<Vec<BTreeMap<String, String>>, CsvEr
 }
 
 /// One clip's cells, in [`CSV_COLUMNS`] order.
-fn clip_row(clip: &ExportClip) -> Vec<String> {
+fn clip_row(doc: &ExportDocument, clip: &ExportClip) -> Vec<String> {
     let mut row = vec![
         clip.clip_id.clone(),
         clip.prompt_id.clone(),
@@ -135,7 +139,13 @@ fn clip_row(clip: &ExportClip) -> Vec<String> {
             .iter()
             .map(|criterion| cell(clip.scores.as_ref().and_then(|s| criterion.get(s)))),
     );
-    row.extend([cell(clip.quality), cell(clip.value), clip.notes.clone()]);
+    row.extend([
+        cell(clip.quality),
+        cell(clip.value),
+        clip.notes.clone(),
+        doc.demo.to_string(),
+        doc.blind.to_string(),
+    ]);
     row
 }
 
