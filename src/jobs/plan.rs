@@ -194,6 +194,30 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
     })
 }
 
+/// What the model does differently from what the prompt asked, in words, or `None` when it
+/// honours every setting: a duration mapped to the nearest one it can do, a resolution it
+/// has no knob for, an aspect ratio its image-to-video endpoint takes from the image.
+pub fn settings_note(prompt: &PromptSpec, model: &Model) -> Option<String> {
+    let mut notes = Vec::new();
+    let sent = model.nearest_duration(prompt.duration_s);
+    if sent != prompt.duration_s {
+        notes.push(format!("{} s asked, {sent} s sent (nearest it can do)", prompt.duration_s));
+    }
+    if !model.has_resolution() {
+        notes.push(format!(
+            "fixed resolution ({} asked; no resolution setting)",
+            prompt.resolution
+        ));
+    }
+    if prompt.image_url.is_some() && !model.image_aspect_ratio {
+        notes.push(format!(
+            "aspect ratio follows the image ({} asked)",
+            prompt.aspect_ratio
+        ));
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
+}
+
 /// What a task needs to run (or resume) a stored job.
 pub fn job_spec(job: &Job, prompt: &PromptSpec, model: &Model, clips_dir: &Path) -> JobSpec {
     JobSpec {

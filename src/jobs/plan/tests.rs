@@ -213,3 +213,21 @@ fn routed_plans_one_job_per_prompt_and_names_the_rule() {
     let total: f64 = jobs.iter().map(|j| j.cost_usd).sum();
     assert!((total - 0.61).abs() < 1e-9, "{total}");
 }
+
+#[test]
+fn what_a_model_cannot_honour_is_said_in_words() {
+    let cat = Catalog::embedded().unwrap();
+    let asked = prompt("a");
+    assert_eq!(settings_note(&asked, cat.get("ray2-flash").unwrap()), None);
+    assert_eq!(
+        settings_note(&asked, cat.get("kling-turbo").unwrap()).as_deref(),
+        Some("fixed resolution (720p asked; no resolution setting)")
+    );
+    let mut seven = prompt("b");
+    seven.duration_s = 7;
+    seven.image_url = Some("https://example.com/a.png".into());
+    assert_eq!(
+        settings_note(&seven, cat.get("wan25").unwrap()).as_deref(),
+        Some("7 s asked, 5 s sent (nearest it can do); aspect ratio follows the image (9:16 asked)")
+    );
+}

@@ -113,6 +113,7 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
         ids_line(job),
     ];
     lines.extend(origin_line(job));
+    lines.extend(settings_line(app, job));
     if let Some(clip) = &job.clip {
         lines.extend(clip_lines(clip, usize::from(inside.width)));
     }
@@ -134,6 +135,15 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
         ));
     }
     lines
+}
+
+/// What the model could not honour of the prompt's settings (architecture.md §5: said next to
+/// the clip), e.g. Kling's fixed resolution.
+fn settings_line(app: &App, job: &Job) -> Option<Line<'static>> {
+    let prompt = app.session.prompt(&job.prompt_id)?;
+    let model = app.catalog.get(&job.model).ok()?;
+    let note = crate::jobs::settings_note(prompt, model)?;
+    Some(Line::styled(format!("note: {note}"), theme::dim()))
 }
 
 /// `Ray 2 Flash (fal) · running 12s`.
