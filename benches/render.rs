@@ -58,14 +58,11 @@ fn job(
         .ok_or("no job planned")?;
     job.stage = STAGES[n % STAGES.len()];
     job.queue_position = Some((n % 7) as u32);
-    job.handle = Some(JobHandle {
-        provider: entry.provider,
-        endpoint: entry.endpoint.clone().unwrap_or_default(),
-        request_id: format!("req-{n}"),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    });
+    job.handle = Some(JobHandle::new(
+        entry.provider,
+        entry.endpoint.clone().unwrap_or_default(),
+        format!("req-{n}"),
+    ));
     job.submitted_at = Some(format!("2026-11-26T11:45:{:02}.{:03}Z", n % 60, n % 1000));
     job.started_at = Some("2026-11-26T11:45:50Z".into());
     job.logs = vec!["step 3/30".into(), "step 4/30".into()];

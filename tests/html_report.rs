@@ -14,9 +14,7 @@ use clipbench::export::{export_document, export_html, render_report};
 use clipbench::merge::merge_exports;
 use clipbench::provider::{JobHandle, JobOutput};
 use clipbench::scoring::Criterion;
-use clipbench::session::{
-    ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Scores, Session,
-};
+use clipbench::session::{ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Session};
 use url::Url;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -45,14 +43,13 @@ fn job(prompt_id: &str, model: &str, stage: JobStage, clip: Option<PathBuf>) -> 
     };
     let clip_id = format!("{prompt_id}.{model}");
     Job {
-        handle: Some(JobHandle {
+        stage,
+        handle: Some(JobHandle::new(
             provider,
-            endpoint: model.into(),
-            request_id: format!("req-{clip_id}"),
-            status_url: None,
-            response_url: None,
-            cancel_url: None,
-        }),
+            model.into(),
+            format!("req-{clip_id}"),
+        )),
+        generation_s: Some(20.0),
         output: (stage == JobStage::Completed).then(|| JobOutput {
             video_url: format!("https://cdn.example/{clip_id}.mp4"),
             ..JobOutput::default()
@@ -68,49 +65,20 @@ fn job(prompt_id: &str, model: &str, stage: JobStage, clip: Option<PathBuf>) -> 
             mismatch: None,
         }),
         error: (stage == JobStage::Failed).then(|| "content policy violation".into()),
-        ..planned(&clip_id, prompt_id, model, provider, stage)
-    }
-}
-
-fn planned(
-    clip_id: &str,
-    prompt_id: &str,
-    model: &str,
-    provider: ProviderKind,
-    stage: JobStage,
-) -> Job {
-    Job {
-        clip_id: clip_id.into(),
-        prompt_id: prompt_id.into(),
-        model: model.into(),
-        provider,
-        endpoint: model.into(),
-        params: serde_json::json!({ "prompt": prompt_id }),
-        requested: Requested {
-            duration_s: 5,
-            resolution: "720p".into(),
-            aspect_ratio: "9:16".into(),
-        },
-        cost_usd: 0.40,
-        stage,
-        queue_position: None,
-        handle: None,
-        submitted_at: None,
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: Some(20.0),
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: Scores::default(),
-        notes: String::new(),
+        ..Job::planned(
+            clip_id,
+            prompt_id.into(),
+            model.into(),
+            provider,
+            model.into(),
+            serde_json::json!({ "prompt": prompt_id }),
+            Requested {
+                duration_s: 5,
+                resolution: "720p".into(),
+                aspect_ratio: "9:16".into(),
+            },
+            0.40,
+        )
     }
 }
 

@@ -294,14 +294,7 @@ mod tests {
     fn accepted(clip_id: String) -> JobEvent {
         JobEvent::Submitted {
             clip_id,
-            handle: JobHandle {
-                provider: ProviderKind::Fal,
-                endpoint: "e".into(),
-                request_id: "r".into(),
-                status_url: None,
-                response_url: None,
-                cancel_url: None,
-            },
+            handle: JobHandle::new(ProviderKind::Fal, "e".into(), "r".into()),
             ack: SaveAck::detached(),
         }
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::catalog::{Catalog, CatalogError, Model};
 use crate::provider::{JobInput, endpoint_for, wire_input};
 use crate::routing::Routing;
-use crate::session::{Job, JobStage, PromptSpec, Requested, Scores};
+use crate::session::{Job, PromptSpec, Requested};
 
 use super::JobSpec;
 
@@ -158,39 +158,20 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
             source,
         })?;
     let endpoint = endpoint_for(model, &input).map_err(|_| endpoint_missing(prompt, model))?;
-    Ok(Job {
+    Ok(Job::planned(
         clip_id,
-        prompt_id: prompt.id.clone(),
-        model: model.id.clone(),
-        provider: model.provider,
-        endpoint: endpoint.to_string(),
-        params: serde_json::Value::Object(wire_input(model, &input)),
-        requested: Requested {
+        prompt.id.clone(),
+        model.id.clone(),
+        model.provider,
+        endpoint.to_string(),
+        serde_json::Value::Object(wire_input(model, &input)),
+        Requested {
             duration_s: model.nearest_duration(prompt.duration_s),
             resolution: prompt.resolution.clone(),
             aspect_ratio: prompt.aspect_ratio.clone(),
         },
         cost_usd,
-        stage: JobStage::Planned,
-        queue_position: None,
-        handle: None,
-        submitted_at: None,
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: None,
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: Scores::default(),
-        notes: String::new(),
-    })
+    ))
 }
 
 /// What a task needs to run (or resume) a stored job.

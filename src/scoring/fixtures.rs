@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use crate::catalog::{Catalog, ProviderKind};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{
-    ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Scores, Session,
-};
+use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Session};
 
 /// The embedded catalog.
 pub(crate) fn catalog() -> Catalog {
@@ -47,54 +45,32 @@ pub(crate) fn prompt(id: &str) -> PromptSpec {
 pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
     let cat = catalog();
     let entry = cat.get(model).ok();
-    Job {
-        clip_id: format!("{prompt_id}.{model}"),
-        prompt_id: prompt_id.into(),
-        model: model.into(),
-        provider: entry.map_or(ProviderKind::Fal, |m| m.provider),
-        endpoint: entry.map_or_else(
+    Job::planned(
+        format!("{prompt_id}.{model}"),
+        prompt_id.into(),
+        model.into(),
+        entry.map_or(ProviderKind::Fal, |m| m.provider),
+        entry.map_or_else(
             || format!("vendor/{model}"),
             |m| m.endpoint.clone().unwrap_or_default(),
         ),
-        params: serde_json::json!({ "prompt": format!("ASMR close-up: {prompt_id}") }),
-        requested: Requested {
+        serde_json::json!({ "prompt": format!("ASMR close-up: {prompt_id}") }),
+        Requested {
             duration_s,
             resolution: "720p".into(),
             aspect_ratio: "9:16".into(),
         },
-        cost_usd: cat.quote(model, duration_s, "720p").unwrap_or(1.0),
-        stage: JobStage::Planned,
-        queue_position: None,
-        handle: None,
-        submitted_at: None,
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: None,
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: Scores::default(),
-        notes: String::new(),
-    }
+        cat.quote(model, duration_s, "720p").unwrap_or(1.0),
+    )
 }
 
 /// The same job, accepted by the provider and now at `stage`.
 pub(crate) fn submitted(mut job: Job, stage: JobStage) -> Job {
-    job.handle = Some(JobHandle {
-        provider: job.provider,
-        endpoint: job.endpoint.clone(),
-        request_id: format!("req-{}", job.clip_id),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    });
+    job.handle = Some(JobHandle::new(
+        job.provider,
+        job.endpoint.clone(),
+        format!("req-{}", job.clip_id),
+    ));
     job.stage = stage;
     job.submitted_at = Some("2026-11-26T11:45:01.000Z".into());
     job

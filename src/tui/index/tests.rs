@@ -21,14 +21,11 @@ fn fired() -> App {
 }
 
 fn handle(request_id: &str) -> JobHandle {
-    JobHandle {
-        provider: crate::catalog::ProviderKind::Fal,
-        endpoint: "e".into(),
-        request_id: request_id.into(),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    }
+    JobHandle::new(
+        crate::catalog::ProviderKind::Fal,
+        "e".into(),
+        request_id.into(),
+    )
 }
 
 fn output() -> JobOutput {

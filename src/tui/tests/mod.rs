@@ -193,14 +193,7 @@ fn navigation_moves_within_bounds_and_tab_cycles_panes() {
 fn job_events_update_the_session_and_save() {
     let mut app = fired_app();
     let id = app.session.jobs[0].clip_id.clone();
-    let handle = JobHandle {
-        provider: crate::catalog::ProviderKind::Fal,
-        endpoint: "e".into(),
-        request_id: "r1".into(),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    };
+    let handle = JobHandle::new(crate::catalog::ProviderKind::Fal, "e".into(), "r1".into());
     let effects = app.update(Action::Job(JobEvent::Submitted {
         clip_id: id.clone(),
         handle,

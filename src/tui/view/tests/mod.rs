@@ -88,47 +88,30 @@ pub(super) fn app() -> App {
 /// A job of `prompt` on `model` at `stage`, priced from the catalog.
 pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job {
     let entry = app.catalog.get(model).expect("fixture model exists");
-    let submitted = !matches!(stage, JobStage::Planned | JobStage::Submitting);
-    Job {
-        clip_id: format!("{prompt}.{model}"),
-        prompt_id: prompt.to_string(),
-        model: model.to_string(),
-        provider: entry.provider,
-        endpoint: entry.endpoint.clone().unwrap_or_default(),
-        params: serde_json::json!({}),
-        requested: Requested {
+    let mut job = Job::planned(
+        format!("{prompt}.{model}"),
+        prompt.to_string(),
+        model.to_string(),
+        entry.provider,
+        entry.endpoint.clone().unwrap_or_default(),
+        serde_json::json!({}),
+        Requested {
             duration_s: 5,
             resolution: "720p".into(),
             aspect_ratio: "9:16".into(),
         },
-        cost_usd: entry.price(5, "720p").expect("fixture price exists"),
-        stage,
-        queue_position: None,
-        handle: submitted.then(|| JobHandle {
-            provider: entry.provider,
-            endpoint: entry.endpoint.clone().unwrap_or_default(),
-            request_id: format!("req-{prompt}-{model}"),
-            status_url: None,
-            response_url: None,
-            cancel_url: None,
-        }),
-        submitted_at: submitted.then(|| "2026-11-26T11:45:40Z".to_string()),
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: None,
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: crate::session::Scores::default(),
-        notes: String::new(),
+        entry.price(5, "720p").expect("fixture price exists"),
+    );
+    job.stage = stage;
+    if !matches!(stage, JobStage::Planned | JobStage::Submitting) {
+        job.handle = Some(JobHandle::new(
+            entry.provider,
+            entry.endpoint.clone().unwrap_or_default(),
+            format!("req-{prompt}-{model}"),
+        ));
+        job.submitted_at = Some("2026-11-26T11:45:40Z".to_string());
     }
+    job
 }
 
 /// A delivered, downloaded job with a probed clip.
