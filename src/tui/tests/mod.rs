@@ -34,36 +34,11 @@ pub(crate) fn demo_app() -> App {
     let models = catalog
         .models()
         .iter()
-        .map(|m| ModelChoice {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            provider: m.provider,
-            price_5s: m.price(5, "720p").ok(),
-            key: KeyState::Demo,
-            ticked: true,
-        })
+        .map(|m| ModelChoice::new(m, KeyState::Demo, true))
         .collect();
     App {
-        session,
-        catalog,
-        demo: true,
-        budget_usd: None,
-        routing: None,
-        fallbacks: crate::jobs::FallbackPolicy::default(),
-        models,
-        focus: Pane::Prompts,
-        prompt_index: 0,
-        model_index: 0,
-        grid_cell: (0, 0),
-        overlay: None,
-        status: None,
-        typical_latency_s: std::collections::BTreeMap::new(),
         now: "2026-11-26T12:00:10Z".parse().unwrap(),
-        data_dir: PathBuf::from("/data"),
-        should_quit: false,
-        leaderboard_stats: None,
-        jobs_index: crate::tui::index::JobIndex::default(),
-        downloads: std::collections::HashMap::new(),
+        ..App::new(session, catalog, models, PathBuf::from("/data"))
     }
 }
 

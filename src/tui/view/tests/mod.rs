@@ -16,9 +16,7 @@ use crate::catalog::Catalog;
 use crate::provider::JobHandle;
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use crate::tui::editor::TextEditor;
-use crate::tui::state::{
-    App, FormField, KeyState, ModelChoice, Pane, PromptForm, Quote, QuoteLine,
-};
+use crate::tui::state::{App, FormField, KeyState, ModelChoice, PromptForm, Quote, QuoteLine};
 
 /// The fixtures' "now".
 pub(super) const NOW: &str = "2026-11-26T11:46:00Z";
@@ -42,46 +40,23 @@ pub(super) fn app() -> App {
     let models = catalog
         .models()
         .iter()
-        .map(|m| ModelChoice {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            provider: m.provider,
-            price_5s: m.price(5, "720p").ok(),
-            key: KeyState::Demo,
-            ticked: true,
-        })
+        .map(|m| ModelChoice::new(m, KeyState::Demo, true))
         .collect();
-    App {
-        session: Session {
-            schema_version: 1,
-            id: "20261126-114500-3fa2".to_string(),
-            created_at: "2026-11-26T11:45:00Z".to_string(),
-            demo: true,
-            blind: false,
-            blind_labels: std::collections::BTreeMap::new(),
-            prompts: crate::prompts::default_prompts(&crate::prompts::PromptDefaults::default())
-                .expect("embedded prompts parse"),
-            jobs: Vec::new(),
-        },
-        catalog,
+    let session = Session {
+        schema_version: 1,
+        id: "20261126-114500-3fa2".to_string(),
+        created_at: "2026-11-26T11:45:00Z".to_string(),
         demo: true,
-        budget_usd: None,
-        routing: None,
-        fallbacks: crate::jobs::FallbackPolicy::default(),
-        models,
-        focus: Pane::Prompts,
-        prompt_index: 0,
-        model_index: 0,
-        grid_cell: (0, 0),
-        overlay: None,
-        status: None,
+        blind: false,
+        blind_labels: std::collections::BTreeMap::new(),
+        prompts: crate::prompts::default_prompts(&crate::prompts::PromptDefaults::default())
+            .expect("embedded prompts parse"),
+        jobs: Vec::new(),
+    };
+    App {
         typical_latency_s: BTreeMap::from([("ray2-flash".to_string(), 30.0)]),
         now: NOW.parse().expect("fixed time parses"),
-        data_dir: PathBuf::from("/data/clipbench"),
-        should_quit: false,
-        leaderboard_stats: None,
-        jobs_index: crate::tui::index::JobIndex::default(),
-        downloads: std::collections::HashMap::new(),
+        ..App::new(session, catalog, models, PathBuf::from("/data/clipbench"))
     }
 }
 
