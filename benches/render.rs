@@ -101,16 +101,13 @@ fn app(
     let mut catalog = catalog;
     // The grid shows every catalog model; keep only the benchmarked ones as columns.
     catalog = Catalog::parse(&filtered_catalog(&catalog, models)?, "bench", None)?;
-    let session = Session {
-        schema_version: 1,
-        id: "20261126-114500-bench".into(),
-        created_at: "2026-11-26T11:45:00Z".into(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: specs,
-        jobs: all,
-    };
+    let session = Session::new(
+        "20261126-114500-bench".into(),
+        "2026-11-26T11:45:00Z".into(),
+        true,
+        specs,
+        all,
+    );
     Ok(App {
         budget_usd: Some(1_000.0),
         focus: Pane::Grid,

@@ -14,7 +14,7 @@ use clipbench::export::{export_document, export_html, render_report};
 use clipbench::merge::merge_exports;
 use clipbench::provider::{JobHandle, JobOutput};
 use clipbench::scoring::Criterion;
-use clipbench::session::{ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Session};
+use clipbench::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use url::Url;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -93,21 +93,18 @@ fn session_with_clips(data_dir: &Path) -> Session {
         Some(path)
     };
     let done = JobStage::Completed;
-    Session {
-        schema_version: SCHEMA_VERSION,
-        id: "s1".into(),
-        created_at: "2026-11-26T11:45:00Z".into(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: vec![prompt("soap-cutting"), prompt("sand-pouring")],
-        jobs: vec![
+    Session::new(
+        "s1".into(),
+        "2026-11-26T11:45:00Z".into(),
+        true,
+        vec![prompt("soap-cutting"), prompt("sand-pouring")],
+        vec![
             job("soap-cutting", "ray2-flash", done, copy("soap ray.mp4")),
             job("soap-cutting", "kling-turbo", done, copy("soap kling.mp4")),
             job("soap-cutting", "wan25", JobStage::Failed, None),
             job("sand-pouring", "ray2-flash", done, copy("sand-ray.mp4")),
         ],
-    }
+    )
 }
 
 /// Runs headless Chromium on `report` and returns the DOM after the page's scripts ran.

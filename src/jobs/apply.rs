@@ -124,7 +124,7 @@ mod tests {
     use crate::catalog::{Catalog, ProviderKind};
     use crate::jobs::{SaveAck, plan_jobs};
     use crate::provider::{JobHandle, JobOutput};
-    use crate::session::{PromptSpec, SCHEMA_VERSION};
+    use crate::session::PromptSpec;
 
     fn session() -> Session {
         let cat = Catalog::embedded().unwrap();
@@ -143,16 +143,7 @@ mod tests {
             &[],
         )
         .unwrap();
-        Session {
-            schema_version: SCHEMA_VERSION,
-            id: "s".into(),
-            created_at: String::new(),
-            demo: true,
-            blind: false,
-            blind_labels: std::collections::BTreeMap::new(),
-            prompts: vec![prompt],
-            jobs,
-        }
+        Session::new("s".into(), String::new(), true, vec![prompt], jobs)
     }
 
     fn at(secs: i64) -> Timestamp {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::catalog::{Catalog, ProviderKind};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Session};
+use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 
 /// The embedded catalog.
 pub(crate) fn catalog() -> Catalog {
@@ -16,16 +16,13 @@ pub(crate) fn catalog() -> Catalog {
 pub(crate) fn session(jobs: Vec<Job>) -> Session {
     let mut prompt_ids: Vec<String> = jobs.iter().map(|j| j.prompt_id.clone()).collect();
     prompt_ids.dedup();
-    Session {
-        schema_version: SCHEMA_VERSION,
-        id: "20261126-114500-3fa2".into(),
-        created_at: "2026-11-26T11:45:00Z".into(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: prompt_ids.iter().map(|id| prompt(id)).collect(),
+    Session::new(
+        "20261126-114500-3fa2".into(),
+        "2026-11-26T11:45:00Z".into(),
+        true,
+        prompt_ids.iter().map(|id| prompt(id)).collect(),
         jobs,
-    }
+    )
 }
 
 /// A prompt with the default comparison settings.

@@ -223,6 +223,26 @@ pub struct Job {
 }
 
 impl Session {
+    /// A session of this layout version, not blind, with these prompts and jobs.
+    pub fn new(
+        id: String,
+        created_at: String,
+        demo: bool,
+        prompts: Vec<PromptSpec>,
+        jobs: Vec<Job>,
+    ) -> Session {
+        Session {
+            schema_version: SCHEMA_VERSION,
+            id,
+            created_at,
+            demo,
+            blind: false,
+            blind_labels: std::collections::BTreeMap::new(),
+            prompts,
+            jobs,
+        }
+    }
+
     /// The prompt with this id.
     pub fn prompt(&self, id: &str) -> Option<&PromptSpec> {
         self.prompts.iter().find(|p| p.id == id)

@@ -1,14 +1,11 @@
 use super::*;
 
 fn session(id: &str) -> Session {
-    Session {
-        schema_version: SCHEMA_VERSION,
-        id: id.to_string(),
-        created_at: now_rfc3339(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: vec![PromptSpec {
+    Session::new(
+        id.to_string(),
+        now_rfc3339(),
+        true,
+        vec![PromptSpec {
             id: "p1".into(),
             prompt: "línea\ndos".into(),
             negative_prompt: None,
@@ -17,8 +14,8 @@ fn session(id: &str) -> Session {
             aspect_ratio: "9:16".into(),
             resolution: "720p".into(),
         }],
-        jobs: Vec::new(),
-    }
+        Vec::new(),
+    )
 }
 
 #[test]

@@ -1,6 +1,6 @@
 use super::*;
 use crate::catalog::Catalog;
-use crate::session::{PromptSpec, SCHEMA_VERSION};
+use crate::session::PromptSpec;
 
 fn prompt(id: &str) -> PromptSpec {
     PromptSpec {
@@ -17,16 +17,7 @@ fn prompt(id: &str) -> PromptSpec {
 /// A session with one job per (prompt, model) pair given, all planned.
 fn session(pairs: &[(&str, &str)]) -> Session {
     let cat = Catalog::embedded().unwrap();
-    let mut session = Session {
-        schema_version: SCHEMA_VERSION,
-        id: "s".into(),
-        created_at: String::new(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: Vec::new(),
-        jobs: Vec::new(),
-    };
+    let mut session = Session::new("s".into(), String::new(), true, Vec::new(), Vec::new());
     for (prompt_id, model) in pairs {
         if session.prompt(prompt_id).is_none() {
             session.prompts.push(prompt(prompt_id));

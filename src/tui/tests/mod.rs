@@ -16,21 +16,18 @@ use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::prompts::{PromptDefaults, default_prompts};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{ClipFile, JobStage, SCHEMA_VERSION, Session};
+use crate::session::{ClipFile, JobStage, Session};
 
 /// A fresh DEMO app with the three ASMR prompts and all models ticked.
 pub(crate) fn demo_app() -> App {
     let catalog = Catalog::embedded().unwrap();
-    let session = Session {
-        schema_version: SCHEMA_VERSION,
-        id: "20261126-120000-abcd".into(),
-        created_at: "2026-11-26T12:00:00Z".into(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: default_prompts(&PromptDefaults::default()).unwrap(),
-        jobs: Vec::new(),
-    };
+    let session = Session::new(
+        "20261126-120000-abcd".into(),
+        "2026-11-26T12:00:00Z".into(),
+        true,
+        default_prompts(&PromptDefaults::default()).unwrap(),
+        Vec::new(),
+    );
     let models = catalog
         .models()
         .iter()

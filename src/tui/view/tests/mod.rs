@@ -42,17 +42,14 @@ pub(super) fn app() -> App {
         .iter()
         .map(|m| ModelChoice::new(m, KeyState::Demo, true))
         .collect();
-    let session = Session {
-        schema_version: 1,
-        id: "20261126-114500-3fa2".to_string(),
-        created_at: "2026-11-26T11:45:00Z".to_string(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: crate::prompts::default_prompts(&crate::prompts::PromptDefaults::default())
+    let session = Session::new(
+        "20261126-114500-3fa2".to_string(),
+        "2026-11-26T11:45:00Z".to_string(),
+        true,
+        crate::prompts::default_prompts(&crate::prompts::PromptDefaults::default())
             .expect("embedded prompts parse"),
-        jobs: Vec::new(),
-    };
+        Vec::new(),
+    );
     App {
         typical_latency_s: BTreeMap::from([("ray2-flash".to_string(), 30.0)]),
         now: NOW.parse().expect("fixed time parses"),
