@@ -97,13 +97,7 @@ pub fn plan_jobs(
     let mut planned: Vec<Job> = Vec::new();
     for prompt in prompts {
         for model in models {
-            let taken = |id: &str| {
-                existing
-                    .iter()
-                    .chain(planned.iter())
-                    .any(|j| j.clip_id == id)
-            };
-            let clip_id = unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken);
+            let clip_id = next_clip_id(prompt, model, existing, &planned);
             planned.push(plan_job(prompt, model, clip_id)?);
         }
     }
@@ -130,18 +124,19 @@ pub fn plan_routed(
                 prompt: prompt.id.clone(),
                 source,
             })?;
-        let taken = |id: &str| {
-            existing
-                .iter()
-                .chain(planned.iter())
-                .any(|j| j.clip_id == id)
-        };
-        let clip_id = unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken);
+        let clip_id = next_clip_id(prompt, model, existing, &planned);
         let mut job = plan_job(prompt, model, clip_id)?;
         job.routed_by = Some(route.rule);
         planned.push(job);
     }
     Ok(planned)
+}
+
+/// The clip id of `prompt` on `model` (`<prompt>.<model>`, then `.2`, `.3`, …), unique among
+/// the `existing` jobs and those `planned` so far.
+fn next_clip_id(prompt: &PromptSpec, model: &Model, existing: &[Job], planned: &[Job]) -> String {
+    let taken = |id: &str| existing.iter().chain(planned).any(|j| j.clip_id == id);
+    unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken)
 }
 
 /// A planned job for one pair.
