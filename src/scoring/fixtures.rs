@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::ModelSummary;
 use crate::catalog::{Catalog, ProviderKind};
 use crate::provider::{JobHandle, JobOutput};
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
@@ -103,4 +104,22 @@ pub(crate) fn scored(mut job: Job, stars: [u8; 5]) -> Job {
         criterion.set(&mut job.scores, Some(s));
     }
     job
+}
+
+/// A leaderboard line: one delivered clip of `model` with this mean quality (`None`: unscored)
+/// and cost per 5 s.
+pub(crate) fn summary(model: &str, quality: Option<f64>, cost: f64) -> ModelSummary {
+    ModelSummary {
+        model: model.into(),
+        name: model.into(),
+        clips: 1,
+        succeeded: 1,
+        success_rate: 1.0,
+        avg_generation_s: None,
+        cost_per_5s_usd: cost,
+        total_cost_usd: cost,
+        avg_quality: quality,
+        value: quality.and_then(|q| super::value(q, cost)),
+        rank: None,
+    }
 }
