@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use clipbench::catalog::Catalog;
 use clipbench::jobs::plan_jobs;
+use clipbench::prompts::PromptDefaults;
 use clipbench::provider::JobHandle;
 use clipbench::session::{Job, JobStage, PromptSpec, Session};
 use clipbench::tui::state::{App, KeyState, ModelChoice, Pane};
@@ -32,15 +33,10 @@ const STAGES: [JobStage; 6] = [
 ];
 
 fn prompt(i: usize) -> PromptSpec {
-    PromptSpec {
-        id: format!("p{i:04}"),
-        prompt: format!("benchmark prompt {i}: hands slowly squeezing colorful foam slime"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(
+        &format!("p{i:04}"),
+        &format!("benchmark prompt {i}: hands slowly squeezing colorful foam slime"),
+    )
 }
 
 /// A job at stage `STAGES[n % 6]`, with fixed timestamps (the frame's "now" is fixed too).

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use clipbench::catalog::{Catalog, ProviderKind};
 use clipbench::export::{export_document, export_html, render_report};
 use clipbench::merge::merge_exports;
+use clipbench::prompts::PromptDefaults;
 use clipbench::provider::{JobHandle, JobOutput};
 use clipbench::scoring::Criterion;
 use clipbench::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
@@ -23,15 +24,7 @@ const FIXTURE: &str = "tests/fixtures/portrait-720x1280-24fps-5s.mp4";
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(90);
 
 fn prompt(id: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.into(),
-        prompt: format!("ASMR close-up: {id}"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(id, &format!("ASMR close-up: {id}"))
 }
 
 /// A job of `model` on `prompt_id` at `stage`; completed ones get `clip` as their file.

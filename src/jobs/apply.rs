@@ -123,20 +123,12 @@ mod tests {
     use super::*;
     use crate::catalog::{Catalog, ProviderKind};
     use crate::jobs::{SaveAck, plan_jobs};
+    use crate::prompts::PromptDefaults;
     use crate::provider::{JobHandle, JobOutput};
-    use crate::session::PromptSpec;
 
     fn session() -> Session {
         let cat = Catalog::embedded().unwrap();
-        let prompt = PromptSpec {
-            id: "p".into(),
-            prompt: "x".into(),
-            negative_prompt: None,
-            image_url: None,
-            duration_s: 5,
-            aspect_ratio: "9:16".into(),
-            resolution: "720p".into(),
-        };
+        let prompt = PromptDefaults::default().prompt("p", "x");
         let jobs = plan_jobs(
             std::slice::from_ref(&prompt),
             &[cat.get("wan25").unwrap()],

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::ModelSummary;
 use crate::catalog::{Catalog, ProviderKind};
+use crate::prompts::PromptDefaults;
 use crate::provider::{JobHandle, JobOutput};
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 
@@ -28,15 +29,7 @@ pub(crate) fn session(jobs: Vec<Job>) -> Session {
 
 /// A prompt with the default comparison settings.
 pub(crate) fn prompt(id: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.into(),
-        prompt: format!("ASMR close-up: {id}"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(id, &format!("ASMR close-up: {id}"))
 }
 
 /// A job not yet submitted, priced from the catalog at `duration_s` / 720p.

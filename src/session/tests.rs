@@ -1,19 +1,12 @@
 use super::*;
+use crate::prompts::PromptDefaults;
 
 fn session(id: &str) -> Session {
     Session::new(
         id.to_string(),
         now_rfc3339(),
         true,
-        vec![PromptSpec {
-            id: "p1".into(),
-            prompt: "línea\ndos".into(),
-            negative_prompt: None,
-            image_url: None,
-            duration_s: 5,
-            aspect_ratio: "9:16".into(),
-            resolution: "720p".into(),
-        }],
+        vec![PromptDefaults::default().prompt("p1", "línea\ndos")],
         Vec::new(),
     )
 }

@@ -1,17 +1,10 @@
 use super::*;
 use crate::catalog::Catalog;
+use crate::prompts::PromptDefaults;
 use crate::session::PromptSpec;
 
 fn prompt(id: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.into(),
-        prompt: format!("{id} prompt"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(id, &format!("{id} prompt"))
 }
 
 /// A session with one job per (prompt, model) pair given, all planned.

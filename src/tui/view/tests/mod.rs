@@ -13,6 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::catalog::Catalog;
+use crate::prompts::PromptDefaults;
 use crate::provider::JobHandle;
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use crate::tui::editor::TextEditor;
@@ -23,15 +24,7 @@ pub(super) const NOW: &str = "2026-11-26T11:46:00Z";
 
 /// A prompt at the default settings.
 pub(super) fn prompt(id: &str, text: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.to_string(),
-        prompt: text.to_string(),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".to_string(),
-        resolution: "720p".to_string(),
-    }
+    PromptDefaults::default().prompt(id, text)
 }
 
 /// A DEMO app on the three ASMR prompts, no jobs, all models ticked, prompts focused.
