@@ -153,23 +153,37 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     Some(&tag[start..start + tag[start..].find('"')?])
 }
 
-#[test]
-fn chromium_renders_one_loaded_video_per_downloaded_clip() {
+/// A data dir holding [`session_with_clips`], once Chromium is known to be installed.
+fn data_dir_with_clips() -> (tempfile::TempDir, Session) {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: `.ci/run` installs it (apt-get install chromium)"
     );
     let data = tempfile::tempdir().unwrap();
     let session = session_with_clips(data.path());
-    let catalog = Catalog::embedded().unwrap();
-    let doc = export_document(&session, &catalog, "2026-11-26T12:00:00Z");
-    let report_dir = data.path().join("exports");
-    std::fs::create_dir_all(&report_dir).unwrap();
-    let report = report_dir.join("report.html");
-    std::fs::write(&report, export_html(&doc, &report_dir).unwrap()).unwrap();
+    (data, session)
+}
 
+/// The page `page(report dir)` written as `exports/<name>` under `data`, loaded in Chromium:
+/// the report dir and the DOM the browser ends with.
+fn loaded(data: &Path, name: &str, page: impl FnOnce(&Path) -> String) -> (PathBuf, String) {
+    let report_dir = data.join("exports");
+    std::fs::create_dir_all(&report_dir).unwrap();
+    let report = report_dir.join(name);
+    std::fs::write(&report, page(&report_dir)).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let dom = dump_dom(&report, profile.path());
+    (report_dir, dom)
+}
+
+#[test]
+fn chromium_renders_one_loaded_video_per_downloaded_clip() {
+    let (data, session) = data_dir_with_clips();
+    let catalog = Catalog::embedded().unwrap();
+    let doc = export_document(&session, &catalog, "2026-11-26T12:00:00Z");
+    let (report_dir, dom) = loaded(data.path(), "report.html", |dir| {
+        export_html(&doc, dir).unwrap()
+    });
     let videos = video_tags(&dom);
     assert_eq!(videos.len(), 3, "{dom}");
     let base = Url::from_directory_path(&report_dir).unwrap();
@@ -204,12 +218,7 @@ fn rated(mut session: Session, stars: impl Fn(&str) -> u8) -> Session {
 
 #[test]
 fn chromium_renders_a_merged_report_with_its_chart_and_agreement() {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: `.ci/run` installs it (apt-get install chromium)"
-    );
-    let data = tempfile::tempdir().unwrap();
-    let session = session_with_clips(data.path());
+    let (data, session) = data_dir_with_clips();
     let catalog = Catalog::embedded().unwrap();
     let first = rated(session.clone(), |m| if m == "kling-turbo" { 5 } else { 3 });
     let second = rated(session, |m| if m == "kling-turbo" { 4 } else { 3 });
@@ -218,14 +227,9 @@ fn chromium_renders_a_merged_report_with_its_chart_and_agreement() {
         export_document(&second, &catalog, "2026-11-26T13:00:00Z"),
     ])
     .unwrap();
-    let report_dir = data.path().join("exports");
-    std::fs::create_dir_all(&report_dir).unwrap();
-    let report = report_dir.join("merged.html");
-    let html = render_report(&merged.report(), &report_dir).unwrap();
-    std::fs::write(&report, html).unwrap();
-
-    let profile = tempfile::tempdir().unwrap();
-    let dom = dump_dom(&report, profile.path());
+    let (_, dom) = loaded(data.path(), "merged.html", |dir| {
+        render_report(&merged.report(), dir).unwrap()
+    });
     assert!(dom.contains("Agreement between 2 reviewers"), "{dom}");
     assert!(dom.contains("<td>Visual clarity</td>"), "{dom}");
     // The chart is inline SVG the browser parsed: Kling cheap and good, Ray beaten by it.
