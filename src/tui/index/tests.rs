@@ -7,10 +7,10 @@ use jiff::Timestamp;
 use super::JobIndex;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{ClipFile, JobStage};
+use crate::session::JobStage;
 use crate::tui::action::{Action, Command};
 use crate::tui::state::{App, Pane};
-use crate::tui::tests::demo_app;
+use crate::tui::tests::{demo_app, unprobed_clip};
 
 /// Nine planned jobs (three prompts × three models), the grid focused.
 fn fired() -> App {
@@ -32,19 +32,6 @@ fn output() -> JobOutput {
     JobOutput {
         video_url: "http://127.0.0.1:9/c.mp4".into(),
         ..JobOutput::default()
-    }
-}
-
-fn clip() -> ClipFile {
-    ClipFile {
-        path: "/data/clips/c.mp4".into(),
-        bytes: 10,
-        sha256: String::new(),
-        duration_s: None,
-        width: None,
-        height: None,
-        fps: None,
-        mismatch: None,
     }
 }
 
@@ -81,7 +68,7 @@ fn life(id: &str) -> Vec<JobEvent> {
         },
         JobEvent::Ready {
             clip_id: clip_id(),
-            clip: clip(),
+            clip: unprobed_clip("/data/clips/c.mp4", 10),
         },
     ]
 }

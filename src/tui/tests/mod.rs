@@ -39,6 +39,20 @@ pub(crate) fn demo_app() -> App {
     }
 }
 
+/// A downloaded clip of `bytes` at `path` that was not measured (no probe figures).
+pub(crate) fn unprobed_clip(path: &str, bytes: u64) -> ClipFile {
+    ClipFile {
+        path: path.into(),
+        bytes,
+        sha256: String::new(),
+        duration_s: None,
+        width: None,
+        height: None,
+        fps: None,
+        mismatch: None,
+    }
+}
+
 pub(super) fn cmd(app: &mut App, command: Command) -> Vec<Effect> {
     app.update(Action::Command(command))
 }
@@ -235,16 +249,7 @@ fn open_prefers_the_downloaded_file_inside_the_data_dir_else_an_http_url() {
             "http://127.0.0.1:9/clip.mp4".into()
         ))]
     );
-    let clip = ClipFile {
-        path: "/data/sessions/s/clips/a.mp4".into(),
-        bytes: 1,
-        sha256: String::new(),
-        duration_s: None,
-        width: None,
-        height: None,
-        fps: None,
-        mismatch: None,
-    };
+    let clip = unprobed_clip("/data/sessions/s/clips/a.mp4", 1);
     app.session.jobs[0].clip = Some(clip.clone());
     assert_eq!(
         cmd(&mut app, Command::OpenClip),
