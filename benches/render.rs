@@ -4,7 +4,6 @@
 //! one of ~1,000 jobs, and prints the mean time per frame and their ratio. Only the rows in
 //! view are built, so the ratio should stay near 1 (goal: at most ~1.5x).
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -12,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use clipbench::catalog::Catalog;
 use clipbench::jobs::plan_jobs;
+use clipbench::prompts::PromptDefaults;
 use clipbench::provider::JobHandle;
 use clipbench::session::{Job, JobStage, PromptSpec, Session};
-use clipbench::tui::index::JobIndex;
 use clipbench::tui::state::{App, KeyState, ModelChoice, Pane};
 use clipbench::tui::view;
 use ratatui::Terminal;
@@ -34,15 +33,10 @@ const STAGES: [JobStage; 6] = [
 ];
 
 fn prompt(i: usize) -> PromptSpec {
-    PromptSpec {
-        id: format!("p{i:04}"),
-        prompt: format!("benchmark prompt {i}: hands slowly squeezing colorful foam slime"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(
+        &format!("p{i:04}"),
+        &format!("benchmark prompt {i}: hands slowly squeezing colorful foam slime"),
+    )
 }
 
 /// A job at stage `STAGES[n % 6]`, with fixed timestamps (the frame's "now" is fixed too).
@@ -58,14 +52,11 @@ fn job(
         .ok_or("no job planned")?;
     job.stage = STAGES[n % STAGES.len()];
     job.queue_position = Some((n % 7) as u32);
-    job.handle = Some(JobHandle {
-        provider: entry.provider,
-        endpoint: entry.endpoint.clone().unwrap_or_default(),
-        request_id: format!("req-{n}"),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    });
+    job.handle = Some(JobHandle::new(
+        entry.provider,
+        entry.endpoint.clone().unwrap_or_default(),
+        format!("req-{n}"),
+    ));
     job.submitted_at = Some(format!("2026-11-26T11:45:{:02}.{:03}Z", n % 60, n % 1000));
     job.started_at = Some("2026-11-26T11:45:50Z".into());
     job.logs = vec!["step 3/30".into(), "step 4/30".into()];
@@ -101,51 +92,31 @@ fn app(
     let choices = catalog
         .models()
         .iter()
-        .map(|m| ModelChoice {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            provider: m.provider,
-            price_5s: m.price(5, "720p").ok(),
-            key: KeyState::Demo,
-            ticked: models.contains(&m.id.as_str()),
-        })
+        .map(|m| ModelChoice::new(m, KeyState::Demo, models.contains(&m.id.as_str())))
         .collect();
     let mut catalog = catalog;
     // The grid shows every catalog model; keep only the benchmarked ones as columns.
     catalog = Catalog::parse(&filtered_catalog(&catalog, models)?, "bench", None)?;
-    let mut app = App {
-        session: Session {
-            schema_version: 1,
-            id: "20261126-114500-bench".into(),
-            created_at: "2026-11-26T11:45:00Z".into(),
-            demo: true,
-            blind: false,
-            blind_labels: std::collections::BTreeMap::new(),
-            prompts: specs,
-            jobs: all,
-        },
-        catalog,
-        demo: true,
+    let session = Session::new(
+        "20261126-114500-bench".into(),
+        "2026-11-26T11:45:00Z".into(),
+        true,
+        specs,
+        all,
+    );
+    Ok(App {
         budget_usd: Some(1_000.0),
-        routing: None,
-        fallbacks: clipbench::jobs::FallbackPolicy::default(),
-        models: choices,
         focus: Pane::Grid,
         prompt_index: prompts / 2,
-        model_index: 0,
         grid_cell: (prompts / 2, 0),
-        overlay: None,
-        status: None,
-        typical_latency_s: BTreeMap::new(),
         now: "2026-11-26T11:46:00Z".parse()?,
-        data_dir: PathBuf::from("/tmp/clipbench-bench"),
-        should_quit: false,
-        leaderboard_stats: None,
-        jobs_index: JobIndex::default(),
-        downloads: std::collections::HashMap::new(),
-    };
-    app.reindex();
-    Ok(app)
+        ..App::new(
+            session,
+            catalog,
+            choices,
+            PathBuf::from("/tmp/clipbench-bench"),
+        )
+    })
 }
 
 /// The catalog JSON with only `models` in it.

@@ -11,6 +11,7 @@ use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{JobEvent, Runner, RunnerOptions, job_spec, plan_jobs};
 use clipbench::media::{DownloadLimits, download_clip};
+use clipbench::prompts::PromptDefaults;
 use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{SimConfig, Simulator};
@@ -19,14 +20,8 @@ type BenchResult = Result<(), Box<dyn std::error::Error>>;
 
 fn prompts(count: usize) -> Vec<PromptSpec> {
     (0..count)
-        .map(|i| PromptSpec {
-            id: format!("p{i:02}"),
-            prompt: format!("benchmark prompt {i}"),
-            negative_prompt: None,
-            image_url: None,
-            duration_s: 5,
-            aspect_ratio: "9:16".into(),
-            resolution: "720p".into(),
+        .map(|i| {
+            PromptDefaults::default().prompt(&format!("p{i:02}"), &format!("benchmark prompt {i}"))
         })
         .collect()
 }

@@ -164,7 +164,7 @@ fn rounded_summary(summary: &ModelSummary) -> ModelSummary {
 
 /// `value` rounded to `decimals` places; `None` when it is NaN or infinite, so no such number
 /// ever reaches the JSON.
-fn round(value: f64, decimals: i32) -> Option<f64> {
+pub(crate) fn round(value: f64, decimals: i32) -> Option<f64> {
     let scale = 10f64.powi(decimals);
     // `+ 0.0` turns a -0.0 (from rounding a tiny negative) into 0.0.
     let rounded = (value * scale).round() / scale + 0.0;

@@ -155,19 +155,17 @@ fn merge_clip(base: &ExportClip, reviews: &[Option<&ExportClip>]) -> MergedClip 
     let quality = means.map(|m| Criterion::ALL.iter().map(|c| m.get(*c)).sum::<f64>());
     let notes_by_reviewer: Vec<Option<String>> =
         reviews.iter().map(|c| c.map(|c| c.notes.clone())).collect();
+    let value = quality.zip(base.cost_usd).and_then(|(quality, cost)| {
+        scoring::value(
+            quality,
+            cost * 5.0 / f64::from(base.requested.duration_s.max(1)),
+        )
+    });
+    let notes = joined_notes(&notes_by_reviewer);
     MergedClip {
-        scores: means,
-        quality,
-        value: quality.zip(base.cost_usd).and_then(|(quality, cost)| {
-            scoring::value(
-                quality,
-                cost * 5.0 / f64::from(base.requested.duration_s.max(1)),
-            )
-        }),
-        notes: joined_notes(&notes_by_reviewer),
+        clip: base.clone().rated(means, quality, value, notes),
         scores_by_reviewer,
         notes_by_reviewer,
-        ..clip_facts(base)
     }
 }
 
@@ -180,41 +178,6 @@ fn joined_notes(notes: &[Option<String>]) -> String {
         .filter(|n| !n.is_empty())
         .collect();
     lines.join("\n")
-}
-
-/// The clip's §7 fields other than ratings, unscored.
-fn clip_facts(clip: &ExportClip) -> MergedClip {
-    let clip = clip.clone();
-    MergedClip {
-        clip_id: clip.clip_id,
-        prompt_id: clip.prompt_id,
-        model: clip.model,
-        provider: clip.provider,
-        request_id: clip.request_id,
-        status: clip.status,
-        error: clip.error,
-        video_url: clip.video_url,
-        local_path: clip.local_path,
-        requested: clip.requested,
-        submitted_at: clip.submitted_at,
-        completed_at: clip.completed_at,
-        queue_s: clip.queue_s,
-        generation_s: clip.generation_s,
-        duration_s: clip.duration_s,
-        width: clip.width,
-        height: clip.height,
-        mismatch: clip.mismatch,
-        cost_usd: clip.cost_usd,
-        fallback_for: clip.fallback_for,
-        routed_by: clip.routed_by,
-        provenance: clip.provenance,
-        scores: None,
-        quality: None,
-        value: None,
-        notes: String::new(),
-        scores_by_reviewer: Vec::new(),
-        notes_by_reviewer: Vec::new(),
-    }
 }
 
 /// For Krippendorff's alpha on `criterion`: one unit per clip, the ratings its reviewers gave.
@@ -241,8 +204,8 @@ fn merged_models(docs: &[ExportDocument], clips: &[MergedClip]) -> Vec<ModelSumm
     for model in &mut models {
         let qualities: Vec<f64> = clips
             .iter()
-            .filter(|c| c.model == model.model)
-            .filter_map(|c| c.quality)
+            .filter(|c| c.clip.model == model.model)
+            .filter_map(|c| c.clip.quality)
             .collect();
         model.avg_quality =
             (!qualities.is_empty()).then(|| qualities.iter().sum::<f64>() / qualities.len() as f64);
@@ -259,7 +222,8 @@ fn merged_models(docs: &[ExportDocument], clips: &[MergedClip]) -> Vec<ModelSumm
 }
 
 /// Rounds the clip's means, quality and value for writing.
-fn round_clip(clip: &mut MergedClip) {
+fn round_clip(merged: &mut MergedClip) {
+    let clip = &mut merged.clip;
     clip.scores = clip
         .scores
         .map(|means| PerCriterion::from_fn(|c| round(*means.get(c)).unwrap_or(0.0)));
@@ -269,10 +233,7 @@ fn round_clip(clip: &mut MergedClip) {
 
 /// `value` at [`DECIMALS`] places; `None` when not finite, so no NaN reaches the JSON.
 fn round(value: f64) -> Option<f64> {
-    let scale = 10f64.powi(DECIMALS);
-    // `+ 0.0` turns a -0.0 (from rounding a tiny negative) into 0.0.
-    let rounded = (value * scale).round() / scale + 0.0;
-    rounded.is_finite().then_some(rounded)
+    crate::export::round(value, DECIMALS)
 }
 
 #[cfg(test)]

@@ -36,6 +36,21 @@ impl Default for PromptDefaults {
     }
 }
 
+impl PromptDefaults {
+    /// A text-to-video prompt at these settings, with no negative prompt.
+    pub fn prompt(&self, id: &str, text: &str) -> PromptSpec {
+        PromptSpec {
+            id: id.to_string(),
+            prompt: text.to_string(),
+            negative_prompt: None,
+            image_url: None,
+            duration_s: self.duration_s,
+            aspect_ratio: self.aspect_ratio.clone(),
+            resolution: self.resolution.clone(),
+        }
+    }
+}
+
 /// A bad prompts file or prompt, as one line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

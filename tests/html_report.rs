@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 use clipbench::catalog::{Catalog, ProviderKind};
 use clipbench::export::{export_document, export_html, render_report};
 use clipbench::merge::merge_exports;
+use clipbench::prompts::PromptDefaults;
 use clipbench::provider::{JobHandle, JobOutput};
 use clipbench::scoring::Criterion;
-use clipbench::session::{
-    ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Scores, Session,
-};
+use clipbench::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use url::Url;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -25,15 +24,7 @@ const FIXTURE: &str = "tests/fixtures/portrait-720x1280-24fps-5s.mp4";
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(90);
 
 fn prompt(id: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.into(),
-        prompt: format!("ASMR close-up: {id}"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(id, &format!("ASMR close-up: {id}"))
 }
 
 /// A job of `model` on `prompt_id` at `stage`; completed ones get `clip` as their file.
@@ -45,14 +36,13 @@ fn job(prompt_id: &str, model: &str, stage: JobStage, clip: Option<PathBuf>) -> 
     };
     let clip_id = format!("{prompt_id}.{model}");
     Job {
-        handle: Some(JobHandle {
+        stage,
+        handle: Some(JobHandle::new(
             provider,
-            endpoint: model.into(),
-            request_id: format!("req-{clip_id}"),
-            status_url: None,
-            response_url: None,
-            cancel_url: None,
-        }),
+            model.into(),
+            format!("req-{clip_id}"),
+        )),
+        generation_s: Some(20.0),
         output: (stage == JobStage::Completed).then(|| JobOutput {
             video_url: format!("https://cdn.example/{clip_id}.mp4"),
             ..JobOutput::default()
@@ -68,50 +58,20 @@ fn job(prompt_id: &str, model: &str, stage: JobStage, clip: Option<PathBuf>) -> 
             mismatch: None,
         }),
         error: (stage == JobStage::Failed).then(|| "content policy violation".into()),
-        ..planned(&clip_id, prompt_id, model, provider, stage)
-    }
-}
-
-fn planned(
-    clip_id: &str,
-    prompt_id: &str,
-    model: &str,
-    provider: ProviderKind,
-    stage: JobStage,
-) -> Job {
-    Job {
-        clip_id: clip_id.into(),
-        prompt_id: prompt_id.into(),
-        model: model.into(),
-        provider,
-        endpoint: model.into(),
-        params: serde_json::json!({ "prompt": prompt_id }),
-        requested: Requested {
-            duration_s: 5,
-            resolution: "720p".into(),
-            aspect_ratio: "9:16".into(),
-        },
-        cost_usd: 0.40,
-        stage,
-        queue_position: None,
-        handle: None,
-        submitted_at: None,
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: Some(20.0),
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: Scores::default(),
-        notes: String::new(),
-        scored_blind: false,
+        ..Job::planned(
+            clip_id,
+            prompt_id.into(),
+            model.into(),
+            provider,
+            model.into(),
+            serde_json::json!({ "prompt": prompt_id }),
+            Requested {
+                duration_s: 5,
+                resolution: "720p".into(),
+                aspect_ratio: "9:16".into(),
+            },
+            0.40,
+        )
     }
 }
 
@@ -126,21 +86,18 @@ fn session_with_clips(data_dir: &Path) -> Session {
         Some(path)
     };
     let done = JobStage::Completed;
-    Session {
-        schema_version: SCHEMA_VERSION,
-        id: "s1".into(),
-        created_at: "2026-11-26T11:45:00Z".into(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: vec![prompt("soap-cutting"), prompt("sand-pouring")],
-        jobs: vec![
+    Session::new(
+        "s1".into(),
+        "2026-11-26T11:45:00Z".into(),
+        true,
+        vec![prompt("soap-cutting"), prompt("sand-pouring")],
+        vec![
             job("soap-cutting", "ray2-flash", done, copy("soap ray.mp4")),
             job("soap-cutting", "kling-turbo", done, copy("soap kling.mp4")),
             job("soap-cutting", "wan25", JobStage::Failed, None),
             job("sand-pouring", "ray2-flash", done, copy("sand-ray.mp4")),
         ],
-    }
+    )
 }
 
 /// Runs headless Chromium on `report` and returns the DOM after the page's scripts ran.
@@ -196,23 +153,37 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     Some(&tag[start..start + tag[start..].find('"')?])
 }
 
-#[test]
-fn chromium_renders_one_loaded_video_per_downloaded_clip() {
+/// A data dir holding [`session_with_clips`], once Chromium is known to be installed.
+fn data_dir_with_clips() -> (tempfile::TempDir, Session) {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: `.ci/run` installs it (apt-get install chromium)"
     );
     let data = tempfile::tempdir().unwrap();
     let session = session_with_clips(data.path());
-    let catalog = Catalog::embedded().unwrap();
-    let doc = export_document(&session, &catalog, "2026-11-26T12:00:00Z");
-    let report_dir = data.path().join("exports");
-    std::fs::create_dir_all(&report_dir).unwrap();
-    let report = report_dir.join("report.html");
-    std::fs::write(&report, export_html(&doc, &report_dir).unwrap()).unwrap();
+    (data, session)
+}
 
+/// The page `page(report dir)` written as `exports/<name>` under `data`, loaded in Chromium:
+/// the report dir and the DOM the browser ends with.
+fn loaded(data: &Path, name: &str, page: impl FnOnce(&Path) -> String) -> (PathBuf, String) {
+    let report_dir = data.join("exports");
+    std::fs::create_dir_all(&report_dir).unwrap();
+    let report = report_dir.join(name);
+    std::fs::write(&report, page(&report_dir)).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let dom = dump_dom(&report, profile.path());
+    (report_dir, dom)
+}
+
+#[test]
+fn chromium_renders_one_loaded_video_per_downloaded_clip() {
+    let (data, session) = data_dir_with_clips();
+    let catalog = Catalog::embedded().unwrap();
+    let doc = export_document(&session, &catalog, "2026-11-26T12:00:00Z");
+    let (report_dir, dom) = loaded(data.path(), "report.html", |dir| {
+        export_html(&doc, dir).unwrap()
+    });
     let videos = video_tags(&dom);
     assert_eq!(videos.len(), 3, "{dom}");
     let base = Url::from_directory_path(&report_dir).unwrap();
@@ -247,12 +218,7 @@ fn rated(mut session: Session, stars: impl Fn(&str) -> u8) -> Session {
 
 #[test]
 fn chromium_renders_a_merged_report_with_its_chart_and_agreement() {
-    assert!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: `.ci/run` installs it (apt-get install chromium)"
-    );
-    let data = tempfile::tempdir().unwrap();
-    let session = session_with_clips(data.path());
+    let (data, session) = data_dir_with_clips();
     let catalog = Catalog::embedded().unwrap();
     let first = rated(session.clone(), |m| if m == "kling-turbo" { 5 } else { 3 });
     let second = rated(session, |m| if m == "kling-turbo" { 4 } else { 3 });
@@ -261,14 +227,9 @@ fn chromium_renders_a_merged_report_with_its_chart_and_agreement() {
         export_document(&second, &catalog, "2026-11-26T13:00:00Z"),
     ])
     .unwrap();
-    let report_dir = data.path().join("exports");
-    std::fs::create_dir_all(&report_dir).unwrap();
-    let report = report_dir.join("merged.html");
-    let html = render_report(&merged.report(), &report_dir).unwrap();
-    std::fs::write(&report, html).unwrap();
-
-    let profile = tempfile::tempdir().unwrap();
-    let dom = dump_dom(&report, profile.path());
+    let (_, dom) = loaded(data.path(), "merged.html", |dir| {
+        render_report(&merged.report(), dir).unwrap()
+    });
     assert!(dom.contains("Agreement between 2 reviewers"), "{dom}");
     assert!(dom.contains("<td>Visual clarity</td>"), "{dom}");
     // The chart is inline SVG the browser parsed: Kling cheap and good, Ray beaten by it.

@@ -10,6 +10,7 @@ use clipbench::jobs::{
     JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, download_percent, job_spec,
     plan_jobs,
 };
+use clipbench::prompts::PromptDefaults;
 use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
@@ -55,15 +56,7 @@ fn start_with(
     let models: Vec<&Model> = models.iter().map(|id| catalog.get(id).unwrap()).collect();
     let prompts: Vec<PromptSpec> = prompts
         .iter()
-        .map(|id| PromptSpec {
-            id: (*id).to_string(),
-            prompt: format!("prompt {id}"),
-            negative_prompt: None,
-            image_url: None,
-            duration_s: 5,
-            aspect_ratio: "9:16".into(),
-            resolution: "720p".into(),
-        })
+        .map(|id| PromptDefaults::default().prompt(id, &format!("prompt {id}")))
         .collect();
     let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
     let dir = tempfile::tempdir().unwrap();

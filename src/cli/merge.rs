@@ -192,7 +192,7 @@ mod tests {
         assert!(text.ends_with('\n'));
         let merged: MergedDocument = serde_json::from_str(&text).unwrap();
         assert_eq!(merged.reviewers, 2);
-        assert_eq!(merged.clips[0].quality, Some(22.5));
+        assert_eq!(merged.clips[0].clip.quality, Some(22.5));
     }
 
     #[test]

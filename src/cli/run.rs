@@ -14,9 +14,7 @@ use crate::prompts::{
     PromptDefaults, check_aspect_ratio, check_resolution, load_prompts_file, prompts_from_texts,
 };
 use crate::routing::Routing;
-use crate::session::{
-    Job, PromptSpec, SCHEMA_VERSION, Session, SessionStore, new_session_id, now_rfc3339,
-};
+use crate::session::{Job, PromptSpec, Session, SessionStore, new_session_id, now_rfc3339};
 
 /// Flags of `clipbench run`.
 #[derive(Debug, Clone, Args)]
@@ -86,16 +84,7 @@ fn prepare_fresh(
     let jobs = plan_fresh(&prompts, catalog, config)?;
     let quote: f64 = jobs.iter().map(|j| j.cost_usd).sum();
     check_budget(config.budget_usd, quote, 0.0)?;
-    let session = Session {
-        schema_version: SCHEMA_VERSION,
-        id: new_session_id(),
-        created_at: now_rfc3339(),
-        demo: config.demo,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts,
-        jobs,
-    };
+    let session = Session::new(new_session_id(), now_rfc3339(), config.demo, prompts, jobs);
     let locked = store
         .create(&session)
         .map_err(|err| CliError::Failed(format!("cannot create the session: {err}")))?;

@@ -11,8 +11,7 @@ use crate::jobs::{Runner, RunnerOptions, settle_interrupted_submits};
 use crate::prompts::{PromptDefaults, default_prompts};
 use crate::routing::Routing;
 use crate::session::{
-    LockedSession, SCHEMA_VERSION, Session, SessionStore, SessionWriter, StoreError,
-    new_session_id, now_rfc3339,
+    LockedSession, Session, SessionStore, SessionWriter, StoreError, new_session_id, now_rfc3339,
 };
 use crate::tui::event_loop::{LoopContext, run as run_loop};
 use crate::tui::setup::initial_app;
@@ -133,14 +132,8 @@ fn open_or_create(
     let prompts =
         default_prompts(&PromptDefaults::default()).map_err(|err| CliError::Failed(err.0))?;
     let session = Session {
-        schema_version: SCHEMA_VERSION,
-        id: new_session_id(),
-        created_at: now_rfc3339(),
-        demo,
         blind: args.blind,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts,
-        jobs: Vec::new(),
+        ..Session::new(new_session_id(), now_rfc3339(), demo, prompts, Vec::new())
     };
     let locked = store
         .create(&session)

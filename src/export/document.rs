@@ -51,8 +51,12 @@ pub struct PriceTable {
 }
 
 /// One job as exported. Unknown values are `null`, never invented.
+///
+/// The ratings are one reviewer's: `S` = [`Scores`] (whole stars) and `Q` = `u8`. A merge
+/// writes the same fields with the reviewers' means instead (`S` = per-criterion `f64`, `Q` =
+/// `f64`; see `crate::merge::MergedClip`), so both documents list a clip's facts once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExportClip {
+pub struct ExportClip<S = Scores, Q = u8> {
     /// Unique id within the session (`soap-cutting.wan25`).
     pub clip_id: String,
     /// The prompt's id.
@@ -98,13 +102,53 @@ pub struct ExportClip {
     /// What exactly was asked and delivered, to reproduce or verify the clip.
     pub provenance: Provenance,
     /// The five ratings when all five are set; `null` while unscored or partially scored.
-    pub scores: Option<Scores>,
+    pub scores: Option<S>,
     /// Sum of the five ratings (out of 25), when all five are set.
-    pub quality: Option<u8>,
+    pub quality: Option<Q>,
     /// (quality / 25) / cost of 5 s (4 decimals), when scored and submitted.
     pub value: Option<f64>,
     /// The reviewer's notes (empty when none).
     pub notes: String,
+}
+
+impl<S, Q> ExportClip<S, Q> {
+    /// The same clip with other ratings: a merge's means in place of one reviewer's stars.
+    pub fn rated<S2, Q2>(
+        self,
+        scores: Option<S2>,
+        quality: Option<Q2>,
+        value: Option<f64>,
+        notes: String,
+    ) -> ExportClip<S2, Q2> {
+        ExportClip {
+            clip_id: self.clip_id,
+            prompt_id: self.prompt_id,
+            model: self.model,
+            provider: self.provider,
+            request_id: self.request_id,
+            status: self.status,
+            error: self.error,
+            video_url: self.video_url,
+            local_path: self.local_path,
+            requested: self.requested,
+            submitted_at: self.submitted_at,
+            completed_at: self.completed_at,
+            queue_s: self.queue_s,
+            generation_s: self.generation_s,
+            duration_s: self.duration_s,
+            width: self.width,
+            height: self.height,
+            mismatch: self.mismatch,
+            cost_usd: self.cost_usd,
+            fallback_for: self.fallback_for,
+            routed_by: self.routed_by,
+            provenance: self.provenance,
+            scores,
+            quality,
+            value,
+            notes,
+        }
+    }
 }
 
 /// Where a clip came from.

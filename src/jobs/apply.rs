@@ -123,36 +123,19 @@ mod tests {
     use super::*;
     use crate::catalog::{Catalog, ProviderKind};
     use crate::jobs::{SaveAck, plan_jobs};
+    use crate::prompts::PromptDefaults;
     use crate::provider::{JobHandle, JobOutput};
-    use crate::session::{PromptSpec, SCHEMA_VERSION};
 
     fn session() -> Session {
         let cat = Catalog::embedded().unwrap();
-        let prompt = PromptSpec {
-            id: "p".into(),
-            prompt: "x".into(),
-            negative_prompt: None,
-            image_url: None,
-            duration_s: 5,
-            aspect_ratio: "9:16".into(),
-            resolution: "720p".into(),
-        };
+        let prompt = PromptDefaults::default().prompt("p", "x");
         let jobs = plan_jobs(
             std::slice::from_ref(&prompt),
             &[cat.get("wan25").unwrap()],
             &[],
         )
         .unwrap();
-        Session {
-            schema_version: SCHEMA_VERSION,
-            id: "s".into(),
-            created_at: String::new(),
-            demo: true,
-            blind: false,
-            blind_labels: std::collections::BTreeMap::new(),
-            prompts: vec![prompt],
-            jobs,
-        }
+        Session::new("s".into(), String::new(), true, vec![prompt], jobs)
     }
 
     fn at(secs: i64) -> Timestamp {
@@ -294,14 +277,7 @@ mod tests {
     fn accepted(clip_id: String) -> JobEvent {
         JobEvent::Submitted {
             clip_id,
-            handle: JobHandle {
-                provider: ProviderKind::Fal,
-                endpoint: "e".into(),
-                request_id: "r".into(),
-                status_url: None,
-                response_url: None,
-                cancel_url: None,
-            },
+            handle: JobHandle::new(ProviderKind::Fal, "e".into(), "r".into()),
             ack: SaveAck::detached(),
         }
     }

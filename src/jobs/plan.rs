@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::catalog::{Catalog, CatalogError, Model};
 use crate::provider::{JobInput, endpoint_for, wire_input};
 use crate::routing::Routing;
-use crate::session::{Job, JobStage, PromptSpec, Requested, Scores};
+use crate::session::{Job, PromptSpec, Requested};
 
 use super::JobSpec;
 
@@ -97,13 +97,7 @@ pub fn plan_jobs(
     let mut planned: Vec<Job> = Vec::new();
     for prompt in prompts {
         for model in models {
-            let taken = |id: &str| {
-                existing
-                    .iter()
-                    .chain(planned.iter())
-                    .any(|j| j.clip_id == id)
-            };
-            let clip_id = unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken);
+            let clip_id = next_clip_id(prompt, model, existing, &planned);
             planned.push(plan_job(prompt, model, clip_id)?);
         }
     }
@@ -130,18 +124,19 @@ pub fn plan_routed(
                 prompt: prompt.id.clone(),
                 source,
             })?;
-        let taken = |id: &str| {
-            existing
-                .iter()
-                .chain(planned.iter())
-                .any(|j| j.clip_id == id)
-        };
-        let clip_id = unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken);
+        let clip_id = next_clip_id(prompt, model, existing, &planned);
         let mut job = plan_job(prompt, model, clip_id)?;
         job.routed_by = Some(route.rule);
         planned.push(job);
     }
     Ok(planned)
+}
+
+/// The clip id of `prompt` on `model` (`<prompt>.<model>`, then `.2`, `.3`, …), unique among
+/// the `existing` jobs and those `planned` so far.
+fn next_clip_id(prompt: &PromptSpec, model: &Model, existing: &[Job], planned: &[Job]) -> String {
+    let taken = |id: &str| existing.iter().chain(planned).any(|j| j.clip_id == id);
+    unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken)
 }
 
 /// A planned job for one pair.
@@ -158,40 +153,20 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<J
             source,
         })?;
     let endpoint = endpoint_for(model, &input).map_err(|_| endpoint_missing(prompt, model))?;
-    Ok(Job {
+    Ok(Job::planned(
         clip_id,
-        prompt_id: prompt.id.clone(),
-        model: model.id.clone(),
-        provider: model.provider,
-        endpoint: endpoint.to_string(),
-        params: serde_json::Value::Object(wire_input(model, &input)),
-        requested: Requested {
+        prompt.id.clone(),
+        model.id.clone(),
+        model.provider,
+        endpoint.to_string(),
+        serde_json::Value::Object(wire_input(model, &input)),
+        Requested {
             duration_s: model.nearest_duration(prompt.duration_s),
             resolution: prompt.resolution.clone(),
             aspect_ratio: prompt.aspect_ratio.clone(),
         },
         cost_usd,
-        stage: JobStage::Planned,
-        queue_position: None,
-        handle: None,
-        submitted_at: None,
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: None,
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: Scores::default(),
-        notes: String::new(),
-        scored_blind: false,
-    })
+    ))
 }
 
 /// What the model does differently from what the prompt asked, in words, or `None` when it

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::ProviderKind;
-use crate::export::{PriceTable, Provenance};
+use crate::export::{ExportClip, PriceTable};
 use crate::scoring::{Criterion, ModelSummary};
-use crate::session::{PromptSpec, Requested, Scores};
+use crate::session::{PromptSpec, Scores};
 
 /// Several reviewers' exports of one session, combined.
 ///
@@ -99,63 +98,17 @@ impl<T> PerCriterion<T> {
     }
 }
 
-/// One clip across reviewers: the §7 clip fields (taken from the first export that holds the
-/// clip) with the scores, quality and value of the reviewers' means.
+/// One clip across reviewers: an export's clip, taken from the first export that holds it (so
+/// `local_path` is on the first reviewer's machine) and rated with the reviewers' means, then
+/// what each reviewer gave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MergedClip {
-    /// Unique id within the session; how clips are matched across exports.
-    pub clip_id: String,
-    /// The prompt's id.
-    pub prompt_id: String,
-    /// The model's id.
-    pub model: String,
-    /// The model's provider.
-    pub provider: ProviderKind,
-    /// fal `request_id` or Kie `taskId`.
-    pub request_id: Option<String>,
-    /// `completed` | `failed` | `cancelled` | `pending`.
-    pub status: String,
-    /// The provider's reason for a failure, or why the download failed.
-    pub error: Option<String>,
-    /// Where the provider delivered the video.
-    pub video_url: Option<String>,
-    /// Absolute path of the downloaded clip (on the first reviewer's machine).
-    pub local_path: Option<String>,
-    /// The settings sent (the duration is the billed one).
-    pub requested: Requested,
-    /// When the submit was accepted (RFC 3339).
-    pub submitted_at: Option<String>,
-    /// When the provider reported completion (RFC 3339).
-    pub completed_at: Option<String>,
-    /// Seconds in the queue.
-    pub queue_s: Option<f64>,
-    /// Seconds generating.
-    pub generation_s: Option<f64>,
-    /// Duration the MP4 probe measured.
-    pub duration_s: Option<f64>,
-    /// Width the probe measured, in pixels.
-    pub width: Option<u32>,
-    /// Height the probe measured, in pixels.
-    pub height: Option<u32>,
-    /// How the delivered clip differs from the request.
-    pub mismatch: Option<String>,
-    /// Catalog price of the settings requested; `null` until submitted.
-    pub cost_usd: Option<f64>,
-    /// The clip this job re-runs on a fallback model.
-    pub fallback_for: Option<String>,
-    /// The routing rule that chose the model (auto mode).
-    pub routed_by: Option<String>,
-    /// What exactly was asked and delivered.
-    pub provenance: Provenance,
-    /// Mean rating per criterion over the reviewers who fully scored the clip (4 decimals);
-    /// `null` when nobody did.
-    pub scores: Option<PerCriterion<f64>>,
-    /// Sum of the five means (out of 25, 4 decimals).
-    pub quality: Option<f64>,
-    /// (quality / 25) / cost of 5 s (4 decimals), when scored and submitted.
-    pub value: Option<f64>,
-    /// The reviewers' non-empty notes, in export order, one per line.
-    pub notes: String,
+    /// The §7 clip fields, written first and in the export's order, with the means as ratings:
+    /// `scores` per criterion over the reviewers who fully scored the clip (`null` when nobody
+    /// did), `quality` their sum, `value` from it (4 decimals each), and `notes` the reviewers'
+    /// non-empty notes in export order, one per line.
+    #[serde(flatten)]
+    pub clip: ExportClip<PerCriterion<f64>, f64>,
     /// Each export's complete scores for this clip, in export order; `null` where that reviewer
     /// did not score it (or the export lacks the clip).
     pub scores_by_reviewer: Vec<Option<Scores>>,

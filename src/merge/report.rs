@@ -33,24 +33,11 @@ impl MergedDocument {
 }
 
 /// One merged clip: its means as the scores, and how many reviewers scored it.
-fn report_clip(clip: &MergedClip, reviewers: usize) -> ReportClip {
-    ReportClip {
-        clip_id: clip.clip_id.clone(),
-        prompt_id: clip.prompt_id.clone(),
-        model: clip.model.clone(),
-        status: clip.status.clone(),
-        error: clip.error.clone(),
-        local_path: clip.local_path.clone(),
-        requested: clip.requested.clone(),
-        cost_usd: clip.cost_usd,
-        generation_s: clip.generation_s,
-        mismatch: clip.mismatch.clone(),
-        notes: clip.notes.clone(),
-        scores: clip
-            .scores
-            .map(|means| Criterion::ALL.map(|c| *means.get(c))),
-        quality: clip.quality,
-        value: clip.value,
-        scored_by: Some((clip.scores_by_reviewer.iter().flatten().count(), reviewers)),
-    }
+fn report_clip(merged: &MergedClip, reviewers: usize) -> ReportClip {
+    let scores = merged
+        .clip
+        .scores
+        .map(|means| Criterion::ALL.map(|c| *means.get(c)));
+    let scored_by = merged.scores_by_reviewer.iter().flatten().count();
+    ReportClip::of_clip(&merged.clip, scores, Some((scored_by, reviewers)))
 }

@@ -41,7 +41,7 @@ fn two_reviews() -> [ExportDocument; 2] {
 }
 
 fn clip<'a>(doc: &'a MergedDocument, id: &str) -> &'a MergedClip {
-    doc.clips.iter().find(|c| c.clip_id == id).unwrap()
+    doc.clips.iter().find(|c| c.clip.clip_id == id).unwrap()
 }
 
 #[test]
@@ -54,23 +54,26 @@ fn clip_scores_are_the_reviewers_means() {
     );
     // a.kling: 4s and 5s → 4.5 each, quality 22.5, value (22.5/25)/0.21 = 4.2857.
     let kling = clip(&merged, "a.kling-turbo");
-    assert_eq!(kling.scores, Some(PerCriterion::from_fn(|_| 4.5)));
-    assert_eq!((kling.quality, kling.value), (Some(22.5), Some(4.2857)));
+    assert_eq!(kling.clip.scores, Some(PerCriterion::from_fn(|_| 4.5)));
+    assert_eq!(
+        (kling.clip.quality, kling.clip.value),
+        (Some(22.5), Some(4.2857))
+    );
     // a.ray: 3,3,3,3,3 and 3,4,3,4,3 → 3, 3.5, 3, 3.5, 3; quality 16, value 16/25/0.40 = 1.6.
     let ray = clip(&merged, "a.ray2-flash");
-    assert!(close(ray.scores.unwrap().prompt_adherence, 3.5));
-    assert_eq!((ray.quality, ray.value), (Some(16.0), Some(1.6)));
+    assert!(close(ray.clip.scores.unwrap().prompt_adherence, 3.5));
+    assert_eq!((ray.clip.quality, ray.clip.value), (Some(16.0), Some(1.6)));
     // b.kling: only A scored it → A's 2s; b.ray: nobody → null.
     let kling_b = clip(&merged, "b.kling-turbo");
-    assert_eq!(kling_b.quality, Some(10.0));
+    assert_eq!(kling_b.clip.quality, Some(10.0));
     assert_eq!(kling_b.scores_by_reviewer[1], None);
     let ray_b = clip(&merged, "b.ray2-flash");
     assert_eq!(
-        (ray_b.scores, ray_b.quality, ray_b.value),
+        (ray_b.clip.scores, ray_b.clip.quality, ray_b.clip.value),
         (None, None, None)
     );
     assert_eq!(ray_b.scores_by_reviewer, [None, None]);
-    assert_eq!(ray_b.notes, "A: fine");
+    assert_eq!(ray_b.clip.notes, "A: fine");
     assert_eq!(
         ray_b.notes_by_reviewer,
         [Some("A: fine".into()), Some(String::new())]
@@ -156,10 +159,10 @@ fn a_clip_only_a_later_export_holds_is_added_after_the_others() {
     let b = export_document(&later, &catalog(), "2026-11-28T10:00:00Z");
     let merged = merge_exports(&[a, b]).unwrap();
     let last = merged.clips.last().unwrap();
-    assert_eq!(last.clip_id, "b.wan25");
+    assert_eq!(last.clip.clip_id, "b.wan25");
     assert_eq!(last.scores_by_reviewer[0], None);
     assert_eq!(last.notes_by_reviewer, [None, Some(String::new())]);
-    assert_eq!(last.quality, Some(5.0));
+    assert_eq!(last.clip.quality, Some(5.0));
     // Listed by the later export's leaderboard: kept, with its merged quality.
     let wan = merged.models.iter().find(|m| m.model == "wan25").unwrap();
     assert_eq!(wan.avg_quality, Some(5.0));
@@ -197,7 +200,7 @@ fn one_reviewer_with_no_variation_has_no_agreement() {
     let [a, _] = two_reviews();
     let merged = merge_exports(&[a]).unwrap();
     assert_eq!(merged.agreement, PerCriterion::from_fn(|_| None));
-    assert_eq!(clip(&merged, "a.kling-turbo").quality, Some(20.0));
+    assert_eq!(clip(&merged, "a.kling-turbo").clip.quality, Some(20.0));
 }
 
 #[test]

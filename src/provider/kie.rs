@@ -66,14 +66,7 @@ impl KieClient {
         let data = envelope_data(&answer, Call::Create)?;
         let task_id = id_text(data.get("taskId"))
             .ok_or_else(|| malformed("createTask answer has no data.taskId"))?;
-        Ok(JobHandle {
-            provider: PROVIDER,
-            endpoint: endpoint.to_string(),
-            request_id: task_id,
-            status_url: None,
-            response_url: None,
-            cancel_url: None,
-        })
+        Ok(JobHandle::new(PROVIDER, endpoint.to_string(), task_id))
     }
 
     /// Queries the task's state; on success the output comes along when `resultJson` has it.

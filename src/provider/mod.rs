@@ -78,6 +78,21 @@ pub struct JobHandle {
     pub cancel_url: Option<String>,
 }
 
+impl JobHandle {
+    /// A handle with no stored URLs: Kie's shape, and enough for fal too, whose URLs are then
+    /// rebuilt from the endpoint and request id.
+    pub fn new(provider: ProviderKind, endpoint: String, request_id: String) -> JobHandle {
+        JobHandle {
+            provider,
+            endpoint,
+            request_id,
+            status_url: None,
+            response_url: None,
+            cancel_url: None,
+        }
+    }
+}
+
 /// Where a job stands, as the provider reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobStatus {

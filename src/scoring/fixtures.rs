@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
+use super::ModelSummary;
 use crate::catalog::{Catalog, ProviderKind};
+use crate::prompts::PromptDefaults;
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{
-    ClipFile, Job, JobStage, PromptSpec, Requested, SCHEMA_VERSION, Scores, Session,
-};
+use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 
 /// The embedded catalog.
 pub(crate) fn catalog() -> Catalog {
@@ -18,84 +18,50 @@ pub(crate) fn catalog() -> Catalog {
 pub(crate) fn session(jobs: Vec<Job>) -> Session {
     let mut prompt_ids: Vec<String> = jobs.iter().map(|j| j.prompt_id.clone()).collect();
     prompt_ids.dedup();
-    Session {
-        schema_version: SCHEMA_VERSION,
-        id: "20261126-114500-3fa2".into(),
-        created_at: "2026-11-26T11:45:00Z".into(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: prompt_ids.iter().map(|id| prompt(id)).collect(),
+    Session::new(
+        "20261126-114500-3fa2".into(),
+        "2026-11-26T11:45:00Z".into(),
+        true,
+        prompt_ids.iter().map(|id| prompt(id)).collect(),
         jobs,
-    }
+    )
 }
 
 /// A prompt with the default comparison settings.
 pub(crate) fn prompt(id: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.into(),
-        prompt: format!("ASMR close-up: {id}"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(id, &format!("ASMR close-up: {id}"))
 }
 
 /// A job not yet submitted, priced from the catalog at `duration_s` / 720p.
 pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
     let cat = catalog();
     let entry = cat.get(model).ok();
-    Job {
-        clip_id: format!("{prompt_id}.{model}"),
-        prompt_id: prompt_id.into(),
-        model: model.into(),
-        provider: entry.map_or(ProviderKind::Fal, |m| m.provider),
-        endpoint: entry.map_or_else(
+    Job::planned(
+        format!("{prompt_id}.{model}"),
+        prompt_id.into(),
+        model.into(),
+        entry.map_or(ProviderKind::Fal, |m| m.provider),
+        entry.map_or_else(
             || format!("vendor/{model}"),
             |m| m.endpoint.clone().unwrap_or_default(),
         ),
-        params: serde_json::json!({ "prompt": format!("ASMR close-up: {prompt_id}") }),
-        requested: Requested {
+        serde_json::json!({ "prompt": format!("ASMR close-up: {prompt_id}") }),
+        Requested {
             duration_s,
             resolution: "720p".into(),
             aspect_ratio: "9:16".into(),
         },
-        cost_usd: cat.quote(model, duration_s, "720p").unwrap_or(1.0),
-        stage: JobStage::Planned,
-        queue_position: None,
-        handle: None,
-        submitted_at: None,
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: None,
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: Scores::default(),
-        notes: String::new(),
-        scored_blind: false,
-    }
+        cat.quote(model, duration_s, "720p").unwrap_or(1.0),
+    )
 }
 
 /// The same job, accepted by the provider and now at `stage`.
 pub(crate) fn submitted(mut job: Job, stage: JobStage) -> Job {
-    job.handle = Some(JobHandle {
-        provider: job.provider,
-        endpoint: job.endpoint.clone(),
-        request_id: format!("req-{}", job.clip_id),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    });
+    job.handle = Some(JobHandle::new(
+        job.provider,
+        job.endpoint.clone(),
+        format!("req-{}", job.clip_id),
+    ));
     job.stage = stage;
     job.submitted_at = Some("2026-11-26T11:45:01.000Z".into());
     job
@@ -131,4 +97,22 @@ pub(crate) fn scored(mut job: Job, stars: [u8; 5]) -> Job {
         criterion.set(&mut job.scores, Some(s));
     }
     job
+}
+
+/// A leaderboard line: one delivered clip of `model` with this mean quality (`None`: unscored)
+/// and cost per 5 s.
+pub(crate) fn summary(model: &str, quality: Option<f64>, cost: f64) -> ModelSummary {
+    ModelSummary {
+        model: model.into(),
+        name: model.into(),
+        clips: 1,
+        succeeded: 1,
+        success_rate: 1.0,
+        avg_generation_s: None,
+        cost_per_5s_usd: cost,
+        total_cost_usd: cost,
+        avg_quality: quality,
+        value: quality.and_then(|q| super::value(q, cost)),
+        rank: None,
+    }
 }

@@ -227,6 +227,26 @@ pub struct Job {
 }
 
 impl Session {
+    /// A session of this layout version, not blind, with these prompts and jobs.
+    pub fn new(
+        id: String,
+        created_at: String,
+        demo: bool,
+        prompts: Vec<PromptSpec>,
+        jobs: Vec<Job>,
+    ) -> Session {
+        Session {
+            schema_version: SCHEMA_VERSION,
+            id,
+            created_at,
+            demo,
+            blind: false,
+            blind_labels: std::collections::BTreeMap::new(),
+            prompts,
+            jobs,
+        }
+    }
+
     /// The prompt with this id.
     pub fn prompt(&self, id: &str) -> Option<&PromptSpec> {
         self.prompts.iter().find(|p| p.id == id)
@@ -266,6 +286,54 @@ impl Session {
 }
 
 impl Job {
+    /// A job not yet submitted: what it will send and what that costs, with every field a run
+    /// fills in (stage, handle, times, output, clip, errors, logs, ratings) at its empty value.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one argument per field that says what the job is; the rest start empty"
+    )]
+    pub fn planned(
+        clip_id: String,
+        prompt_id: String,
+        model: String,
+        provider: ProviderKind,
+        endpoint: String,
+        params: serde_json::Value,
+        requested: Requested,
+        cost_usd: f64,
+    ) -> Job {
+        Job {
+            clip_id,
+            prompt_id,
+            model,
+            provider,
+            endpoint,
+            params,
+            requested,
+            cost_usd,
+            stage: JobStage::Planned,
+            queue_position: None,
+            handle: None,
+            submitted_at: None,
+            started_at: None,
+            completed_at: None,
+            queue_s: None,
+            generation_s: None,
+            output: None,
+            clip: None,
+            error: None,
+            retryable: false,
+            abandoned: false,
+            logs: Vec::new(),
+            fallback_for: None,
+            routed_by: None,
+            fallback_skipped: None,
+            scores: Scores::default(),
+            notes: String::new(),
+            scored_blind: false,
+        }
+    }
+
     /// Whether this job's cost counts as spent (the budget's "spent"). Delivered clips always.
     /// An accepted job clipbench gave up on (`abandoned`: its own timeout) counts with either
     /// provider, since the provider may still finish and bill it. Otherwise a fal failure

@@ -1,24 +1,14 @@
 use super::*;
+use crate::prompts::PromptDefaults;
 
 fn session(id: &str) -> Session {
-    Session {
-        schema_version: SCHEMA_VERSION,
-        id: id.to_string(),
-        created_at: now_rfc3339(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: vec![PromptSpec {
-            id: "p1".into(),
-            prompt: "línea\ndos".into(),
-            negative_prompt: None,
-            image_url: None,
-            duration_s: 5,
-            aspect_ratio: "9:16".into(),
-            resolution: "720p".into(),
-        }],
-        jobs: Vec::new(),
-    }
+    Session::new(
+        id.to_string(),
+        now_rfc3339(),
+        true,
+        vec![PromptDefaults::default().prompt("p1", "línea\ndos")],
+        Vec::new(),
+    )
 }
 
 #[test]

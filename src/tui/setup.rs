@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::state::{App, KeyState, ModelChoice, Pane};
+use super::state::{App, KeyState, ModelChoice};
 use crate::catalog::Catalog;
 use crate::config::{Config, ModelSelection};
 use crate::jobs::FallbackPolicy;
@@ -27,28 +27,13 @@ pub fn initial_app(
     let models = model_choices(&catalog, config);
     let speed = if config.demo { sim_speed } else { 1.0 };
     let typical_latency_s = typical_latencies(&catalog, store, (&session.id, session.demo), speed);
-    let jobs_index = crate::tui::index::JobIndex::build(&session.jobs);
     App {
-        session,
-        catalog,
         demo: config.demo,
         budget_usd: config.budget_usd,
         routing,
         fallbacks: FallbackPolicy::from_config(config),
-        models,
-        focus: Pane::Prompts,
-        prompt_index: 0,
-        model_index: 0,
-        grid_cell: (0, 0),
-        overlay: None,
-        status: None,
         typical_latency_s,
-        now: jiff::Timestamp::now(),
-        data_dir: absolute(&config.data_dir),
-        should_quit: false,
-        leaderboard_stats: None,
-        jobs_index,
-        downloads: std::collections::HashMap::new(),
+        ..App::new(session, catalog, models, absolute(&config.data_dir))
     }
 }
 
@@ -72,14 +57,7 @@ fn model_choices(catalog: &Catalog, config: &Config) -> Vec<ModelChoice> {
             };
             let ticked = selected.contains(&model.id)
                 && key != KeyState::Missing(model.provider.key_variable());
-            ModelChoice {
-                id: model.id.clone(),
-                name: model.name.clone(),
-                provider: model.provider,
-                price_5s: model.price(5, "720p").ok(),
-                key,
-                ticked,
-            }
+            ModelChoice::new(model, key, ticked)
         })
         .collect()
 }

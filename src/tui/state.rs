@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use crate::catalog::{Catalog, ProviderKind};
+use crate::catalog::{Catalog, Model, ProviderKind};
 use crate::session::{Job, JobStage, Session};
 use crate::tui::editor::TextEditor;
 use crate::tui::index::JobIndex;
@@ -45,6 +45,20 @@ pub struct ModelChoice {
     pub key: KeyState,
     /// Whether `g` fires it.
     pub ticked: bool,
+}
+
+impl ModelChoice {
+    /// The picker row of `model`, priced at 5 s, 720p.
+    pub fn new(model: &Model, key: KeyState, ticked: bool) -> ModelChoice {
+        ModelChoice {
+            id: model.id.clone(),
+            name: model.name.clone(),
+            provider: model.provider,
+            price_5s: model.price(5, "720p").ok(),
+            key,
+            ticked,
+        }
+    }
 }
 
 /// One model's line of a quote.
@@ -228,6 +242,40 @@ pub struct App {
 }
 
 impl App {
+    /// The app's first state on `session`: the prompts focused, nothing selected, open or
+    /// downloading; DEMO when the session is; no budget, routing rules, fallbacks or typical
+    /// latencies (set those fields after, as the configuration says); `now` is the clock's.
+    pub fn new(
+        session: Session,
+        catalog: Catalog,
+        models: Vec<ModelChoice>,
+        data_dir: PathBuf,
+    ) -> App {
+        let jobs_index = JobIndex::build(&session.jobs);
+        App {
+            demo: session.demo,
+            session,
+            catalog,
+            budget_usd: None,
+            routing: None,
+            fallbacks: crate::jobs::FallbackPolicy::default(),
+            models,
+            focus: Pane::Prompts,
+            prompt_index: 0,
+            model_index: 0,
+            grid_cell: (0, 0),
+            overlay: None,
+            status: None,
+            typical_latency_s: BTreeMap::new(),
+            now: jiff::Timestamp::now(),
+            data_dir,
+            should_quit: false,
+            leaderboard_stats: None,
+            jobs_index,
+            downloads: HashMap::new(),
+        }
+    }
+
     /// The grid's columns: every catalog model, in order.
     pub fn grid_models(&self) -> Vec<&str> {
         self.catalog.ids()

@@ -246,26 +246,14 @@ impl std::fmt::Display for Coord {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn summary(model: &str, quality: f64, cost: f64) -> ModelSummary {
-        ModelSummary {
-            model: model.into(),
-            name: model.into(),
-            clips: 1,
-            succeeded: 1,
-            success_rate: 1.0,
-            avg_generation_s: None,
-            cost_per_5s_usd: cost,
-            total_cost_usd: cost,
-            avg_quality: Some(quality),
-            value: crate::scoring::value(quality, cost),
-            rank: None,
-        }
-    }
+    use crate::scoring::fixtures::summary;
 
     #[test]
     fn points_are_placed_by_cost_and_quality() {
-        let models = [summary("cheap", 22.0, 0.21), summary("dear", 16.0, 0.40)];
+        let models = [
+            summary("cheap", Some(22.0), 0.21),
+            summary("dear", Some(16.0), 0.40),
+        ];
         let chart = chart(&models, &["dear".into()]).unwrap();
         let (cheap, dear) = (&chart.points[0], &chart.points[1]);
         // Cost axis $0.00-$0.40 over x 56-490; quality 15-23 over y 292-16.
@@ -286,11 +274,14 @@ mod tests {
 
     #[test]
     fn close_labels_are_pushed_apart_and_no_value_means_no_chart() {
-        let models = [summary("a", 20.0, 0.2), summary("b", 20.1, 0.25)];
+        let models = [
+            summary("a", Some(20.0), 0.2),
+            summary("b", Some(20.1), 0.25),
+        ];
         let chart = chart(&models, &[]).unwrap();
         let ys: Vec<f64> = chart.points.iter().map(|p| p.label_y.0).collect();
         assert!((ys[0] - ys[1]).abs() >= LABEL_HEIGHT - 1e-9, "{ys:?}");
-        let mut unscored = summary("c", 20.0, 0.2);
+        let mut unscored = summary("c", Some(20.0), 0.2);
         unscored.value = None;
         assert!(super::chart(&[unscored], &[]).is_none());
     }

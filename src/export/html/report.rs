@@ -96,6 +96,24 @@ impl Report {
 impl ReportClip {
     /// One clip of an export.
     fn of_export(clip: &ExportClip) -> Self {
+        let scores = clip.scores.as_ref().and_then(|scores| {
+            let stars = Criterion::ALL.map(|c| c.get(scores).map(f64::from));
+            // The export writes `scores` only when all five are set.
+            stars
+                .iter()
+                .all(Option::is_some)
+                .then(|| stars.map(Option::unwrap_or_default))
+        });
+        ReportClip::of_clip(clip, scores, None)
+    }
+
+    /// One clip of either document: its facts, with `scores` as its ratings in
+    /// [`Criterion::ALL`] order and, after a merge, who scored it.
+    pub fn of_clip<S, Q: Copy + Into<f64>>(
+        clip: &ExportClip<S, Q>,
+        scores: Option<[f64; 5]>,
+        scored_by: Option<(usize, usize)>,
+    ) -> Self {
         ReportClip {
             clip_id: clip.clip_id.clone(),
             prompt_id: clip.prompt_id.clone(),
@@ -108,17 +126,10 @@ impl ReportClip {
             generation_s: clip.generation_s,
             mismatch: clip.mismatch.clone(),
             notes: clip.notes.clone(),
-            scores: clip.scores.as_ref().and_then(|scores| {
-                let stars = Criterion::ALL.map(|c| c.get(scores).map(f64::from));
-                // The export writes `scores` only when all five are set.
-                stars
-                    .iter()
-                    .all(Option::is_some)
-                    .then(|| stars.map(Option::unwrap_or_default))
-            }),
-            quality: clip.quality.map(f64::from),
+            scores,
+            quality: clip.quality.map(Into::into),
             value: clip.value,
-            scored_by: None,
+            scored_by,
         }
     }
 }

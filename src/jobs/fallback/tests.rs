@@ -1,32 +1,16 @@
 use super::*;
 use crate::catalog::Catalog;
-use crate::session::{PromptSpec, SCHEMA_VERSION};
+use crate::prompts::PromptDefaults;
+use crate::session::PromptSpec;
 
 fn prompt(id: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.into(),
-        prompt: format!("{id} prompt"),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(id, &format!("{id} prompt"))
 }
 
 /// A session with one job per (prompt, model) pair given, all planned.
 fn session(pairs: &[(&str, &str)]) -> Session {
     let cat = Catalog::embedded().unwrap();
-    let mut session = Session {
-        schema_version: SCHEMA_VERSION,
-        id: "s".into(),
-        created_at: String::new(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: Vec::new(),
-        jobs: Vec::new(),
-    };
+    let mut session = Session::new("s".into(), String::new(), true, Vec::new(), Vec::new());
     for (prompt_id, model) in pairs {
         if session.prompt(prompt_id).is_none() {
             session.prompts.push(prompt(prompt_id));

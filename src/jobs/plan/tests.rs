@@ -1,16 +1,9 @@
 use super::*;
 use crate::catalog::Catalog;
+use crate::prompts::PromptDefaults;
 
 fn prompt(id: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.into(),
-        prompt: "p".into(),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".into(),
-        resolution: "720p".into(),
-    }
+    PromptDefaults::default().prompt(id, "p")
 }
 
 #[test]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::scoring::fixtures::{catalog, completed, planned, scored, session};
+use crate::scoring::fixtures::{catalog, completed, planned, scored, session, summary};
 use crate::session::Job;
 
 fn close(a: f64, b: f64) -> bool {
@@ -196,22 +196,6 @@ fn splitmix64_matches_the_reference_sequence() {
         seen[rng.below(3)] += 1;
     }
     assert!(seen.iter().all(|&n| (900..1100).contains(&n)), "{seen:?}");
-}
-
-fn summary(model: &str, quality: Option<f64>, cost: f64) -> ModelSummary {
-    ModelSummary {
-        model: model.into(),
-        name: model.into(),
-        clips: 1,
-        succeeded: 1,
-        success_rate: 1.0,
-        avg_generation_s: None,
-        cost_per_5s_usd: cost,
-        total_cost_usd: cost,
-        avg_quality: quality,
-        value: quality.and_then(|q| value(q, cost)),
-        rank: None,
-    }
 }
 
 #[test]

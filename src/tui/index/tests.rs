@@ -7,10 +7,10 @@ use jiff::Timestamp;
 use super::JobIndex;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{ClipFile, JobStage};
+use crate::session::JobStage;
 use crate::tui::action::{Action, Command};
 use crate::tui::state::{App, Pane};
-use crate::tui::tests::demo_app;
+use crate::tui::tests::{demo_app, unprobed_clip};
 
 /// Nine planned jobs (three prompts × three models), the grid focused.
 fn fired() -> App {
@@ -21,33 +21,17 @@ fn fired() -> App {
 }
 
 fn handle(request_id: &str) -> JobHandle {
-    JobHandle {
-        provider: crate::catalog::ProviderKind::Fal,
-        endpoint: "e".into(),
-        request_id: request_id.into(),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    }
+    JobHandle::new(
+        crate::catalog::ProviderKind::Fal,
+        "e".into(),
+        request_id.into(),
+    )
 }
 
 fn output() -> JobOutput {
     JobOutput {
         video_url: "http://127.0.0.1:9/c.mp4".into(),
         ..JobOutput::default()
-    }
-}
-
-fn clip() -> ClipFile {
-    ClipFile {
-        path: "/data/clips/c.mp4".into(),
-        bytes: 10,
-        sha256: String::new(),
-        duration_s: None,
-        width: None,
-        height: None,
-        fps: None,
-        mismatch: None,
     }
 }
 
@@ -84,7 +68,7 @@ fn life(id: &str) -> Vec<JobEvent> {
         },
         JobEvent::Ready {
             clip_id: clip_id(),
-            clip: clip(),
+            clip: unprobed_clip("/data/clips/c.mp4", 10),
         },
     ]
 }

@@ -1,10 +1,10 @@
 //! Download progress through `update`: kept in the app for the cell and the detail pane,
 //! never in the session, and forgotten when the job's task ends.
 
-use super::fired_app;
+use super::{fired_app, unprobed_clip};
 use crate::jobs::JobEvent;
 use crate::provider::JobOutput;
-use crate::session::{ClipFile, JobStage};
+use crate::session::JobStage;
 use crate::tui::action::{Action, Effect};
 use crate::tui::state::{App, DownloadProgress};
 
@@ -69,16 +69,7 @@ fn progress_is_forgotten_when_the_clip_is_ready_or_lost() {
     app.update(progress(&id, 3, None));
     let effects = app.update(Action::Job(JobEvent::Ready {
         clip_id: id.clone(),
-        clip: ClipFile {
-            path: "/data/sessions/s/clips/a.mp4".into(),
-            bytes: 3,
-            sha256: String::new(),
-            duration_s: None,
-            width: None,
-            height: None,
-            fps: None,
-            mismatch: None,
-        },
+        clip: unprobed_clip("/data/sessions/s/clips/a.mp4", 3),
     }));
     assert_eq!(effects, [Effect::Save]);
     assert!(app.downloads.is_empty());

@@ -16,54 +16,40 @@ use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::prompts::{PromptDefaults, default_prompts};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{ClipFile, JobStage, SCHEMA_VERSION, Session};
+use crate::session::{ClipFile, JobStage, Session};
 
 /// A fresh DEMO app with the three ASMR prompts and all models ticked.
 pub(crate) fn demo_app() -> App {
     let catalog = Catalog::embedded().unwrap();
-    let session = Session {
-        schema_version: SCHEMA_VERSION,
-        id: "20261126-120000-abcd".into(),
-        created_at: "2026-11-26T12:00:00Z".into(),
-        demo: true,
-        blind: false,
-        blind_labels: std::collections::BTreeMap::new(),
-        prompts: default_prompts(&PromptDefaults::default()).unwrap(),
-        jobs: Vec::new(),
-    };
+    let session = Session::new(
+        "20261126-120000-abcd".into(),
+        "2026-11-26T12:00:00Z".into(),
+        true,
+        default_prompts(&PromptDefaults::default()).unwrap(),
+        Vec::new(),
+    );
     let models = catalog
         .models()
         .iter()
-        .map(|m| ModelChoice {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            provider: m.provider,
-            price_5s: m.price(5, "720p").ok(),
-            key: KeyState::Demo,
-            ticked: true,
-        })
+        .map(|m| ModelChoice::new(m, KeyState::Demo, true))
         .collect();
     App {
-        session,
-        catalog,
-        demo: true,
-        budget_usd: None,
-        routing: None,
-        fallbacks: crate::jobs::FallbackPolicy::default(),
-        models,
-        focus: Pane::Prompts,
-        prompt_index: 0,
-        model_index: 0,
-        grid_cell: (0, 0),
-        overlay: None,
-        status: None,
-        typical_latency_s: std::collections::BTreeMap::new(),
         now: "2026-11-26T12:00:10Z".parse().unwrap(),
-        data_dir: PathBuf::from("/data"),
-        should_quit: false,
-        leaderboard_stats: None,
-        jobs_index: crate::tui::index::JobIndex::default(),
-        downloads: std::collections::HashMap::new(),
+        ..App::new(session, catalog, models, PathBuf::from("/data"))
+    }
+}
+
+/// A downloaded clip of `bytes` at `path` that was not measured (no probe figures).
+pub(crate) fn unprobed_clip(path: &str, bytes: u64) -> ClipFile {
+    ClipFile {
+        path: path.into(),
+        bytes,
+        sha256: String::new(),
+        duration_s: None,
+        width: None,
+        height: None,
+        fps: None,
+        mismatch: None,
     }
 }
 
@@ -214,14 +200,7 @@ fn navigation_moves_within_bounds_and_tab_cycles_panes() {
 fn job_events_update_the_session_and_save() {
     let mut app = fired_app();
     let id = app.session.jobs[0].clip_id.clone();
-    let handle = JobHandle {
-        provider: crate::catalog::ProviderKind::Fal,
-        endpoint: "e".into(),
-        request_id: "r1".into(),
-        status_url: None,
-        response_url: None,
-        cancel_url: None,
-    };
+    let handle = JobHandle::new(crate::catalog::ProviderKind::Fal, "e".into(), "r1".into());
     let effects = app.update(Action::Job(JobEvent::Submitted {
         clip_id: id.clone(),
         handle,
@@ -291,16 +270,7 @@ fn open_prefers_the_downloaded_file_inside_the_data_dir_else_an_http_url() {
             "http://127.0.0.1:9/clip.mp4".into()
         ))]
     );
-    let clip = ClipFile {
-        path: "/data/sessions/s/clips/a.mp4".into(),
-        bytes: 1,
-        sha256: String::new(),
-        duration_s: None,
-        width: None,
-        height: None,
-        fps: None,
-        mismatch: None,
-    };
+    let clip = unprobed_clip("/data/sessions/s/clips/a.mp4", 1);
     app.session.jobs[0].clip = Some(clip.clone());
     assert_eq!(
         cmd(&mut app, Command::OpenClip),

@@ -13,27 +13,18 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::catalog::Catalog;
+use crate::prompts::PromptDefaults;
 use crate::provider::JobHandle;
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use crate::tui::editor::TextEditor;
-use crate::tui::state::{
-    App, FormField, KeyState, ModelChoice, Pane, PromptForm, Quote, QuoteLine,
-};
+use crate::tui::state::{App, FormField, KeyState, ModelChoice, PromptForm, Quote, QuoteLine};
 
 /// The fixtures' "now".
 pub(super) const NOW: &str = "2026-11-26T11:46:00Z";
 
 /// A prompt at the default settings.
 pub(super) fn prompt(id: &str, text: &str) -> PromptSpec {
-    PromptSpec {
-        id: id.to_string(),
-        prompt: text.to_string(),
-        negative_prompt: None,
-        image_url: None,
-        duration_s: 5,
-        aspect_ratio: "9:16".to_string(),
-        resolution: "720p".to_string(),
-    }
+    PromptDefaults::default().prompt(id, text)
 }
 
 /// A DEMO app on the three ASMR prompts, no jobs, all models ticked, prompts focused.
@@ -42,94 +33,50 @@ pub(super) fn app() -> App {
     let models = catalog
         .models()
         .iter()
-        .map(|m| ModelChoice {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            provider: m.provider,
-            price_5s: m.price(5, "720p").ok(),
-            key: KeyState::Demo,
-            ticked: true,
-        })
+        .map(|m| ModelChoice::new(m, KeyState::Demo, true))
         .collect();
+    let session = Session::new(
+        "20261126-114500-3fa2".to_string(),
+        "2026-11-26T11:45:00Z".to_string(),
+        true,
+        crate::prompts::default_prompts(&crate::prompts::PromptDefaults::default())
+            .expect("embedded prompts parse"),
+        Vec::new(),
+    );
     App {
-        session: Session {
-            schema_version: 1,
-            id: "20261126-114500-3fa2".to_string(),
-            created_at: "2026-11-26T11:45:00Z".to_string(),
-            demo: true,
-            blind: false,
-            blind_labels: std::collections::BTreeMap::new(),
-            prompts: crate::prompts::default_prompts(&crate::prompts::PromptDefaults::default())
-                .expect("embedded prompts parse"),
-            jobs: Vec::new(),
-        },
-        catalog,
-        demo: true,
-        budget_usd: None,
-        routing: None,
-        fallbacks: crate::jobs::FallbackPolicy::default(),
-        models,
-        focus: Pane::Prompts,
-        prompt_index: 0,
-        model_index: 0,
-        grid_cell: (0, 0),
-        overlay: None,
-        status: None,
         typical_latency_s: BTreeMap::from([("ray2-flash".to_string(), 30.0)]),
         now: NOW.parse().expect("fixed time parses"),
-        data_dir: PathBuf::from("/data/clipbench"),
-        should_quit: false,
-        leaderboard_stats: None,
-        jobs_index: crate::tui::index::JobIndex::default(),
-        downloads: std::collections::HashMap::new(),
+        ..App::new(session, catalog, models, PathBuf::from("/data/clipbench"))
     }
 }
 
 /// A job of `prompt` on `model` at `stage`, priced from the catalog.
 pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job {
     let entry = app.catalog.get(model).expect("fixture model exists");
-    let submitted = !matches!(stage, JobStage::Planned | JobStage::Submitting);
-    Job {
-        clip_id: format!("{prompt}.{model}"),
-        prompt_id: prompt.to_string(),
-        model: model.to_string(),
-        provider: entry.provider,
-        endpoint: entry.endpoint.clone().unwrap_or_default(),
-        params: serde_json::json!({}),
-        requested: Requested {
+    let mut job = Job::planned(
+        format!("{prompt}.{model}"),
+        prompt.to_string(),
+        model.to_string(),
+        entry.provider,
+        entry.endpoint.clone().unwrap_or_default(),
+        serde_json::json!({}),
+        Requested {
             duration_s: 5,
             resolution: "720p".into(),
             aspect_ratio: "9:16".into(),
         },
-        cost_usd: entry.price(5, "720p").expect("fixture price exists"),
-        stage,
-        queue_position: None,
-        handle: submitted.then(|| JobHandle {
-            provider: entry.provider,
-            endpoint: entry.endpoint.clone().unwrap_or_default(),
-            request_id: format!("req-{prompt}-{model}"),
-            status_url: None,
-            response_url: None,
-            cancel_url: None,
-        }),
-        submitted_at: submitted.then(|| "2026-11-26T11:45:40Z".to_string()),
-        started_at: None,
-        completed_at: None,
-        queue_s: None,
-        generation_s: None,
-        output: None,
-        clip: None,
-        error: None,
-        retryable: false,
-        abandoned: false,
-        logs: Vec::new(),
-        fallback_for: None,
-        routed_by: None,
-        fallback_skipped: None,
-        scores: crate::session::Scores::default(),
-        notes: String::new(),
-        scored_blind: false,
+        entry.price(5, "720p").expect("fixture price exists"),
+    );
+    job.stage = stage;
+    if !matches!(stage, JobStage::Planned | JobStage::Submitting) {
+        job.handle = Some(JobHandle::new(
+            entry.provider,
+            entry.endpoint.clone().unwrap_or_default(),
+            format!("req-{prompt}-{model}"),
+        ));
+        job.submitted_at = Some("2026-11-26T11:45:40Z".to_string());
     }
+    job
 }
 
 /// A delivered, downloaded job with a probed clip.

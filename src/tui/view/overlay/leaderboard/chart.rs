@@ -239,22 +239,7 @@ impl Taken {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn summary(model: &str, quality: f64, cost: f64) -> ModelSummary {
-        ModelSummary {
-            model: model.into(),
-            name: model.into(),
-            clips: 1,
-            succeeded: 1,
-            success_rate: 1.0,
-            avg_generation_s: None,
-            cost_per_5s_usd: cost,
-            total_cost_usd: cost,
-            avg_quality: Some(quality),
-            value: crate::scoring::value(quality, cost),
-            rank: None,
-        }
-    }
+    use crate::scoring::fixtures::summary;
 
     fn draw(summaries: &[ModelSummary], dominated: &[String], w: u16, h: u16) -> Vec<String> {
         let area = Rect::new(0, 0, w, h);
@@ -267,7 +252,10 @@ mod tests {
 
     #[test]
     fn points_sit_by_cost_and_quality_with_their_names() {
-        let summaries = [summary("cheap", 22.0, 0.2), summary("dear", 16.0, 0.4)];
+        let summaries = [
+            summary("cheap", Some(22.0), 0.2),
+            summary("dear", Some(16.0), 0.4),
+        ];
         let rows = draw(&summaries, &["dear".to_string()], 30, 9);
         // Quality 15..23 over plot rows 1-6; cost $0.00..$0.40 over columns 4-29.
         assert_eq!(rows[1].trim_end(), " 23┤");
@@ -282,9 +270,9 @@ mod tests {
     fn a_label_with_no_room_beside_its_point_goes_above_it() {
         // Two models at the same price, one quality step apart: side by side on adjacent rows.
         let summaries = [
-            summary("Kling 2.5 Turbo", 20.0, 0.4),
-            summary("WAN 2.5", 19.0, 0.4),
-            summary("Ray 2 Flash", 19.0, 0.35),
+            summary("Kling 2.5 Turbo", Some(20.0), 0.4),
+            summary("WAN 2.5", Some(19.0), 0.4),
+            summary("Ray 2 Flash", Some(19.0), 0.35),
         ];
         let rows = draw(&summaries, &[], 40, 8);
         let text = rows.join("\n");
@@ -295,7 +283,7 @@ mod tests {
 
     #[test]
     fn too_small_or_empty_draws_nothing_or_says_so() {
-        let summaries = [summary("a", 20.0, 0.3)];
+        let summaries = [summary("a", Some(20.0), 0.3)];
         let blank = draw(&summaries, &[], MIN_WIDTH - 1, MIN_HEIGHT);
         assert!(blank.iter().all(|r| r.trim().is_empty()));
         let empty = draw(&[], &[], 30, 8);
