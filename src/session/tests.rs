@@ -103,3 +103,21 @@ async fn the_writer_coalesces_and_save_now_waits_for_disk() {
         "the lock is released when the writer ends"
     );
 }
+
+/// A snapshot queued for an acknowledgement keeps its place in line: awaiting it later (from
+/// another task) never lets it land after a newer save.
+#[tokio::test]
+async fn a_queued_snapshot_never_lands_after_a_newer_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SessionStore::new(dir.path());
+    let mut s = session("20260101-000000-0005");
+    let (writer, task) = SessionWriter::spawn(store.create(&s).unwrap());
+    s.prompts[0].prompt = "older".into();
+    let written = writer.queue_now(&s);
+    s.prompts[0].prompt = "newer".into();
+    writer.save(&s);
+    tokio::spawn(written).await.unwrap().unwrap();
+    drop(writer);
+    task.await.unwrap().unwrap();
+    assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "newer");
+}

@@ -54,23 +54,41 @@ impl SessionWriter {
     /// # Errors
     /// `Io` with the write's error, or when the writer has stopped.
     pub async fn save_now(&self, session: &Session) -> Result<(), StoreError> {
+        self.queue_now(session).await
+    }
+
+    /// Queues `session` at once, in order with every save queued before and after it, and
+    /// returns a future that resolves when it (or a newer snapshot) is on disk. Awaiting it
+    /// elsewhere (e.g. in a spawned task) cannot let this older snapshot land after a newer one.
+    ///
+    /// # Errors
+    /// The returned future fails when the write fails or the writer has stopped.
+    pub fn queue_now(
+        &self,
+        session: &Session,
+    ) -> impl std::future::Future<Output = Result<(), StoreError>> + Send + 'static {
         let (done, wait) = oneshot::channel();
         let request = WriteRequest {
             session: Arc::new(session.clone()),
             done: Some(done),
         };
-        let stopped = || StoreError::Io {
-            path: session.id.clone(),
-            message: "the session writer has stopped".into(),
+        let id = session.id.clone();
+        let failed = move |message: String| StoreError::Io {
+            path: id.clone(),
+            message,
         };
-        self.tx.send(request).map_err(|_| stopped())?;
-        match wait.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(message)) => Err(StoreError::Io {
-                path: session.id.clone(),
-                message,
-            }),
-            Err(_) => Err(stopped()),
+        let stopped = "the session writer has stopped";
+        let sent = self
+            .tx
+            .send(request)
+            .map_err(|_| failed(stopped.into()));
+        async move {
+            sent?;
+            match wait.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(message)) => Err(failed(message)),
+                Err(_) => Err(failed(stopped.into())),
+            }
         }
     }
 }

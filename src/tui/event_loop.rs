@@ -43,6 +43,7 @@ pub async fn run(mut app: App, context: LoopContext) -> std::io::Result<()> {
         crossterm::event::EnableMouseCapture,
         crossterm::event::EnableBracketedPaste
     );
+    restore_input_modes_on_panic();
     let result = drive(&mut app, context, &mut terminal).await;
     let _ = crossterm::execute!(
         std::io::stdout(),
@@ -51,6 +52,21 @@ pub async fn run(mut app: App, context: LoopContext) -> std::io::Result<()> {
     );
     ratatui::restore();
     result
+}
+
+/// ratatui's panic hook leaves raw mode and the alternate screen, but not the mouse capture and
+/// bracketed paste turned on above: a panic would leave the user's shell echoing mouse codes.
+/// This hook turns them off first, then hands over to ratatui's.
+fn restore_input_modes_on_panic() {
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::DisableMouseCapture,
+            crossterm::event::DisableBracketedPaste
+        );
+        ratatui_hook(info);
+    }));
 }
 
 async fn drive(
@@ -115,9 +131,10 @@ fn job_action(app: &mut App, context: &LoopContext, mut event: JobEvent) -> Acti
     if let Some(ack) = event.take_ack() {
         let mut snapshot = app.session.clone();
         crate::jobs::apply_event(&mut snapshot, &event, jiff::Timestamp::now());
-        let writer = context.writer.clone();
+        // Queued now, in order with the loop's later saves; only the wait runs in a task.
+        let written = context.writer.queue_now(&snapshot);
         tokio::spawn(async move {
-            if writer.save_now(&snapshot).await.is_ok() {
+            if written.await.is_ok() {
                 ack.done();
             }
         });
