@@ -135,6 +135,7 @@ fn app(
         model_index: 0,
         grid_cell: (prompts / 2, 0),
         overlay: None,
+        beneath: Vec::new(),
         status: None,
         typical_latency_s: BTreeMap::new(),
         now: "2026-11-26T11:46:00Z".parse()?,

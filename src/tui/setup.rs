@@ -41,6 +41,7 @@ pub fn initial_app(
         model_index: 0,
         grid_cell: (0, 0),
         overlay: None,
+        beneath: Vec::new(),
         status: None,
         typical_latency_s,
         now: jiff::Timestamp::now(),

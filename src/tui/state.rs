@@ -207,6 +207,10 @@ pub struct App {
     pub grid_cell: (usize, usize),
     /// The modal layer, if any.
     pub overlay: Option<Overlay>,
+    /// The layers waiting under [`App::overlay`], nearest last: a layer opened over another
+    /// (the help, the leaderboard or the quit question over the scoring view) hands the screen
+    /// back to it when it closes, so nothing of the one beneath is lost.
+    pub beneath: Vec<Overlay>,
     /// The status bar message.
     pub status: Option<Status>,
     /// Typical seconds per job by model id (past sessions, else the catalog), for gauges/ETA.

@@ -1,6 +1,7 @@
 //! `App::update` without a terminal: every key path of the issue, as state changes and effects.
 
 mod downloads;
+mod layers;
 mod leaderboard;
 mod open;
 
@@ -56,6 +57,7 @@ pub(crate) fn demo_app() -> App {
         model_index: 0,
         grid_cell: (0, 0),
         overlay: None,
+        beneath: Vec::new(),
         status: None,
         typical_latency_s: std::collections::BTreeMap::new(),
         now: "2026-11-26T12:00:10Z".parse().unwrap(),

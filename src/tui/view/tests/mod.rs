@@ -74,6 +74,7 @@ pub(super) fn app() -> App {
         model_index: 0,
         grid_cell: (0, 0),
         overlay: None,
+        beneath: Vec::new(),
         status: None,
         typical_latency_s: BTreeMap::from([("ray2-flash".to_string(), 30.0)]),
         now: NOW.parse().expect("fixed time parses"),
