@@ -60,7 +60,7 @@ fn scoring(mut app: App) -> App {
 }
 
 /// The text of `area` in `buf`, row by row.
-fn text_of(buf: &Buffer, area: Rect) -> String {
+pub(super) fn text_of(buf: &Buffer, area: Rect) -> String {
     let mut text = String::new();
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {
