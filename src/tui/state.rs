@@ -268,9 +268,7 @@ impl App {
     /// The job under the grid cursor.
     pub fn selected_job(&self) -> Option<&Job> {
         let (row, col) = self.grid_cell;
-        let prompt = self.session.prompts.get(row)?;
-        let model = *self.grid_models().get(col)?;
-        self.cell_job(&prompt.id, model)
+        self.row_jobs(row).get(col).copied().flatten()
     }
 
     /// True while any job is not finished.

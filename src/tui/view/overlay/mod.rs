@@ -25,7 +25,7 @@ pub(super) fn render_overlay(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_layer(app: &App, layer: &Overlay, frame: &mut Frame, area: Rect) {
     match layer {
-        Overlay::Quote(quote) => quote::render_quote(quote, frame, area),
+        Overlay::Quote(quote) => quote::render_quote(quote, app.session.blind, frame, area),
         Overlay::ConfirmQuit => render_confirm_quit(app, frame, area),
         Overlay::Help => help::render_help(frame, area),
         Overlay::Form(form) => form::render_form(form, frame, area),
