@@ -203,7 +203,8 @@ pub struct App {
     pub prompt_index: usize,
     /// Selected model in the picker.
     pub model_index: usize,
-    /// Selected grid cell: (prompt row, model column).
+    /// Selected grid cell: (prompt row, column). A column is a model, except in blind mode,
+    /// where it is a place in the row's label order (see [`App::row_jobs`]).
     pub grid_cell: (usize, usize),
     /// The modal layer, if any.
     pub overlay: Option<Overlay>,
@@ -232,7 +233,8 @@ pub struct App {
 }
 
 impl App {
-    /// The grid's columns: every catalog model, in order.
+    /// The grid's columns: every catalog model, in order (in blind mode they give only the
+    /// count: see [`App::row_jobs`]).
     pub fn grid_models(&self) -> Vec<&str> {
         self.catalog.ids()
     }
