@@ -176,7 +176,10 @@ pub fn settings_note(prompt: &PromptSpec, model: &Model) -> Option<String> {
     let mut notes = Vec::new();
     let sent = model.nearest_duration(prompt.duration_s);
     if sent != prompt.duration_s {
-        notes.push(format!("{} s asked, {sent} s sent (nearest it can do)", prompt.duration_s));
+        notes.push(format!(
+            "{} s asked, {sent} s sent (nearest it can do)",
+            prompt.duration_s
+        ));
     }
     if !model.has_resolution() {
         notes.push(format!(

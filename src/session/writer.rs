@@ -78,10 +78,7 @@ impl SessionWriter {
             message,
         };
         let stopped = "the session writer has stopped";
-        let sent = self
-            .tx
-            .send(request)
-            .map_err(|_| failed(stopped.into()));
+        let sent = self.tx.send(request).map_err(|_| failed(stopped.into()));
         async move {
             sent?;
             match wait.await {

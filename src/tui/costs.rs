@@ -8,7 +8,7 @@ use crate::costs::CostReport;
 impl App {
     /// Opens the dashboard; the loop computes it in the background.
     pub(super) fn open_costs(&mut self) -> Vec<Effect> {
-        self.overlay = Some(Overlay::Costs(CostsView::Loading));
+        self.open_layer(Overlay::Costs(CostsView::Loading));
         vec![Effect::LoadCosts]
     }
 
@@ -16,16 +16,21 @@ impl App {
     pub(super) fn costs_command(&mut self, command: Command) -> Vec<Effect> {
         match command {
             Command::Costs | Command::Dismiss => {
-                self.overlay = None;
+                self.close_layer();
                 Vec::new()
             }
             _ => self.command(command),
         }
     }
 
-    /// Shows the report, unless the dashboard was closed (or replaced) meanwhile.
+    /// Shows the report — also while another layer covers the dashboard, so it is there when
+    /// that layer closes — unless the dashboard was closed meanwhile.
     pub(super) fn costs_loaded(&mut self, result: Result<Box<CostReport>, String>) -> Vec<Effect> {
-        if let Some(Overlay::Costs(view @ CostsView::Loading)) = &mut self.overlay {
+        let loading = self.layers_mut().find_map(|layer| match layer {
+            Overlay::Costs(view @ CostsView::Loading) => Some(view),
+            _ => None,
+        });
+        if let Some(view) = loading {
             *view = match result {
                 Ok(report) => CostsView::Ready(report),
                 Err(err) => CostsView::Failed(crate::sanitize::clean_line(&err)),
@@ -86,10 +91,27 @@ mod tests {
     fn a_late_report_does_not_reopen_a_closed_dashboard() {
         let mut app = demo_app();
         app.update(Action::Command(Command::Costs));
-        app.update(Action::Command(Command::Leaderboard));
+        app.update(Action::Command(Command::Dismiss));
         let report = sample_report(&app);
         app.update(Action::CostsLoaded(Ok(report)));
+        assert!(app.overlay.is_none() && app.beneath.is_empty());
+    }
+
+    #[test]
+    fn a_report_reaches_the_dashboard_under_the_leaderboard() {
+        let mut app = demo_app();
+        app.update(Action::Command(Command::Costs));
+        app.update(Action::Command(Command::Leaderboard));
+        let report = sample_report(&app);
+        app.update(Action::CostsLoaded(Ok(report.clone())));
         assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+        app.update(Action::Command(Command::Dismiss));
+        match &app.overlay {
+            Some(Overlay::Costs(CostsView::Ready(shown))) => assert_eq!(shown, &report),
+            other => panic!("expected the dashboard back with its report, got {other:?}"),
+        }
+        app.update(Action::Command(Command::Dismiss));
+        assert!(app.overlay.is_none());
     }
 
     #[test]

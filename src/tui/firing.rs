@@ -103,8 +103,17 @@ impl App {
         };
         // The fallback joined `session.jobs` outside `add_jobs`: bring the index up to date.
         self.reindex();
+        let text = match (&outcome, self.session.blind) {
+            // Both name the models (and the fallback's price): say only what happened.
+            (Fallback::Planned { .. }, true) => "a job failed: its fallback runs".to_string(),
+            (Fallback::Skipped { .. }, true) => {
+                "a job failed and no fallback runs (the reason shows when blind mode ends)"
+                    .to_string()
+            }
+            (_, false) => clean_line(&outcome.describe()),
+        };
         self.status = Some(Status {
-            text: clean_line(&outcome.describe()),
+            text,
             error: matches!(outcome, Fallback::Skipped { .. }),
         });
         match outcome {
@@ -142,7 +151,10 @@ impl App {
         };
         let id = job.clip_id.clone();
         match job.stage {
-            stage if stage.is_final() => self.fail(format!("{id} has already ended")),
+            stage if stage.is_final() => {
+                let name = self.job_name(job);
+                self.fail(format!("{name} has already ended"))
+            }
             _ => vec![Effect::CancelJob(id)],
         }
     }
@@ -154,9 +166,9 @@ impl App {
             return self.fail("no job in this cell");
         };
         if !matches!(job.stage, JobStage::Failed | JobStage::Cancelled) {
+            let name = self.job_name(job);
             return self.fail(format!(
-                "{} has not failed; only failed or cancelled jobs are retried",
-                job.clip_id
+                "{name} has not failed; only failed or cancelled jobs are retried"
             ));
         }
         let (prompt_id, model_id) = (job.prompt_id.clone(), job.model.clone());
@@ -181,6 +193,10 @@ impl App {
             .remaining_budget()
             .is_some_and(|left| cost > left + 1e-9)
         {
+            if self.session.blind {
+                // The price would say which model the job is on.
+                return self.fail("the retry costs more than the budget has left");
+            }
             return self.fail(format!(
                 "retry costs ${cost:.2}, above the remaining budget ${:.2}",
                 self.remaining_budget().unwrap_or(0.0)

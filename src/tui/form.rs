@@ -117,7 +117,12 @@ impl App {
             return Vec::new();
         };
         if let KeyState::Missing(variable) = model.key {
-            let text = format!("{} needs {variable}: set it and restart", model.name);
+            let name = if self.session.blind {
+                "this model"
+            } else {
+                model.name.as_str()
+            };
+            let text = format!("{name} needs {variable}: set it and restart");
             return self.fail(text);
         }
         model.ticked = !model.ticked;

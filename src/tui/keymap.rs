@@ -5,6 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Command;
 
+mod help;
+pub use help::{HelpGroup, HelpLine, help_groups, key_name, names};
+
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
@@ -81,7 +84,7 @@ pub const BINDINGS: &[Binding] = &[
         K::Char('1'),
         C::SetStars(1),
         "1-5",
-        "stars, then next criterion",
+        "stars (next criterion)",
         true,
     ),
     bind(
@@ -321,16 +324,16 @@ pub const BINDINGS: &[Binding] = &[
         "previous pane",
         false,
     ),
-    bind(X::Global, K::Up, C::Up, "↑/k", "up", false),
-    bind(X::Global, K::Char('k'), C::Up, "k", "up", false),
-    bind(X::Global, K::Down, C::Down, "↓/j", "down", false),
-    bind(X::Global, K::Char('j'), C::Down, "j", "down", false),
-    bind(X::Global, K::Left, C::Left, "←/h", "left", false),
-    bind(X::Global, K::Char('h'), C::Left, "h", "left", false),
-    bind(X::Global, K::Right, C::Right, "→/l", "right", false),
-    bind(X::Global, K::Char('l'), C::Right, "l", "right", false),
-    bind(X::Global, K::Home, C::First, "Home", "first", false),
-    bind(X::Global, K::End, C::Last, "End", "last", false),
+    bind(X::Global, K::Up, C::Up, "↑/k", "move", false),
+    bind(X::Global, K::Char('k'), C::Up, "k", "move", false),
+    bind(X::Global, K::Down, C::Down, "↓/j", "move", false),
+    bind(X::Global, K::Char('j'), C::Down, "j", "move", false),
+    bind(X::Global, K::Left, C::Left, "←/h", "move", false),
+    bind(X::Global, K::Char('h'), C::Left, "h", "move", false),
+    bind(X::Global, K::Right, C::Right, "→/l", "move", false),
+    bind(X::Global, K::Char('l'), C::Right, "l", "move", false),
+    bind(X::Global, K::Home, C::First, "Home", "first/last", false),
+    bind(X::Global, K::End, C::Last, "End", "first/last", false),
 ];
 
 /// The command for a key in a context: the context's own bindings first, then the global

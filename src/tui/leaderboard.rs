@@ -35,7 +35,7 @@ impl App {
             });
             return Vec::new();
         }
-        self.overlay = Some(Overlay::Leaderboard);
+        self.open_layer(Overlay::Leaderboard);
         Vec::new()
     }
 

@@ -4,6 +4,7 @@
 //! render (only when something changed). Job tasks report over a channel and never draw.
 
 pub mod action;
+mod blind;
 mod costs;
 pub mod editor;
 pub mod event_loop;
@@ -11,6 +12,7 @@ mod firing;
 mod form;
 pub mod index;
 pub mod keymap;
+mod layers;
 pub mod leaderboard;
 pub mod open;
 pub mod scoring;

@@ -34,17 +34,23 @@ pub fn review_order(session: &Session) -> Vec<&Job> {
             .filter(|j| j.prompt_id == prompt.id && scorable(j))
             .collect();
         if session.blind {
-            mine.sort_by_key(|j| {
-                session
-                    .blind_labels
-                    .get(&j.clip_id)
-                    .cloned()
-                    .unwrap_or_default()
+            mine.sort_by_cached_key(|j| {
+                label_key(
+                    session
+                        .blind_labels
+                        .get(&j.clip_id)
+                        .map_or("", String::as_str),
+                )
             });
         }
         clips.extend(mine);
     }
     clips
+}
+
+/// Orders blind labels as they were given: `Z` before `AA`.
+pub fn label_key(label: &str) -> (usize, String) {
+    (label.chars().count(), label.to_string())
 }
 
 /// True once every criterion of the clip has stars.
@@ -96,7 +102,7 @@ fn letter(index: usize) -> String {
 }
 
 /// FNV-1a over both ids: a fixed, documented seed (std's hasher is randomised per process).
-fn seed(session: &str, prompt: &str) -> u64 {
+pub(super) fn seed(session: &str, prompt: &str) -> u64 {
     session
         .bytes()
         .chain([0])
@@ -107,7 +113,7 @@ fn seed(session: &str, prompt: &str) -> u64 {
 }
 
 /// Fisher-Yates with splitmix64.
-fn shuffle<T>(items: &mut [T], mut state: u64) {
+pub(super) fn shuffle<T>(items: &mut [T], mut state: u64) {
     for i in (1..items.len()).rev() {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = state;

@@ -217,10 +217,15 @@ pub struct App {
     pub prompt_index: usize,
     /// Selected model in the picker.
     pub model_index: usize,
-    /// Selected grid cell: (prompt row, model column).
+    /// Selected grid cell: (prompt row, column). A column is a model, except in blind mode,
+    /// where it is a place in the row's label order (see [`App::row_jobs`]).
     pub grid_cell: (usize, usize),
     /// The modal layer, if any.
     pub overlay: Option<Overlay>,
+    /// The layers waiting under [`App::overlay`], nearest last: a layer opened over another
+    /// (the help, the leaderboard or the quit question over the scoring view) hands the screen
+    /// back to it when it closes, so nothing of the one beneath is lost.
+    pub beneath: Vec<Overlay>,
     /// The status bar message.
     pub status: Option<Status>,
     /// Typical seconds per job by model id (past sessions, else the catalog), for gauges/ETA.
@@ -265,6 +270,7 @@ impl App {
             model_index: 0,
             grid_cell: (0, 0),
             overlay: None,
+            beneath: Vec::new(),
             status: None,
             typical_latency_s: BTreeMap::new(),
             now: jiff::Timestamp::now(),
@@ -276,7 +282,8 @@ impl App {
         }
     }
 
-    /// The grid's columns: every catalog model, in order.
+    /// The grid's columns: every catalog model, in order (in blind mode they give only the
+    /// count: see [`App::row_jobs`]).
     pub fn grid_models(&self) -> Vec<&str> {
         self.catalog.ids()
     }
@@ -312,9 +319,7 @@ impl App {
     /// The job under the grid cursor.
     pub fn selected_job(&self) -> Option<&Job> {
         let (row, col) = self.grid_cell;
-        let prompt = self.session.prompts.get(row)?;
-        let model = *self.grid_models().get(col)?;
-        self.cell_job(&prompt.id, model)
+        self.row_jobs(row).get(col).copied().flatten()
     }
 
     /// True while any job is not finished.

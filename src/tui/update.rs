@@ -173,11 +173,11 @@ impl App {
             Command::ExportJson => vec![Effect::ExportJson],
             Command::OpenReport => self.open_report(),
             Command::ToggleHelp => {
-                self.overlay = Some(Overlay::Help);
+                self.open_layer(Overlay::Help);
                 Vec::new()
             }
             Command::Quit if self.jobs_in_flight() => {
-                self.overlay = Some(Overlay::ConfirmQuit);
+                self.open_layer(Overlay::ConfirmQuit);
                 Vec::new()
             }
             Command::Quit => {
@@ -217,8 +217,8 @@ impl App {
             && !(matches!(self.overlay, Some(Overlay::Help)) && command == Command::ToggleHelp)
         {
             // `x`, `R`, `?`, `q` and `L` work in every mode (architecture.md §6): the dialog or
-            // help gives way and the key acts as in the panes.
-            self.overlay = None;
+            // help gives way (to the layer beneath it, if any) and the key acts as there.
+            self.close_layer();
             return self.command(command);
         }
         match (&self.overlay, command) {
@@ -231,7 +231,7 @@ impl App {
             (Some(Overlay::Help), Command::ToggleHelp | Command::Dismiss)
             | (Some(Overlay::Leaderboard), _)
             | (_, Command::Dismiss) => {
-                self.overlay = None;
+                self.close_layer();
                 Vec::new()
             }
             _ => Vec::new(),
@@ -256,7 +256,7 @@ impl App {
             Command::OpenClip => self.open_scored_clip(),
             Command::ToggleBlind => self.toggle_blind(),
             Command::Dismiss => {
-                self.overlay = None;
+                self.close_layer();
                 Vec::new()
             }
             _ if super::keymap::works_everywhere(command) => self.command(command),

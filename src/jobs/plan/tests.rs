@@ -221,6 +221,8 @@ fn what_a_model_cannot_honour_is_said_in_words() {
     seven.image_url = Some("https://example.com/a.png".into());
     assert_eq!(
         settings_note(&seven, cat.get("wan25").unwrap()).as_deref(),
-        Some("7 s asked, 5 s sent (nearest it can do); aspect ratio follows the image (9:16 asked)")
+        Some(
+            "7 s asked, 5 s sent (nearest it can do); aspect ratio follows the image (9:16 asked)"
+        )
     );
 }

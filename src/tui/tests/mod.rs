@@ -1,6 +1,8 @@
 //! `App::update` without a terminal: every key path of the issue, as state changes and effects.
 
+mod blind;
 mod downloads;
+mod layers;
 mod leaderboard;
 mod open;
 

@@ -92,6 +92,14 @@ fn a_clip_downloaded_after_blind_went_on_is_labelled_when_opened() {
     let mut app = blind_app();
     let id = app.selected_job().unwrap().clip_id.clone();
     app.session.blind_labels.remove(&id);
+    // Unlabelled, it moves behind the labelled clips of its row: the cursor follows it.
+    let row = app.grid_cell.0;
+    let col = app
+        .row_jobs(row)
+        .iter()
+        .position(|job| job.is_some_and(|j| j.clip_id == id))
+        .unwrap();
+    app.grid_cell = (row, col);
     let effects = cmd(&mut app, Command::OpenClip);
     assert_eq!(effects[0], Effect::Save, "the new label is saved");
     assert!(matches!(effects[1], Effect::OpenBlind { .. }));

@@ -62,6 +62,27 @@ pub(super) fn cell_text(
     text
 }
 
+/// The cell for `job` in blind mode: its label (`B ready`) and its stage's words, without the
+/// gauge (its scale is the model's typical latency) or the fallback mark (the fallback chain
+/// is configured by model), either of which could say which model made the clip.
+pub(super) fn blind_cell_text(
+    job: Option<&Job>,
+    label: Option<&str>,
+    now: Timestamp,
+    download: Option<DownloadProgress>,
+) -> CellText {
+    let Some(job) = job else {
+        return CellText::new("—", "—", theme::dim());
+    };
+    let mut text = stage_text(job, now, 1.0, download);
+    text.gauge = None;
+    if let Some(label) = label {
+        text.long = format!("{label} {}", text.long);
+        text.short = format!("{label} {}", text.short);
+    }
+    text
+}
+
 /// The cell's words for the job's stage.
 fn stage_text(
     job: &Job,

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::cell::cell_text;
+use super::cell::{blind_cell_text, cell_text};
 use super::format::{clock, fit_tail, secs_precise, usd, wrap};
 use super::layout::inner;
 use super::{model_name, theme, typical_latency};
@@ -51,14 +51,14 @@ fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
     let Some(prompt) = app.session.prompts.get(row) else {
         return vec![Line::styled("No job selected", theme::dim())];
     };
-    let model = app
-        .grid_models()
-        .get(col)
-        .map(|m| model_name(app, m))
-        .unwrap_or_default();
     let id = clean_line(&prompt.id);
+    // In blind mode a column is no model (see `App::row_jobs`): name none.
+    let pair = match app.grid_models().get(col) {
+        Some(model) if !app.session.blind => format!("{id} × {}", model_name(app, model)),
+        _ => id,
+    };
     let mut lines = vec![Line::styled(
-        format!("No job yet for {id} × {model}: g generates"),
+        format!("No job yet for {pair}: g generates"),
         theme::dim(),
     )];
     let rows = usize::from(inside.height).saturating_sub(1);
@@ -77,12 +77,7 @@ fn blind_label(app: &App, job: &Job) -> String {
 
 /// Blind mode: the label, the state, the prompt and what is hidden.
 fn blind_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
-    let text = cell_text(
-        Some(job),
-        app.now,
-        typical_latency(app, &job.model),
-        app.download_of(job),
-    );
+    let text = blind_cell_text(Some(job), None, app.now, app.download_of(job));
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("Clip {}", blind_label(app, job)), theme::strong()),

@@ -1,18 +1,24 @@
 //! The job grid: one row per prompt, one column per model, each cell the newest job of the
 //! pair. Only the rows in view are built, and each cell's job is one look-up in the job index.
+//! In blind mode the columns are no models (see `App::row_jobs`): their headers say so, and
+//! each cell shows its clip's blind label.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::cell::{cell_line, cell_text};
+use super::cell::{CellText, blind_cell_text, cell_line, cell_text};
 use super::format::fit;
 use super::layout::GridGeometry;
 use super::{model_name, theme, typical_latency};
+use crate::sanitize::clean_line;
 use crate::session::{Job, PromptSpec};
 use crate::tui::state::{App, Pane};
 use crate::tui::view::paint;
+
+/// A column's header in blind mode.
+const BLIND_HEAD: &str = "model ?";
 
 /// Draws the grid pane into `area`.
 pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
@@ -38,14 +44,23 @@ pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
     let end = (geometry.offset + geometry.rows).min(prompts.len());
     let visible = &prompts[geometry.offset..end];
     let latencies: Vec<f64> = models.iter().map(|m| typical_latency(app, m)).collect();
-    let mut cells = Vec::with_capacity(models.len());
     for (i, prompt) in visible.iter().enumerate() {
         let row = geometry.offset + i;
         render_label(app, prompt, row, &geometry, buf);
-        cells.clear();
-        cells.extend(models.iter().map(|m| app.cell_job(&prompt.id, m)));
-        render_cells(app, row, &cells, &latencies, &geometry, buf);
+        render_cells(app, row, &app.row_jobs(row), &latencies, &geometry, buf);
     }
+}
+
+/// What a cell says: its job's state, or in blind mode its label and state only.
+fn text_for(app: &App, job: Option<&Job>, latency: f64) -> CellText {
+    let download = job.and_then(|j| app.download_of(j));
+    if !app.session.blind {
+        return cell_text(job, app.now, latency, download);
+    }
+    let label = job
+        .and_then(|j| app.session.blind_labels.get(&j.clip_id))
+        .map(|label| clean_line(label));
+    blind_cell_text(job, label.as_deref(), app.now, download)
 }
 
 /// One row's cells; the selected one highlighted (reversed when the grid has focus).
@@ -59,8 +74,7 @@ fn render_cells(
 ) {
     let focused = app.focus == Pane::Grid;
     for (col, (job, latency)) in jobs.iter().zip(latencies).enumerate() {
-        let download = job.and_then(|j| app.download_of(j));
-        let text = cell_text(*job, app.now, *latency, download);
+        let text = text_for(app, *job, *latency);
         let width = geometry.column_width;
         let cell = Rect::new(geometry.column_x(col), geometry.row_y(row), width, 1);
         paint::set_line(buf, cell.x, cell.y, &cell_line(&text, width), width);
@@ -70,7 +84,8 @@ fn render_cells(
     }
 }
 
-/// The header row: `prompt` over the labels, each model's display name over its column.
+/// The header row: `prompt` over the labels, each model's display name over its column
+/// (`model ?` in blind mode, where a column holds clips of several models).
 fn render_column_heads(app: &App, models: &[&str], geometry: &GridGeometry, buf: &mut Buffer) {
     let y = geometry.area.y;
     let corner = Line::styled(
@@ -80,7 +95,12 @@ fn render_column_heads(app: &App, models: &[&str], geometry: &GridGeometry, buf:
     paint::set_line(buf, geometry.area.x, y, &corner, geometry.label_width);
     for (col, id) in models.iter().enumerate() {
         let width = geometry.column_width;
-        let name = fit(&model_name(app, id), usize::from(width));
+        let name = if app.session.blind {
+            BLIND_HEAD.to_string()
+        } else {
+            model_name(app, id)
+        };
+        let name = fit(&name, usize::from(width));
         let mut style = theme::strong();
         if col == app.grid_cell.1 {
             style = style.patch(theme::selected(false));
@@ -104,7 +124,7 @@ fn render_label(
     buf: &mut Buffer,
 ) {
     let width = geometry.label_width;
-    let id = crate::sanitize::clean_line(&prompt.id);
+    let id = clean_line(&prompt.id);
     let mut style = theme::strong();
     if row == app.grid_cell.0 {
         style = style.patch(theme::selected(false));

@@ -1,4 +1,5 @@
-//! The model picker: ticked or not, name, provider, price of a 5 s clip and key state.
+//! The model picker: ticked or not, name, provider, price of a 5 s clip and key state — in
+//! blind mode only the ticks (the rest would be a key to the models the clips came from).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,6 +33,7 @@ impl ModelRows {
         let key_width = app
             .models
             .iter()
+            .filter(|_| !app.session.blind)
             .map(|m| key_text(&m.key).chars().count())
             .max()
             .unwrap_or(0);
@@ -67,7 +69,11 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
     let step = usize::from(rows.lines_per_model);
     let ys = (inside.y..inside.bottom()).step_by(step);
     for (y, (index, model)) in ys.zip(app.models.iter().enumerate().skip(rows.offset)) {
-        let lines = model_lines(model, &rows);
+        let lines = if app.session.blind {
+            vec![blind_line(model)]
+        } else {
+            model_lines(model, &rows)
+        };
         let height = rows.lines_per_model.min(inside.bottom() - y);
         let buf = frame.buffer_mut();
         for (dy, line) in (0..height).zip(&lines) {
@@ -96,6 +102,15 @@ fn model_lines(model: &ModelChoice, rows: &ModelRows) -> Vec<Line<'static>> {
         return vec![Line::from(first)];
     }
     vec![Line::from(first), Line::from(vec![Span::raw("    "), key])]
+}
+
+/// `[x] hidden while blind`: the tick, nothing that names the model.
+fn blind_line(model: &ModelChoice) -> Line<'static> {
+    let tick = if model.ticked { "[x] " } else { "[ ] " };
+    Line::from(vec![
+        Span::raw(tick),
+        Span::styled("hidden while blind", theme::dim()),
+    ])
 }
 
 /// Nothing when the key is set, `DEMO` on the simulator, `set FAL_KEY` when missing.

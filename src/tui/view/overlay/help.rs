@@ -1,44 +1,31 @@
-//! The key help: every binding of the keymap, grouped by where it applies, flowed into as many
-//! columns as the screen needs.
+//! The key help: every group of the keymap's help (`keymap::help_groups`), flowed into as many
+//! columns as the screen has room for.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::popup;
-use crate::tui::keymap::{BINDINGS, Binding, Context};
+use crate::tui::keymap::{HelpGroup, help_groups};
 use crate::tui::view::paint;
 use crate::tui::view::theme;
 
-/// Groups in the order they are shown, with their headings.
-const GROUPS: &[(Context, &str)] = &[
-    (Context::Global, "Everywhere"),
-    (Context::Prompts, "Prompts"),
-    (Context::Models, "Models"),
-    (Context::Grid, "Job grid"),
-    (Context::Dialog, "Dialogs"),
-    (Context::Help, "This help"),
-];
-/// Width of the key column.
-const KEY_WIDTH: usize = 12;
+/// Width of the key column (keys wider than this push their words right).
+const KEY_WIDTH: usize = 11;
 /// Width of one help column (key + help text).
 const COLUMN_WIDTH: u16 = 39;
 
-/// Draws the help popup over `area`, as wide as its columns need.
+/// Draws the help popup over `area` (the key bar, which says how to close it, stays in
+/// view), as wide as its columns need.
 pub(super) fn render_help(frame: &mut Frame, area: Rect) {
-    let groups: Vec<Vec<Line>> = GROUPS
-        .iter()
-        .map(|(c, title)| group_lines(*c, title))
-        .collect();
-    let height = area.height.saturating_sub(2);
-    let rows = usize::from(height.saturating_sub(2));
+    let area = Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    let groups: Vec<Vec<Line>> = help_groups().iter().map(group_lines).collect();
+    let rows = usize::from(area.height.saturating_sub(2));
     let room = usize::from(area.width.saturating_sub(2) / COLUMN_WIDTH).max(1);
-    let mut columns = flow(groups.clone(), rows);
-    // Whole groups would need more columns than the screen has: pour the lines instead,
-    // splitting a group where a column ends, so that no binding is cut off.
-    if columns.len() > room {
-        columns = pour(groups, rows);
-    }
+    let columns = layout(groups, rows, room);
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
     let width = columns.len() as u16 * COLUMN_WIDTH + 2;
     let inside = popup(frame, area, (width, tallest + 2), "Keys");
@@ -55,29 +42,29 @@ pub(super) fn render_help(frame: &mut Frame, area: Rect) {
     }
 }
 
-/// A heading, then one `label  help` line per command of `context` (keys doing the same
-/// thing share a line: `e/Enter  edit prompt`).
-fn group_lines(context: Context, title: &str) -> Vec<Line<'static>> {
-    let mut merged: Vec<(String, &Binding)> = Vec::new();
-    for binding in BINDINGS.iter().filter(|b| b.context == context) {
-        match merged
-            .iter_mut()
-            .find(|(_, b)| b.command == binding.command)
-        {
-            Some((label, _)) => {
-                if !label.split('/').any(|part| part == binding.label) {
-                    label.push('/');
-                    label.push_str(binding.label);
-                }
-            }
-            None => merged.push((binding.label.to_string(), binding)),
-        }
+/// The columns for `room` columns of `rows` lines, trying the roomiest layout first: whole
+/// groups a blank line apart; then the lines poured regardless of groups; then poured with
+/// no blank lines at all (the bold headings still part the groups), so that on a small
+/// screen no binding is cut off.
+fn layout(groups: Vec<Vec<Line<'static>>>, rows: usize, room: usize) -> Vec<Vec<Line<'static>>> {
+    let columns = flow(groups.clone(), rows);
+    if columns.len() <= room {
+        return columns;
     }
-    let mut lines = vec![Line::styled(title.to_string(), theme::strong())];
-    for (label, binding) in merged {
+    let columns = pour(groups.clone(), rows, true);
+    if columns.len() <= room {
+        return columns;
+    }
+    pour(groups, rows, false)
+}
+
+/// The heading, then one `keys  help` line per line of the group.
+fn group_lines(group: &HelpGroup) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(group.title, theme::strong())];
+    for line in &group.lines {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {label:<KEY_WIDTH$}"), theme::key()),
-            Span::raw(binding.help),
+            Span::styled(format!("  {:<KEY_WIDTH$} ", line.keys), theme::key()),
+            Span::raw(line.help),
         ]));
     }
     lines
@@ -100,24 +87,24 @@ fn flow(groups: Vec<Vec<Line<'static>>>, height: usize) -> Vec<Vec<Line<'static>
     columns
 }
 
-/// Pours the groups' lines (blank-separated) into columns of `height` lines regardless of
-/// group boundaries; a column never starts with a blank line.
-fn pour(groups: Vec<Vec<Line<'static>>>, height: usize) -> Vec<Vec<Line<'static>>> {
-    let height = height.max(1);
-    let lines = groups
-        .into_iter()
-        .enumerate()
-        .flat_map(|(i, group)| (i > 0).then(|| Line::from("")).into_iter().chain(group));
+/// Pours the groups' lines (blank-separated when `blanks`) into columns of `height` lines
+/// regardless of group boundaries; a column never starts with a blank line nor ends with a
+/// heading (it moves on to head its lines in the next column).
+fn pour(groups: Vec<Vec<Line<'static>>>, height: usize, blanks: bool) -> Vec<Vec<Line<'static>>> {
+    let height = height.max(2);
     let mut columns = Vec::new();
     let mut column: Vec<Line> = Vec::new();
-    for line in lines {
-        if column.len() == height {
-            columns.push(std::mem::take(&mut column));
+    for (i, group) in groups.into_iter().enumerate() {
+        if blanks && i > 0 && !column.is_empty() && column.len() < height {
+            column.push(Line::from(""));
         }
-        if column.is_empty() && line.width() == 0 {
-            continue;
+        for (j, line) in group.into_iter().enumerate() {
+            let room = if j == 0 { 2 } else { 1 };
+            if column.len() + room > height {
+                columns.push(std::mem::take(&mut column));
+            }
+            column.push(line);
         }
-        column.push(line);
     }
     columns.push(column);
     columns

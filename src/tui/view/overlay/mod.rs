@@ -15,18 +15,24 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use super::theme;
 use crate::tui::state::{App, Overlay};
 
-/// Draws the overlay, if any, over `area` (the whole screen).
+/// Draws the overlay, if any, over `area` (the whole screen), over the layers waiting beneath
+/// it (so the scoring view still shows around the help that covers part of it).
 pub(super) fn render_overlay(app: &App, frame: &mut Frame, area: Rect) {
-    match &app.overlay {
-        None => {}
-        Some(Overlay::Quote(quote)) => quote::render_quote(quote, frame, area),
-        Some(Overlay::ConfirmQuit) => render_confirm_quit(app, frame, area),
-        Some(Overlay::Help) => help::render_help(frame, area),
-        Some(Overlay::Form(form)) => form::render_form(form, frame, area),
-        Some(Overlay::LoadFile(path)) => render_load_file(path, frame, area),
-        Some(Overlay::Scoring(state)) => scoring::render_scoring(app, state, frame, area),
-        Some(Overlay::Leaderboard) => leaderboard::render_leaderboard(app, frame, area),
-        Some(Overlay::Costs(view)) => costs::render_costs(view, frame, area),
+    for layer in app.beneath.iter().chain(&app.overlay) {
+        render_layer(app, layer, frame, area);
+    }
+}
+
+fn render_layer(app: &App, layer: &Overlay, frame: &mut Frame, area: Rect) {
+    match layer {
+        Overlay::Quote(quote) => quote::render_quote(quote, app.session.blind, frame, area),
+        Overlay::ConfirmQuit => render_confirm_quit(app, frame, area),
+        Overlay::Help => help::render_help(frame, area),
+        Overlay::Form(form) => form::render_form(form, frame, area),
+        Overlay::LoadFile(path) => render_load_file(path, frame, area),
+        Overlay::Scoring(state) => scoring::render_scoring(app, state, frame, area),
+        Overlay::Leaderboard => leaderboard::render_leaderboard(app, frame, area),
+        Overlay::Costs(view) => costs::render_costs(view, frame, area),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The cost quote shown before anything is submitted.
+//! The cost quote shown before anything is submitted (in blind mode without its per-model
+//! lines: a model's name and price beside the clips it is about to make would pair them).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,15 +13,16 @@ use crate::tui::view::format::{pad, usd};
 use crate::tui::view::theme;
 
 /// Draws the quote popup centred in `area`.
-pub(super) fn render_quote(quote: &Quote, frame: &mut Frame, area: Rect) {
-    let lines = quote_lines(quote);
+pub(super) fn render_quote(quote: &Quote, blind: bool, frame: &mut Frame, area: Rect) {
+    let lines = quote_lines(quote, blind);
     let size = (width_for(&lines).max(40), lines.len() as u16 + 2);
     let inside = popup(frame, area, size, "Quote");
     frame.render_widget(Paragraph::new(lines), inside);
 }
 
-/// One line per model, the total, the budget left and what the keys do.
-fn quote_lines(quote: &Quote) -> Vec<Line<'static>> {
+/// One line per model (in blind mode one line saying they are hidden), the total, the budget
+/// left and what the keys do.
+fn quote_lines(quote: &Quote, blind: bool) -> Vec<Line<'static>> {
     let name_width = quote
         .lines
         .iter()
@@ -34,7 +36,14 @@ fn quote_lines(quote: &Quote) -> Vec<Line<'static>> {
             theme::dim(),
         ));
     }
-    lines.extend(quote.lines.iter().map(|l| model_line(quote, l, name_width)));
+    if blind {
+        lines.push(Line::styled(
+            "models and their prices hidden while blind",
+            theme::dim(),
+        ));
+    } else {
+        lines.extend(quote.lines.iter().map(|l| model_line(quote, l, name_width)));
+    }
     lines.push(Line::from(""));
     let total = format!(
         "{} total for {} jobs",

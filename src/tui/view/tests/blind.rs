@@ -1,11 +1,13 @@
-//! Blind mode on screen: the scoring view, the detail pane and the status bar show nothing that
-//! names a model — no name, id, provider, price, URL or file name.
+//! Blind mode on screen: the grid, the model picker, the scoring view, the detail pane, the
+//! quote and the status bar show nothing that names a model — no name, id, provider, price,
+//! URL or file name — and the grid's columns are no models.
 
 use insta::assert_snapshot;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{app, draw, ready};
+use crate::session::JobStage;
 use crate::tui::scoring::{ScoringState, assign_blind_labels};
 use crate::tui::state::{App, Overlay, Pane, Status};
 
@@ -16,7 +18,7 @@ const REVEALING: &[&str] = &[
 ];
 
 /// Every prompt on every model delivered; blind on with labels given; the grid cursor on the
-/// Kling clip of the second prompt; the clip just opened through its neutral link.
+/// second clip (`B`) of the second prompt; that clip just opened through its neutral link.
 fn blind() -> App {
     let mut app = app();
     let prompts: Vec<String> = app.session.prompts.iter().map(|p| p.id.clone()).collect();
@@ -32,7 +34,8 @@ fn blind() -> App {
     assign_blind_labels(&mut app.session);
     app.focus = Pane::Grid;
     app.grid_cell = (1, 1);
-    let label = &app.session.blind_labels["sand-pouring.kling-turbo"];
+    let selected = app.selected_job().expect("a clip under the cursor");
+    let label = &app.session.blind_labels[&selected.clip_id];
     app.status = Some(Status {
         text: format!(
             "opened /data/clipbench/sessions/{}/blind/sand-pouring-{label}.mp4",
@@ -60,7 +63,7 @@ fn scoring(mut app: App) -> App {
 }
 
 /// The text of `area` in `buf`, row by row.
-fn text_of(buf: &Buffer, area: Rect) -> String {
+pub(super) fn text_of(buf: &Buffer, area: Rect) -> String {
     let mut text = String::new();
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {
@@ -85,11 +88,7 @@ fn the_detail_pane_and_status_bar_name_no_model() {
     let areas = crate::tui::view::layout(Rect::new(0, 0, 120, 40));
     let detail = text_of(buf, areas.detail);
     assert_reveals_nothing("the detail pane", &detail);
-    let label = &app.session.blind_labels["sand-pouring.kling-turbo"];
-    assert!(
-        detail.contains(&format!("sand-pouring · clip {label}")),
-        "{detail}"
-    );
+    assert!(detail.contains("sand-pouring · clip B"), "{detail}");
     assert!(detail.contains("hidden"), "{detail}");
     let status = text_of(buf, areas.keybar);
     let message = status.split('│').next().unwrap_or_default();
@@ -118,4 +117,129 @@ fn the_scoring_view_names_no_model() {
     }
     assert_snapshot!("blind_scoring_100x30", draw(&app, 100, 30).backend());
     assert_snapshot!("blind_scoring_120x40", draw(&app, 120, 40).backend());
+}
+
+/// Words of [`REVEALING`] that the header may show: it sums the session's spend, which
+/// prices no clip.
+fn names_no_model(what: &str, text: &str) {
+    for word in REVEALING.iter().filter(|w| **w != "$") {
+        assert!(!text.contains(word), "{what} shows {word:?}:\n{text}");
+    }
+}
+
+#[test]
+fn the_grid_and_the_model_picker_name_no_model() {
+    let app = blind();
+    for (width, height) in [(120, 40), (80, 24)] {
+        let terminal = draw(&app, width, height);
+        let buf = terminal.backend().buffer();
+        let areas = crate::tui::view::layout(Rect::new(0, 0, width, height));
+        let grid = text_of(buf, areas.grid);
+        assert_reveals_nothing("the grid", &grid);
+        assert!(grid.contains("model ?"), "{grid}");
+        let models = text_of(buf, areas.models);
+        assert_reveals_nothing("the model picker", &models);
+        assert_eq!(
+            models.matches("[x] hidden while blind").count(),
+            3,
+            "{models}"
+        );
+        names_no_model("the header", &text_of(buf, areas.header));
+        assert_reveals_nothing("the detail pane", &text_of(buf, areas.detail));
+    }
+    assert_snapshot!("blind_grid_80x24", draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn each_row_lists_its_clips_by_label_so_a_column_is_no_model() {
+    let app = blind();
+    for row in 0..app.session.prompts.len() {
+        let labels: Vec<&str> = app
+            .row_jobs(row)
+            .iter()
+            .map(|job| app.session.blind_labels[&job.expect("a clip").clip_id].as_str())
+            .collect();
+        assert_eq!(labels, ["A", "B", "C"], "row {row}");
+    }
+    // The labels are shuffled per prompt, so some column holds different models in different
+    // rows: the column says nothing about the model.
+    let models_in = |col: usize| -> Vec<String> {
+        (0..3)
+            .map(|row| app.row_jobs(row)[col].expect("a clip").model.clone())
+            .collect()
+    };
+    assert!(
+        (0..3).any(|col| models_in(col).iter().any(|m| *m != models_in(col)[0])),
+        "every column holds one model"
+    );
+}
+
+#[test]
+fn the_quote_names_no_model_while_blind() {
+    let mut app = blind();
+    app.overlay = Some(Overlay::Quote(super::quote(&app, None)));
+    let terminal = draw(&app, 100, 30);
+    let screen = text_of(terminal.backend().buffer(), Rect::new(0, 0, 100, 30));
+    names_no_model("the quote", &screen);
+    assert!(screen.contains("hidden while blind"), "{screen}");
+    assert!(screen.contains("total for 9 jobs"), "{screen}");
+}
+
+#[test]
+fn ending_blind_mode_shows_the_models_again() {
+    let mut app = blind();
+    app.session.blind = false;
+    let terminal = draw(&app, 120, 40);
+    let buf = terminal.backend().buffer();
+    let areas = crate::tui::view::layout(Rect::new(0, 0, 120, 40));
+    let grid = text_of(buf, areas.grid);
+    assert!(
+        grid.contains("Kling 2.5 Turbo") && !grid.contains("model ?"),
+        "{grid}"
+    );
+    let models = text_of(buf, areas.models);
+    assert!(
+        models.contains("Ray 2 Flash") && models.contains("$0.40"),
+        "{models}"
+    );
+    assert_eq!(
+        app.selected_job().map(|j| j.clip_id.as_str()),
+        Some("sand-pouring.kling-turbo"),
+        "the columns are models again"
+    );
+}
+
+#[test]
+fn a_running_job_and_an_empty_cell_name_no_model() {
+    let mut app = app();
+    let mut running = super::job(&app, "soap-cutting", "ray2-flash", JobStage::Running);
+    running.started_at = Some("2026-11-26T11:45:42Z".into());
+    app.session.jobs.push(running);
+    app.session
+        .jobs
+        .push(ready(&app, "soap-cutting", "kling-turbo"));
+    app.reindex();
+    app.session.blind = true;
+    assign_blind_labels(&mut app.session);
+    app.focus = Pane::Grid;
+    app.grid_cell = (0, 2);
+    let terminal = draw(&app, 120, 40);
+    let buf = terminal.backend().buffer();
+    let areas = crate::tui::view::layout(Rect::new(0, 0, 120, 40));
+    let grid = text_of(buf, areas.grid);
+    assert_reveals_nothing("the grid", &grid);
+    assert!(
+        grid.contains("A ready") && grid.contains("running 18s"),
+        "{grid}"
+    );
+    assert!(
+        !grid.contains('█') && !grid.contains('░'),
+        "no gauge: {grid}"
+    );
+    let detail = text_of(buf, areas.detail);
+    assert_reveals_nothing("the detail pane", &detail);
+    assert!(
+        detail.contains("No job yet for soap-cutting: g generates"),
+        "{detail}"
+    );
 }

@@ -173,6 +173,7 @@ fn help_screen() {
     app.overlay = Some(Overlay::Help);
     assert_snapshot!("help_100x30", draw(&app, 100, 30).backend());
     assert_snapshot!("help_80x24", draw(&app, 80, 24).backend());
+    assert_snapshot!("help_120x40", draw(&app, 120, 40).backend());
 }
 
 #[test]
