@@ -16,12 +16,34 @@ use crate::session::{Job, JobStage, Session};
 pub struct FallbackPolicy {
     /// (from, to) model ids, in the order configured.
     pairs: Vec<(String, String)>,
+    /// Targets that cannot run here, with why (e.g. their provider's key is not set).
+    unavailable: Vec<(String, String)>,
 }
 
 impl FallbackPolicy {
     /// These pairs, later ones winning for the same model.
     pub fn new(pairs: Vec<(String, String)>) -> Self {
-        FallbackPolicy { pairs }
+        FallbackPolicy {
+            pairs,
+            unavailable: Vec::new(),
+        }
+    }
+
+    /// Marks `model` as a target that cannot run, for `reason`: a failure that would fall back
+    /// to it records the reason instead (`run` refuses such a setup before starting; the TUI
+    /// starts anyway and says so when it matters).
+    #[must_use]
+    pub fn without(mut self, model: &str, reason: String) -> Self {
+        self.unavailable.push((model.to_string(), reason));
+        self
+    }
+
+    /// Why `model` cannot run as a fallback, if it cannot.
+    fn unavailable(&self, model: &str) -> Option<&str> {
+        self.unavailable
+            .iter()
+            .find(|(id, _)| id == model)
+            .map(|(_, why)| why.as_str())
     }
 
     /// The configured pairs when each prompt goes to one model; none in comparison mode.
@@ -101,7 +123,11 @@ pub fn fall_back(
 ) -> Option<Fallback> {
     let job = session.job(failed)?;
     let target = due_target(session, policy, job)?.to_string();
-    let outcome = match plan_fallback(session, catalog, budget_usd, job, &target) {
+    let planned = match policy.unavailable(&target) {
+        Some(why) => Err(format!("no fallback to {target}: {why}")),
+        None => plan_fallback(session, catalog, budget_usd, job, &target),
+    };
+    let outcome = match planned {
         Ok(fallback) => {
             let cost_usd = fallback.cost_usd;
             let (clip_id, model) = (fallback.clip_id.clone(), fallback.model.clone());

@@ -31,10 +31,34 @@ pub fn initial_app(
         demo: config.demo,
         budget_usd: config.budget_usd,
         routing,
-        fallbacks: FallbackPolicy::from_config(config),
+        fallbacks: runnable_fallbacks(&catalog, config),
         typical_latency_s,
         ..App::new(session, catalog, models, absolute(&config.data_dir))
     }
+}
+
+/// The configured fallbacks, each target whose provider has no key marked as unable to run
+/// (so a failure says why no fallback ran instead of failing its fallback too).
+fn runnable_fallbacks(catalog: &Catalog, config: &Config) -> FallbackPolicy {
+    let policy = FallbackPolicy::from_config(config);
+    if config.demo {
+        return policy;
+    }
+    let keyless: Vec<(String, String)> = policy
+        .targets()
+        .filter_map(|(_, to)| {
+            let model = catalog.get(to).ok()?;
+            config.key_for(model.provider).is_none().then(|| {
+                (
+                    to.to_string(),
+                    format!("{} is not set", model.provider.key_variable()),
+                )
+            })
+        })
+        .collect();
+    keyless
+        .into_iter()
+        .fold(policy, |policy, (model, why)| policy.without(&model, why))
 }
 
 /// The picker rows: every catalog model, ticked when the configuration selects it and it can
@@ -114,4 +138,85 @@ fn typical_latencies(
 
 fn absolute(path: &std::path::Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FlagOverrides;
+
+    fn app_for(pairs: &[(&str, &str)]) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let mut vars: crate::config::Vars = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        vars.insert(
+            "CLIPBENCH_DATA_DIR".into(),
+            dir.path().display().to_string(),
+        );
+        let catalog = Catalog::embedded().unwrap();
+        let config = Config::from_sources(&vars, &FlagOverrides::default(), &catalog).unwrap();
+        let session = Session::new(
+            "s".into(),
+            String::new(),
+            config.demo,
+            Vec::new(),
+            Vec::new(),
+        );
+        initial_app(
+            session,
+            catalog,
+            &config,
+            None,
+            1.0,
+            &SessionStore::new(dir.path()),
+        )
+    }
+
+    fn ticked(app: &App) -> Vec<&str> {
+        app.models
+            .iter()
+            .filter(|m| m.ticked)
+            .map(|m| m.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_picker_starts_with_what_the_configuration_fires() {
+        assert_eq!(
+            ticked(&app_for(&[])),
+            ["ray2-flash", "kling-turbo", "wan25"],
+            "DEMO, comparison on: all three"
+        );
+        let single = app_for(&[
+            ("ENABLE_MODEL_COMPARISON", "false"),
+            ("VIDEO_MODEL", "kling-turbo"),
+        ]);
+        assert_eq!(ticked(&single), ["kling-turbo"]);
+        let auto = app_for(&[
+            ("ENABLE_MODEL_COMPARISON", "false"),
+            ("VIDEO_MODEL", "auto"),
+        ]);
+        assert!(
+            ticked(&auto).is_empty(),
+            "auto: each prompt to its routed model"
+        );
+    }
+
+    #[test]
+    fn a_fallback_whose_key_is_missing_is_marked_unable_to_run() {
+        let app = app_for(&[
+            ("KIE_API_KEY", "kie-test-key"),
+            ("ENABLE_MODEL_COMPARISON", "false"),
+            ("VIDEO_MODEL", "kling-turbo"),
+            ("VIDEO_FALLBACK", "kling-turbo:ray2-flash"),
+        ]);
+        assert_eq!(ticked(&app), ["kling-turbo"]);
+        assert_eq!(
+            app.fallbacks,
+            FallbackPolicy::new(vec![("kling-turbo".into(), "ray2-flash".into())])
+                .without("ray2-flash", "FAL_KEY is not set".into())
+        );
+    }
 }

@@ -180,3 +180,24 @@ fn the_last_pair_for_a_model_wins() {
     assert_eq!(policy.target("wan25"), Some("kling-turbo"));
     assert_eq!(policy.target("ray2-flash"), None);
 }
+
+#[test]
+fn a_target_that_cannot_run_is_skipped_with_the_reason() {
+    let mut s = session(&[("a", "wan25")]);
+    fail(&mut s, "a.wan25", "content policy");
+    let keyless = policy().without("ray2-flash", "FAL_KEY is not set".into());
+    let cat = Catalog::embedded().unwrap();
+    let outcome = fall_back(&mut s, &cat, &keyless, None, "a.wan25");
+    assert_eq!(
+        outcome,
+        Some(Fallback::Skipped {
+            failed: "a.wan25".into(),
+            reason: "no fallback to ray2-flash: FAL_KEY is not set".into(),
+        })
+    );
+    assert_eq!(s.jobs.len(), 1, "nothing planned");
+    assert_eq!(
+        s.job("a.wan25").unwrap().fallback_skipped.as_deref(),
+        Some("no fallback to ray2-flash: FAL_KEY is not set")
+    );
+}
