@@ -219,4 +219,55 @@ mod tests {
                 .without("ray2-flash", "FAL_KEY is not set".into())
         );
     }
+
+    #[test]
+    fn typical_latency_is_learned_from_past_sessions_of_the_same_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path());
+        let catalog = Catalog::embedded().unwrap();
+        let delivered = |model: &str, queue_s: f64, generation_s: f64| {
+            let prompt = crate::prompts::PromptDefaults::default().prompt("p", "p");
+            let model = catalog.get(model).unwrap();
+            let mut job = crate::jobs::plan_jobs(&[prompt], &[model], &[])
+                .unwrap()
+                .remove(0);
+            job.stage = JobStage::Completed;
+            (job.queue_s, job.generation_s) = (Some(queue_s), Some(generation_s));
+            job
+        };
+        let past = |id: &str, demo: bool, jobs: Vec<crate::session::Job>| {
+            let session = Session::new(id.into(), String::new(), demo, Vec::new(), jobs);
+            drop(store.create(&session).unwrap());
+        };
+        past(
+            "20261101-000000-0001",
+            false,
+            vec![delivered("wan25", 10.0, 30.0)],
+        );
+        past(
+            "20261102-000000-0002",
+            false,
+            vec![delivered("wan25", 20.0, 40.0)],
+        );
+        past(
+            "20261103-000000-0003",
+            true,
+            vec![delivered("wan25", 1.0, 1.0)],
+        );
+        let learned = typical_latencies(&catalog, &store, ("now", false), 1.0);
+        assert!(
+            (learned["wan25"] - 50.0).abs() < 1e-9,
+            "mean of 40 s and 60 s"
+        );
+        let ray = catalog.get("ray2-flash").unwrap().typical_latency_s;
+        assert!(
+            (learned["ray2-flash"] - ray).abs() < 1e-9,
+            "no history: the catalog"
+        );
+        let demo = typical_latencies(&catalog, &store, ("now", true), 2.0);
+        assert!(
+            (demo["wan25"] - 2.0).abs() < 1e-9,
+            "DEMO learns from DEMO only"
+        );
+    }
 }
