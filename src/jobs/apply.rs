@@ -28,9 +28,20 @@ pub fn apply_to_job(job: &mut Job, event: &JobEvent, now: Timestamp) -> bool {
             job.stage = JobStage::Submitted;
             job.submitted_at = Some(stamp);
         }
+        // A poll that saw the same state again changes nothing (no save, no redraw).
+        JobEvent::Queued { position, .. }
+            if job.stage == JobStage::Queued && job.queue_position == *position =>
+        {
+            return false;
+        }
         JobEvent::Queued { position, .. } => {
             job.stage = JobStage::Queued;
             job.queue_position = *position;
+        }
+        JobEvent::Running { new_logs, .. }
+            if job.stage == JobStage::Running && new_logs.is_empty() =>
+        {
+            return false;
         }
         JobEvent::Running { new_logs, .. } => {
             mark_started(job, now, &stamp);

@@ -119,10 +119,22 @@ fn step(
     tx: &mpsc::UnboundedSender<Action>,
     action: Action,
 ) -> bool {
-    for effect in app.update(action) {
+    let progress_only = matches!(action, Action::Job(JobEvent::Downloading { .. }));
+    let job_event = matches!(action, Action::Job(_));
+    let effects = app.update(action);
+    let redraw = needs_redraw(job_event, progress_only, &effects);
+    for effect in effects {
         perform(app, context, run, tx, effect);
     }
-    true
+    redraw
+}
+
+/// Whether the screen changed: a job event that changed its job always asks for a save (or a
+/// start), and a download report changes only the progress shown; a job event with neither
+/// changed nothing (a poll that saw the same state), so the idle screen is not redrawn.
+/// Every other action (keys, ticks, results of background work) may change what is shown.
+fn needs_redraw(job_event: bool, progress_only: bool, effects: &[Effect]) -> bool {
+    !job_event || progress_only || !effects.is_empty()
 }
 
 /// A job event becomes an action; a save acknowledgement is sent once the session (with the
@@ -220,5 +232,43 @@ fn translate(app: &App, event: Event, size: Rect) -> Option<Action> {
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(width, height) => Some(Action::Resize(width, height)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_event_that_changed_nothing_draws_nothing() {
+        assert!(!needs_redraw(true, false, &[]), "same state again");
+        assert!(
+            needs_redraw(true, false, &[Effect::Save]),
+            "a change is saved and drawn"
+        );
+        assert!(needs_redraw(true, true, &[]), "download progress is shown");
+        assert!(needs_redraw(false, false, &[]), "keys and ticks redraw");
+    }
+
+    #[test]
+    fn update_asks_nothing_for_a_repeated_job_state() {
+        let mut app = crate::tui::tests::demo_app();
+        app.update(Action::Command(Command::Generate));
+        app.update(Action::Command(Command::Confirm));
+        let clip_id = app.session.jobs[0].clip_id.clone();
+        let queued = || {
+            Action::Job(JobEvent::Queued {
+                clip_id: clip_id.clone(),
+                position: Some(2),
+            })
+        };
+        assert!(
+            !app.update(queued()).is_empty(),
+            "the first report changes the job"
+        );
+        assert!(
+            app.update(queued()).is_empty(),
+            "the same report again changes nothing"
+        );
     }
 }
