@@ -2,25 +2,13 @@
 //! says nothing about the model), and the status lines of grid keys and job reports name no
 //! model, clip id (which holds the model's) or price.
 
-use super::{cmd, delivered_app, demo_app, fired_app};
+use super::{blind_app, cmd, demo_app, fired_app};
 use crate::jobs::{FallbackPolicy, JobEvent};
 use crate::session::JobStage;
 use crate::tui::action::{Action, Command};
 use crate::tui::state::{App, KeyState, Pane};
 
 const MODELS: [&str; 3] = ["ray2-flash", "kling-turbo", "wan25"];
-
-/// Every clip delivered, blind mode turned on while scoring (as a reviewer would), back on
-/// the grid.
-fn blind_grid() -> App {
-    let mut app = delivered_app();
-    app.focus = Pane::Grid;
-    cmd(&mut app, Command::ScoreClip);
-    cmd(&mut app, Command::ToggleBlind);
-    cmd(&mut app, Command::Dismiss);
-    assert!(app.session.blind);
-    app
-}
 
 fn status_text(app: &App) -> String {
     app.status
@@ -37,7 +25,7 @@ fn assert_names_no_model(text: &str) {
 
 #[test]
 fn the_cursor_walks_the_clips_of_a_row_in_label_order() {
-    let mut app = blind_grid();
+    let mut app = blind_app();
     for (col, label) in ["A", "B", "C"].iter().enumerate() {
         app.grid_cell = (1, col);
         let job = app.selected_job().expect("a clip in every cell");
@@ -91,7 +79,7 @@ fn unlabelled_jobs_follow_the_labelled_clips_and_empty_cells_come_last() {
 
 #[test]
 fn cancel_and_retry_name_the_clip_by_its_label() {
-    let mut app = blind_grid();
+    let mut app = blind_app();
     app.grid_cell = (0, 1);
     cmd(&mut app, Command::CancelJob);
     let text = status_text(&app);
@@ -104,7 +92,7 @@ fn cancel_and_retry_name_the_clip_by_its_label() {
 
 #[test]
 fn a_retry_above_the_budget_names_no_price_while_blind() {
-    let mut app = blind_grid();
+    let mut app = blind_app();
     app.grid_cell = (0, 0);
     let id = app.selected_job().unwrap().clip_id.clone();
     app.session.job_mut(&id).unwrap().stage = JobStage::Failed;
@@ -143,7 +131,7 @@ fn a_fallback_while_blind_is_reported_without_models() {
 
 #[test]
 fn a_keyless_model_is_not_named_while_blind() {
-    let mut app = blind_grid();
+    let mut app = blind_app();
     app.focus = Pane::Models;
     app.models[0].key = KeyState::Missing("FAL_KEY");
     cmd(&mut app, Command::ToggleModel);

@@ -447,6 +447,18 @@ pub(super) fn delivered_app() -> App {
     app
 }
 
+/// [`delivered_app`] with the grid focused and blind mode on (turned on while scoring, as a
+/// reviewer would), back on the grid.
+pub(super) fn blind_app() -> App {
+    let mut app = delivered_app();
+    app.focus = Pane::Grid;
+    cmd(&mut app, Command::ScoreClip);
+    cmd(&mut app, Command::ToggleBlind);
+    cmd(&mut app, Command::Dismiss);
+    assert!(app.session.blind);
+    app
+}
+
 pub(super) fn scoring_clip(app: &App) -> Option<String> {
     match &app.overlay {
         Some(Overlay::Scoring(state)) => Some(state.clip_id.clone()),

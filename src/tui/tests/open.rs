@@ -2,22 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{cmd, delivered_app, scoring_clip};
+use super::{blind_app, cmd, delivered_app, scoring_clip};
 use crate::tui::action::{Action, Command, Effect, OpenTarget};
 use crate::tui::open::may_open;
 use crate::tui::state::{App, Overlay, Pane};
-
-/// The delivered app with the grid focused and blind mode on (turned on while scoring, as a
-/// reviewer would), back on the grid.
-fn blind_app() -> App {
-    let mut app = delivered_app();
-    app.focus = Pane::Grid;
-    cmd(&mut app, Command::ScoreClip);
-    cmd(&mut app, Command::ToggleBlind);
-    cmd(&mut app, Command::Dismiss);
-    assert!(app.session.blind);
-    app
-}
 
 fn status(app: &App) -> (String, bool) {
     let status = app.status.as_ref().expect("a status line");
