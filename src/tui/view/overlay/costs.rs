@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::format::usd;
 use super::super::theme;
 use super::popup;
-use crate::costs::{CostReport, Figures, Ledger, Projection, ProjectionRow};
+use crate::costs::{CostReport, Figures, Ledger, PeriodFigures, Projection, ProjectionRow};
 use crate::sanitize::{clean_line, truncate_chars};
 use crate::tui::state::CostsView;
 
@@ -56,12 +56,12 @@ fn report_lines(report: &CostReport, height: usize) -> Vec<Line<'static>> {
     ))];
     lines.extend(model_lines(report, &models));
     lines.push(Line::from(""));
-    lines.extend(month_lines(report, room.max(1)));
+    lines.extend(period_lines(report, &models, room.max(3)));
     lines.push(Line::from(""));
     lines.extend(projection_lines(&report.projection));
     lines.push(Line::from(""));
     lines.push(Line::styled(
-        "DEMO ran on the simulator: nothing was billed · clipbench costs --days for days · Esc/$ close",
+        "per model: billed and DEMO together · DEMO ran on the simulator, nothing billed · Esc/$ close",
         theme::dim(),
     ));
     lines
@@ -144,39 +144,83 @@ fn model_lines(report: &CostReport, models: &[(String, String)]) -> Vec<Line<'st
     lines
 }
 
-/// The newest `room` months, billed and DEMO side by side.
-fn month_lines(report: &CostReport, room: usize) -> Vec<Line<'static>> {
-    let mut months: BTreeMap<&str, (Option<&Figures>, Option<&Figures>)> = BTreeMap::new();
-    for m in &report.billed.months {
-        months.entry(&m.period).or_default().0 = Some(&m.figures);
-    }
-    for m in &report.demo.months {
-        months.entry(&m.period).or_default().1 = Some(&m.figures);
-    }
-    let mut lines = vec![Line::styled(
-        format!(
-            "{:<NAME_WIDTH$} {:>5} {:>8}   {:>5} {:>8}",
-            "month", "clips", "billed", "clips", "DEMO"
-        ),
-        theme::strong(),
-    )];
+/// The newest months, then the newest days, `room` rows in all: each model's spend (billed and
+/// DEMO together), then the billed and the DEMO totals.
+fn period_lines(
+    report: &CostReport,
+    models: &[(String, String)],
+    room: usize,
+) -> Vec<Line<'static>> {
+    let months = periods(&report.billed.months, &report.demo.months);
+    let days = periods(&report.billed.days, &report.demo.days);
     if months.is_empty() {
-        lines.push(Line::styled("no clips delivered yet", theme::dim()));
+        return vec![Line::styled("no clips delivered yet", theme::dim())];
     }
-    let shown = months.len().min(room);
-    for (period, (billed, demo)) in months.into_iter().rev().take(shown) {
-        let cell = |f: Option<&Figures>| {
-            f.map_or_else(
-                || format!("{:>5} {:>8}", 0, "–"),
-                |f| format!("{:>5} {:>8}", f.clips, usd(f.total_usd)),
-            )
+    let day_room = room.saturating_sub(2) / 2;
+    let month_room = room
+        .saturating_sub(2)
+        .saturating_sub(day_room.min(days.len()))
+        .max(1);
+    let mut lines = period_table("month", &months, models, month_room);
+    if day_room > 0 {
+        lines.extend(period_table("day", &days, models, day_room));
+    }
+    lines
+}
+
+/// Billed and DEMO figures of one period.
+type PeriodPair<'a> = (Option<&'a PeriodFigures>, Option<&'a PeriodFigures>);
+
+/// Periods of both ledgers by name, newest first.
+fn periods<'a>(
+    billed: &'a [PeriodFigures],
+    demo: &'a [PeriodFigures],
+) -> Vec<(&'a str, PeriodPair<'a>)> {
+    let mut all: BTreeMap<&str, PeriodPair<'a>> = BTreeMap::new();
+    for p in billed {
+        all.entry(&p.period).or_default().0 = Some(p);
+    }
+    for p in demo {
+        all.entry(&p.period).or_default().1 = Some(p);
+    }
+    all.into_iter().rev().collect()
+}
+
+/// A heading and the newest `room` rows of one kind of period.
+fn period_table(
+    kind: &str,
+    periods: &[(&str, PeriodPair<'_>)],
+    models: &[(String, String)],
+    room: usize,
+) -> Vec<Line<'static>> {
+    let mut heading = format!("{kind:<11}");
+    for (_, name) in models {
+        heading.push_str(&format!(" {:>9}", truncate_chars(&clean_line(name), 9)));
+    }
+    heading.push_str(&format!(" {:>9} {:>9}", "billed", "DEMO"));
+    let mut lines = vec![Line::styled(heading, theme::strong())];
+    for (period, (billed, demo)) in periods.iter().take(room) {
+        let mut row = format!("{:<11}", clean_line(period));
+        for (id, _) in models {
+            let spent: f64 = [billed, demo]
+                .iter()
+                .filter_map(|p| p.and_then(|p| p.models.iter().find(|m| m.model == *id)))
+                .map(|m| m.figures.total_usd)
+                .sum();
+            row.push_str(&format!(
+                " {:>9}",
+                if spent > 0.0 {
+                    usd(spent)
+                } else {
+                    "–".into()
+                }
+            ));
+        }
+        let total = |p: &Option<&PeriodFigures>| {
+            p.map_or_else(|| "–".to_string(), |p| usd(p.figures.total_usd))
         };
-        lines.push(Line::from(format!(
-            "{:<NAME_WIDTH$} {}   {}",
-            clean_line(period),
-            cell(billed),
-            cell(demo)
-        )));
+        row.push_str(&format!(" {:>9} {:>9}", total(billed), total(demo)));
+        lines.push(Line::from(row));
     }
     lines
 }
