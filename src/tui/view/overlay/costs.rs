@@ -3,6 +3,7 @@
 //! the report the loop computed; nothing here reads the disk.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -195,9 +196,9 @@ fn period_table(
 ) -> Vec<Line<'static>> {
     let mut heading = format!("{kind:<11}");
     for (_, name) in models {
-        heading.push_str(&format!(" {:>9}", truncate_chars(&clean_line(name), 9)));
+        let _ = write!(heading, " {:>9}", truncate_chars(&clean_line(name), 9));
     }
-    heading.push_str(&format!(" {:>9} {:>9}", "billed", "DEMO"));
+    let _ = write!(heading, " {:>9} {:>9}", "billed", "DEMO");
     let mut lines = vec![Line::styled(heading, theme::strong())];
     for (period, (billed, demo)) in periods.iter().take(room) {
         let mut row = format!("{:<11}", clean_line(period));
@@ -207,19 +208,20 @@ fn period_table(
                 .filter_map(|p| p.and_then(|p| p.models.iter().find(|m| m.model == *id)))
                 .map(|m| m.figures.total_usd)
                 .sum();
-            row.push_str(&format!(
+            let _ = write!(
+                row,
                 " {:>9}",
                 if spent > 0.0 {
                     usd(spent)
                 } else {
                     "–".into()
                 }
-            ));
+            );
         }
         let total = |p: &Option<&PeriodFigures>| {
             p.map_or_else(|| "–".to_string(), |p| usd(p.figures.total_usd))
         };
-        row.push_str(&format!(" {:>9} {:>9}", total(billed), total(demo)));
+        let _ = write!(row, " {:>9} {:>9}", total(billed), total(demo));
         lines.push(Line::from(row));
     }
     lines
