@@ -218,10 +218,10 @@ fn period_table(
                 }
             );
         }
-        let total = |p: &Option<&PeriodFigures>| {
+        let total = |p: Option<&PeriodFigures>| {
             p.map_or_else(|| "–".to_string(), |p| usd(p.figures.total_usd))
         };
-        let _ = write!(row, " {:>9} {:>9}", total(billed), total(demo));
+        let _ = write!(row, " {:>9} {:>9}", total(*billed), total(*demo));
         lines.push(Line::from(row));
     }
     lines
