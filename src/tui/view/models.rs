@@ -72,7 +72,7 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
         let lines = if app.session.blind {
             vec![blind_line(model)]
         } else {
-            model_lines(model, &rows)
+            model_lines(model, price_5s(app, model), &rows)
         };
         let height = rows.lines_per_model.min(inside.bottom() - y);
         let buf = frame.buffer_mut();
@@ -86,10 +86,22 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// The price of a 5 s clip at the selected prompt's resolution (the current settings), else
+/// at the comparison default.
+fn price_5s(app: &App, model: &ModelChoice) -> Option<f64> {
+    let Some(prompt) = app.session.prompts.get(app.prompt_index) else {
+        return model.price_5s;
+    };
+    app.catalog
+        .get(&model.id)
+        .ok()
+        .and_then(|m| m.price(5, &prompt.resolution).ok())
+}
+
 /// `[x] Ray 2 Flash      fal $0.40 DEMO`, the key state on a second line when narrow.
-fn model_lines(model: &ModelChoice, rows: &ModelRows) -> Vec<Line<'static>> {
+fn model_lines(model: &ModelChoice, price_5s: Option<f64>, rows: &ModelRows) -> Vec<Line<'static>> {
     let tick = if model.ticked { "[x] " } else { "[ ] " };
-    let price = model.price_5s.map_or_else(|| "n/a".to_string(), usd);
+    let price = price_5s.map_or_else(|| "n/a".to_string(), usd);
     let mut first = vec![
         Span::raw(tick),
         Span::styled(pad(&model.name, rows.name_width), theme::strong()),

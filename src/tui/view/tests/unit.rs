@@ -216,3 +216,24 @@ fn tiny_terminals_draw_without_panicking() {
         }
     }
 }
+
+/// The picker prices a 5 s clip at the selected prompt's resolution (the current settings).
+#[test]
+fn the_picker_prices_the_selected_prompts_settings() {
+    let mut app = app();
+    let text = |app: &crate::tui::state::App| -> String {
+        draw(app, 100, 30)
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect()
+    };
+    assert!(text(&app).contains("fal $0.40"), "720p: Ray 2 Flash $0.40");
+    app.session.prompts[0].resolution = "1080p".into();
+    let screen = text(&app);
+    assert!(screen.contains("fal $0.80"), "1080p: Ray 2 Flash $0.80");
+    assert!(screen.contains("fal $0.75"), "1080p: WAN 2.5 $0.75");
+    assert!(screen.contains("kie $0.21"), "Kling has no resolution knob");
+}
