@@ -175,4 +175,26 @@ mod tests {
         let (kept, _locked, _) = open_or_create(&store, &args(Some(id), false), true).unwrap();
         assert!(kept.blind, "a blind session stays blind without the flag");
     }
+
+    #[test]
+    fn a_corrupt_session_is_left_untouched_and_a_new_one_starts_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path());
+        let broken = dir.path().join("sessions/20260101-000000-dead");
+        std::fs::create_dir_all(&broken).unwrap();
+        std::fs::write(broken.join("session.json"), "{ not json").unwrap();
+        let (session, _locked, notice) = open_or_create(
+            &store,
+            &args(Some("20260101-000000-dead".into()), false),
+            true,
+        )
+        .unwrap();
+        assert_ne!(session.id, "20260101-000000-dead");
+        let notice = notice.expect("the user is told");
+        assert!(notice.error && notice.text.ends_with("; started a new session"));
+        assert_eq!(
+            std::fs::read_to_string(broken.join("session.json")).unwrap(),
+            "{ not json"
+        );
+    }
 }
