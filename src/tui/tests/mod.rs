@@ -330,6 +330,52 @@ fn adding_a_prompt_through_the_form() {
     assert_eq!(app.prompt_index, 3);
 }
 
+/// Editing an existing prompt's settings through the form: duration, aspect ratio, resolution
+/// and an image URL, all saved on the prompt.
+#[test]
+fn editing_a_prompts_settings_through_the_form() {
+    let mut app = demo_app();
+    cmd(&mut app, Command::EditPrompt);
+    assert_eq!(app.input_mode(), InputMode::Text);
+    let replace = |app: &mut App, chars: usize, text: &str| {
+        app.update(key(KeyCode::Tab));
+        for _ in 0..chars {
+            app.update(key(KeyCode::Backspace));
+        }
+        for c in text.chars() {
+            app.update(key(KeyCode::Char(c)));
+        }
+    };
+    // Editing opens on the text; each Tab moves to the next field.
+    replace(&mut app, 1, "9"); // duration 5 -> 9
+    replace(&mut app, 4, "16:9"); // aspect 9:16 -> 16:9
+    replace(&mut app, 4, "1080p"); // resolution 720p -> 1080p
+    replace(&mut app, 0, "https://example.com/first.png");
+    let effects = app.update(Action::TextKey(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    if let Some(Overlay::Form(form)) = &app.overlay {
+        panic!("form still open: {:?} on {:?}", form.error, form.field);
+    }
+    assert_eq!(effects, [Effect::Save]);
+    let edited = &app.session.prompts[0];
+    assert_eq!(edited.id, "soap-cutting");
+    assert_eq!(
+        (
+            edited.duration_s,
+            edited.aspect_ratio.as_str(),
+            edited.resolution.as_str(),
+            edited.image_url.as_deref()
+        ),
+        (9, "16:9", "1080p", Some("https://example.com/first.png"))
+    );
+    assert!(
+        edited.prompt.starts_with("Close-up shot of hands"),
+        "text kept"
+    );
+}
+
 #[test]
 fn a_bad_form_stays_open_with_the_reason() {
     let mut app = demo_app();
