@@ -5,9 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::clips::clip_seconds;
 use super::fal_schema::{find_endpoint, validate as validate_fal};
-use super::jobs::{Api, Model};
 use super::kie_schema::validate as validate_kie;
 use super::state::{NewJob, SimState};
 
@@ -52,30 +50,12 @@ fn fal_job(job: &AdoptedJob) -> Result<NewJob, String> {
         find_endpoint(&job.endpoint).ok_or_else(|| format!("unknown endpoint {}", job.endpoint))?;
     let valid = validate_fal(endpoint, &job.input)
         .map_err(|detail| format!("input refused: {}", Value::Array(detail)))?;
-    Ok(NewJob {
-        api: Api::Fal,
-        model: endpoint.model,
-        owner_app: endpoint.owner_app.to_owned(),
-        endpoint: endpoint.id.to_owned(),
-        input: job.input.clone(),
-        request: Value::Null,
-        prompt: valid.prompt,
-        clip_seconds: clip_seconds(valid.seconds),
-    })
+    Ok(super::fal::new_job(endpoint, job.input.clone(), valid))
 }
 
 fn kie_job(job: &AdoptedJob) -> Result<NewJob, String> {
     let request = json!({"model": job.endpoint, "input": job.input});
     let task =
         validate_kie(&request).map_err(|refusal| format!("input refused: {}", refusal.msg))?;
-    Ok(NewJob {
-        api: Api::Kie,
-        model: Model::Kling,
-        owner_app: task.model.to_owned(),
-        endpoint: task.model.to_owned(),
-        input: task.input,
-        request,
-        prompt: task.prompt,
-        clip_seconds: clip_seconds(task.seconds),
-    })
+    Ok(super::kie::new_job(task, request))
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::clips::clip_seconds;
 use super::fal_queue;
-use super::fal_schema::{find_endpoint, validate};
+use super::fal_schema::{Endpoint, ValidInput, find_endpoint, validate};
 use super::fal_status::{QueueUrls, submit_body};
 use super::fault_reply::{hold_if_stalled, submit_fault};
 use super::faults::Hook;
@@ -151,7 +151,18 @@ fn submit(call: &FalCall, endpoint_id: &str) -> Response {
             );
         }
     };
-    let job = state.create_job(NewJob {
+    let job = state.create_job(new_job(endpoint, input, valid));
+    let urls = QueueUrls::new(
+        &queue_origin(&call.headers, state),
+        endpoint.owner_app,
+        &job.id,
+    );
+    with_request_id(json(StatusCode::OK, &submit_body(&job, &urls)), &job.id)
+}
+
+/// The job a valid submit to `endpoint` creates (a submit, or an adoption of an earlier one).
+pub(super) fn new_job(endpoint: &Endpoint, input: Value, valid: ValidInput) -> NewJob {
+    NewJob {
         api: Api::Fal,
         model: endpoint.model,
         owner_app: endpoint.owner_app.to_owned(),
@@ -160,13 +171,7 @@ fn submit(call: &FalCall, endpoint_id: &str) -> Response {
         request: Value::Null,
         prompt: valid.prompt,
         clip_seconds: clip_seconds(valid.seconds),
-    });
-    let urls = QueueUrls::new(
-        &queue_origin(&call.headers, state),
-        endpoint.owner_app,
-        &job.id,
-    );
-    with_request_id(json(StatusCode::OK, &submit_body(&job, &urls)), &job.id)
+    }
 }
 
 fn invalid_json(err: &serde_json::Error) -> Response {

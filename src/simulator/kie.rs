@@ -16,7 +16,7 @@ use super::clock::unix_ms;
 use super::fault_reply::{self, hold_if_stalled, status_fault, submit_fault};
 use super::faults::Hook;
 use super::jobs::{Api, Failure, Job, Model, Phase};
-use super::kie_schema::validate;
+use super::kie_schema::{ValidTask, validate};
 use super::reply::{clip_origin, credential, json};
 use super::state::{NewJob, SimState};
 
@@ -70,7 +70,15 @@ pub async fn create_task(
         Ok(task) => task,
         Err(refusal) => return kie_reply(mirror, refusal.code, &refusal.msg, Some(Value::Null)),
     };
-    let job = state.create_job(NewJob {
+    let job = state.create_job(new_job(task, request));
+    // 42 credits per 5 s (protocols.md §3.7).
+    state.spend_credits(if job.clip_seconds == 10 { 84 } else { 42 });
+    kie_reply(mirror, 200, "success", Some(json!({ "taskId": job.id })))
+}
+
+/// The job a valid createTask `request` creates (a submit, or an adoption of an earlier one).
+pub(super) fn new_job(task: ValidTask, request: Value) -> NewJob {
+    NewJob {
         api: Api::Kie,
         model: Model::Kling,
         owner_app: task.model.to_owned(),
@@ -79,10 +87,7 @@ pub async fn create_task(
         request,
         prompt: task.prompt,
         clip_seconds: clip_seconds(task.seconds),
-    });
-    // 42 credits per 5 s (protocols.md §3.7).
-    state.spend_credits(if job.clip_seconds == 10 { 84 } else { 42 });
-    kie_reply(mirror, 200, "success", Some(json!({ "taskId": job.id })))
+    }
 }
 
 /// `GET /api/v1/jobs/recordInfo?taskId=`.
