@@ -5,12 +5,22 @@ use std::time::Duration;
 
 use clipbench::provider::fal::FalClient;
 use clipbench::provider::kie::KieClient;
-use clipbench::provider::{ApiKey, ErrorKind, JobStatus, Provider, build_http_client};
+use clipbench::provider::{ApiKey, ErrorKind, JobHandle, JobStatus, Provider, build_http_client};
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget};
 use url::Url;
 
 use super::errors::{expect_kind, once};
 use super::{FAL_TEST_KEY, KIE_TEST_KEY, fal, follow, input, kie, model, simulator};
+
+/// One WAN job on fal and one Kling job on Kie, submitted.
+async fn submit_both(fal: &Provider, kie: &Provider) -> (JobHandle, JobHandle) {
+    let fhandle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
+    let khandle = kie
+        .submit(&model("kling-turbo"), &input("x"))
+        .await
+        .unwrap();
+    (fhandle, khandle)
+}
 
 /// A short per-call timeout, so a stalled answer is given up on quickly.
 const SHORT: Duration = Duration::from_millis(300);
@@ -39,11 +49,7 @@ async fn bounded<T>(call: impl Future<Output = T>) -> T {
 async fn a_stalled_answer_ends_in_a_timeout() {
     let sim = simulator(300, 0.0).await;
     let (fal, kie) = impatient(&sim.base_url());
-    let fhandle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
-    let khandle = kie
-        .submit(&model("kling-turbo"), &input("x"))
-        .await
-        .unwrap();
+    let (fhandle, khandle) = submit_both(&fal, &kie).await;
     sim.inject(FaultSpec::new(
         FaultTarget::Both,
         FaultKind::StatusStalled,
@@ -68,11 +74,7 @@ async fn a_stalled_answer_ends_in_a_timeout() {
 async fn a_body_cut_mid_stream_is_truncated_and_worth_fetching_again() {
     let sim = simulator(200, 0.0).await;
     let (fal, kie) = (fal(&sim.base_url()), kie(&sim.base_url()));
-    let fhandle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
-    let khandle = kie
-        .submit(&model("kling-turbo"), &input("x"))
-        .await
-        .unwrap();
+    let (fhandle, khandle) = submit_both(&fal, &kie).await;
     follow(&fal, &fhandle).await;
     follow(&kie, &khandle).await;
     sim.inject(FaultSpec::new(
@@ -144,11 +146,7 @@ async fn kie_carries_the_output_and_survives_its_record_blinking() {
 async fn unknown_status_values_and_empty_records_are_reported_as_such() {
     let sim = simulator(5_000, 0.0).await;
     let (fal, kie) = (fal(&sim.base_url()), kie(&sim.base_url()));
-    let fhandle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
-    let khandle = kie
-        .submit(&model("kling-turbo"), &input("x"))
-        .await
-        .unwrap();
+    let (fhandle, khandle) = submit_both(&fal, &kie).await;
     sim.inject(FaultSpec::new(
         FaultTarget::Both,
         FaultKind::StatusUnknownState,
