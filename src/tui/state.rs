@@ -39,8 +39,6 @@ pub struct ModelChoice {
     pub name: String,
     /// Provider.
     pub provider: ProviderKind,
-    /// USD for a 5 s clip at the current default settings (None: no price for them).
-    pub price_5s: Option<f64>,
     /// Key availability.
     pub key: KeyState,
     /// Whether `g` fires it.
@@ -48,13 +46,12 @@ pub struct ModelChoice {
 }
 
 impl ModelChoice {
-    /// The picker row of `model`, priced at 5 s, 720p.
+    /// The picker row of `model` (its price is drawn from the catalog at the current settings).
     pub fn new(model: &Model, key: KeyState, ticked: bool) -> ModelChoice {
         ModelChoice {
             id: model.id.clone(),
             name: model.name.clone(),
             provider: model.provider,
-            price_5s: model.price(5, "720p").ok(),
             key,
             ticked,
         }

@@ -89,13 +89,11 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
 /// The price of a 5 s clip at the selected prompt's resolution (the current settings), else
 /// at the comparison default.
 fn price_5s(app: &App, model: &ModelChoice) -> Option<f64> {
-    let Some(prompt) = app.session.prompts.get(app.prompt_index) else {
-        return model.price_5s;
-    };
-    app.catalog
-        .get(&model.id)
-        .ok()
-        .and_then(|m| m.price(5, &prompt.resolution).ok())
+    let resolution = app.session.prompts.get(app.prompt_index).map_or_else(
+        || crate::prompts::PromptDefaults::default().resolution,
+        |prompt| prompt.resolution.clone(),
+    );
+    app.catalog.get(&model.id).ok()?.price(5, &resolution).ok()
 }
 
 /// `[x] Ray 2 Flash      fal $0.40 DEMO`, the key state on a second line when narrow.
