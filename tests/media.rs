@@ -346,10 +346,14 @@ fn every_truncation_of_both_fixtures_is_a_probe_error() {
     }
 }
 
+/// Each byte of the first 2,000 of `moov` set to 0x00, 0xff and 0x80 in turn: the probe never
+/// panics, and what it answers is either a one-line `Probe` error or a clip with a real
+/// size, duration and frame rate. Both answers must occur: some bytes (the box sizes and
+/// types) break the file, others (a flag, a date) leave it readable.
 // Unix only for `write_at`, which flips one byte in place instead of rewriting the clip.
 #[cfg(unix)]
 #[test]
-fn corrupted_bytes_never_panic_the_probe() {
+fn corrupted_bytes_give_a_probe_error_or_a_plausible_clip() {
     use std::os::unix::fs::FileExt;
 
     let dir = tempfile::tempdir().unwrap();
@@ -358,15 +362,45 @@ fn corrupted_bytes_never_panic_the_probe() {
         std::fs::write(&path, clip).unwrap();
         let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
         let moov = find(clip, b"moov").unwrap() - 4;
+        let (mut refused, mut read) = (0, 0);
         for offset in moov..clip.len().min(moov + 2000) {
             for value in [0x00, 0xff, 0x80] {
                 file.write_at(&[value], offset as u64).unwrap();
-                let _ = probe_mp4(&path);
+                match probe_mp4(&path) {
+                    Err(MediaError::Probe { message }) => {
+                        assert!(
+                            !message.is_empty() && !message.contains('\n'),
+                            "{message:?}"
+                        );
+                        refused += 1;
+                    }
+                    Ok(probe) => {
+                        assert_plausible(&probe, offset, value);
+                        read += 1;
+                    }
+                    Err(other) => panic!("byte {offset} = {value:#x}: {other:?}"),
+                }
             }
             file.write_at(&clip[offset..=offset], offset as u64)
                 .unwrap();
         }
+        assert!(refused > 0 && read > 0, "refused {refused}, read {read}");
     }
+}
+
+/// A probe of a damaged clip that still reads: a frame of some size, a positive finite
+/// duration and, if any, a positive finite frame rate.
+fn assert_plausible(probe: &ClipProbe, offset: usize, value: u8) {
+    let at = format!("byte {offset} = {value:#x}: {probe:?}");
+    assert!(probe.width > 0 && probe.height > 0, "{at}");
+    assert!(
+        probe.duration_s.is_finite() && probe.duration_s > 0.0,
+        "{at}"
+    );
+    assert!(
+        probe.fps.is_none_or(|fps| fps.is_finite() && fps > 0.0),
+        "{at}"
+    );
 }
 
 #[test]

@@ -15,10 +15,14 @@ pub use writer::SessionWriter;
 /// A new session id: UTC creation time (so ids sort by age) and a random suffix.
 pub fn new_session_id() -> String {
     let now = jiff::Timestamp::now();
-    let stamp = now.strftime("%Y%m%d-%H%M%S");
     let entropy = std::collections::hash_map::RandomState::new();
     let suffix = std::hash::BuildHasher::hash_one(&entropy, now.as_nanosecond()) & 0xffff;
-    format!("{stamp}-{suffix:04x}")
+    session_id(now, suffix as u16)
+}
+
+/// The id of a session created at `at` with `suffix`: `YYYYMMDD-HHMMSS-xxxx`, UTC.
+fn session_id(at: jiff::Timestamp, suffix: u16) -> String {
+    format!("{}-{suffix:04x}", at.strftime("%Y%m%d-%H%M%S"))
 }
 
 /// Now, as RFC 3339 UTC with millisecond precision.

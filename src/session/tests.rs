@@ -75,29 +75,92 @@ fn ids_are_listed_newest_first() {
     assert_eq!(store.ids().unwrap().len(), 3);
 }
 
+/// Ids made at increasing times (across a second, a minute, a day, a year and a decade
+/// digit) sort in that order as plain strings, which is what `ids` and `latest` rely on.
 #[test]
-fn new_ids_sort_by_time_and_differ() {
-    let a = new_session_id();
-    let b = new_session_id();
-    assert_eq!(a.len(), "20260101-000000-0000".len());
-    assert!(a[..15] <= b[..15]);
+fn ids_sort_by_creation_time() {
+    let times = [
+        "2026-01-09T23:59:59Z",
+        "2026-01-10T00:00:00Z",
+        "2026-01-10T00:00:01Z",
+        "2026-01-10T00:01:00Z",
+        "2026-12-31T23:59:59Z",
+        "2027-01-01T00:00:00Z",
+        "2030-01-01T00:00:00Z",
+    ];
+    // A bigger suffix on every older id: the time decides, not the suffix.
+    let ids: Vec<String> = (0_u16..)
+        .zip(times)
+        .map(|(i, t)| session_id(t.parse().unwrap(), 0xffff - i))
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(sorted, ids);
+    assert_eq!(ids[1], "20260110-000000-fffe");
+    assert_ne!(
+        session_id(times[0].parse().unwrap(), 1),
+        session_id(times[0].parse().unwrap(), 2),
+        "ids of the same second differ by their suffix"
+    );
 }
 
+/// A new id carries the current UTC second, and its suffix is drawn afresh each time.
+#[test]
+fn new_ids_carry_the_current_time_and_a_random_suffix() {
+    let stamp = |t: jiff::Timestamp| t.strftime("%Y%m%d-%H%M%S").to_string();
+    let before = stamp(jiff::Timestamp::now());
+    let ids: Vec<String> = (0..32).map(|_| new_session_id()).collect();
+    let after = stamp(jiff::Timestamp::now());
+    for id in &ids {
+        assert_eq!(id.len(), "20260101-000000-0000".len(), "{id}");
+        assert!(
+            before.as_str() <= &id[..15] && &id[..15] <= after.as_str(),
+            "{id}"
+        );
+        assert!(id[16..].chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    }
+    // 32 draws of 16 bits all equal would mean a fixed suffix (odds 2^-496 otherwise).
+    let suffixes: std::collections::BTreeSet<&str> = ids.iter().map(|id| &id[16..]).collect();
+    assert!(suffixes.len() > 1, "{ids:?}");
+}
+
+/// While one write is on disk, every snapshot queued meanwhile is written as one: 50 saves
+/// and a `save_now` behind a held write cost exactly one more write (one fsync), of the
+/// newest snapshot, and `save_now` returns only once that is on disk.
 #[tokio::test]
-async fn the_writer_coalesces_and_save_now_waits_for_disk() {
+async fn the_writer_coalesces_saves_queued_during_a_write_and_save_now_waits_for_disk() {
     let dir = tempfile::tempdir().unwrap();
     let store = SessionStore::new(dir.path());
     let mut s = session("20260101-000000-0004");
-    let (writer, task) = SessionWriter::spawn(store.create(&s).unwrap());
+    let locked = store.create(&s).unwrap();
+    let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel();
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let held = std::sync::Mutex::new(held);
+    let (writer, task) = SessionWriter::spawn_saving(move |snapshot: &Session| {
+        started_tx.send(snapshot.prompts[0].prompt.clone()).unwrap();
+        // Every write waits until the test lets go (the closed channel then lets all through).
+        let _ = held.lock().unwrap().recv();
+        locked.save(snapshot)
+    });
+    s.prompts[0].prompt = "first".into();
+    writer.save(&s);
+    assert_eq!(started.recv().await.as_deref(), Some("first"));
     for n in 0..50 {
         s.prompts[0].prompt = format!("version {n}");
         writer.save(&s);
     }
     s.prompts[0].prompt = "final".into();
-    writer.save_now(&s).await.unwrap();
+    let written = writer.queue_now(&s);
+    drop(release);
+    written.await.unwrap();
     assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "final");
     drop(writer);
     task.await.unwrap().unwrap();
+    let mut writes = vec!["first".to_string()];
+    while let Ok(prompt) = started.try_recv() {
+        writes.push(prompt);
+    }
+    assert_eq!(writes, ["first", "final"], "one write per batch");
     assert!(
         store.open(&s.id).is_ok(),
         "the lock is released when the writer ends"

@@ -36,8 +36,17 @@ impl SessionWriter {
     /// Starts the writer task; it ends (releasing the lock) when every handle is dropped and
     /// the last snapshot is written. Await the join handle to know the final write's outcome.
     pub fn spawn(locked: LockedSession) -> (SessionWriter, JoinHandle<Result<(), StoreError>>) {
+        Self::spawn_saving(move |session| locked.save(session))
+    }
+
+    /// [`SessionWriter::spawn`] with `save` doing each write (on the blocking pool): the
+    /// session's lock lives as long as `save` does. Tests wrap the store's save to count writes.
+    pub(super) fn spawn_saving<F>(save: F) -> (SessionWriter, JoinHandle<Result<(), StoreError>>)
+    where
+        F: Fn(&Session) -> Result<(), StoreError> + Send + Sync + 'static,
+    {
         let (tx, rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(write_loop(locked, rx));
+        let task = tokio::spawn(write_loop(save, rx));
         (SessionWriter { tx }, task)
     }
 
@@ -91,11 +100,14 @@ impl SessionWriter {
 }
 
 /// Writes the newest pending snapshot, then tells everyone who waited on any of the batch.
-async fn write_loop(
-    locked: LockedSession,
+async fn write_loop<F>(
+    save: F,
     mut rx: mpsc::UnboundedReceiver<WriteRequest>,
-) -> Result<(), StoreError> {
-    let locked = Arc::new(locked);
+) -> Result<(), StoreError>
+where
+    F: Fn(&Session) -> Result<(), StoreError> + Send + Sync + 'static,
+{
+    let save = Arc::new(save);
     let mut last_result = Ok(());
     while let Some(first) = rx.recv().await {
         let mut latest = first.session;
@@ -104,8 +116,8 @@ async fn write_loop(
             latest = more.session;
             waiting.extend(more.done);
         }
-        let target = Arc::clone(&locked);
-        let result = tokio::task::spawn_blocking(move || target.save(&latest))
+        let save = Arc::clone(&save);
+        let result = tokio::task::spawn_blocking(move || save(&latest))
             .await
             .unwrap_or_else(|err| {
                 Err(StoreError::Io {

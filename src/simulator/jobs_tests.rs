@@ -80,6 +80,39 @@ fn cancel_wins_only_before_the_end() {
     assert_eq!(j.phase_at(at(&j, 40.0)), Phase::Succeeded);
 }
 
+/// The same seed at speed 1 and at speed 1000 draws the same job, its queue and run times a
+/// thousandth as long; fate, queue position and seed are untouched.
+#[test]
+fn speed_divides_the_drawn_latency() {
+    for model in [Model::Ray, Model::Kling, Model::Wan] {
+        let draw = |speed| {
+            let config = SimConfig {
+                speed,
+                fail_rate: 0.5,
+                ..SimConfig::default()
+            };
+            Draw::new(model, &config, &mut SplitMix64::new(11))
+        };
+        let (slow, fast) = (draw(1.0), draw(1000.0));
+        for (slow, fast) in [(slow.queue, fast.queue), (slow.run, fast.run)] {
+            let ratio = slow.as_secs_f64() / fast.as_secs_f64();
+            assert!(
+                (ratio - 1000.0).abs() < 1e-3,
+                "{model:?}: {slow:?} vs {fast:?}"
+            );
+        }
+        assert!(
+            slow.queue + slow.run >= Duration::from_secs(20),
+            "{model:?}"
+        );
+        assert_eq!(slow.failure, fast.failure);
+        assert_eq!(
+            (slow.queue_position, slow.seed),
+            (fast.queue_position, fast.seed)
+        );
+    }
+}
+
 #[test]
 fn draws_follow_config() {
     let mut rng = SplitMix64::new(5);

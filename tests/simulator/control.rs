@@ -127,8 +127,10 @@ async fn bad_config_is_refused_with_a_clear_error() {
     assert!(err.to_string().contains("fail rate"), "{err}");
 }
 
+/// A job served (so a connection was open), then shutdown: the port answers no more. That
+/// speed scales latency is `speed_divides_the_drawn_latency` in the simulator's unit tests.
 #[tokio::test]
-async fn shutdown_frees_the_port_and_speed_scales_latency() {
+async fn shutdown_frees_the_port_after_serving_a_job() {
     let sim = Simulator::start(SimConfig {
         speed: 1000.0,
         ..SimConfig::default()
@@ -137,7 +139,7 @@ async fn shutdown_frees_the_port_and_speed_scales_latency() {
     .unwrap();
     let (c, base) = (client(), sim.base_url());
     let submit = fal_submit(&c, &base, WAN_T2V, &json!({"prompt": "fast"})).await;
-    // WAN takes at most 90 s at speed 1, so at most 90 ms here.
+    // WAN takes at most 90 s at speed 1, so at most 90 ms here: the test stays quick.
     fal_wait(&c, submit["status_url"].as_str().unwrap(), "COMPLETED").await;
     sim.shutdown().await;
     assert!(c.get(format!("{base}/_sim/stats")).send().await.is_err());
