@@ -156,11 +156,11 @@ async fn the_writer_coalesces_saves_queued_during_a_write_and_save_now_waits_for
     assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "final");
     drop(writer);
     task.await.unwrap().unwrap();
-    let mut writes = vec!["first".to_string()];
+    let mut batches = vec!["first".to_string()];
     while let Ok(prompt) = started.try_recv() {
-        writes.push(prompt);
+        batches.push(prompt);
     }
-    assert_eq!(writes, ["first", "final"], "one write per batch");
+    assert_eq!(batches, ["first", "final"], "one write per batch");
     assert!(
         store.open(&s.id).is_ok(),
         "the lock is released when the writer ends"

@@ -207,7 +207,8 @@ mod tests {
         assert_eq!(line("Scoring a clip", "↑/↓/k/j"), Some("criterion"));
         assert_eq!(line("Scoring a clip", "]/["), Some("next/previous clip"));
         assert_eq!(line("Prompts", "e/Enter"), Some("edit prompt"));
-        assert_eq!(line("Panes", "↑/k/↓/j/←/h/→/l"), Some("move"));
+        assert_eq!(line("Panes", "↑/k/↓/j"), Some("move up/down"));
+        assert_eq!(line("Panes", "←/h/→/l"), Some("move left/right"));
         assert_eq!(
             line("Leaderboard, costs, help", "Esc/?"),
             Some("close help")

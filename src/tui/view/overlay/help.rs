@@ -10,10 +10,8 @@ use crate::tui::keymap::{HelpGroup, help_groups};
 use crate::tui::view::paint;
 use crate::tui::view::theme;
 
-/// Width of the key column (keys wider than this push their words right).
-const KEY_WIDTH: usize = 11;
-/// Width of one help column (key + help text).
-const COLUMN_WIDTH: u16 = 39;
+/// Blank columns between two help columns (a column also starts with one blank).
+const GUTTER: u16 = 2;
 
 /// Draws the help popup over `area` (the key bar, which says how to close it, stays in
 /// view), as wide as its columns need.
@@ -22,20 +20,30 @@ pub(super) fn render_help(frame: &mut Frame, area: Rect) {
         height: area.height.saturating_sub(1),
         ..area
     };
-    let groups: Vec<Vec<Line>> = help_groups().iter().map(group_lines).collect();
+    let groups = help_groups();
+    // The key column is as wide as the widest key, so no key runs into its words.
+    let key_width = groups
+        .iter()
+        .flat_map(|g| &g.lines)
+        .map(|l| Span::raw(l.keys.as_str()).width())
+        .max()
+        .unwrap_or(0);
+    let groups: Vec<Vec<Line>> = groups.iter().map(|g| group_lines(g, key_width)).collect();
+    let widest = groups.iter().flatten().map(Line::width).max().unwrap_or(0);
+    let column_width = u16::try_from(widest).unwrap_or(u16::MAX) + 1 + GUTTER;
     let rows = usize::from(area.height.saturating_sub(2));
-    let room = usize::from(area.width.saturating_sub(2) / COLUMN_WIDTH).max(1);
+    let room = usize::from(area.width.saturating_sub(2) / column_width).max(1);
     let columns = layout(groups, rows, room);
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let width = columns.len() as u16 * COLUMN_WIDTH + 2;
+    let width = columns.len() as u16 * column_width + 2;
     let inside = popup(frame, area, (width, tallest + 2), "Keys");
     let buf = frame.buffer_mut();
     for (i, column) in columns.iter().enumerate() {
-        let x = inside.x + i as u16 * COLUMN_WIDTH;
+        let x = inside.x + i as u16 * column_width;
         if x >= inside.right() {
             break;
         }
-        let width = COLUMN_WIDTH.min(inside.right() - x);
+        let width = column_width.min(inside.right() - x);
         for (y, line) in (inside.y..inside.bottom()).zip(column) {
             paint::set_line(buf, x + 1, y, line, width.saturating_sub(1));
         }
@@ -58,12 +66,14 @@ fn layout(groups: Vec<Vec<Line<'static>>>, rows: usize, room: usize) -> Vec<Vec<
     pour(groups, rows, false)
 }
 
-/// The heading, then one `keys  help` line per line of the group.
-fn group_lines(group: &HelpGroup) -> Vec<Line<'static>> {
+/// The heading, then one `keys  help` line per line of the group, the keys padded to
+/// `key_width` columns.
+fn group_lines(group: &HelpGroup, key_width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(group.title, theme::strong())];
     for line in &group.lines {
+        let pad = key_width.saturating_sub(Span::raw(line.keys.as_str()).width());
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<KEY_WIDTH$} ", line.keys), theme::key()),
+            Span::styled(format!("  {}{} ", line.keys, " ".repeat(pad)), theme::key()),
             Span::raw(line.help),
         ]));
     }

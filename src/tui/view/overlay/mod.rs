@@ -36,8 +36,12 @@ fn render_layer(app: &App, layer: &Overlay, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// A side gap narrower than this beside a popup would show only cut-off fragments of the
+/// panes beneath (a border, a letter), so the popup clears it too.
+const MIN_SIDE_GAP: u16 = 8;
+
 /// A `width` x `height` popup centred in `area` (shrunk to fit), cleared and framed; returns
-/// its inside.
+/// its inside. A narrow gap left or right of it is cleared over the popup's rows as well.
 pub(super) fn popup(frame: &mut Frame, area: Rect, size: (u16, u16), title: &str) -> Rect {
     let width = size.0.min(area.width);
     let height = size.1.min(area.height);
@@ -52,9 +56,24 @@ pub(super) fn popup(frame: &mut Frame, area: Rect, size: (u16, u16), title: &str
         .title(format!(" {title} "))
         .border_style(theme::strong());
     let inside = block.inner(rect);
-    frame.render_widget(Clear, rect);
+    frame.render_widget(Clear, with_narrow_gaps(rect, area));
     frame.render_widget(block, rect);
     inside
+}
+
+/// `rect` widened to the edge of `area` on each side where the gap is under [`MIN_SIDE_GAP`].
+fn with_narrow_gaps(rect: Rect, area: Rect) -> Rect {
+    let left = if rect.x - area.x < MIN_SIDE_GAP {
+        area.x
+    } else {
+        rect.x
+    };
+    let right = if area.right() - rect.right() < MIN_SIDE_GAP {
+        area.right()
+    } else {
+        rect.right()
+    };
+    Rect::new(left, rect.y, right - left, rect.height)
 }
 
 /// Width needed for `lines` plus a border and a space each side.
