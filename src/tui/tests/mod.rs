@@ -469,27 +469,60 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
     );
 }
 
-/// A fired app whose jobs all delivered a clip.
+/// A fired app whose jobs all delivered a clip, each brought there by the runner's events
+/// through `update`, as the event loop would.
 pub(super) fn delivered_app() -> App {
     let mut app = fired_app();
-    for job in &mut app.session.jobs {
-        job.stage = JobStage::Completed;
-        job.output = Some(JobOutput {
-            video_url: "http://127.0.0.1:9/c.mp4".into(),
-            ..JobOutput::default()
-        });
-        job.clip = Some(ClipFile {
-            path: format!("/data/sessions/s/clips/{}.mp4", job.clip_id).into(),
-            bytes: 1,
-            sha256: String::new(),
-            duration_s: Some(5.0),
-            width: Some(720),
-            height: Some(1280),
-            fps: Some(24.0),
-            mismatch: None,
-        });
+    let ids: Vec<String> = app.session.jobs.iter().map(|j| j.clip_id.clone()).collect();
+    for (n, clip_id) in ids.into_iter().enumerate() {
+        let job = app.session.job_mut(&clip_id).unwrap();
+        let handle = JobHandle::new(job.provider, job.endpoint.clone(), format!("req-{n}"));
+        let events = [
+            JobEvent::Submitting {
+                clip_id: clip_id.clone(),
+                ack: SaveAck::detached(),
+            },
+            JobEvent::Submitted {
+                clip_id: clip_id.clone(),
+                handle,
+                ack: SaveAck::detached(),
+            },
+            JobEvent::Running {
+                clip_id: clip_id.clone(),
+                new_logs: Vec::new(),
+                progress: None,
+            },
+            JobEvent::Completed {
+                clip_id: clip_id.clone(),
+                output: JobOutput {
+                    video_url: "http://127.0.0.1:9/c.mp4".into(),
+                    ..JobOutput::default()
+                },
+            },
+            JobEvent::Ready {
+                clip_id: clip_id.clone(),
+                clip: ClipFile {
+                    path: format!("/data/sessions/s/clips/{clip_id}.mp4").into(),
+                    bytes: 1,
+                    sha256: String::new(),
+                    duration_s: Some(5.0),
+                    width: Some(720),
+                    height: Some(1280),
+                    fps: Some(24.0),
+                    mismatch: None,
+                },
+            },
+        ];
+        for event in events {
+            app.update(Action::Job(event));
+        }
     }
-    app.reindex();
+    assert!(
+        app.session
+            .jobs
+            .iter()
+            .all(|j| j.stage == JobStage::Completed)
+    );
     app
 }
 

@@ -224,10 +224,14 @@ fn clip_lines(clip: &ClipFile, width: usize) -> Vec<Line<'static>> {
         Line::from(format!("probe {}", probe(clip))),
     ];
     if let Some(mismatch) = &clip.mismatch {
-        lines.push(Line::styled(
-            format!("⚠ mismatch: {}", clean_line(mismatch)),
-            theme::warning(),
-        ));
+        // Wrapped under its head like an error: both halves (duration; size) must show.
+        let head = "⚠ mismatch: ";
+        let indent = " ".repeat(Line::from(head).width());
+        let wrapped = wrap(&clean_line(mismatch), width.saturating_sub(indent.len()));
+        for (i, part) in wrapped.into_iter().take(MAX_ERROR_LINES).enumerate() {
+            let head = if i == 0 { head } else { indent.as_str() };
+            lines.push(Line::styled(format!("{head}{part}"), theme::warning()));
+        }
     }
     lines
 }

@@ -14,8 +14,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::catalog::Catalog;
+use crate::jobs::{JobEvent, SaveAck, apply_to_job};
 use crate::prompts::PromptDefaults;
-use crate::provider::JobHandle;
+use crate::provider::{JobHandle, JobOutput};
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use crate::tui::editor::TextEditor;
 use crate::tui::state::{App, FormField, KeyState, ModelChoice, PromptForm, Quote, QuoteLine};
@@ -51,7 +52,11 @@ pub(super) fn app() -> App {
     }
 }
 
-/// A job of `prompt` on `model` at `stage`, priced from the catalog.
+/// A job of `prompt` on `model` brought to `stage` by the runner's own events, folded in by
+/// `apply_to_job` at fixed times, so it holds what the app would at that stage: a request id
+/// once submitted, start and queue time once running, the provider's output (and so its
+/// cost) once delivered, the clip once downloaded. `Failed` is a run that failed part way
+/// (retryable, so not billed); `Cancelled` was cancelled in the queue.
 pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job {
     let entry = app.catalog.get(model).expect("fixture model exists");
     let mut job = Job::planned(
@@ -68,26 +73,99 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         },
         entry.price(5, "720p").expect("fixture price exists"),
     );
-    job.stage = stage;
-    if !matches!(stage, JobStage::Planned | JobStage::Submitting) {
-        job.handle = Some(JobHandle::new(
-            entry.provider,
-            entry.endpoint.clone().unwrap_or_default(),
-            format!("req-{prompt}-{model}"),
-        ));
-        job.submitted_at = Some("2026-11-26T11:45:40Z".to_string());
+    let clip_id = job.clip_id.clone();
+    let handle = JobHandle::new(
+        entry.provider,
+        entry.endpoint.clone().unwrap_or_default(),
+        format!("req-{prompt}-{model}"),
+    );
+    let path = [
+        (
+            "11:45:39",
+            JobEvent::Submitting {
+                clip_id: clip_id.clone(),
+                ack: SaveAck::detached(),
+            },
+        ),
+        (
+            "11:45:40",
+            JobEvent::Submitted {
+                clip_id: clip_id.clone(),
+                handle,
+                ack: SaveAck::detached(),
+            },
+        ),
+        (
+            "11:45:41",
+            JobEvent::Queued {
+                clip_id: clip_id.clone(),
+                position: None,
+            },
+        ),
+        ("11:45:42", running(&clip_id, &[])),
+        (
+            "11:45:58",
+            JobEvent::Completed {
+                clip_id: clip_id.clone(),
+                output: output(),
+            },
+        ),
+        (
+            "11:45:59",
+            JobEvent::Ready {
+                clip_id: clip_id.clone(),
+                clip: clip_file(prompt, model),
+            },
+        ),
+    ];
+    let steps = match stage {
+        JobStage::Planned => 0,
+        JobStage::Submitting => 1,
+        JobStage::Submitted => 2,
+        JobStage::Queued | JobStage::Cancelled => 3,
+        JobStage::Running | JobStage::Failed => 4,
+        JobStage::Downloading => 5,
+        JobStage::Completed => 6,
+    };
+    for (at, event) in path.into_iter().take(steps) {
+        apply(&mut job, at, &event);
+    }
+    let end = match stage {
+        JobStage::Failed => Some(JobEvent::Failed {
+            clip_id,
+            reason: "fal: server error 503: runner disconnected".into(),
+            retryable: true,
+            abandoned: false,
+        }),
+        JobStage::Cancelled => Some(JobEvent::Cancelled { clip_id }),
+        _ => None,
+    };
+    if let Some(event) = end {
+        apply(&mut job, "11:45:50", &event);
     }
     job
 }
 
-/// A delivered, downloaded job with a probed clip.
-pub(super) fn ready(app: &App, prompt: &str, model: &str) -> Job {
-    let mut done = job(app, prompt, model, JobStage::Completed);
-    done.started_at = Some("2026-11-26T11:45:42Z".into());
-    done.completed_at = Some("2026-11-26T11:45:58Z".into());
-    done.queue_s = Some(2.0);
-    done.generation_s = Some(16.0);
-    done.output = Some(crate::provider::JobOutput {
+/// Folds `event` into `job` as the app does, at `at` (a time of the fixtures' day, UTC).
+pub(super) fn apply(job: &mut Job, at: &str, event: &JobEvent) {
+    let now = format!("2026-11-26T{at}Z")
+        .parse()
+        .expect("fixture time parses");
+    apply_to_job(job, event, now);
+}
+
+/// A `Running` report of `clip_id` with `logs`.
+pub(super) fn running(clip_id: &str, logs: &[&str]) -> JobEvent {
+    JobEvent::Running {
+        clip_id: clip_id.to_string(),
+        new_logs: logs.iter().map(ToString::to_string).collect(),
+        progress: None,
+    }
+}
+
+/// What the provider delivers for every fixture job: a 5 s 720x1280 clip.
+fn output() -> JobOutput {
+    JobOutput {
         video_url: "https://cdn.example/clip.mp4".into(),
         seed: Some(7),
         file_size: Some(1_200_000),
@@ -96,8 +174,12 @@ pub(super) fn ready(app: &App, prompt: &str, model: &str) -> Job {
         height: Some(1280),
         fps: Some(24.0),
         duration_s: Some(5.0),
-    });
-    done.clip = Some(ClipFile {
+    }
+}
+
+/// The downloaded, probed clip of `prompt` on `model`.
+fn clip_file(prompt: &str, model: &str) -> ClipFile {
+    ClipFile {
         path: PathBuf::from(format!(
             "/data/clipbench/sessions/20261126-114500-3fa2/clips/{prompt}.{model}.mp4"
         )),
@@ -108,8 +190,12 @@ pub(super) fn ready(app: &App, prompt: &str, model: &str) -> Job {
         height: Some(1280),
         fps: Some(24.0),
         mismatch: None,
-    });
-    done
+    }
+}
+
+/// A delivered, downloaded job with a probed clip.
+pub(super) fn ready(app: &App, prompt: &str, model: &str) -> Job {
+    job(app, prompt, model, JobStage::Completed)
 }
 
 /// A quote for every prompt on every model, against `remaining_usd`.

@@ -2,23 +2,27 @@
 
 use insta::assert_snapshot;
 
-use super::{app, draw, form, job, quote, ready};
+use super::{app, apply, draw, form, job, quote, ready};
 use crate::costs::{Skipped, StoredSessions};
+use crate::jobs::JobEvent;
 use crate::session::{JobStage, Session};
 use crate::tui::state::{App, CostsView, DownloadProgress, Overlay, Pane, Status};
 
 /// Jobs in every in-flight stage, with the grid focused on the running one.
 fn in_flight() -> App {
     let mut app = app();
-    let mut queued = job(&app, "soap-cutting", "ray2-flash", JobStage::Queued);
-    queued.queue_position = Some(2);
-    let mut running = job(&app, "soap-cutting", "kling-turbo", JobStage::Running);
-    running.started_at = Some("2026-11-26T11:45:48Z".into());
-    running.logs = vec![
-        "loading model".into(),
-        "step 12/30".into(),
-        "step 18/30".into(),
-    ];
+    let mut queued = job(&app, "soap-cutting", "ray2-flash", JobStage::Submitted);
+    let position = JobEvent::Queued {
+        clip_id: queued.clip_id.clone(),
+        position: Some(2),
+    };
+    apply(&mut queued, "11:45:41", &position);
+    let mut running = job(&app, "soap-cutting", "kling-turbo", JobStage::Queued);
+    let logs = super::running(
+        &running.clip_id,
+        &["loading model", "step 12/30", "step 18/30"],
+    );
+    apply(&mut running, "11:45:48", &logs);
     let downloading = job(&app, "soap-cutting", "wan25", JobStage::Downloading);
     let submitting = job(&app, "sand-pouring", "ray2-flash", JobStage::Submitting);
     let submitted = job(&app, "sand-pouring", "kling-turbo", JobStage::Submitted);
@@ -62,13 +66,29 @@ fn downloads() -> App {
 /// Failures of each kind, the failed job selected, an error in the status bar.
 fn failures() -> App {
     let mut app = in_flight();
-    let mut failed = job(&app, "sand-pouring", "ray2-flash", JobStage::Failed);
-    failed.error = Some("provider said: 422 Unprocessable Entity: prompt was flagged by the content checker; rephrase and retry".into());
-    failed.logs = vec!["validating input".into()];
+    let mut failed = job(&app, "sand-pouring", "ray2-flash", JobStage::Queued);
+    let id = failed.clip_id.clone();
+    apply(
+        &mut failed,
+        "11:45:44",
+        &super::running(&id, &["validating input"]),
+    );
+    let flagged = JobEvent::Failed {
+        clip_id: id,
+        reason:
+            "fal: invalid request: prompt was flagged by the content checker; rephrase and retry"
+                .into(),
+        retryable: false,
+        abandoned: false,
+    };
+    apply(&mut failed, "11:45:46", &flagged);
     let cancelled = job(&app, "sand-pouring", "kling-turbo", JobStage::Cancelled);
-    let mut lost = ready(&app, "sand-pouring", "wan25");
-    lost.clip = None;
-    lost.error = Some("download failed: connection reset after 512 KiB".into());
+    let mut lost = job(&app, "sand-pouring", "wan25", JobStage::Downloading);
+    let reset = JobEvent::DownloadFailed {
+        clip_id: lost.clip_id.clone(),
+        reason: "download failed: connection reset after 512 KiB".into(),
+    };
+    apply(&mut lost, "11:45:59", &reset);
     app.session.jobs.extend([failed, cancelled, lost]);
     app.reindex();
     app.grid_cell = (1, 0);
@@ -82,14 +102,46 @@ fn failures() -> App {
 /// A ready clip that came back longer than asked, selected.
 fn mismatch() -> App {
     let mut app = app();
-    let mut clip = ready(&app, "foam-squeezing", "kling-turbo");
-    if let Some(file) = clip.clip.as_mut() {
-        file.duration_s = Some(10.0);
-        file.width = Some(1080);
-        file.height = Some(1920);
-        file.mismatch = Some("duration 10.0s (asked 5s); 1080x1920 (asked 720p)".into());
-    }
-    clip.logs = vec!["generating".into(), "encoding".into(), "done".into()];
+    let mut clip = job(&app, "foam-squeezing", "kling-turbo", JobStage::Queued);
+    let id = clip.clip_id.clone();
+    apply(
+        &mut clip,
+        "11:45:42",
+        &super::running(&id, &["generating", "encoding", "done"]),
+    );
+    let output = JobEvent::Completed {
+        clip_id: id.clone(),
+        output: crate::provider::JobOutput {
+            video_url: "https://cdn.example/clip.mp4".into(),
+            ..crate::provider::JobOutput::default()
+        },
+    };
+    apply(&mut clip, "11:45:58", &output);
+    let probe = crate::media::ClipProbe {
+        duration_s: 10.0,
+        width: 1080,
+        height: 1920,
+        fps: Some(24.0),
+    };
+    let file = crate::session::ClipFile {
+        path: "/data/clipbench/sessions/20261126-114500-3fa2/clips/foam-squeezing.kling-turbo.mp4"
+            .into(),
+        bytes: 2_400_000,
+        sha256: "cd".repeat(32),
+        duration_s: Some(probe.duration_s),
+        width: Some(probe.width),
+        height: Some(probe.height),
+        fps: probe.fps,
+        mismatch: crate::media::describe_mismatch(5, Some("720p"), "9:16", &probe),
+    };
+    apply(
+        &mut clip,
+        "11:45:59",
+        &JobEvent::Ready {
+            clip_id: id,
+            clip: file,
+        },
+    );
     app.session.jobs = vec![ready(&app, "soap-cutting", "ray2-flash"), clip];
     app.reindex();
     app.focus = Pane::Grid;
