@@ -10,6 +10,7 @@ mod unit;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -52,14 +53,18 @@ pub(super) fn app() -> App {
     }
 }
 
-/// A job of `prompt` on `model` brought to `stage` by the runner's own events, folded in by
-/// `apply_to_job` at fixed times, so it holds what the app would at that stage: a request id
-/// once submitted, start and queue time once running, the provider's output (and so its
-/// cost) once delivered, the clip once downloaded. `Failed` is a run that failed part way
-/// (retryable, so not billed); `Cancelled` was cancelled in the queue.
+/// A job of `prompt` on `model` brought to `stage` by the runner's own events (see
+/// [`advance`]), its submit started at 11:45:39 on the fixtures' day.
 pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job {
+    let mut job = planned(app, prompt, model);
+    advance(&mut job, stage, "2026-11-26T11:45:39Z");
+    job
+}
+
+/// A job of `prompt` on `model` as planned: 5 s at 720p 9:16, priced from the catalog.
+pub(super) fn planned(app: &App, prompt: &str, model: &str) -> Job {
     let entry = app.catalog.get(model).expect("fixture model exists");
-    let mut job = Job::planned(
+    Job::planned(
         format!("{prompt}.{model}"),
         prompt.to_string(),
         model.to_string(),
@@ -72,49 +77,58 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
             aspect_ratio: "9:16".into(),
         },
         entry.price(5, "720p").expect("fixture price exists"),
-    );
-    let clip_id = job.clip_id.clone();
+    )
+}
+
+/// Brings a planned `job` to `stage` with the events its task would send, folded in by
+/// `apply_to_job` at fixed offsets from `start`, so it holds what the app would: a request id
+/// once submitted (1 s), queue time once running (2 s queued), the provider's output and so
+/// its cost once delivered (16 s run), the clip once downloaded. `Failed` is a run that
+/// failed part way (retryable, so not billed); `Cancelled` was cancelled in the queue.
+pub(super) fn advance(job: &mut Job, stage: JobStage, start: &str) {
+    let start: Timestamp = start.parse().expect("fixture time parses");
+    let id = job.clip_id.clone();
     let handle = JobHandle::new(
-        entry.provider,
-        entry.endpoint.clone().unwrap_or_default(),
-        format!("req-{prompt}-{model}"),
+        job.provider,
+        job.endpoint.clone(),
+        format!("req-{}", id.replace('.', "-")),
     );
     let path = [
         (
-            "11:45:39",
+            0,
             JobEvent::Submitting {
-                clip_id: clip_id.clone(),
+                clip_id: id.clone(),
                 ack: SaveAck::detached(),
             },
         ),
         (
-            "11:45:40",
+            1,
             JobEvent::Submitted {
-                clip_id: clip_id.clone(),
+                clip_id: id.clone(),
                 handle,
                 ack: SaveAck::detached(),
             },
         ),
         (
-            "11:45:41",
+            2,
             JobEvent::Queued {
-                clip_id: clip_id.clone(),
+                clip_id: id.clone(),
                 position: None,
             },
         ),
-        ("11:45:42", running(&clip_id, &[])),
+        (3, running(&id, &[])),
         (
-            "11:45:58",
+            19,
             JobEvent::Completed {
-                clip_id: clip_id.clone(),
+                clip_id: id.clone(),
                 output: output(),
             },
         ),
         (
-            "11:45:59",
+            20,
             JobEvent::Ready {
-                clip_id: clip_id.clone(),
-                clip: clip_file(prompt, model),
+                clip_id: id.clone(),
+                clip: clip_file(&id),
             },
         ),
     ];
@@ -127,23 +141,21 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
         JobStage::Downloading => 5,
         JobStage::Completed => 6,
     };
-    for (at, event) in path.into_iter().take(steps) {
-        apply(&mut job, at, &event);
+    let at = |seconds: i64| start + jiff::SignedDuration::from_secs(seconds);
+    for (offset, event) in path.into_iter().take(steps) {
+        apply_to_job(job, &event, at(offset));
     }
     let end = match stage {
-        JobStage::Failed => Some(JobEvent::Failed {
-            clip_id,
+        JobStage::Failed => JobEvent::Failed {
+            clip_id: id,
             reason: "fal: server error 503: runner disconnected".into(),
             retryable: true,
             abandoned: false,
-        }),
-        JobStage::Cancelled => Some(JobEvent::Cancelled { clip_id }),
-        _ => None,
+        },
+        JobStage::Cancelled => JobEvent::Cancelled { clip_id: id },
+        _ => return,
     };
-    if let Some(event) = end {
-        apply(&mut job, "11:45:50", &event);
-    }
-    job
+    apply_to_job(job, &end, at(11));
 }
 
 /// Folds `event` into `job` as the app does, at `at` (a time of the fixtures' day, UTC).
@@ -177,11 +189,11 @@ fn output() -> JobOutput {
     }
 }
 
-/// The downloaded, probed clip of `prompt` on `model`.
-fn clip_file(prompt: &str, model: &str) -> ClipFile {
+/// The downloaded, probed clip of the job `clip_id`.
+fn clip_file(clip_id: &str) -> ClipFile {
     ClipFile {
         path: PathBuf::from(format!(
-            "/data/clipbench/sessions/20261126-114500-3fa2/clips/{prompt}.{model}.mp4"
+            "/data/clipbench/sessions/20261126-114500-3fa2/clips/{clip_id}.mp4"
         )),
         bytes: 1_200_000,
         sha256: "ab".repeat(32),

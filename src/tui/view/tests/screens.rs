@@ -2,7 +2,7 @@
 
 use insta::assert_snapshot;
 
-use super::{app, apply, draw, form, job, quote, ready};
+use super::{advance, app, apply, draw, form, job, planned, quote, ready};
 use crate::costs::{Skipped, StoredSessions};
 use crate::jobs::JobEvent;
 use crate::session::{JobStage, Session};
@@ -267,12 +267,17 @@ fn costs() -> App {
         ready(&app, "soap-cutting", "kling-turbo"),
         job(&app, "soap-cutting", "wan25", JobStage::Failed),
     ];
-    let mut long_ray = ready(&app, "sand-pouring", "ray2-flash");
+    let mut long_ray = planned(&app, "sand-pouring", "ray2-flash");
     long_ray.requested.duration_s = 9;
-    long_ray.cost_usd = 0.80;
-    long_ray.completed_at = Some("2026-10-30T22:10:00Z".into());
-    let mut wan = ready(&app, "sand-pouring", "wan25");
-    wan.completed_at = Some("2026-10-31T08:00:00Z".into());
+    long_ray.cost_usd = app
+        .catalog
+        .get("ray2-flash")
+        .expect("in the catalog")
+        .price(9, "720p")
+        .expect("a 9 s price");
+    advance(&mut long_ray, JobStage::Completed, "2026-10-30T22:09:40Z");
+    let mut wan = planned(&app, "sand-pouring", "wan25");
+    advance(&mut wan, JobStage::Completed, "2026-10-31T07:59:40Z");
     let earlier = Session {
         id: "20261030-220000-0b0b".into(),
         created_at: "2026-10-30T22:00:00Z".into(),
