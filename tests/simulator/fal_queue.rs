@@ -201,13 +201,11 @@ async fn open_stream(c: &reqwest::Client, status_url: &str) -> (StatusCode, Stri
     let mut cut = false;
     let read = tokio::time::timeout(DEADLINE, async {
         while let Some(chunk) = body.next().await {
-            match chunk {
-                Ok(bytes) => text.push_str(&String::from_utf8_lossy(&bytes)),
-                Err(_) => {
-                    cut = true;
-                    break;
-                }
-            }
+            let Ok(bytes) = chunk else {
+                cut = true;
+                break;
+            };
+            text.push_str(&String::from_utf8_lossy(&bytes));
         }
     });
     read.await.expect("the stream ended");

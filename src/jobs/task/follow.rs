@@ -119,7 +119,7 @@ impl Job {
     /// Reads statuses until the job completes or the stream ends, drops or goes silent.
     async fn read(
         &mut self,
-        mut stream: StatusStream,
+        mut stream: Box<StatusStream>,
         provider: &Provider,
         handle: &JobHandle,
         heard: &mut Heard,

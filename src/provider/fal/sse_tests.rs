@@ -1,5 +1,7 @@
 use super::*;
 
+/// An expected item of [`SseParser::feed`]'s output.
+#[allow(clippy::unnecessary_wraps)] // Compared with `feed`'s items, which are results.
 fn event(data: &str) -> Result<SseEvent, SseError> {
     Ok(SseEvent {
         name: None,

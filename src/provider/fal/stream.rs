@@ -24,7 +24,7 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 #[derive(Debug)]
 pub enum StreamOpen {
     /// The server is streaming: read it with [`StatusStream::next_status`].
-    Opened(StatusStream),
+    Opened(Box<StatusStream>),
     /// Something answered that does not stream (a proxy's 404/405/501, or another content
     /// type): polling is the way for this job. Says what came back.
     Refused(String),
@@ -93,12 +93,12 @@ async fn opened(
         .to_ascii_lowercase();
     if (200..300).contains(&status) {
         if content_type.starts_with("text/event-stream") {
-            return Ok(StreamOpen::Opened(StatusStream {
+            return Ok(StreamOpen::Opened(Box::new(StatusStream {
                 response,
                 parser: SseParser::new(MAX_API_BODY_BYTES),
                 pending: VecDeque::new(),
                 silence,
-            }));
+            })));
         }
         let shown = crate::sanitize::clean_line(&content_type);
         return Ok(StreamOpen::Refused(format!("HTTP {status} {shown}")));
