@@ -16,6 +16,8 @@ use url::Url;
 mod errors;
 #[path = "providers/recovery.rs"]
 mod recovery;
+#[path = "providers/stream.rs"]
+mod stream;
 
 const FAL_TEST_KEY: &str = "fal-test-id:fal-test-secret";
 const KIE_TEST_KEY: &str = "kie-test-key";

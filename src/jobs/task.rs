@@ -3,6 +3,7 @@
 //! through failures that may pass) and probe.
 
 mod download;
+mod follow;
 mod race;
 
 use std::sync::Arc;
@@ -96,7 +97,7 @@ impl Job {
             Some(handle) => handle,
             None => self.submit(&provider).await?,
         };
-        let output = match self.poll_until_done(&provider, &handle).await? {
+        let output = match self.follow(&provider, &handle).await? {
             Some(output) => output,
             None => self.fetch_result(&provider, &handle).await?,
         };
@@ -180,16 +181,17 @@ impl Job {
     }
 
     /// Polls until the provider says completed, with the output when the answer carried it;
-    /// reports queue and running states on change.
+    /// reports queue and running states on change. `(polling, seen)` is what was heard
+    /// before (over a status stream), so that nothing is reported twice.
     async fn poll_until_done(
         &mut self,
         provider: &Provider,
         handle: &JobHandle,
+        (mut polling, mut seen): (Polling, Seen),
     ) -> Result<Option<JobOutput>, Stop> {
         let policy = self.context.options.policy.clone();
         let submitted = Instant::now();
         let mut delay = policy.first_poll;
-        let (mut polling, mut seen) = (Polling::default(), Seen::default());
         loop {
             self.pause(delay, Some(handle), provider).await?;
             let answer = self

@@ -5,6 +5,8 @@
 //! URL (same origin and path prefix), so the key never goes anywhere else.
 
 mod answer;
+pub(crate) mod sse;
+mod stream;
 
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ use super::{
 };
 use crate::catalog::{Model, ProviderKind};
 use answer::{cancel_outcome, malformed, ok_json, parse_output, parse_status, text_field};
+pub use stream::{STREAM_SILENCE, StatusStream, StreamOpen};
 
 const PROVIDER: ProviderKind = ProviderKind::Fal;
 
@@ -124,12 +127,16 @@ impl FalClient {
 
     /// Adds the key in fal's scheme. Only ever called on URLs this client built or checked.
     fn authorized(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        request
-            .header(
-                reqwest::header::AUTHORIZATION,
-                format!("Key {}", self.key.expose()),
-            )
+        self.keyed(request)
             .header(reqwest::header::ACCEPT, "application/json")
+    }
+
+    /// Adds the key only (the caller says what it accepts).
+    fn keyed(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.header(
+            reqwest::header::AUTHORIZATION,
+            format!("Key {}", self.key.expose()),
+        )
     }
 
     /// `base` + path segments (each percent-encoded; an endpoint id's slashes are kept).

@@ -184,7 +184,11 @@ fn classify(stage: Stage, connect: bool, timeout: bool) -> Failure {
 }
 
 /// Maps a reqwest failure to a typed error.
-fn transport_error(provider: ProviderKind, err: &reqwest::Error, stage: Stage) -> ProviderError {
+pub(crate) fn transport_error(
+    provider: ProviderKind,
+    err: &reqwest::Error,
+    stage: Stage,
+) -> ProviderError {
     let message = clean_line(&error_chain(err));
     match classify(stage, err.is_connect(), err.is_timeout()) {
         Failure::NotConnected => ProviderError::Network {

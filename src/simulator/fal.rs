@@ -10,7 +10,6 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::clips::clip_seconds;
-use super::fal_queue;
 use super::fal_schema::{Endpoint, ValidInput, find_endpoint, validate};
 use super::fal_status::{QueueUrls, submit_body};
 use super::fault_reply::{hold_if_stalled, submit_fault};
@@ -18,6 +17,7 @@ use super::faults::Hook;
 use super::jobs::Api;
 use super::reply::{credential, json, queue_origin};
 use super::state::{NewJob, SimState};
+use super::{fal_queue, fal_stream};
 
 /// Header fal puts the request id in (the JS client reads it on results).
 pub const FAL_REQUEST_ID: HeaderName = HeaderName::from_static("x-fal-request-id");
@@ -114,7 +114,7 @@ fn route(call: &FalCall) -> Response {
             match (method, tail) {
                 (&Method::GET, []) => fal_queue::result(call, &owner_app, id),
                 (&Method::GET, ["status"]) => fal_queue::status(call, &owner_app, id),
-                (&Method::GET, ["status", "stream"]) => fal_queue::stream(call, &owner_app, id),
+                (&Method::GET, ["status", "stream"]) => fal_stream::stream(call, &owner_app, id),
                 (&Method::PUT, ["cancel"]) => fal_queue::cancel(call, &owner_app, id),
                 _ => not_found(),
             }

@@ -54,6 +54,18 @@ pub enum FaultKind {
     /// A Kie recordInfo answers `{"code": 200, "msg": "success", "data": null}` (never fires
     /// for fal, whose answers have no envelope).
     StatusNullData,
+    /// A fal status stream is refused as by a proxy that does not pass event streams: HTTP 405
+    /// `{"detail": "Method Not Allowed"}` (never fires for Kie, which has no stream).
+    StreamRefused,
+    /// A fal status stream is answered as a plain poll: the status object as
+    /// `application/json` (never fires for Kie).
+    StreamNotEventStream,
+    /// A fal status stream sends its first event, then the connection drops (never fires for
+    /// Kie).
+    StreamDroppedAfterFirstEvent,
+    /// A fal status stream sends its head, then nothing at all, not even a keep-alive, until
+    /// the client leaves (never fires for Kie).
+    StreamSilent,
     /// The result fetch after completion fails with the provider's own server error: fal 500
     /// `{detail, error_type}` with `x-fal-request-id` (the model's answer), Kie body code 500.
     /// Kie's "result fetch" is any recordInfo of a finished task, status polls included.
@@ -95,6 +107,8 @@ pub enum Hook {
     Submit,
     /// fal status (plain or SSE) or Kie recordInfo.
     Status,
+    /// fal status stream only (checked before `Status` faults).
+    Stream,
     /// fal result fetch, or a Kie recordInfo of a task that has finished.
     Result,
     /// Clip download.
@@ -118,6 +132,10 @@ impl FaultKind {
             | FaultKind::StatusStalled
             | FaultKind::StatusUnknownState
             | FaultKind::StatusNullData => Hook::Status,
+            FaultKind::StreamRefused
+            | FaultKind::StreamNotEventStream
+            | FaultKind::StreamDroppedAfterFirstEvent
+            | FaultKind::StreamSilent => Hook::Stream,
             FaultKind::ResultError
             | FaultKind::ResultRateLimited
             | FaultKind::ResultUnavailable
@@ -134,10 +152,11 @@ impl FaultKind {
     }
 
     /// Whether the fault has a form on `api` (a Kie envelope quirk has none on fal, fal's
-    /// inline file none on Kie, whose record only names URLs).
+    /// inline file and status stream none on Kie, whose record only names URLs and which has
+    /// no stream).
     fn exists_on(self, api: Api) -> bool {
         match api {
-            Api::Kie => self != FaultKind::ResultInlineData,
+            Api::Kie => self != FaultKind::ResultInlineData && self.hook() != Hook::Stream,
             Api::Fal => !matches!(
                 self,
                 FaultKind::StatusNullData | FaultKind::ResultNotVisible | FaultKind::ResultEmpty

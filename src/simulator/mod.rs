@@ -22,6 +22,7 @@ mod fal;
 mod fal_queue;
 mod fal_schema;
 mod fal_status;
+mod fal_stream;
 mod fault_reply;
 mod faults;
 mod jobs;

@@ -22,6 +22,9 @@ pub struct SimStats {
     pub submit_attempts: u64,
     /// fal status polls (plain and SSE) and Kie `recordInfo` calls.
     pub status_polls: u64,
+    /// Of `status_polls`, the fal status stream opens.
+    #[serde(default)]
+    pub status_streams: u64,
     /// fal result fetches.
     pub result_fetches: u64,
     /// fal cancel calls.

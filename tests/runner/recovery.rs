@@ -17,7 +17,7 @@ fn arm(sim: &Simulator, target: FaultTarget, kind: FaultKind, count: u32) {
 }
 
 /// Clients on the simulator that give up on a call after 300 ms.
-fn impatient(sim: &Simulator) -> Providers {
+pub(super) fn impatient(sim: &Simulator) -> Providers {
     let base = url::Url::parse(&sim.base_url()).unwrap();
     let http = build_http_client().unwrap();
     let timeout = Duration::from_millis(300);

@@ -1,5 +1,6 @@
 //! fal cancel, early result, failures and the SSE status stream.
 
+use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget};
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -183,4 +184,79 @@ async fn sse_stream_sends_status_events_and_closes_after_completed() {
     assert!(statuses.contains(&"IN_PROGRESS"));
     assert_eq!(statuses.last(), Some(&"COMPLETED"));
     assert_eq!(statuses.iter().filter(|s| **s == "COMPLETED").count(), 1);
+}
+
+/// Opens `status_url`'s stream; the answer's code, content type and whole body, or the
+/// transport error that cut the body.
+async fn open_stream(c: &reqwest::Client, status_url: &str) -> (StatusCode, String, String, bool) {
+    let response = fal_get(c, &format!("{status_url}/stream?logs=1"))
+        .header("Accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    let code = response.status();
+    let content_type = header(&response, "content-type").unwrap_or_default();
+    let mut body = response.bytes_stream();
+    let mut text = String::new();
+    let mut cut = false;
+    let read = tokio::time::timeout(DEADLINE, async {
+        while let Some(chunk) = body.next().await {
+            let Ok(bytes) = chunk else {
+                cut = true;
+                break;
+            };
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    });
+    read.await.expect("the stream ended");
+    (code, content_type, text, cut)
+}
+
+#[tokio::test]
+async fn stream_faults_refuse_answer_as_a_poll_or_drop_after_one_event() {
+    let sim = sim_with(3_000, |_| {}).await;
+    let (c, base) = (client(), sim.base_url());
+    let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "stream faults"})).await;
+    let status_url = submit["status_url"].as_str().unwrap();
+    let kie = FaultSpec::new(FaultTarget::Kie, FaultKind::StreamRefused, 1);
+    sim.inject(kie);
+    for kind in [
+        FaultKind::StreamRefused,
+        FaultKind::StreamNotEventStream,
+        FaultKind::StreamDroppedAfterFirstEvent,
+    ] {
+        sim.inject(FaultSpec::new(FaultTarget::Fal, kind, 1));
+    }
+    let (code, kind, body, _) = open_stream(&c, status_url).await;
+    assert_eq!(code, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(kind.starts_with("application/json"), "{kind}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["detail"],
+        "Method Not Allowed"
+    );
+
+    let (code, kind, body, _) = open_stream(&c, status_url).await;
+    assert_eq!(
+        code,
+        StatusCode::ACCEPTED,
+        "answered as a poll of a queued job"
+    );
+    assert!(kind.starts_with("application/json"), "{kind}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["status"],
+        "IN_QUEUE"
+    );
+
+    let (code, kind, body, cut) = open_stream(&c, status_url).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(kind.starts_with("text/event-stream"), "{kind}");
+    assert_eq!(body.matches("data:").count(), 1, "{body}");
+    assert!(cut, "the connection dropped instead of closing");
+
+    let stats = sim.stats();
+    assert_eq!((stats.status_streams, stats.status_polls), (3, 3));
+    assert_eq!(
+        stats.faults_fired, 3,
+        "the Kie-only stream fault never fires"
+    );
 }

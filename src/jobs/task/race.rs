@@ -75,6 +75,18 @@ impl Job {
         self.settle(woken, Some(handle), provider).await
     }
 
+    /// Waits for `work` without a request slot (the next event of an open stream), raced like
+    /// every other wait.
+    pub(super) async fn hear<T>(
+        &self,
+        handle: &JobHandle,
+        provider: &Provider,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Stop> {
+        let woken = self.race(work).await;
+        self.settle(woken, Some(handle), provider).await
+    }
+
     /// Sends one submit. Only the wait for a request slot is raced: once sent, the submit is
     /// let finish (the request timeout bounds it), because abandoning it could lose a job the
     /// provider accepted, which would then run and bill unseen. The caller acts on a cancel
