@@ -19,6 +19,8 @@ use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulat
 mod downloads;
 #[path = "runner/recovery.rs"]
 mod recovery;
+#[path = "runner/shutdown.rs"]
+mod shutdown;
 
 async fn simulator(latency_ms: u64) -> Simulator {
     let config = SimConfig {
@@ -52,6 +54,21 @@ fn start_with(
     models: &[&str],
     policy: PollPolicy,
 ) -> (RunHandle, tempfile::TempDir) {
+    let options = RunnerOptions {
+        policy,
+        http: build_http_client().unwrap(),
+        ..RunnerOptions::default()
+    };
+    start_with_options(providers, prompts, models, options)
+}
+
+/// [`start_with`] with the given runner options.
+fn start_with_options(
+    providers: Providers,
+    prompts: &[&str],
+    models: &[&str],
+    options: RunnerOptions,
+) -> (RunHandle, tempfile::TempDir) {
     let catalog = Catalog::embedded().unwrap();
     let models: Vec<&Model> = models.iter().map(|id| catalog.get(id).unwrap()).collect();
     let prompts: Vec<PromptSpec> = prompts
@@ -67,11 +84,6 @@ fn start_with(
             job_spec(job, prompt, catalog.get(&job.model).unwrap(), dir.path())
         })
         .collect();
-    let options = RunnerOptions {
-        policy,
-        http: build_http_client().unwrap(),
-        ..RunnerOptions::default()
-    };
     let mut run = Runner::new(providers, options).start(specs);
     run.close();
     (run, dir)
