@@ -36,7 +36,7 @@ use tokio::sync::{Semaphore, oneshot};
 pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupted_submits};
 pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
 pub use handle::{RunHandle, SHUTDOWN_GRACE};
-pub use plan::{PlanError, job_spec, plan_jobs, plan_routed, settings_note};
+pub use plan::{PlanError, job_spec, plan_jobs, plan_routed, settings_note, unique_clip_id};
 pub use policy::{Jitter, PollPolicy};
 pub use progress::{MIN_REPORT_INTERVAL, download_percent, mebibytes};
 
