@@ -11,6 +11,8 @@ mod support;
 mod fallback;
 #[path = "run/modes.rs"]
 mod modes;
+#[path = "run/shutdown.rs"]
+mod shutdown;
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};

@@ -21,6 +21,8 @@ mod downloads;
 mod recovery;
 #[path = "runner/stream.rs"]
 mod stream;
+#[path = "runner/shutdown.rs"]
+mod shutdown;
 
 async fn simulator(latency_ms: u64) -> Simulator {
     let config = SimConfig {

@@ -255,18 +255,8 @@ fn assert_r_opens_the_report(tmux: &Tmux, opened: &Path, data: &Path, limit: Dur
 #[test]
 fn quitting_mid_run_and_reopening_re_attaches_every_job() {
     let sim = ExternalSim::start(&["--speed", "6"]);
-    let base = sim.base.clone();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let launch = |extra: &str| {
-        format!(
-            "cd {home} && env -i PATH='{path}' HOME='{home}' TERM=xterm-256color XDG_CONFIG_HOME='{home}/config' CLIPBENCH_DATA_DIR='{data}' FAL_KEY=tui-id:tui-secret KIE_API_KEY=tui-kie FAL_QUEUE_URL={base} KIE_API_URL={base} {exe} {extra}; echo EXITED $?; sleep 30",
-            home = dir.path().display(),
-            path = std::env::var("PATH").unwrap_or_default(),
-            data = data.display(),
-            exe = env!("CARGO_BIN_EXE_clipbench"),
-        )
-    };
+    let launch = |extra: &str| against(&sim, dir.path(), extra);
     let limit = PATIENCE;
     let first = Tmux::start("reattach-1", &launch(""));
     first.wait_for("the start screen", limit, |s| s.contains("soap-cutting"));
@@ -280,12 +270,7 @@ fn quitting_mid_run_and_reopening_re_attaches_every_job() {
     first.wait_for("the quit question", limit, |s| s.contains("Quit?"));
     first.keys("y");
     let screen = first.wait_for("the app to exit", limit, |s| s.contains("EXITED"));
-    let id = screen
-        .split("clipbench --session ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no session id on screen:\n{screen}"))
-        .to_string();
+    let id = reopen_id(&screen);
 
     let second = Tmux::start("reattach-2", &launch(&format!("--session {id}")));
     second.wait_for("every job ready", 2 * PATIENCE, |s| s.contains("9/9 done"));
@@ -294,6 +279,85 @@ fn quitting_mid_run_and_reopening_re_attaches_every_job() {
 
     let stats = sim.stats();
     assert_eq!(stats["submits"], 9, "nothing was submitted twice: {stats}");
+}
+
+/// The command line that runs the app in `dir` against `sim` (keys for both providers), then
+/// says how it exited.
+fn against(sim: &ExternalSim, dir: &Path, extra: &str) -> String {
+    format!(
+        "cd {home} && env -i PATH='{path}' HOME='{home}' TERM=xterm-256color XDG_CONFIG_HOME='{home}/config' CLIPBENCH_DATA_DIR='{data}' FAL_KEY=tui-id:tui-secret KIE_API_KEY=tui-kie FAL_QUEUE_URL={base} KIE_API_URL={base} {exe} {extra}; echo EXITED $?; sleep 30",
+        home = dir.display(),
+        path = std::env::var("PATH").unwrap_or_default(),
+        data = dir.join("data").display(),
+        base = sim.base,
+        exe = env!("CARGO_BIN_EXE_clipbench"),
+    )
+}
+
+/// The session id from the app's goodbye line.
+fn reopen_id(screen: &str) -> String {
+    screen
+        .split("clipbench --session ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no session id on screen:\n{screen}"))
+        .to_string()
+}
+
+/// Quit (`q`, `y`) while the provider holds its submit answers (it has accepted the jobs and
+/// will bill them): the app waits for the answers and saves every request id before it exits;
+/// the reopened session finishes all nine with no second submit.
+#[test]
+fn quitting_during_slow_submits_saves_every_request_id() {
+    let sim = ExternalSim::start(&["--speed", "6"]);
+    sim.inject(&[
+        serde_json::json!({"target": "both", "kind": "submit_held", "count": 9, "hold_ms": 6000}),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let limit = PATIENCE;
+    let first = Tmux::start("held-1", &against(&sim, dir.path(), ""));
+    first.wait_for("the start screen", limit, |s| s.contains("soap-cutting"));
+    first.keys("g");
+    first.wait_for("the quote", limit, |s| s.contains("$3.33"));
+    first.keys("y");
+    let start = Instant::now();
+    while sim.stats()["submits"] != 9 {
+        assert!(start.elapsed() < limit, "{}", sim.stats());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    first.keys("q");
+    first.wait_for("the quit question", limit, |s| s.contains("Quit?"));
+    first.keys("y");
+    let screen = first.wait_for("the app to exit", limit, |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+    let id = reopen_id(&screen);
+    let file = dir
+        .path()
+        .join("data/sessions")
+        .join(&id)
+        .join("session.json");
+    let session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let jobs = session["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 9);
+    assert!(
+        jobs.iter().all(|j| j["handle"]["request_id"].is_string()),
+        "every request id saved: {jobs:#?}"
+    );
+
+    let second = Tmux::start(
+        "held-2",
+        &against(&sim, dir.path(), &format!("--session {id}")),
+    );
+    second.wait_for("every job ready", 2 * PATIENCE, |s| s.contains("9/9 done"));
+    second.keys("q");
+    second.wait_for("the app to exit", limit, |s| s.contains("EXITED 0"));
+    let stats = sim.stats();
+    assert_eq!(
+        (&stats["submits"], &stats["submit_attempts"]),
+        (&serde_json::json!(9), &serde_json::json!(9)),
+        "nothing was submitted twice: {stats}"
+    );
 }
 
 /// Scoring by keyboard in the real binary: Enter on a clip, five digits, a note, `u` to the

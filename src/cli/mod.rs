@@ -2,7 +2,7 @@
 //!
 //! `main` only calls [`main_exit_code`]; each command lives in its own file here. Errors end as
 //! one line on stderr and an exit status: 2 for bad usage or configuration, 1 when the command
-//! could not run.
+//! could not run, 130 when Ctrl-C stopped it.
 
 mod costs;
 mod export_cmd;
@@ -97,6 +97,9 @@ pub enum CliError {
     Usage(String),
     /// The command could not run (exit 1).
     Failed(String),
+    /// Ctrl-C stopped the command after it saved what it had (exit 130, as a shell reports
+    /// a process ended by SIGINT); the line says how to go on.
+    Interrupted(String),
 }
 
 impl From<ConfigError> for CliError {
@@ -126,6 +129,10 @@ pub fn main_exit_code() -> ExitCode {
         Err(CliError::Failed(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(1)
+        }
+        Err(CliError::Interrupted(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(130)
         }
     }
 }

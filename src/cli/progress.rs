@@ -127,3 +127,46 @@ pub fn summary(session: &Session) -> String {
         }
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::jobs::plan_jobs;
+    use crate::prompts::PromptDefaults;
+
+    /// One prompt on WAN 2.5 ($0.50), as Ctrl-C leaves it before anything was billed.
+    fn nothing_billed() -> Session {
+        let catalog = Catalog::embedded().unwrap();
+        let prompt = PromptDefaults::default().prompt("p", "x");
+        let jobs = plan_jobs(
+            std::slice::from_ref(&prompt),
+            &[catalog.get("wan25").unwrap()],
+            &[],
+        )
+        .unwrap();
+        Session::new("s".into(), String::new(), false, vec![prompt], jobs)
+    }
+
+    #[test]
+    fn nothing_spent_reads_as_zero_not_negative_zero() {
+        let mut session = nothing_billed();
+        assert!(
+            summary(&session).ends_with("spent $0.00"),
+            "{}",
+            summary(&session)
+        );
+        session.jobs[0].stage = JobStage::Cancelled;
+        assert!(
+            summary(&session).ends_with("spent $0.00"),
+            "{}",
+            summary(&session)
+        );
+        session.jobs.clear();
+        let line = summary(&session);
+        assert_eq!(
+            line,
+            "0 jobs: 0 waiting, 0 queued, 0 running, 0 done, 0 failed, 0 cancelled · spent $0.00"
+        );
+    }
+}

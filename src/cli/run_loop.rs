@@ -13,8 +13,9 @@ use crate::backend::Backend;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
-    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobSpec, PollPolicy, Runner, RunnerOptions,
-    apply_event, fall_back, fall_back_all, job_spec, settle_interrupted_submits,
+    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobSpec, PollPolicy, RunHandle, Runner,
+    RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all, job_spec,
+    settle_interrupted_submits,
 };
 use crate::session::{
     JobStage, Session, SessionStore, SessionWriter, StoreError, now_rfc3339, write_atomically,
@@ -62,7 +63,8 @@ pub fn prepare_resume(
 /// Runs every unfinished job of the session and writes the export.
 ///
 /// # Errors
-/// `Failed` when logging, the backend or the disk fail, or on Ctrl-C (jobs stay resumable).
+/// `Failed` when logging, the backend or the disk fail; `Interrupted` on Ctrl-C (jobs stay
+/// resumable).
 pub async fn execute(
     args: &RunArgs,
     catalog: &Catalog,
@@ -71,6 +73,7 @@ pub async fn execute(
 ) -> Result<(), CliError> {
     let _log_guard =
         crate::logging::init(&config.data_dir, &config.log_filter).map_err(CliError::Failed)?;
+    let mut interrupts = Interrupts::listen()?;
     let backend = Backend::connect(config, args.sim_speed.unwrap_or(1.0))
         .await
         .map_err(CliError::Failed)?;
@@ -102,7 +105,15 @@ pub async fn execute(
         ..RunnerOptions::default()
     };
     let runner = Runner::new(backend.providers.clone(), options);
-    let interrupted = drive(&mut session, &runner, specs, &writer, &fallbacks).await;
+    let ended = drive(
+        &mut session,
+        &runner,
+        specs,
+        &writer,
+        &fallbacks,
+        &mut interrupts,
+    )
+    .await;
     let saved = writer.save_now(&session).await;
     drop(writer);
     let closed = writer_task
@@ -111,11 +122,8 @@ pub async fn execute(
     saved
         .and(closed)
         .map_err(|err| CliError::Failed(format!("cannot save the session: {err}")))?;
-    if interrupted {
-        return Err(CliError::Failed(format!(
-            "interrupted; submitted jobs keep running at the provider: finish with `clipbench run --resume {}`",
-            session.id
-        )));
+    if let Ended::Interrupted { at_once } = ended {
+        return Err(interrupted(&session, at_once));
     }
     write_export(&session, catalog, args.out.as_deref())
 }
@@ -174,62 +182,190 @@ impl Fallbacks<'_> {
     }
 }
 
-/// Folds events into the session until every job (fallbacks included) ended; true when
-/// Ctrl-C stopped it.
+/// How a run's event loop ended.
+enum Ended {
+    /// Every job ended.
+    Finished,
+    /// Ctrl-C: the run was shut down and drained; `at_once` when a second Ctrl-C cut the
+    /// wait for the submits short.
+    Interrupted {
+        /// A second Ctrl-C ended the wait.
+        at_once: bool,
+    },
+}
+
+/// Folds events into the session until every job (fallbacks included) ended, or Ctrl-C.
 async fn drive(
     session: &mut Session,
     runner: &Runner,
     specs: Vec<JobSpec>,
     writer: &SessionWriter,
     fallbacks: &Fallbacks<'_>,
-) -> bool {
-    let mut progress = Progress::new(std::io::stderr().is_terminal());
-    // Jobs whose task may still report; the run is closed once none is left, so the event
-    // stream ends, but not before (a failure may still add a fallback).
-    let mut running: HashSet<String> = specs.iter().map(|s| s.clip_id.clone()).collect();
+    interrupts: &mut Interrupts,
+) -> Ended {
+    let mut driver = Driver {
+        // Jobs whose task may still report; the run is closed once none is left, so the event
+        // stream ends, but not before (a failure may still add a fallback).
+        running: specs.iter().map(|s| s.clip_id.clone()).collect(),
+        session,
+        writer,
+        progress: Progress::new(std::io::stderr().is_terminal()),
+    };
     let mut run = runner.start(specs);
-    let interrupted = loop {
-        if running.is_empty() {
+    let ended = loop {
+        if driver.running.is_empty() {
             run.close();
         }
         let mut event = tokio::select! {
-            event = run.next_event() => match event { Some(event) => event, None => break false },
-            _ = tokio::signal::ctrl_c() => break true,
+            event = run.next_event() => match event { Some(event) => event, None => break Ended::Finished },
+            () = interrupts.next() => break driver.shut_down(&mut run, interrupts).await,
         };
         let ack = event.take_ack();
-        let clip_id = event.clip_id().to_string();
-        let before = session.job(&clip_id).map(|j| (j.stage, j.queue_position));
-        let changed = apply_event(session, &event, jiff::Timestamp::now());
-        if let (Some(before), Some(job)) = (before, session.job(&clip_id)) {
-            progress.job_changed(session, before, job);
-        }
-        if event.is_terminal() {
-            running.remove(&clip_id);
-        }
+        let changed = driver.apply(&event);
         if matches!(event, JobEvent::Failed { .. })
-            && let Some(spec) = fallbacks.after_failure(session, &clip_id, &mut progress)
+            && let Some(spec) =
+                fallbacks.after_failure(driver.session, event.clip_id(), &mut driver.progress)
         {
-            running.insert(spec.clip_id.clone());
+            driver.running.insert(spec.clip_id.clone());
             runner.add(&mut run, spec);
         }
+        driver.save(event.clip_id(), changed, ack).await;
+    };
+    driver.progress.finish(driver.session);
+    ended
+}
+
+/// The loop's state: the session it folds events into and how it reports them.
+struct Driver<'a> {
+    session: &'a mut Session,
+    writer: &'a SessionWriter,
+    progress: Progress,
+    running: HashSet<String>,
+}
+
+impl Driver<'_> {
+    /// Applies one event and shows the change; true when the session changed.
+    fn apply(&mut self, event: &JobEvent) -> bool {
+        let clip_id = event.clip_id();
+        let before = self
+            .session
+            .job(clip_id)
+            .map(|j| (j.stage, j.queue_position));
+        let changed = apply_event(self.session, event, jiff::Timestamp::now());
+        if let (Some(before), Some(job)) = (before, self.session.job(clip_id)) {
+            self.progress.job_changed(self.session, before, job);
+        }
+        if event.is_terminal() {
+            self.running.remove(clip_id);
+        }
+        changed
+    }
+
+    /// Saves a change: at once, then acknowledged, when the job waits for it (`ack`).
+    async fn save(&mut self, clip_id: &str, changed: bool, ack: Option<SaveAck>) {
         let Some(ack) = ack else {
             if changed {
-                writer.save(session);
+                self.writer.save(self.session);
             }
-            continue;
+            return;
         };
-        match writer.save_now(session).await {
+        match self.writer.save_now(self.session).await {
             Ok(()) => ack.done(),
             // Without the request id on disk the job must not go on: dropping the ack stops
             // its task, which then reports nothing more.
             Err(err) => {
                 tracing::error!(error = %err, "request id not saved");
-                running.remove(&clip_id);
+                self.running.remove(clip_id);
             }
         }
-    };
-    progress.finish(session);
-    interrupted
+    }
+
+    /// After Ctrl-C: no new submit goes out, the submits already sent are waited for (at
+    /// most [`SHUTDOWN_GRACE`]) and their request ids saved; polls and downloads stop at once
+    /// and re-attach on resume. No fallback starts now: a resume plans it.
+    async fn shut_down(&mut self, run: &mut RunHandle, interrupts: &mut Interrupts) -> Ended {
+        run.shutdown();
+        let under_way = self
+            .session
+            .jobs
+            .iter()
+            .filter(|j| j.stage == JobStage::Submitting)
+            .count();
+        let line = format!(
+            "interrupted: waiting up to {} s for the answers to {under_way} submits under way, to save their request ids (Ctrl-C again to quit now)",
+            SHUTDOWN_GRACE.as_secs()
+        );
+        self.progress.note(self.session, &line);
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+        loop {
+            let mut event = tokio::select! {
+                biased;
+                () = interrupts.next() => return Ended::Interrupted { at_once: true },
+                () = tokio::time::sleep_until(deadline) => break,
+                event = run.next_event() => match event { Some(event) => event, None => break },
+            };
+            let ack = event.take_ack();
+            let changed = self.apply(&event);
+            self.save(event.clip_id(), changed, ack).await;
+        }
+        Ended::Interrupted { at_once: false }
+    }
+}
+
+/// Ctrl-C, listened for from before the first submit until the process ends: registered once,
+/// so a press while the loop is saving is not lost, and a second one is heard too.
+pub(super) struct Interrupts {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    /// Starts listening (Ctrl-C no longer ends the process by itself).
+    ///
+    /// # Errors
+    /// `Failed` when the handler cannot be installed.
+    pub(super) fn listen() -> Result<Self, CliError> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signal = signal(SignalKind::interrupt())
+                .map_err(|err| CliError::Failed(format!("cannot listen for Ctrl-C: {err}")))?;
+            Ok(Interrupts { signal })
+        }
+        #[cfg(not(unix))]
+        Ok(Interrupts {})
+    }
+
+    /// The next Ctrl-C (never, if the signal can no longer be received).
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        let heard = self.signal.recv().await.is_some();
+        #[cfg(not(unix))]
+        let heard = tokio::signal::ctrl_c().await.is_ok();
+        if !heard {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// The last line of an interrupted run: how to finish it, and what may have been billed.
+fn interrupted(session: &Session, at_once: bool) -> CliError {
+    let unanswered = session
+        .jobs
+        .iter()
+        .filter(|j| j.stage == JobStage::Submitting && j.handle.is_none())
+        .count();
+    let id = &session.id;
+    CliError::Interrupted(if unanswered == 0 {
+        format!(
+            "interrupted; submitted jobs keep running at the provider: finish with `clipbench run --resume {id}`"
+        )
+    } else {
+        let how = if at_once { "stopped before" } else { "got no" };
+        format!(
+            "interrupted; {unanswered} submits {how} an answer and may have been accepted (and billed): `clipbench run --resume {id}` reports them and finishes the rest"
+        )
+    })
 }
 
 /// The export JSON to `out` (atomically) or stdout.

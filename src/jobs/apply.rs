@@ -84,6 +84,12 @@ pub fn apply_to_job(job: &mut Job, event: &JobEvent, now: Timestamp) -> bool {
             job.completed_at = Some(stamp);
             job.stage = JobStage::Cancelled;
         }
+        // Nothing was sent: planned again, so a resume submits it as if it never started.
+        JobEvent::Unsent { .. } if job.stage == JobStage::Submitting && job.handle.is_none() => {
+            job.stage = JobStage::Planned;
+        }
+        // The provider has it (or it never left planned): it stays as saved, to be resumed.
+        JobEvent::Unsent { .. } | JobEvent::Detached { .. } => return false,
     }
     true
 }
@@ -241,6 +247,32 @@ mod tests {
                 .is_some_and(|e| e.contains("not submitted again"))
         );
         assert!(settle_interrupted_submits(&mut s).is_empty());
+    }
+
+    #[test]
+    fn a_submit_never_sent_is_planned_again_and_a_detached_job_stays_as_saved() {
+        let mut s = session();
+        let id = "p.wan25".to_string();
+        let submitting = JobEvent::Submitting {
+            clip_id: id.clone(),
+            ack: SaveAck::detached(),
+        };
+        apply_event(&mut s, &submitting, at(0));
+        let unsent = JobEvent::Unsent {
+            clip_id: id.clone(),
+        };
+        assert!(apply_event(&mut s, &unsent, at(1)));
+        assert_eq!(s.jobs[0].stage, JobStage::Planned);
+        assert!(
+            settle_interrupted_submits(&mut s).is_empty(),
+            "resume submits it normally"
+        );
+        apply_event(&mut s, &accepted(id.clone()), at(2));
+        assert!(!apply_event(&mut s, &unsent, at(3)), "sent: never unsent");
+        let detached = JobEvent::Detached { clip_id: id };
+        assert!(!apply_event(&mut s, &detached, at(3)));
+        assert_eq!(s.jobs[0].stage, JobStage::Submitted);
+        assert!(s.jobs[0].handle.is_some());
     }
 
     #[test]

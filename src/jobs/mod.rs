@@ -22,23 +22,21 @@
 mod apply;
 mod fallback;
 mod fetch;
+mod handle;
 mod plan;
 mod policy;
 mod progress;
 mod task;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use tokio::sync::{Semaphore, mpsc, oneshot};
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
+use tokio::sync::{Semaphore, oneshot};
 
 pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupted_submits};
 pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
-pub use plan::{PlanError, job_spec, plan_jobs, plan_routed, settings_note};
+pub use handle::{RunHandle, SHUTDOWN_GRACE};
+pub use plan::{PlanError, job_spec, plan_jobs, plan_routed, settings_note, unique_clip_id};
 pub use policy::{Jitter, PollPolicy};
 pub use progress::{MIN_REPORT_INTERVAL, download_percent, mebibytes};
 
@@ -165,6 +163,18 @@ pub enum JobEvent {
         /// The job.
         clip_id: String,
     },
+    /// The run shut down before this job's submit was sent: nothing reached the provider, so
+    /// nothing can be billed, and the job is planned again (a resume submits it).
+    Unsent {
+        /// The job.
+        clip_id: String,
+    },
+    /// The run shut down while the provider had this job: it runs on there, its request id is
+    /// saved, and a resume follows it (quitting is not cancelling).
+    Detached {
+        /// The job.
+        clip_id: String,
+    },
 }
 
 impl JobEvent {
@@ -180,7 +190,9 @@ impl JobEvent {
             | JobEvent::Ready { clip_id, .. }
             | JobEvent::DownloadFailed { clip_id, .. }
             | JobEvent::Failed { clip_id, .. }
-            | JobEvent::Cancelled { clip_id } => clip_id,
+            | JobEvent::Cancelled { clip_id }
+            | JobEvent::Unsent { clip_id }
+            | JobEvent::Detached { clip_id } => clip_id,
         }
     }
 
@@ -192,6 +204,8 @@ impl JobEvent {
                 | JobEvent::DownloadFailed { .. }
                 | JobEvent::Failed { .. }
                 | JobEvent::Cancelled { .. }
+                | JobEvent::Unsent { .. }
+                | JobEvent::Detached { .. }
         )
     }
 }
@@ -277,14 +291,7 @@ impl Runner {
     /// Spawns one task per job, all at once. Events arrive on the returned handle; the stream
     /// ends when every task has ended.
     pub fn start(&self, specs: Vec<JobSpec>) -> RunHandle {
-        let (tx, rx) = mpsc::channel(self.context.options.channel_capacity.max(1));
-        let mut handle = RunHandle {
-            events: rx,
-            tokens: HashMap::new(),
-            root: CancellationToken::new(),
-            tracker: TaskTracker::new(),
-            tx: Some(tx),
-        };
+        let mut handle = RunHandle::new(self.context.options.channel_capacity);
         for spec in specs {
             handle.spawn(&self.context, spec);
         }
@@ -294,64 +301,6 @@ impl Runner {
     /// Adds jobs to a running run (retries, fallbacks).
     pub fn add(&self, run: &mut RunHandle, spec: JobSpec) {
         run.spawn(&self.context, spec);
-    }
-}
-
-/// A run in progress: its events and its cancel switches.
-#[derive(Debug)]
-pub struct RunHandle {
-    events: mpsc::Receiver<JobEvent>,
-    tokens: HashMap<String, CancellationToken>,
-    root: CancellationToken,
-    tracker: TaskTracker,
-    /// Kept while jobs may still be added; dropped by [`RunHandle::close`].
-    tx: Option<mpsc::Sender<JobEvent>>,
-}
-
-impl RunHandle {
-    fn spawn(&mut self, context: &Arc<RunContext>, spec: JobSpec) {
-        let Some(tx) = self.tx.clone() else { return };
-        let token = self.root.child_token();
-        self.tokens.insert(spec.clip_id.clone(), token.clone());
-        self.tracker
-            .spawn(task::run_job(Arc::clone(context), spec, tx, token));
-    }
-
-    /// The next event; `None` once every task has ended (after [`RunHandle::close`]).
-    pub async fn next_event(&mut self) -> Option<JobEvent> {
-        self.events.recv().await
-    }
-
-    /// Takes every event already waiting, without waiting (for batch draining in a UI loop).
-    pub fn drain_ready(&mut self, into: &mut Vec<JobEvent>) {
-        while let Ok(event) = self.events.try_recv() {
-            into.push(event);
-        }
-    }
-
-    /// No more jobs will be added: the event stream ends when the running ones end.
-    pub fn close(&mut self) {
-        self.tx = None;
-        self.tracker.close();
-    }
-
-    /// Cancels one job (the provider's cancel endpoint is called when it has one).
-    pub fn cancel(&self, clip_id: &str) {
-        if let Some(token) = self.tokens.get(clip_id) {
-            token.cancel();
-        }
-    }
-
-    /// Cancels every job.
-    pub fn cancel_all(&self) {
-        self.root.cancel();
-    }
-
-    /// Waits (at most `grace`) for every task to end.
-    pub async fn wait(&self, grace: Duration) -> bool {
-        tokio::time::timeout(grace, self.tracker.wait())
-            .await
-            .is_ok()
     }
 }
 

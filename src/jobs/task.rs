@@ -58,6 +58,8 @@ struct Job {
     spec: JobSpec,
     events: mpsc::Sender<JobEvent>,
     cancel: CancellationToken,
+    /// The run's shutdown switch: stop following the job, cancel nothing.
+    detach: CancellationToken,
     jitter: Jitter,
     started: Instant,
 }
@@ -68,6 +70,7 @@ pub(crate) async fn run_job(
     spec: JobSpec,
     events: mpsc::Sender<JobEvent>,
     cancel: CancellationToken,
+    detach: CancellationToken,
 ) {
     let jitter = Jitter::new(&spec.clip_id);
     let mut job = Job {
@@ -75,6 +78,7 @@ pub(crate) async fn run_job(
         spec,
         events,
         cancel,
+        detach,
         jitter,
         started: Instant::now(),
     };
@@ -135,14 +139,22 @@ impl Job {
 
     /// Submits, retrying only errors after which the provider cannot have created the job.
     async fn submit(&mut self, provider: &Provider) -> Result<JobHandle, Stop> {
+        if self.detach.is_cancelled() {
+            return Err(self.unsent());
+        }
         let (tx, rx) = oneshot::channel();
         self.emit(JobEvent::Submitting {
             clip_id: self.clip_id(),
             ack: SaveAck(Some(tx)),
         })
         .await?;
-        // Nothing is sent until the owner has saved that a submit is under way.
-        rx.await.map_err(|_| Stop::Gone)?;
+        // Nothing is sent until the owner has saved that a submit is under way; a shutdown
+        // meanwhile means it never is.
+        tokio::select! {
+            biased;
+            () = self.detach.cancelled() => return Err(self.unsent()),
+            saved = rx => saved.map_err(|_| Stop::Gone)?,
+        }
         let mut attempt = 0;
         loop {
             match self.submit_once(provider).await? {

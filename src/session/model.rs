@@ -264,13 +264,14 @@ impl Session {
 
     /// Money committed: the cost of every job that reached the provider and was not cancelled
     /// before it ran. Failed jobs count only when the provider bills them (see
-    /// [`Job::is_billed`]).
+    /// [`Job::is_billed`]). Summed from `0.0`: `Iterator::sum` of no `f64` is `-0.0`, which
+    /// prints as `$-0.00`.
     pub fn spent_usd(&self) -> f64 {
         self.jobs
             .iter()
             .filter(|j| j.is_billed())
             .map(|j| j.cost_usd)
-            .sum()
+            .fold(0.0, |sum, cost| sum + cost)
     }
 
     /// Money spent or about to be: [`Session::spent_usd`] plus every job that has not ended
@@ -281,7 +282,7 @@ impl Session {
             .iter()
             .filter(|j| j.is_billed() || !j.stage.is_final())
             .map(|j| j.cost_usd)
-            .sum()
+            .fold(0.0, |sum, cost| sum + cost)
     }
 }
 

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use super::clips::clip_seconds;
 use super::fal_schema::{Endpoint, ValidInput, find_endpoint, validate};
 use super::fal_status::{QueueUrls, submit_body};
-use super::fault_reply::{hold_if_stalled, submit_fault};
-use super::faults::Hook;
+use super::fault_reply::{held, hold_if_stalled, submit_fault};
+use super::faults::{FaultKind, Hook};
 use super::jobs::Api;
 use super::reply::{credential, json, queue_origin};
 use super::state::{NewJob, SimState};
@@ -135,9 +135,14 @@ fn submit(call: &FalCall, endpoint_id: &str) -> Response {
         let detail = format!("Application '{endpoint_id}' not found");
         return json(StatusCode::NOT_FOUND, &json!({ "detail": detail }));
     };
-    if let Some(fault) = state.take_fault(Api::Fal, Hook::Submit) {
-        return submit_fault(Api::Fal, &fault, state.config.kie_http_status_mirrors_code);
-    }
+    // A held answer comes after the job is made: the fault only delays the reply.
+    let hold = match state.take_fault(Api::Fal, Hook::Submit) {
+        Some(fault) if fault.kind == FaultKind::SubmitHeld => Some(fault.hold()),
+        Some(fault) => {
+            return submit_fault(Api::Fal, &fault, state.config.kie_http_status_mirrors_code);
+        }
+        None => None,
+    };
     let input: Value = match serde_json::from_slice(&call.body) {
         Ok(input) => input,
         Err(err) => return invalid_json(&err),
@@ -157,7 +162,11 @@ fn submit(call: &FalCall, endpoint_id: &str) -> Response {
         endpoint.owner_app,
         &job.id,
     );
-    with_request_id(json(StatusCode::OK, &submit_body(&job, &urls)), &job.id)
+    let response = with_request_id(json(StatusCode::OK, &submit_body(&job, &urls)), &job.id);
+    match hold {
+        Some(wait) => held(response, wait),
+        None => response,
+    }
 }
 
 /// The job a valid submit to `endpoint` creates (a submit, or an adoption of an earlier one).

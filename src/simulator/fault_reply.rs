@@ -32,22 +32,28 @@ pub const FAL_ERROR_TYPE: HeaderName = HeaderName::from_static("x-fal-error-type
 /// How long a stalled request waits before it answers: far beyond any client's timeout.
 pub const STALL: Duration = Duration::from_mins(10);
 
-/// Marks a response to be held back for [`STALL`] (see [`hold_if_stalled`]).
+/// Marks a response to be held back this long (see [`hold_if_stalled`]).
 #[derive(Debug, Clone, Copy)]
-struct Stalled;
+struct Stalled(Duration);
 
-/// Waits [`STALL`] before handing back a response marked stalled; others pass at once.
+/// Waits as long as a response marked stalled or held asks before handing it back; others
+/// pass at once.
 pub async fn hold_if_stalled(response: Response) -> Response {
-    if response.extensions().get::<Stalled>().is_some() {
-        tokio::time::sleep(STALL).await;
+    if let Some(Stalled(wait)) = response.extensions().get::<Stalled>().copied() {
+        tokio::time::sleep(wait).await;
     }
     response
 }
 
-/// The normal answer, marked to be held back.
+/// The normal answer, marked to be held back for [`STALL`].
 fn stalled((status, body): (StatusCode, String)) -> Response {
-    let mut response = json_bytes(status, Bytes::from(body));
-    response.extensions_mut().insert(Stalled);
+    held(json_bytes(status, Bytes::from(body)), STALL)
+}
+
+/// `response` marked to be held back for `wait` ([`FaultKind::SubmitHeld`]: the job exists
+/// already, only its answer is late).
+pub fn held(mut response: Response, wait: Duration) -> Response {
+    response.extensions_mut().insert(Stalled(wait));
     response
 }
 

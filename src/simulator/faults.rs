@@ -1,5 +1,7 @@
 //! Injectable, counted faults (the test-only API): what can go wrong, for whom, how many times.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 use super::jobs::Api;
@@ -34,6 +36,10 @@ pub enum FaultKind {
     /// Submit finds the service unavailable and creates nothing: fal 503
     /// `runner_scheduling_failure`, Kie body code 455 with `data: null`.
     SubmitUnavailable,
+    /// Submit is accepted (the job is created, counted and will run and bill) but its answer
+    /// is held back for `hold_ms` (default [`DEFAULT_HOLD_MS`]): the window in which a client
+    /// that stops waiting loses a paid job.
+    SubmitHeld,
     /// A status poll fails with a server error: fal 500, Kie body code 500.
     StatusServerError,
     /// A status poll finds the service unavailable: fal 503 `{detail, error_type}` with
@@ -123,7 +129,8 @@ impl FaultKind {
             | FaultKind::SubmitUnauthorized
             | FaultKind::SubmitBillingError
             | FaultKind::SubmitServerError
-            | FaultKind::SubmitUnavailable => Hook::Submit,
+            | FaultKind::SubmitUnavailable
+            | FaultKind::SubmitHeld => Hook::Submit,
             FaultKind::StatusServerError
             | FaultKind::StatusUnavailable
             | FaultKind::StatusTruncatedJson
@@ -169,6 +176,10 @@ fn one() -> u32 {
     1
 }
 
+/// How long [`FaultKind::SubmitHeld`] holds an answer when the spec sets no `hold_ms`: the
+/// 1.5 s a slow provider was seen to take.
+pub const DEFAULT_HOLD_MS: u64 = 1500;
+
 /// A fault to inject: `kind` hits the next `count` matching requests to `target`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultSpec {
@@ -184,6 +195,10 @@ pub struct FaultSpec {
     /// submit faults send the header only when this is set.
     #[serde(default)]
     pub retry_after_s: Option<u32>,
+    /// How long [`FaultKind::SubmitHeld`] holds the answer, in milliseconds (default
+    /// [`DEFAULT_HOLD_MS`]); other faults ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_ms: Option<u64>,
 }
 
 impl FaultSpec {
@@ -194,7 +209,20 @@ impl FaultSpec {
             kind,
             count,
             retry_after_s: None,
+            hold_ms: None,
         }
+    }
+
+    /// The same fault holding its answer for `hold` (for [`FaultKind::SubmitHeld`]).
+    #[must_use]
+    pub fn with_hold(mut self, hold: Duration) -> Self {
+        self.hold_ms = Some(u64::try_from(hold.as_millis()).unwrap_or(u64::MAX));
+        self
+    }
+
+    /// How long a [`FaultKind::SubmitHeld`] answer is held.
+    pub fn hold(&self) -> Duration {
+        Duration::from_millis(self.hold_ms.unwrap_or(DEFAULT_HOLD_MS))
     }
 
     /// The same fault with a `Retry-After` of `seconds`.
@@ -329,6 +357,15 @@ mod tests {
         assert_eq!(
             spec,
             FaultSpec::new(FaultTarget::Fal, FaultKind::SubmitRateLimited, 1)
+        );
+        let held: FaultSpec =
+            serde_json::from_str(r#"{"target":"both","kind":"submit_held","hold_ms":5000}"#)
+                .unwrap();
+        assert_eq!(held.kind.hook(), Hook::Submit);
+        assert_eq!(held.hold(), Duration::from_secs(5));
+        assert_eq!(
+            FaultSpec::new(FaultTarget::Kie, FaultKind::SubmitHeld, 1).hold(),
+            Duration::from_millis(DEFAULT_HOLD_MS)
         );
         let zero = FaultSpec::new(FaultTarget::Fal, FaultKind::ClipError, 0);
         let mut book = FaultBook::default();

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::clips::{CLIP_PATH, clip_for, clip_seconds};
 use super::clock::unix_ms;
 use super::fault_reply::{self, hold_if_stalled, status_fault, submit_fault};
-use super::faults::Hook;
+use super::faults::{FaultKind, Hook};
 use super::jobs::{Api, Failure, Job, Model, Phase};
 use super::kie_schema::{ValidTask, validate};
 use super::reply::{clip_origin, credential, json};
@@ -50,15 +50,23 @@ pub async fn create_task(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    hold_if_stalled(create_task_reply(&state, &headers, &body)).await
+}
+
+/// The createTask answer, marked to be held when a [`FaultKind::SubmitHeld`] hit it.
+fn create_task_reply(state: &SimState, headers: &HeaderMap, body: &Bytes) -> Response {
     let mirror = state.config.kie_http_status_mirrors_code;
     state.count(|s| s.submit_attempts += 1);
-    if credential(&headers, "Bearer").is_none() {
-        return unauthorized(&state);
+    if credential(headers, "Bearer").is_none() {
+        return unauthorized(state);
     }
-    if let Some(fault) = state.take_fault(Api::Kie, Hook::Submit) {
-        return submit_fault(Api::Kie, &fault, mirror);
-    }
-    let Ok(request) = serde_json::from_slice::<Value>(&body) else {
+    // A held answer comes after the task is made: the fault only delays the reply.
+    let hold = match state.take_fault(Api::Kie, Hook::Submit) {
+        Some(fault) if fault.kind == FaultKind::SubmitHeld => Some(fault.hold()),
+        Some(fault) => return submit_fault(Api::Kie, &fault, mirror),
+        None => None,
+    };
+    let Ok(request) = serde_json::from_slice::<Value>(body) else {
         return kie_reply(
             mirror,
             422,
@@ -73,7 +81,11 @@ pub async fn create_task(
     let job = state.create_job(new_job(task, request));
     // 42 credits per 5 s (protocols.md §3.7).
     state.spend_credits(if job.clip_seconds == 10 { 84 } else { 42 });
-    kie_reply(mirror, 200, "success", Some(json!({ "taskId": job.id })))
+    let response = kie_reply(mirror, 200, "success", Some(json!({ "taskId": job.id })));
+    match hold {
+        Some(wait) => fault_reply::held(response, wait),
+        None => response,
+    }
 }
 
 /// The job a valid createTask `request` creates (a submit, or an adoption of an earlier one).

@@ -9,15 +9,16 @@ use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEvent
 use futures_util::StreamExt;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 use super::action::{Action, Command, Effect};
 use super::keymap;
-use super::state::App;
+use super::state::{App, Status};
 use super::tasks;
 use super::update::InputMode;
 use super::view;
-use crate::jobs::{JobEvent, RunHandle, Runner, job_spec};
-use crate::session::SessionWriter;
+use crate::jobs::{JobEvent, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
+use crate::session::{JobStage, SessionWriter};
 
 /// How often running jobs' clocks and gauges move on screen.
 const TICK: Duration = Duration::from_millis(250);
@@ -75,6 +76,8 @@ async fn drive(
     terminal: &mut ratatui::DefaultTerminal,
 ) -> std::io::Result<()> {
     let (tx, mut background) = mpsc::unbounded_channel::<Action>();
+    // The save acknowledgements in flight; whatever is left when the loop ends is aborted.
+    let mut acks = JoinSet::new();
     let mut run = context.runner.start(Vec::new());
     start_unfinished(app, &context, &mut run);
     let mut events = EventStream::new();
@@ -93,7 +96,7 @@ async fn drive(
                 Some(Err(err)) => return Err(err),
                 None => Some(Action::Command(Command::Quit)),
             },
-            Some(event) = run.next_event() => Some(job_action(app, &context, event)),
+            Some(event) = run.next_event() => Some(job_action(app, &context, &mut acks, event)),
             Some(action) = background.recv() => Some(action),
             _ = tick.tick(), if moving => Some(Action::Tick(jiff::Timestamp::now())),
         };
@@ -103,12 +106,78 @@ async fn drive(
         let mut waiting = Vec::new();
         run.drain_ready(&mut waiting);
         for event in waiting {
-            let action = job_action(app, &context, event);
+            let action = job_action(app, &context, &mut acks, event);
             dirty |= step(app, &context, &mut run, &tx, action);
         }
+        while acks.try_join_next().is_some() {}
     }
+    let result = shut_down(
+        app,
+        &context,
+        &mut run,
+        &tx,
+        &mut acks,
+        terminal,
+        &mut events,
+    )
+    .await;
     context.writer.save(&app.session);
+    result
+}
+
+/// After quit, the rule `run` follows on Ctrl-C: no new submit goes out, the submits already
+/// sent are waited for (at most [`SHUTDOWN_GRACE`]) and their request ids saved, and polls and
+/// downloads stop at once (the jobs run on at the provider; `--session` re-attaches them).
+/// Late events are still applied and saved. Ctrl-C cuts the wait short.
+async fn shut_down(
+    app: &mut App,
+    context: &LoopContext,
+    run: &mut RunHandle,
+    tx: &mpsc::UnboundedSender<Action>,
+    acks: &mut JoinSet<()>,
+    terminal: &mut ratatui::DefaultTerminal,
+    events: &mut EventStream,
+) -> std::io::Result<()> {
+    run.shutdown();
+    let under_way = (app.session.jobs.iter())
+        .filter(|j| j.stage == JobStage::Submitting)
+        .count();
+    if under_way > 0 {
+        app.status = Some(Status {
+            text: format!(
+                "quitting: waiting up to {} s for {under_way} submits under way to answer, to save their request ids (Ctrl-C: quit now)",
+                SHUTDOWN_GRACE.as_secs()
+            ),
+            error: false,
+        });
+        terminal.draw(|frame| view::render(app, frame))?;
+    }
+    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    let mut keys_open = true;
+    loop {
+        let event = tokio::select! {
+            biased;
+            key = events.next(), if keys_open => match key {
+                Some(Ok(event)) if is_ctrl_c(&event) => break,
+                Some(Ok(_)) => continue,
+                _ => { keys_open = false; continue }
+            },
+            () = tokio::time::sleep_until(deadline) => break,
+            event = run.next_event() => match event { Some(event) => event, None => break },
+        };
+        let action = job_action(app, context, acks, event);
+        step(app, context, run, tx, action);
+    }
+    // The last acknowledgements wait only for the writer.
+    while let Ok(Some(_)) = tokio::time::timeout_at(deadline, acks.join_next()).await {}
     Ok(())
+}
+
+/// Ctrl-C, which quits from every mode (raw mode turns it into a key, not a signal).
+fn is_ctrl_c(event: &Event) -> bool {
+    matches!(event, Event::Key(key) if key.kind != KeyEventKind::Release
+        && key.code == crossterm::event::KeyCode::Char('c')
+        && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL))
 }
 
 /// Applies an action and performs its effects; true when the screen must be redrawn.
@@ -138,14 +207,19 @@ fn needs_redraw(job_event: bool, progress_only: bool, effects: &[Effect]) -> boo
 }
 
 /// A job event becomes an action; a save acknowledgement is sent once the session (with the
-/// event applied) is on disk, from a task so the loop never waits on the disk.
-fn job_action(app: &mut App, context: &LoopContext, mut event: JobEvent) -> Action {
+/// event applied) is on disk, from a task in `acks` so the loop never waits on the disk.
+fn job_action(
+    app: &mut App,
+    context: &LoopContext,
+    acks: &mut JoinSet<()>,
+    mut event: JobEvent,
+) -> Action {
     if let Some(ack) = event.take_ack() {
         let mut snapshot = app.session.clone();
         crate::jobs::apply_event(&mut snapshot, &event, jiff::Timestamp::now());
         // Queued now, in order with the loop's later saves; only the wait runs in a task.
         let written = context.writer.queue_now(&snapshot);
-        tokio::spawn(async move {
+        acks.spawn(async move {
             if written.await.is_ok() {
                 ack.done();
             }
@@ -209,19 +283,11 @@ fn perform(
 /// Turns a terminal event into an action (keys through the keymap, or into a text field).
 fn translate(app: &App, event: Event, size: Rect) -> Option<Action> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if key.code == crossterm::event::KeyCode::Char('c')
-                && key
-                    .modifiers
-                    .contains(crossterm::event::KeyModifiers::CONTROL)
-            {
-                return Some(Action::Command(Command::Quit));
-            }
-            match app.input_mode() {
-                InputMode::Text => Some(Action::TextKey(key)),
-                InputMode::Keys(context) => keymap::lookup(context, &key).map(Action::Command),
-            }
-        }
+        event if is_ctrl_c(&event) => Some(Action::Command(Command::Quit)),
+        Event::Key(key) if key.kind != KeyEventKind::Release => match app.input_mode() {
+            InputMode::Text => Some(Action::TextKey(key)),
+            InputMode::Keys(context) => keymap::lookup(context, &key).map(Action::Command),
+        },
         Event::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
             Some(Action::Click {
                 column: mouse.column,

@@ -3,7 +3,7 @@
 use super::action::Effect;
 use super::state::{App, KeyState, Overlay, Pane, Quote, QuoteLine, Status};
 use crate::catalog::Model;
-use crate::jobs::{Fallback, fall_back, plan_jobs, plan_routed};
+use crate::jobs::{Fallback, fall_back, plan_jobs, plan_routed, unique_clip_id};
 use crate::sanitize::clean_line;
 use crate::session::{Job, JobStage};
 
@@ -122,11 +122,13 @@ impl App {
         }
     }
 
-    /// `y` on a quote: the jobs join the session and start; the grid takes focus.
+    /// `y` on a quote: the jobs join the session and start; the grid takes focus. The budget
+    /// left is taken now, not from when the dialog opened: a fallback may have started since.
     pub(super) fn fire_quote(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Quote(quote)) = self.overlay.take() else {
+        let Some(Overlay::Quote(mut quote)) = self.overlay.take() else {
             return Vec::new();
         };
+        quote.remaining_usd = self.remaining_budget();
         if quote.blocked() {
             let message = format!(
                 "quote ${:.2} is above the remaining budget ${:.2}",
@@ -136,8 +138,10 @@ impl App {
             self.overlay = Some(Overlay::Quote(quote));
             return self.fail(message);
         }
-        let ids: Vec<String> = quote.jobs.iter().map(|j| j.clip_id.clone()).collect();
-        self.add_jobs(quote.jobs);
+        let mut jobs = quote.jobs;
+        fresh_ids(&self.session.jobs, &mut jobs);
+        let ids: Vec<String> = jobs.iter().map(|j| j.clip_id.clone()).collect();
+        self.add_jobs(jobs);
         self.focus = Pane::Grid;
         self.grid_cell = (0, 0);
         vec![Effect::Save, Effect::StartJobs(ids)]
@@ -205,5 +209,23 @@ impl App {
         let ids = planned.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(planned);
         vec![Effect::Save, Effect::StartJobs(ids)]
+    }
+}
+
+/// Gives each of `planned` an id no job of `existing` (nor an earlier one of `planned`) has:
+/// a fallback that started while the quote was open may have taken one of theirs.
+fn fresh_ids(existing: &[Job], planned: &mut [Job]) {
+    for index in 0..planned.len() {
+        let (before, rest) = planned.split_at_mut(index);
+        let job = &mut rest[0];
+        let taken = |id: &str| {
+            existing
+                .iter()
+                .chain(before.iter())
+                .any(|j| j.clip_id == id)
+        };
+        if taken(&job.clip_id) {
+            job.clip_id = unique_clip_id(&job.clip_id, taken);
+        }
     }
 }

@@ -218,3 +218,78 @@ fn a_fallback_above_the_budget_is_skipped_with_the_reason_shown() {
     assert!(status.error && status.text.ends_with(reason), "{status:?}");
     assert_eq!(app.session.jobs.len(), 3, "no fallback job was added");
 }
+
+/// The budget is checked again when a quote is confirmed: a fallback that started while the
+/// dialog was open has used some of what the dialog showed as left.
+#[test]
+fn a_fallback_started_while_the_quote_is_open_counts_when_it_is_confirmed() {
+    let mut app = demo_app();
+    app.fallbacks = FallbackPolicy::new(vec![("kling-turbo".into(), "wan25".into())]);
+    app.budget_usd = Some(1.40);
+    for choice in &mut app.models {
+        choice.ticked = choice.id == "kling-turbo";
+    }
+    fire(&mut app);
+    app.update(Action::Command(Command::Generate));
+    let Some(Overlay::Quote(quote)) = &app.overlay else {
+        panic!("no quote: {:?}", app.status);
+    };
+    // Three more Kling jobs ($0.63) fit in the $0.77 left when the dialog opened.
+    assert!(!quote.blocked(), "{quote:?}");
+    // Meanwhile a Kling job fails for good and its WAN fallback ($0.50) starts.
+    let started = fail(&mut app, "soap-cutting.kling-turbo");
+    assert!(
+        started.iter().any(|e| matches!(e, Effect::StartJobs(_))),
+        "{started:?}"
+    );
+    let jobs_before = app.session.jobs.len();
+    assert!(
+        app.update(Action::Command(Command::Confirm)).is_empty(),
+        "nothing fires"
+    );
+    assert_eq!(app.session.jobs.len(), jobs_before);
+    let status = app.status.clone().unwrap();
+    assert!(
+        status.error && status.text == "quote $0.63 is above the remaining budget $0.48",
+        "{status:?}"
+    );
+}
+
+/// A fallback that started while a quote was open may take an id the quote planned: the
+/// quote's job gets the next free one, so no two jobs share an id.
+#[test]
+fn a_fallback_that_took_a_quoted_id_meanwhile_does_not_share_it() {
+    let mut app = demo_app();
+    app.fallbacks = FallbackPolicy::new(vec![("kling-turbo".into(), "wan25".into())]);
+    for choice in &mut app.models {
+        choice.ticked = choice.id == "kling-turbo";
+    }
+    fire(&mut app);
+    for choice in &mut app.models {
+        choice.ticked = choice.id == "wan25";
+    }
+    app.update(Action::Command(Command::Generate));
+    fail(&mut app, "soap-cutting.kling-turbo");
+    assert!(
+        app.session.job("soap-cutting.wan25").is_some(),
+        "the fallback"
+    );
+    let Effect::StartJobs(started) = app.update(Action::Command(Command::Confirm)).pop().unwrap()
+    else {
+        panic!("the quote fires")
+    };
+    assert!(
+        started.contains(&"soap-cutting.wan25.2".to_string()),
+        "{started:?}"
+    );
+    let mut ids: Vec<&str> = app
+        .session
+        .jobs
+        .iter()
+        .map(|j| j.clip_id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 7);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 7, "every id once");
+}

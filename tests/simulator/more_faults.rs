@@ -200,3 +200,43 @@ async fn refused_submits_create_nothing() {
     assert_eq!(down.json::<Value>().await.unwrap()["code"], 455);
     assert_eq!(sim.stats().submits, 0);
 }
+
+/// `submit_held`: the job exists (and is counted) before its answer is sent, and the answer,
+/// when it comes, is the normal one: on fal and on Kie, armed over the HTTP control API.
+#[tokio::test]
+async fn a_held_submit_creates_the_job_first_and_answers_later() {
+    let sim = sim().await;
+    let (c, base) = (client(), sim.base_url());
+    let (status, _) = send(c.post(format!("{base}/_sim/faults")).json(&json!({
+        "target": "both", "kind": "submit_held", "count": 2, "hold_ms": 60_000
+    })))
+    .await;
+    assert!(status.is_success());
+    let fal = tokio::spawn(send(fal_post(&c, &base, RAY, &json!({"prompt": "held"}))));
+    poll(|| async { (sim.stats().fal_submits == 1).then_some(()) }).await;
+    assert!(
+        !fal.is_finished(),
+        "the job exists; its answer is still held"
+    );
+    let kie = tokio::spawn(send(kie_post(
+        &c,
+        &base,
+        &json!({"model": KLING_T2V, "input": {"prompt": "held"}}),
+    )));
+    poll(|| async { (sim.stats().kie_submits == 1).then_some(()) }).await;
+    assert!(
+        !kie.is_finished(),
+        "the task exists; its answer is still held"
+    );
+    fal.abort();
+    kie.abort();
+
+    sim.inject(
+        FaultSpec::new(FaultTarget::Both, FaultKind::SubmitHeld, 1)
+            .with_hold(Duration::from_millis(50)),
+    );
+    let answer = fal_submit(&c, &base, RAY, &json!({"prompt": "late"})).await;
+    assert!(answer["request_id"].is_string(), "{answer}");
+    assert_eq!(sim.stats().submits, 3);
+    assert_eq!(sim.stats().faults_fired, 3);
+}

@@ -36,6 +36,7 @@ impl Job {
                     };
                 }
                 Some(Err(err)) => err,
+                None if self.detach.is_cancelled() => return self.download_detached(),
                 None => return self.download_failed("download cancelled".into()),
             };
             if !error.is_transient() {
@@ -62,13 +63,14 @@ impl Job {
                     let reason = format!("download cancelled while waiting to retry ({error})");
                     return self.download_failed(reason);
                 }
+                () = self.detach.cancelled() => return self.download_detached(),
                 () = sleep(delay) => {}
             }
         }
     }
 
-    /// One attempt, once a download slot is free; `None` when the job was cancelled meanwhile
-    /// (the attempt is dropped, and its part file with it).
+    /// One attempt, once a download slot is free; `None` when the job was cancelled or the
+    /// run shut down meanwhile (the attempt is dropped, and its part file with it).
     async fn download_attempt(
         &self,
         output: &JobOutput,
@@ -91,6 +93,7 @@ impl Job {
         tokio::select! {
             biased;
             () = self.cancel.cancelled() => None,
+            () = self.detach.cancelled() => None,
             result = attempt => Some(result),
         }
     }
@@ -101,6 +104,14 @@ impl Job {
         let hint = error.retry_after().map(|wait| wait.min(MAX_RETRY_AFTER));
         let unit = self.jitter.unit();
         self.context.options.policy.backoff(retry, hint, unit)
+    }
+
+    /// The job's end when the run shut down mid-download: the clip stays at the provider, and
+    /// a resume asks for its link again and downloads it.
+    fn download_detached(&self) -> JobEvent {
+        JobEvent::Detached {
+            clip_id: self.clip_id(),
+        }
     }
 
     /// The job's end when the clip could not be had. A cancel ends here too rather than as

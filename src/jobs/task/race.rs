@@ -17,6 +17,8 @@ enum Woken<T> {
     Cancelled,
     /// The job's deadline passed.
     OutOfTime,
+    /// The run shut down.
+    Detached,
 }
 
 impl Job {
@@ -31,13 +33,15 @@ impl Job {
         tokio::select! {
             biased;
             () = self.cancel.cancelled() => Woken::Cancelled,
+            () = self.detach.cancelled() => Woken::Detached,
             () = sleep_until(self.deadline()) => Woken::OutOfTime,
             done = work => Woken::Done(done),
         }
     }
 
-    /// Turns a cancel or the deadline into the job's end; `handle` is the provider's job, if
-    /// it has one, to cancel there.
+    /// Turns a cancel, the deadline or a shutdown into the job's end; `handle` is the
+    /// provider's job, if it has one, to cancel there (or, on a shutdown, to leave running).
+    /// Every wait without a handle comes before any submit was sent.
     async fn settle<T>(
         &self,
         woken: Woken<T>,
@@ -48,7 +52,23 @@ impl Job {
             Woken::Done(done) => Ok(done),
             Woken::Cancelled => Err(self.cancelled(handle, provider).await),
             Woken::OutOfTime => Err(self.out_of_time(handle, provider).await),
+            Woken::Detached if handle.is_some() => Err(self.detached()),
+            Woken::Detached => Err(self.unsent()),
         }
+    }
+
+    /// The job's end when the run shut down before its submit was sent: planned again.
+    pub(super) fn unsent(&self) -> Stop {
+        Stop::Event(Box::new(JobEvent::Unsent {
+            clip_id: self.clip_id(),
+        }))
+    }
+
+    /// The job's end when the run shut down while the provider has it: it runs on there.
+    pub(super) fn detached(&self) -> Stop {
+        Stop::Event(Box::new(JobEvent::Detached {
+            clip_id: self.clip_id(),
+        }))
     }
 
     /// Waits `delay`, or less if the job is cancelled or out of time.
@@ -89,8 +109,9 @@ impl Job {
 
     /// Sends one submit. Only the wait for a request slot is raced: once sent, the submit is
     /// let finish (the request timeout bounds it), because abandoning it could lose a job the
-    /// provider accepted, which would then run and bill unseen. The caller acts on a cancel
-    /// or deadline that came meanwhile once the handle is saved (see [`Job::check_in`]).
+    /// provider accepted, which would then run and bill unseen. The caller acts on a cancel,
+    /// deadline or shutdown that came meanwhile once the handle is saved (see
+    /// [`Job::check_in`]).
     pub(super) async fn submit_once(
         &self,
         provider: &Provider,
@@ -100,7 +121,8 @@ impl Job {
         Ok(provider.submit(&self.spec.model, &self.spec.input).await)
     }
 
-    /// Acts on a cancel or the deadline that arrived while a call could not be interrupted.
+    /// Acts on a cancel, the deadline or a shutdown that arrived while a call could not be
+    /// interrupted.
     pub(super) async fn check_in(
         &self,
         handle: &JobHandle,
@@ -108,6 +130,9 @@ impl Job {
     ) -> Result<(), Stop> {
         if self.cancel.is_cancelled() {
             return Err(self.cancelled(Some(handle), provider).await);
+        }
+        if self.detach.is_cancelled() {
+            return Err(self.detached());
         }
         if Instant::now() >= self.deadline() {
             return Err(self.out_of_time(Some(handle), provider).await);
