@@ -86,7 +86,7 @@ fn main() -> BenchResult {
         "idle_rss",
         rss as f64 / 1024.0,
         "MiB",
-        "< 40",
+        "< 40 MiB",
         "resident memory of the TUI at rest",
     );
     Ok(())
