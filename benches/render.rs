@@ -19,6 +19,10 @@ use clipbench::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+mod support;
+
+use support::figure;
+
 type BenchResult = Result<(), Box<dyn std::error::Error>>;
 
 const WARMUP_FRAMES: u32 = 200;
@@ -147,8 +151,9 @@ fn mean_frame(
     Ok(start.elapsed() / frames)
 }
 
-/// Best-round mean frame time of `small` and of `large`, measured alternately.
-fn compare(label: &str, small: &App, large: &App) -> BenchResult {
+/// Best-round mean frame time of `small` and of `large`, measured alternately; their ratio
+/// is the figure `key`.
+fn compare(key: &str, label: &str, small: &App, large: &App) -> BenchResult {
     let mut terminals = [
         Terminal::new(TestBackend::new(120, 40))?,
         Terminal::new(TestBackend::new(120, 40))?,
@@ -172,6 +177,30 @@ fn compare(label: &str, small: &App, large: &App) -> BenchResult {
         b.as_secs_f64() * 1e6,
         b.as_secs_f64() / a.as_secs_f64()
     );
+    let what = format!(
+        "frame time, {} jobs vs {} ({})",
+        large.session.jobs.len(),
+        small.session.jobs.len(),
+        label.trim()
+    );
+    figure(
+        key,
+        b.as_secs_f64() / a.as_secs_f64(),
+        "x",
+        "≤ ~1.5x",
+        &what,
+    );
+    figure(
+        &format!("{key}_large_us"),
+        b.as_secs_f64() * 1e6,
+        "µs",
+        "-",
+        &format!(
+            "µs per 120x40 frame, {} jobs ({})",
+            large.session.jobs.len(),
+            label.trim()
+        ),
+    );
     Ok(())
 }
 
@@ -181,19 +210,39 @@ fn main() -> BenchResult {
     println!("120x40, grid focused on the middle row; jobs queued/running/downloading/done/failed");
     println!("As asked (the small session fills fewer rows, so this includes drawing more):");
     let (small, large) = (app(10, &one, 0..10, 10)?, app(1000, &one, 0..1000, 1000)?);
-    compare("  1 model,  10 prompts vs 1000", &small, &large)?;
+    compare(
+        "render_1_model",
+        "  1 model,  10 prompts vs 1000",
+        &small,
+        &large,
+    )?;
     let (small, large) = (app(4, &three, 0..4, 10)?, app(334, &three, 0..334, 1002)?);
-    compare("  3 models,  4 prompts vs  334", &small, &large)?;
+    compare(
+        "render_3_models",
+        "  3 models,  4 prompts vs  334",
+        &small,
+        &large,
+    )?;
     println!("Same screen (jobs only around the rows in view vs on every prompt):");
     let (small, large) = (
         app(1000, &one, 480..520, 40)?,
         app(1000, &one, 0..1000, 1000)?,
     );
-    compare("  1 model,  1000 prompts      ", &small, &large)?;
+    compare(
+        "render_same_screen_1_model",
+        "  1 model,  1000 prompts      ",
+        &small,
+        &large,
+    )?;
     let (small, large) = (
         app(334, &three, 150..184, 102)?,
         app(334, &three, 0..334, 1002)?,
     );
-    compare("  3 models,  334 prompts      ", &small, &large)?;
+    compare(
+        "render_same_screen_3_models",
+        "  3 models,  334 prompts      ",
+        &small,
+        &large,
+    )?;
     Ok(())
 }

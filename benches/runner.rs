@@ -1,93 +1,242 @@
-//! Runner figures (not a timed assertion): `cargo bench --bench runner`.
+//! Runner figures (not a timed assertion): `cargo bench --bench runner` (`-- --quick`: the
+//! same figures; the script `benches/figures.sh` runs it several times).
 //!
-//! 1. 90 jobs (30 prompts × 3 models) with a fixed 3 s latency on the simulator: wall time
-//!    against the single-job latency, and status requests per second of job time.
-//! 2. One 60 s job: status requests per second.
+//! 1. Makespan: 90 jobs (30 prompts × the 3 models) of a fixed 3 s, run by the real
+//!    `clipbench run` binary against `clipbench simulate --latency 3` in another process, with
+//!    test keys (not DEMO): from the start of `run` until the last clip is on disk. First in
+//!    an empty data dir (no model history), then again in the same one (history learned from
+//!    the first run). Status requests per job by provider come from the simulator's stats.
+//! 2. One 60 s job's status requests per second: the worst of 1,000 simulated schedules
+//!    (random jitter draws), without history, with a right one and with wrong ones.
 //! 3. Resident memory while streaming a 256 MiB clip download (should stay flat).
 
-use std::time::{Duration, Instant};
+mod support;
 
-use clipbench::backend::simulator_providers;
-use clipbench::catalog::{Catalog, Model};
-use clipbench::jobs::{JobEvent, Runner, RunnerOptions, job_spec, plan_jobs};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, SystemTime};
+
+use clipbench::jobs::{Jitter, PollPolicy};
 use clipbench::media::{DownloadLimits, download_clip};
-use clipbench::prompts::PromptDefaults;
 use clipbench::provider::build_http_client;
-use clipbench::session::PromptSpec;
-use clipbench::simulator::{SimConfig, Simulator};
+use serde_json::Value;
+use support::figure;
 
 type BenchResult = Result<(), Box<dyn std::error::Error>>;
 
-fn prompts(count: usize) -> Vec<PromptSpec> {
-    (0..count)
-        .map(|i| {
-            PromptDefaults::default().prompt(&format!("p{i:02}"), &format!("benchmark prompt {i}"))
-        })
-        .collect()
+/// The models of the makespan batch (two on fal, one on Kie).
+const MODELS: &str = "ray2-flash,kling-turbo,wan25";
+/// Every simulated job's latency, in seconds.
+const LATENCY_S: f64 = 3.0;
+/// Prompts in the batch (× 3 models = 90 jobs).
+const PROMPTS: usize = 30;
+
+/// A `clipbench simulate` process, stopped when dropped.
+struct Simulate {
+    child: Child,
+    base: String,
 }
 
-/// Runs `prompt_count` prompts on the given models with a fixed latency; returns (wall, polls).
-async fn run_batch(
-    latency: Duration,
-    prompt_count: usize,
-    model_ids: &[&str],
-) -> Result<(Duration, u64, usize), Box<dyn std::error::Error>> {
-    let sim = Simulator::start(SimConfig {
-        fixed_latency: Some(latency),
-        ..SimConfig::default()
-    })
-    .await?;
-    let base = url::Url::parse(&sim.base_url())?;
-    let http = build_http_client()?;
-    let providers = simulator_providers(&http, &base);
-    let catalog = Catalog::embedded()?;
-    let models: Vec<&Model> = model_ids
-        .iter()
-        .map(|id| catalog.get(id))
-        .collect::<Result<_, _>>()?;
-    let prompts = prompts(prompt_count);
-    let jobs = plan_jobs(&prompts, &models, &[])?;
-    let dir = tempfile::tempdir()?;
-    let specs: Vec<_> = jobs
-        .iter()
-        .map(|job| {
-            let prompt = prompts
-                .iter()
-                .find(|p| p.id == job.prompt_id)
-                .expect("planned from these prompts");
-            job_spec(
-                job,
-                prompt,
-                catalog.get(&job.model).expect("planned from the catalog"),
-                dir.path(),
-            )
+impl Simulate {
+    fn start(latency_s: f64) -> Result<Self, Box<dyn std::error::Error>> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clipbench"))
+            .args(["simulate", "--latency", &latency_s.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("simulate: no stdout")?;
+        let mut base = String::new();
+        BufReader::new(stdout).read_line(&mut base)?;
+        Ok(Simulate {
+            child,
+            base: base.trim().to_string(),
         })
-        .collect();
-    let count = specs.len();
-    let started = Instant::now();
-    let mut run = Runner::new(
-        providers,
-        RunnerOptions {
-            http,
-            ..RunnerOptions::default()
-        },
-    )
-    .start(specs);
-    run.close();
-    let mut ready = 0;
-    while let Some(mut event) = run.next_event().await {
-        if let Some(ack) = event.take_ack() {
-            ack.done();
-        }
-        if matches!(event, JobEvent::Ready { .. }) {
-            ready += 1;
-        }
     }
-    let wall = started.elapsed();
-    let polls = sim.stats().status_polls;
-    sim.shutdown().await;
-    assert_eq!(ready, count, "every job must finish");
-    Ok((wall, polls, count))
+
+    async fn stats(&self) -> Result<Value, Box<dyn std::error::Error>> {
+        let url = format!("{}/_sim/stats", self.base);
+        Ok(reqwest::get(url).await?.json().await?)
+    }
+}
+
+impl Drop for Simulate {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What one batch run measured.
+struct Batch {
+    /// Start of `clipbench run` to the last clip's modification time.
+    makespan: Duration,
+    /// Status requests per fal job (plain polls and status streams).
+    fal_status_per_job: f64,
+    /// `recordInfo` requests per Kie job.
+    kie_status_per_job: f64,
+}
+
+/// Writes the batch's prompts file in `root`.
+fn write_prompts(root: &Path) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let prompts: Vec<Value> = (0..PROMPTS)
+        .map(|i| serde_json::json!({"id": format!("p{i:02}"), "prompt": format!("benchmark prompt {i}")}))
+        .collect();
+    let path = root.join("prompts.json");
+    std::fs::write(&path, serde_json::to_vec(&prompts)?)?;
+    Ok(path)
+}
+
+/// Runs the batch with `clipbench run` in `root` (data dir `root/data`, kept between calls).
+async fn run_batch(root: &Path, prompts: &Path) -> Result<Batch, Box<dyn std::error::Error>> {
+    let sim = Simulate::start(LATENCY_S)?;
+    let export = root.join("export.json");
+    let started = SystemTime::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_clipbench"))
+        .current_dir(root)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", root)
+        .env("XDG_CONFIG_HOME", root.join("config"))
+        .env("CLIPBENCH_DATA_DIR", root.join("data"))
+        .env("FAL_QUEUE_URL", &sim.base)
+        .env("KIE_API_URL", &sim.base)
+        .env("FAL_KEY", "bench-fal-id:bench-fal-secret")
+        .env("KIE_API_KEY", "bench-kie-key")
+        .arg("run")
+        .args(["--models", MODELS, "--prompts"])
+        .arg(prompts)
+        .arg("--out")
+        .arg(&export)
+        .stdin(Stdio::null())
+        .output()?;
+    if !out.status.success() {
+        return Err(format!("clipbench run: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let last_clip = last_clip_written(root, &serde_json::from_slice(&std::fs::read(&export)?)?)?;
+    let stats = sim.stats().await?;
+    let requests = stats["requests"].as_array().ok_or("stats: no requests")?;
+    let count = |hit: &dyn Fn(&str) -> bool| {
+        requests
+            .iter()
+            .filter_map(|r| r["path"].as_str())
+            .filter(|path| hit(path))
+            .count() as f64
+    };
+    let fal_jobs = stats["fal_submits"]
+        .as_f64()
+        .ok_or("stats: no fal_submits")?;
+    let kie_jobs = stats["kie_submits"]
+        .as_f64()
+        .ok_or("stats: no kie_submits")?;
+    Ok(Batch {
+        makespan: last_clip.duration_since(started)?,
+        fal_status_per_job: count(&|p| p.contains("/requests/") && p.contains("/status"))
+            / fal_jobs,
+        kie_status_per_job: count(&|p| p.contains("/recordInfo")) / kie_jobs,
+    })
+}
+
+/// When the last clip of the export reached the disk; every clip must have completed.
+fn last_clip_written(
+    root: &Path,
+    export: &Value,
+) -> Result<SystemTime, Box<dyn std::error::Error>> {
+    let clips = export["clips"].as_array().ok_or("export: no clips")?;
+    if clips.len() != PROMPTS * 3 || clips.iter().any(|c| c["status"] != "completed") {
+        return Err(format!("not every job completed: {export}").into());
+    }
+    let mut last = SystemTime::UNIX_EPOCH;
+    for clip in clips {
+        let path = clip["local_path"].as_str().ok_or("a clip without a file")?;
+        last = last.max(std::fs::metadata(root.join(path))?.modified()?);
+    }
+    Ok(last)
+}
+
+/// The makespan figures, without history then with it (same data dir).
+async fn makespan() -> BenchResult {
+    let root = tempfile::tempdir()?;
+    let prompts = write_prompts(root.path())?;
+    for (key, goal, what) in [
+        ("makespan_no_history", "≤ 1.4x", "no model history"),
+        (
+            "makespan_history",
+            "≤ 1.15x",
+            "model history from the previous run",
+        ),
+    ] {
+        let batch = run_batch(root.path(), &prompts).await?;
+        let ratio = batch.makespan.as_secs_f64() / LATENCY_S;
+        println!(
+            "90 jobs x 3 s, {what}: last clip on disk after {:.2} s = {ratio:.2}x; status requests per job: fal {:.2}, Kie {:.2}",
+            batch.makespan.as_secs_f64(),
+            batch.fal_status_per_job,
+            batch.kie_status_per_job
+        );
+        let label = format!(
+            "`clipbench run`, 90 jobs (30 prompts × 3 models) of 3 s, {what}: start to last clip on disk, × 3 s"
+        );
+        figure(key, ratio, "x", goal, &label);
+        let suffix = key.trim_start_matches("makespan");
+        figure(
+            &format!("fal_status_per_job{suffix}"),
+            batch.fal_status_per_job,
+            "requests",
+            "-",
+            &format!("status requests per fal job, {what}"),
+        );
+        figure(
+            &format!("kie_status_per_job{suffix}"),
+            batch.kie_status_per_job,
+            "requests",
+            "≤ 8",
+            &format!("status requests per Kie job, {what}"),
+        );
+    }
+    Ok(())
+}
+
+/// The worst polls per second of a 60 s job over 1,000 simulated schedules.
+fn sixty_second_polls() {
+    let policy = PollPolicy::default();
+    let length = Duration::from_mins(1);
+    for (key, typical, what) in [
+        ("polls_per_s_60s_no_history", None, "no history"),
+        ("polls_per_s_60s_history", Some(60), "a 60 s history"),
+        (
+            "polls_per_s_60s_history_20s",
+            Some(20),
+            "a wrong 20 s history",
+        ),
+        (
+            "polls_per_s_60s_history_120s",
+            Some(120),
+            "a wrong 120 s history",
+        ),
+    ] {
+        let typical = typical.map(Duration::from_secs);
+        let worst = (0..1_000u64)
+            .map(|seed| {
+                let mut jitter = Jitter::seeded(seed);
+                policy.simulate(length, typical, || jitter.unit()).polls
+            })
+            .max()
+            .unwrap_or(0);
+        let rate = f64::from(worst) / length.as_secs_f64();
+        println!(
+            "1 job x 60 s, {what}: worst of 1,000 schedules {worst} polls = {rate:.3} per second"
+        );
+        figure(
+            key,
+            rate,
+            "per s",
+            "≤ 0.3",
+            &format!(
+                "status requests per second of one 60 s job, {what} (worst of 1,000 jitter draws)"
+            ),
+        );
+    }
 }
 
 fn rss_kib() -> u64 {
@@ -143,39 +292,19 @@ async fn download_memory() -> BenchResult {
         peak / 1024,
         peak.saturating_sub(before)
     );
+    figure(
+        "download_rss_growth",
+        peak.saturating_sub(before) as f64 / 1024.0,
+        "MiB",
+        "flat",
+        "resident memory growth while streaming a 256 MiB clip to disk",
+    );
     Ok(())
 }
 
 #[tokio::main]
 async fn main() -> BenchResult {
-    let latency = Duration::from_secs(3);
-    let (wall, polls, jobs) =
-        run_batch(latency, 30, &["ray2-flash", "kling-turbo", "wan25"]).await?;
-    let job_seconds = jobs as f64 * latency.as_secs_f64();
-    println!(
-        "90 jobs x 3 s: wall {:.2} s = {:.2}x one job; {} status polls = {:.2} per second of job time (sequential: {:.0} s)",
-        wall.as_secs_f64(),
-        wall.as_secs_f64() / latency.as_secs_f64(),
-        polls,
-        polls as f64 / job_seconds,
-        job_seconds
-    );
-    let (single, _, _) = run_batch(latency, 1, &["kling-turbo"]).await?;
-    println!(
-        "1 job x 3 s through the same runner: wall {:.2} s; the 90-job batch takes {:.2}x that",
-        single.as_secs_f64(),
-        wall.as_secs_f64() / single.as_secs_f64()
-    );
-    if std::env::args().any(|a| a == "--quick") {
-        return download_memory().await;
-    }
-    let long = Duration::from_mins(1);
-    let (wall, polls, _) = run_batch(long, 1, &["wan25"]).await?;
-    println!(
-        "1 job x 60 s: wall {:.1} s; {} status polls = {:.3} per second",
-        wall.as_secs_f64(),
-        polls,
-        polls as f64 / long.as_secs_f64()
-    );
+    makespan().await?;
+    sixty_second_polls();
     download_memory().await
 }

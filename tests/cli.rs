@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ExternalSim, clipbench, text};
+use common::{ExternalSim, assert_all_completed, clipbench, export_of, run_cmd, text, with_env};
 
 #[test]
 fn models_lists_each_model_with_its_default_price() {
@@ -121,6 +121,7 @@ fn unknown_flags_and_values_exit_2_with_one_line() {
         &["models", "--frobnicate"][..],
         &["simulate", "--speed", "0"],
         &["simulate", "--fail-rate", "2"],
+        &["simulate", "--latency", "-1"],
         &["nonsense"],
     ] {
         let out = clipbench(dir.path(), args, &[]);
@@ -164,4 +165,28 @@ fn simulate_prints_its_base_url_and_serves_both_protocols() {
     drop(sim);
     assert_eq!(fal, 200);
     assert_eq!(kie["code"], 200, "{kie}");
+}
+
+#[test]
+fn simulate_latency_makes_every_job_take_that_long() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without --latency these models take tens of seconds each (speed 1).
+    let sim = ExternalSim::start(&["--latency", "1.5"]);
+    let out = with_env(
+        run_cmd(
+            dir.path(),
+            &["--prompt", "p", "--models", "ray2-flash,kling-turbo,wan25"],
+            &[],
+        ),
+        &sim.env(),
+    )
+    .output()
+    .unwrap();
+    let export = export_of(&out);
+    assert_all_completed(&export);
+    for clip in export["clips"].as_array().unwrap() {
+        let total = clip["queue_s"].as_f64().unwrap() + clip["generation_s"].as_f64().unwrap();
+        // Measured from when clipbench saved the request id, a little after the submit.
+        assert!(total >= 1.4, "{clip}");
+    }
 }

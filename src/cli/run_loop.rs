@@ -18,7 +18,8 @@ use crate::jobs::{
     settle_interrupted_submits,
 };
 use crate::session::{
-    JobStage, Session, SessionStore, SessionWriter, StoreError, now_rfc3339, write_atomically,
+    JobStage, Session, SessionStore, SessionWriter, StoreError, learned_latencies, now_rfc3339,
+    write_atomically,
 };
 
 /// Opens a stored session for `--resume` (`id` empty: the latest) and makes the run talk to
@@ -99,9 +100,11 @@ pub async fn execute(
     if let Some(minutes) = args.job_timeout_min {
         policy.job_timeout = Duration::from_secs_f64(minutes * 60.0);
     }
+    let history = SessionStore::new(&config.data_dir);
     let options = RunnerOptions {
         policy,
         http: backend.http.clone(),
+        typical_latency: learned_latencies(&history, (&session.id, session.demo)),
         ..RunnerOptions::default()
     };
     let runner = Runner::new(backend.providers.clone(), options);

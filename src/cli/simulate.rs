@@ -2,6 +2,7 @@
 //! need it in another process.
 
 use std::io::Write;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -23,6 +24,10 @@ pub struct SimulateArgs {
     /// Seed for latencies and failures (same seed, same run).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Every job takes this many seconds from submit to done, whatever the model (a quarter
+    /// queued, the rest running; --speed does not apply). For benchmarks.
+    #[arg(long, value_name = "S", value_parser = positive_f64)]
+    pub latency: Option<f64>,
 }
 
 /// Serves until the process is stopped; the base URL goes to stdout as soon as it listens.
@@ -35,6 +40,7 @@ pub async fn run(args: &SimulateArgs) -> Result<(), CliError> {
         speed: args.speed,
         fail_rate: args.fail_rate,
         seed: args.seed,
+        fixed_latency: args.latency.map(Duration::from_secs_f64),
         ..SimConfig::default()
     };
     let announce = |base_url: &str| {

@@ -11,7 +11,8 @@ use crate::jobs::{Runner, RunnerOptions, settle_interrupted_submits};
 use crate::prompts::{PromptDefaults, default_prompts};
 use crate::routing::Routing;
 use crate::session::{
-    LockedSession, Session, SessionStore, SessionWriter, StoreError, new_session_id, now_rfc3339,
+    LockedSession, Session, SessionStore, SessionWriter, StoreError, learned_latencies,
+    new_session_id, now_rfc3339,
 };
 use crate::tui::event_loop::{LoopContext, run as run_loop};
 use crate::tui::setup::initial_app;
@@ -72,7 +73,8 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
     let clips_dir = locked.clips_dir();
     let (writer, writer_task) = SessionWriter::spawn(locked);
     writer.save(&session);
-    let mut app = initial_app(session, catalog, &config, routing, sim_speed, &store);
+    let learned = learned_latencies(&store, (&session.id, session.demo));
+    let mut app = initial_app(session, catalog, &config, routing, sim_speed, &learned);
     app.status = notice.or_else(|| {
         (!settled.is_empty()).then(|| Status {
             text: format!(
@@ -86,6 +88,7 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
         backend.providers.clone(),
         RunnerOptions {
             http: backend.http.clone(),
+            typical_latency: learned,
             ..RunnerOptions::default()
         },
     );

@@ -28,8 +28,10 @@ mod policy;
 mod progress;
 mod task;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, oneshot};
 
@@ -37,7 +39,7 @@ pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupte
 pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
 pub use handle::{RunHandle, SHUTDOWN_GRACE};
 pub use plan::{PlanError, job_spec, plan_jobs, plan_routed, settings_note, unique_clip_id};
-pub use policy::{Jitter, PollPolicy};
+pub use policy::{DueWindow, Jitter, PollPolicy, SimulatedPolls};
 pub use progress::{MIN_REPORT_INTERVAL, download_percent, mebibytes};
 
 use crate::catalog::{Model, ProviderKind};
@@ -244,6 +246,10 @@ pub struct RunnerOptions {
     pub http: reqwest::Client,
     /// Capacity of the event channel.
     pub channel_capacity: usize,
+    /// Each model's typical latency (submit to delivery) learned from past sessions, by model
+    /// id: polls gather around it (see [`PollPolicy::next_poll_due`]). A model without an
+    /// entry is polled on the elapsed-time schedule alone.
+    pub typical_latency: BTreeMap<String, Duration>,
 }
 
 impl Default for RunnerOptions {
@@ -255,6 +261,7 @@ impl Default for RunnerOptions {
             max_clip_bytes: 500 * 1024 * 1024,
             http: reqwest::Client::new(),
             channel_capacity: 1024,
+            typical_latency: BTreeMap::new(),
         }
     }
 }

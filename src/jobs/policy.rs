@@ -1,7 +1,11 @@
 //! When to poll and how long to back off: one policy for both providers, whatever their docs
 //! suggest, so that short jobs are seen finishing quickly and long jobs cost few requests.
 
+mod due;
+
 use std::time::Duration;
+
+pub use due::{DueWindow, SimulatedPolls};
 
 /// Polling and retry timings for every job.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,11 +17,13 @@ pub struct PollPolicy {
     /// Longest interval between polls.
     pub max_interval: Duration,
     /// Interval as a fraction of the time since submit (about a third: the number of polls
-    /// grows with the logarithm of the job's length, not linearly; 0.35 keeps a 60 s job under
-    /// 0.3 polls per second).
+    /// grows with the logarithm of the job's length, not linearly; 0.36 keeps a 60 s job at
+    /// 0.3 polls per second or fewer even when every jitter draw shortens the wait).
     pub elapsed_fraction: f64,
     /// ± share of random jitter on every delay, so that many jobs do not poll in lockstep.
     pub jitter: f64,
+    /// Where polls gather when the model's typical latency is known.
+    pub due: DueWindow,
     /// First delay of the transient-error backoff.
     pub backoff_base: Duration,
     /// Longest backoff delay.
@@ -43,8 +49,9 @@ impl Default for PollPolicy {
             first_poll: Duration::from_millis(450),
             min_interval: Duration::from_millis(250),
             max_interval: Duration::from_secs(10),
-            elapsed_fraction: 0.35,
+            elapsed_fraction: 0.36,
             jitter: 0.1,
+            due: DueWindow::default(),
             backoff_base: Duration::from_millis(250),
             backoff_max: Duration::from_secs(10),
             job_timeout: Duration::from_mins(15),
@@ -56,8 +63,8 @@ impl Default for PollPolicy {
 }
 
 impl PollPolicy {
-    /// The wait before the next poll, `elapsed` after the submit; `unit` in [0, 1) is the
-    /// random draw for the jitter.
+    /// The wait before the next poll, `elapsed` after the submit, when nothing is known of
+    /// how long the job takes; `unit` in [0, 1) is the random draw for the jitter.
     pub fn next_poll(&self, elapsed: Duration, unit: f64) -> Duration {
         let base = elapsed
             .mul_f64(self.elapsed_fraction)
@@ -91,6 +98,11 @@ impl Jitter {
         Jitter(std::hash::BuildHasher::hash_one(&state, salt) | 1)
     }
 
+    /// Seeded from `seed` alone, for reproducible schedules (tests, benchmarks).
+    pub fn seeded(seed: u64) -> Self {
+        Jitter(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+
     /// A number in [0, 1).
     pub fn unit(&mut self) -> f64 {
         self.0 ^= self.0 >> 12;
@@ -111,7 +123,7 @@ mod tests {
         assert_eq!(p.next_poll(Duration::ZERO, 0.5), Duration::from_millis(250));
         assert_eq!(
             p.next_poll(Duration::from_secs(3), 0.5),
-            Duration::from_millis(1050)
+            Duration::from_millis(1080)
         );
         assert_eq!(
             p.next_poll(Duration::from_mins(5), 0.5),
@@ -120,7 +132,7 @@ mod tests {
         let low = p.next_poll(Duration::from_secs(3), 0.0);
         let high = p.next_poll(Duration::from_secs(3), 0.999);
         assert!(
-            low >= Duration::from_millis(940) && high <= Duration::from_millis(1160),
+            low >= Duration::from_millis(970) && high <= Duration::from_millis(1190),
             "{low:?} {high:?}"
         );
         assert!(p.first_poll <= Duration::from_millis(500));

@@ -7,12 +7,13 @@ mod follow;
 mod race;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::{Jitter, JobEvent, JobSpec, RunContext, SaveAck};
+use super::{Jitter, JobEvent, JobSpec, PollPolicy, RunContext, SaveAck};
 use crate::provider::{ErrorKind, JobHandle, JobOutput, JobStatus, Provider, ProviderError};
 
 /// How a stage of the job ended early.
@@ -203,7 +204,7 @@ impl Job {
     ) -> Result<Option<JobOutput>, Stop> {
         let policy = self.context.options.policy.clone();
         let submitted = Instant::now();
-        let mut delay = policy.first_poll;
+        let mut delay = policy.first_poll_due(self.typical_latency(), self.jitter.unit());
         loop {
             self.pause(delay, Some(handle), provider).await?;
             let answer = self
@@ -231,12 +232,12 @@ impl Job {
                         );
                         return Err(self.give_up(reason, Some(handle), provider).await);
                     }
-                    policy.next_poll(submitted.elapsed(), self.jitter.unit())
+                    self.next_poll(&policy, submitted)
                 }
                 Ok(status) => {
                     polling.unknown = 0;
                     self.report(status, &mut seen).await?;
-                    policy.next_poll(submitted.elapsed(), self.jitter.unit())
+                    self.next_poll(&policy, submitted)
                 }
                 Err(err) if self.keeps_polling(&err, &mut polling) => {
                     tracing::debug!(clip = %self.spec.clip_id, error = %err, "status poll failed; retrying");
@@ -246,6 +247,19 @@ impl Job {
                 Err(err) => return Err(self.failed(err.to_string(), false)),
             };
         }
+    }
+
+    /// The wait before the next status poll: dense around when this model's jobs usually
+    /// finish, when past sessions tell.
+    fn next_poll(&mut self, policy: &PollPolicy, submitted: Instant) -> Duration {
+        let typical = self.typical_latency();
+        policy.next_poll_due(submitted.elapsed(), typical, self.jitter.unit())
+    }
+
+    /// How long this model's jobs took in past sessions, when known.
+    fn typical_latency(&self) -> Option<Duration> {
+        let learned = &self.context.options.typical_latency;
+        learned.get(&self.spec.model.id).copied()
     }
 
     /// Transient errors never fail a job by themselves. "Not found" is believed only once it

@@ -1,10 +1,12 @@
 //! Sessions: what was asked, what ran, what it cost and how it was rated — and keeping all of
 //! it safe on disk.
 
+mod history;
 mod model;
 mod store;
 mod writer;
 
+pub use history::learned_latencies;
 pub use model::{
     ClipFile, Job, JobStage, MAX_JOB_LOG_LINES, PromptSpec, Requested, SCHEMA_VERSION, Scores,
     Session,

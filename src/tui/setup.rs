@@ -1,32 +1,30 @@
 //! Building the app's first state: the session (new with the ASMR prompts, or a stored one),
-//! the model picker, and typical latencies from past sessions.
+//! the model picker, and the gauge's typical latencies.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::state::{App, KeyState, ModelChoice};
 use crate::catalog::Catalog;
 use crate::config::{Config, ModelSelection};
 use crate::jobs::FallbackPolicy;
 use crate::routing::Routing;
-use crate::session::{JobStage, Session, SessionStore};
+use crate::session::Session;
 
-/// How many recent sessions are read to learn typical latencies (bounded so start-up stays
-/// fast however many sessions exist).
-const HISTORY_SESSIONS: usize = 20;
-
-/// The first state of the app; `routing` is given in auto mode.
+/// The first state of the app; `routing` is given in auto mode, `learned` holds the typical
+/// latencies learned from past sessions (see [`crate::session::learned_latencies`]).
 pub fn initial_app(
     session: Session,
     catalog: Catalog,
     config: &Config,
     routing: Option<Routing>,
     sim_speed: f64,
-    store: &SessionStore,
+    learned: &BTreeMap<String, Duration>,
 ) -> App {
     let models = model_choices(&catalog, config);
     let speed = if config.demo { sim_speed } else { 1.0 };
-    let typical_latency_s = typical_latencies(&catalog, store, (&session.id, session.demo), speed);
+    let typical_latency_s = typical_latencies(&catalog, learned, speed);
     App {
         demo: config.demo,
         budget_usd: config.budget_usd,
@@ -86,52 +84,23 @@ fn model_choices(catalog: &Catalog, config: &Config) -> Vec<ModelChoice> {
         .collect()
 }
 
-/// Mean queue + generation seconds per model over recent sessions' completed jobs, else the
-/// catalog's figure (divided by the simulator speed in DEMO, where jobs run that much faster).
-/// Only sessions of the same kind count: DEMO latencies say nothing about the real services.
+/// Each model's typical latency in seconds for the gauge: learned from past sessions when
+/// there is history, else the catalog's figure (divided by the simulator speed in DEMO, where
+/// jobs run that much faster).
 fn typical_latencies(
     catalog: &Catalog,
-    store: &SessionStore,
-    current: (&str, bool),
+    learned: &BTreeMap<String, Duration>,
     speed: f64,
 ) -> BTreeMap<String, f64> {
-    let (current, demo) = current;
-    let mut sums: BTreeMap<String, (f64, u32)> = BTreeMap::new();
-    let ids = store.ids().unwrap_or_default();
-    for id in ids
-        .iter()
-        .filter(|id| id.as_str() != current)
-        .take(HISTORY_SESSIONS)
-    {
-        let Ok(session) = store.read(id) else {
-            continue;
-        };
-        if session.demo != demo {
-            continue;
-        }
-        for job in session
-            .jobs
-            .iter()
-            .filter(|j| j.stage == JobStage::Completed)
-        {
-            if let (Some(queue), Some(generation)) = (job.queue_s, job.generation_s) {
-                let entry = sums.entry(job.model.clone()).or_default();
-                *entry = (entry.0 + queue + generation, entry.1 + 1);
-            }
-        }
-    }
     catalog
         .models()
         .iter()
         .map(|m| {
-            let learned = sums
-                .get(&m.id)
-                .filter(|(_, n)| *n > 0)
-                .map(|(sum, n)| sum / f64::from(*n));
-            (
-                m.id.clone(),
-                learned.unwrap_or(m.typical_latency_s / speed.max(f64::MIN_POSITIVE)),
-            )
+            let seconds = learned.get(&m.id).map_or_else(
+                || m.typical_latency_s / speed.max(f64::MIN_POSITIVE),
+                Duration::as_secs_f64,
+            );
+            (m.id.clone(), seconds)
         })
         .collect()
 }
@@ -164,14 +133,7 @@ mod tests {
             Vec::new(),
             Vec::new(),
         );
-        initial_app(
-            session,
-            catalog,
-            &config,
-            None,
-            1.0,
-            &SessionStore::new(dir.path()),
-        )
+        initial_app(session, catalog, &config, None, 1.0, &BTreeMap::new())
     }
 
     fn ticked(app: &App) -> Vec<&str> {
@@ -221,53 +183,24 @@ mod tests {
     }
 
     #[test]
-    fn typical_latency_is_learned_from_past_sessions_of_the_same_kind() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SessionStore::new(dir.path());
+    fn the_gauge_uses_the_learned_latency_else_the_catalog() {
         let catalog = Catalog::embedded().unwrap();
-        let delivered = |model: &str, queue_s: f64, generation_s: f64| {
-            let prompt = crate::prompts::PromptDefaults::default().prompt("p", "p");
-            let model = catalog.get(model).unwrap();
-            let mut job = crate::jobs::plan_jobs(&[prompt], &[model], &[])
-                .unwrap()
-                .remove(0);
-            job.stage = JobStage::Completed;
-            (job.queue_s, job.generation_s) = (Some(queue_s), Some(generation_s));
-            job
-        };
-        let past = |id: &str, demo: bool, jobs: Vec<crate::session::Job>| {
-            let session = Session::new(id.into(), String::new(), demo, Vec::new(), jobs);
-            drop(store.create(&session).unwrap());
-        };
-        past(
-            "20261101-000000-0001",
-            false,
-            vec![delivered("wan25", 10.0, 30.0)],
-        );
-        past(
-            "20261102-000000-0002",
-            false,
-            vec![delivered("wan25", 20.0, 40.0)],
-        );
-        past(
-            "20261103-000000-0003",
-            true,
-            vec![delivered("wan25", 1.0, 1.0)],
-        );
-        let learned = typical_latencies(&catalog, &store, ("now", false), 1.0);
-        assert!(
-            (learned["wan25"] - 50.0).abs() < 1e-9,
-            "mean of 40 s and 60 s"
-        );
+        let learned = BTreeMap::from([("wan25".to_string(), Duration::from_secs(50))]);
+        let real = typical_latencies(&catalog, &learned, 1.0);
+        assert!((real["wan25"] - 50.0).abs() < 1e-9, "learned");
         let ray = catalog.get("ray2-flash").unwrap().typical_latency_s;
         assert!(
-            (learned["ray2-flash"] - ray).abs() < 1e-9,
+            (real["ray2-flash"] - ray).abs() < 1e-9,
             "no history: the catalog"
         );
-        let demo = typical_latencies(&catalog, &store, ("now", true), 2.0);
+        let fast = typical_latencies(&catalog, &learned, 2.0);
         assert!(
-            (demo["wan25"] - 2.0).abs() < 1e-9,
-            "DEMO learns from DEMO only"
+            (fast["ray2-flash"] - ray / 2.0).abs() < 1e-9,
+            "DEMO at speed 2: the catalog's figure halved"
+        );
+        assert!(
+            (fast["wan25"] - 50.0).abs() < 1e-9,
+            "history is already at its speed"
         );
     }
 }
