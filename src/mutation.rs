@@ -261,11 +261,6 @@ pub(crate) fn mutated_json(valid: Value) -> impl Strategy<Value = Value> {
     })
 }
 
-/// [`mutated_json`] written out as text, the form files and HTTP bodies have.
-pub(crate) fn mutated_json_text(valid: &Value) -> impl Strategy<Value = String> + use<> {
-    mutated_json(valid.clone()).prop_map(|doc| doc.to_string())
-}
-
 fn apply_json_edit(doc: &mut Value, edit: JsonEdit) {
     let pointers = pointers(doc);
     let pointer = &pointers[edit_node(&edit) % pointers.len()];
