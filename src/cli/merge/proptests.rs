@@ -116,5 +116,6 @@ fn an_export_float_reads_back_exactly() {
     let again: ExportDocument =
         serde_json::from_str(&serde_json::to_string(&doc).unwrap()).unwrap();
     assert_eq!(again, doc);
-    assert_eq!(doc.models[0].success_rate, -1.907_690_286_550_532_2e-191);
+    let exact: f64 = -1.907_690_286_550_532_2e-191;
+    assert_eq!(doc.models[0].success_rate.to_bits(), exact.to_bits());
 }
