@@ -475,4 +475,6 @@ fn display_path(path: &str) -> String {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

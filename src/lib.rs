@@ -12,6 +12,8 @@ pub mod jobs;
 pub mod logging;
 pub mod media;
 pub mod merge;
+#[cfg(test)]
+mod mutation;
 pub mod prompts;
 pub mod provider;
 pub mod routing;

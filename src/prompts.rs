@@ -264,4 +264,6 @@ fn check_image_url(value: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

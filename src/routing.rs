@@ -276,4 +276,6 @@ fn check_model(id: &str, at: &str, catalog: &Catalog) -> Result<(), ConfigError>
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

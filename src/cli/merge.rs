@@ -150,6 +150,9 @@ fn usage(err: &MergeError, files: &[PathBuf]) -> CliError {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use std::fs;
 

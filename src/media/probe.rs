@@ -233,6 +233,9 @@ fn kind_name(kind: FourCC) -> String {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

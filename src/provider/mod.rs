@@ -8,6 +8,8 @@ pub mod fal;
 mod http;
 mod input;
 pub mod kie;
+#[cfg(test)]
+mod replies;
 
 use std::time::Duration;
 

@@ -35,4 +35,6 @@ pub fn now_rfc3339() -> String {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
