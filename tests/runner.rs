@@ -19,10 +19,10 @@ use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulat
 mod downloads;
 #[path = "runner/recovery.rs"]
 mod recovery;
-#[path = "runner/stream.rs"]
-mod stream;
 #[path = "runner/shutdown.rs"]
 mod shutdown;
+#[path = "runner/stream.rs"]
+mod stream;
 
 async fn simulator(latency_ms: u64) -> Simulator {
     let config = SimConfig {
