@@ -15,13 +15,9 @@ use clipbench::provider::build_http_client;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
 
-#[path = "runner/downloads.rs"]
 mod downloads;
-#[path = "runner/recovery.rs"]
 mod recovery;
-#[path = "runner/shutdown.rs"]
 mod shutdown;
-#[path = "runner/stream.rs"]
 mod stream;
 
 async fn simulator(latency_ms: u64) -> Simulator {
