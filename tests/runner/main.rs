@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{
     JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, download_percent, job_spec,
@@ -12,6 +11,7 @@ use clipbench::jobs::{
 };
 use clipbench::prompts::PromptDefaults;
 use clipbench::provider::build_http_client;
+use clipbench::services::simulator_providers;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
 
