@@ -10,14 +10,11 @@ use crate::mutation::{any_bytes, config, mutated_bytes};
 /// A small limit, so that the over-limit path is reached often.
 const LIMIT: usize = 64;
 
+/// What the parser gave for some input.
+type Parsed = Vec<Result<SseEvent, SseError>>;
+
 /// `bytes` fed whole, and fed in the pieces that `cuts` marks (positions modulo the length).
-fn whole_and_chunked(
-    bytes: &[u8],
-    cuts: &[usize],
-) -> (
-    Vec<Result<SseEvent, SseError>>,
-    Vec<Result<SseEvent, SseError>>,
-) {
+fn whole_and_chunked(bytes: &[u8], cuts: &[usize]) -> (Parsed, Parsed) {
     let whole = SseParser::new(LIMIT).feed(bytes);
     let mut at: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
     at.push(0);
@@ -68,10 +65,10 @@ proptest! {
         let mut expected = Vec::new();
         for (name, lines) in &events {
             if let Some(name) = name {
-                wire.push_str(&format!("event: {name}\n"));
+                wire.extend(["event: ", name.as_str(), "\n"]);
             }
             for line in lines {
-                wire.push_str(&format!("data: {line}\n"));
+                wire.extend(["data: ", line.as_str(), "\n"]);
             }
             wire.push('\n');
             expected.push(Ok(SseEvent { name: name.clone(), data: lines.join("\n") }));
