@@ -7,11 +7,11 @@
 
 use std::time::Duration;
 
-use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{JobEvent, Runner, RunnerOptions, job_spec, plan_jobs};
 use clipbench::prompts::{PromptDefaults, default_prompts};
 use clipbench::provider::build_http_client;
+use clipbench::services::simulator_providers;
 use clipbench::simulator::{SimConfig, Simulator};
 
 #[tokio::main]

@@ -2,7 +2,6 @@
 //!
 //! Library-first: the binary only parses the command line and calls into these modules.
 
-pub mod backend;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -19,6 +18,7 @@ pub mod provider;
 pub mod routing;
 pub mod sanitize;
 pub mod scoring;
+pub mod services;
 pub mod session;
 pub mod simulator;
 pub mod tui;

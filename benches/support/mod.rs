@@ -1,6 +1,8 @@
 //! What the benches share: figures printed in the form `benches/figures.sh` collects, and
 //! the quick switch. Each bench uses its own subset, hence the dead-code allowance.
 #![allow(dead_code)]
+// The one `mod.rs` kept in its directory: benches/support.rs would be built as a bench of its own.
+#![allow(clippy::mod_module_files)]
 
 /// Prints one figure as a tab-separated line: `figure`, a stable key, the value, its unit,
 /// the goal (free text, `-` for none) and what it measures. Human-readable lines go beside.

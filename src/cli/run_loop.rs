@@ -9,7 +9,6 @@ use std::time::Duration;
 use super::CliError;
 use super::progress::Progress;
 use super::run::{Prepared, RunArgs};
-use crate::backend::Backend;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
@@ -17,6 +16,7 @@ use crate::jobs::{
     RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all, job_spec,
     settle_interrupted_submits,
 };
+use crate::services::Backend;
 use crate::session::{
     JobStage, Session, SessionStore, SessionWriter, StoreError, learned_latencies, now_rfc3339,
     write_atomically,

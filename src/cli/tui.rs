@@ -5,11 +5,11 @@ use std::io::IsTerminal;
 use clap::Args;
 
 use super::{CliError, load_settings};
-use crate::backend::Backend;
 use crate::config::{FlagOverrides, ModelSelection};
 use crate::jobs::{Runner, RunnerOptions, settle_interrupted_submits};
 use crate::prompts::{PromptDefaults, default_prompts};
 use crate::routing::Routing;
+use crate::services::Backend;
 use crate::session::{
     LockedSession, Session, SessionStore, SessionWriter, StoreError, learned_latencies,
     new_session_id, now_rfc3339,

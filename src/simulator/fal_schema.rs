@@ -254,5 +254,4 @@ fn with_ctx(mut entry: Value, key: &str, limit: usize) -> Value {
 }
 
 #[cfg(test)]
-#[path = "fal_schema_tests.rs"]
 mod tests;

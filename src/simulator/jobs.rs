@@ -279,5 +279,4 @@ impl Failure {
 }
 
 #[cfg(test)]
-#[path = "jobs_tests.rs"]
 mod tests;

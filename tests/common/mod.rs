@@ -2,6 +2,8 @@
 //! test, a separate `clipbench simulate` process with fault injection and stats, and readers
 //! for the export. Each test crate uses its own subset, hence the dead-code allowance.
 #![allow(dead_code)]
+// The one `mod.rs` kept in its directory: tests/common.rs would be built as a test crate of its own.
+#![allow(clippy::mod_module_files)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -142,9 +142,7 @@ impl SseParser {
 }
 
 #[cfg(test)]
-#[path = "sse_tests.rs"]
 mod tests;
 
 #[cfg(test)]
-#[path = "sse_proptests.rs"]
 mod proptests;

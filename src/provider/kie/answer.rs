@@ -221,9 +221,7 @@ pub(super) fn malformed(message: &str) -> ProviderError {
 }
 
 #[cfg(test)]
-#[path = "answer_tests.rs"]
 mod tests;
 
 #[cfg(test)]
-#[path = "answer_proptests.rs"]
 mod proptests;

@@ -5,7 +5,7 @@
 //! could not run, 130 when Ctrl-C stopped it.
 
 mod costs;
-mod export_cmd;
+mod export;
 mod merge;
 mod models;
 mod progress;
@@ -51,7 +51,7 @@ pub enum Command {
     /// List stored sessions, newest first, with job counts and spend.
     Sessions,
     /// Export a stored session (default: the latest) as JSON, CSV or the HTML report.
-    Export(export_cmd::ExportArgs),
+    Export(export::ExportArgs),
     /// Combine several reviewers' exports of one session: mean scores and agreement.
     Merge(merge::MergeArgs),
     /// Spend across sessions: per UTC month (and day) per model, means per clip and per video,
@@ -175,7 +175,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Export(args)) => {
             let (catalog, config) = load_settings(&FlagOverrides::default())?;
-            export_cmd::run(&args, &catalog, &config.data_dir)
+            export::run(&args, &catalog, &config.data_dir)
         }
         Some(Command::Merge(args)) => merge::run(&args),
         Some(Command::Costs(args)) => {

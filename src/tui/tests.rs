@@ -4,6 +4,7 @@ mod blind;
 mod downloads;
 mod layers;
 mod leaderboard;
+mod modes;
 mod open;
 
 use std::path::PathBuf;

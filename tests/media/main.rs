@@ -20,15 +20,14 @@ use clipbench::media::{
 };
 use futures_util::stream;
 
-#[path = "media/attempts.rs"]
 mod attempts;
 
 /// 720x1280, 24 fps, 5.0 s, `moov` before `mdat` (one of the simulator's clips).
-const PORTRAIT: &[u8] = include_bytes!("fixtures/portrait-720x1280-24fps-5s.mp4");
+const PORTRAIT: &[u8] = include_bytes!("../fixtures/portrait-720x1280-24fps-5s.mp4");
 /// `sha256sum` of the portrait fixture, computed outside Rust.
 const PORTRAIT_SHA256: &str = "75b3d36c89ecae13d93d8f0b8282f452fef8e607f91746d8b07e5041d8fccd01";
 /// 320x180, 30 fps, 2.0 s, `moov` after `mdat` (ffmpeg without faststart).
-const LANDSCAPE: &[u8] = include_bytes!("fixtures/landscape-320x180-30fps-2s-moov-last.mp4");
+const LANDSCAPE: &[u8] = include_bytes!("../fixtures/landscape-320x180-30fps-2s-moov-last.mp4");
 
 /// Every request's headers, in arrival order.
 type Seen = Arc<Mutex<Vec<HeaderMap>>>;

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use clipbench::backend::simulator_providers;
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{
     JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, download_percent, job_spec,
@@ -12,16 +11,13 @@ use clipbench::jobs::{
 };
 use clipbench::prompts::PromptDefaults;
 use clipbench::provider::build_http_client;
+use clipbench::services::simulator_providers;
 use clipbench::session::PromptSpec;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimConfig, Simulator};
 
-#[path = "runner/downloads.rs"]
 mod downloads;
-#[path = "runner/recovery.rs"]
 mod recovery;
-#[path = "runner/shutdown.rs"]
 mod shutdown;
-#[path = "runner/stream.rs"]
 mod stream;
 
 async fn simulator(latency_ms: u64) -> Simulator {

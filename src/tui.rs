@@ -23,6 +23,4 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
-mod modes_tests;
-#[cfg(test)]
 mod tests;

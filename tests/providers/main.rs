@@ -12,11 +12,8 @@ use clipbench::provider::{
 use clipbench::simulator::{SimConfig, Simulator};
 use url::Url;
 
-#[path = "providers/errors.rs"]
 mod errors;
-#[path = "providers/recovery.rs"]
 mod recovery;
-#[path = "providers/stream.rs"]
 mod stream;
 
 const FAL_TEST_KEY: &str = "fal-test-id:fal-test-secret";

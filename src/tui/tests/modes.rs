@@ -1,11 +1,11 @@
 //! Pipeline modes in the TUI without a terminal: auto mode quotes and fires one routed job per
 //! prompt; a job that fails for good starts its fallback (never in a comparison).
 
-use super::action::{Action, Command, Effect};
-use super::state::{App, KeyState, Overlay};
-use super::tests::demo_app;
+use super::demo_app;
 use crate::jobs::{FallbackPolicy, JobEvent};
 use crate::routing::Routing;
+use crate::tui::action::{Action, Command, Effect};
+use crate::tui::state::{App, KeyState, Overlay};
 
 /// Auto mode: the guide's routing rules, nothing ticked, Kling and WAN falling back to Ray.
 fn auto_app() -> App {

@@ -3,15 +3,13 @@
 //! Pipeline modes (single model, auto routing, fallbacks) are in `tests/run/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// The helpers every test crate shares live one directory up, beside the other test crates.
+#[path = "../common/mod.rs"]
 mod common;
-#[path = "run/support.rs"]
 mod support;
 
-#[path = "run/fallback.rs"]
 mod fallback;
-#[path = "run/modes.rs"]
 mod modes;
-#[path = "run/shutdown.rs"]
 mod shutdown;
 
 use std::fmt::Write as _;
@@ -527,7 +525,8 @@ fn a_prompt_with_an_image_runs_image_to_video_on_every_model() {
 fn an_image_only_model_refuses_a_text_prompt_before_submitting() {
     let dir = tempfile::tempdir().unwrap();
     let sim = ExternalSim::start(&["--speed", "40"]);
-    let mut catalog: Value = serde_json::from_str(include_str!("../assets/models.json")).unwrap();
+    let mut catalog: Value =
+        serde_json::from_str(include_str!("../../assets/models.json")).unwrap();
     for model in catalog["models"].as_array_mut().unwrap() {
         if model["id"] == "wan25" {
             model["endpoint"] = Value::Null;
