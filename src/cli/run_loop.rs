@@ -13,9 +13,9 @@ use crate::backend::Backend;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
-    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobSpec, PollPolicy, RunHandle, Runner,
-    RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all, job_spec,
-    settle_interrupted_submits,
+    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle,
+    Runner, RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all,
+    job_spec, settle_interrupted_submits,
 };
 use crate::session::{
     JobStage, Session, SessionStore, SessionWriter, StoreError, learned_latencies, now_rfc3339,
@@ -219,12 +219,13 @@ async fn drive(
         if driver.running.is_empty() {
             run.close();
         }
-        let mut event = tokio::select! {
-            event = run.next_event() => match event { Some(event) => event, None => break Ended::Finished },
+        let mut report = tokio::select! {
+            report = run.next_event() => match report { Some(report) => report, None => break Ended::Finished },
             () = interrupts.next() => break driver.shut_down(&mut run, interrupts).await,
         };
-        let ack = event.take_ack();
-        let changed = driver.apply(&event);
+        let ack = report.event.take_ack();
+        let changed = driver.apply(&report);
+        let event = &report.event;
         if matches!(event, JobEvent::Failed { .. })
             && let Some(spec) =
                 fallbacks.after_failure(driver.session, event.clip_id(), &mut driver.progress)
@@ -247,18 +248,19 @@ struct Driver<'a> {
 }
 
 impl Driver<'_> {
-    /// Applies one event and shows the change; true when the session changed.
-    fn apply(&mut self, event: &JobEvent) -> bool {
-        let clip_id = event.clip_id();
+    /// Applies one event (at the time it happened) and shows the change; true when the
+    /// session changed.
+    fn apply(&mut self, report: &JobReport) -> bool {
+        let clip_id = report.event.clip_id();
         let before = self
             .session
             .job(clip_id)
             .map(|j| (j.stage, j.queue_position));
-        let changed = apply_event(self.session, event, jiff::Timestamp::now());
+        let changed = apply_event(self.session, report);
         if let (Some(before), Some(job)) = (before, self.session.job(clip_id)) {
             self.progress.job_changed(self.session, before, job);
         }
-        if event.is_terminal() {
+        if report.event.is_terminal() {
             self.running.remove(clip_id);
         }
         changed
@@ -301,15 +303,15 @@ impl Driver<'_> {
         self.progress.note(self.session, &line);
         let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
         loop {
-            let mut event = tokio::select! {
+            let mut report = tokio::select! {
                 biased;
                 () = interrupts.next() => return Ended::Interrupted { at_once: true },
                 () = tokio::time::sleep_until(deadline) => break,
-                event = run.next_event() => match event { Some(event) => event, None => break },
+                report = run.next_event() => match report { Some(report) => report, None => break },
             };
-            let ack = event.take_ack();
-            let changed = self.apply(&event);
-            self.save(event.clip_id(), changed, ack).await;
+            let ack = report.event.take_ack();
+            let changed = self.apply(&report);
+            self.save(report.event.clip_id(), changed, ack).await;
         }
         Ended::Interrupted { at_once: false }
     }

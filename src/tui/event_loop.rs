@@ -17,7 +17,7 @@ use super::state::{App, Status};
 use super::tasks;
 use super::update::InputMode;
 use super::view;
-use crate::jobs::{JobEvent, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
+use crate::jobs::{JobEvent, JobReport, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
 use crate::session::{JobStage, SessionWriter};
 
 /// How often running jobs' clocks and gauges move on screen.
@@ -96,18 +96,21 @@ async fn drive(
                 Some(Err(err)) => return Err(err),
                 None => Some(Action::Command(Command::Quit)),
             },
-            Some(event) = run.next_event() => Some(job_action(app, &context, &mut acks, event)),
+            Some(report) = run.next_event() => {
+                dirty |= ingest(app, &context, &mut run, &tx, &mut acks, report);
+                None
+            }
             Some(action) = background.recv() => Some(action),
             _ = tick.tick(), if moving => Some(Action::Tick(jiff::Timestamp::now())),
         };
-        let Some(action) = action else { continue };
-        dirty |= step(app, &context, &mut run, &tx, action);
+        if let Some(action) = action {
+            dirty |= step(app, &context, &mut run, &tx, action);
+        }
         // Ingest everything already waiting before drawing once.
         let mut waiting = Vec::new();
         run.drain_ready(&mut waiting);
-        for event in waiting {
-            let action = job_action(app, &context, &mut acks, event);
-            dirty |= step(app, &context, &mut run, &tx, action);
+        for report in waiting {
+            dirty |= ingest(app, &context, &mut run, &tx, &mut acks, report);
         }
         while acks.try_join_next().is_some() {}
     }
@@ -155,7 +158,7 @@ async fn shut_down(
     let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
     let mut keys_open = true;
     loop {
-        let event = tokio::select! {
+        let report = tokio::select! {
             biased;
             key = events.next(), if keys_open => match key {
                 Some(Ok(event)) if is_ctrl_c(&event) => break,
@@ -163,10 +166,9 @@ async fn shut_down(
                 _ => { keys_open = false; continue }
             },
             () = tokio::time::sleep_until(deadline) => break,
-            event = run.next_event() => match event { Some(event) => event, None => break },
+            report = run.next_event() => match report { Some(report) => report, None => break },
         };
-        let action = job_action(app, context, acks, event);
-        step(app, context, run, tx, action);
+        ingest(app, context, run, tx, acks, report);
     }
     // The last acknowledgements wait only for the writer.
     while let Ok(Some(_)) = tokio::time::timeout_at(deadline, acks.join_next()).await {}
@@ -188,7 +190,13 @@ fn step(
     tx: &mpsc::UnboundedSender<Action>,
     action: Action,
 ) -> bool {
-    let progress_only = matches!(action, Action::Job(JobEvent::Downloading { .. }));
+    let progress_only = matches!(
+        action,
+        Action::Job(JobReport {
+            event: JobEvent::Downloading { .. },
+            ..
+        })
+    );
     let job_event = matches!(action, Action::Job(_));
     let effects = app.update(action);
     let redraw = needs_redraw(job_event, progress_only, &effects);
@@ -206,26 +214,29 @@ fn needs_redraw(job_event: bool, progress_only: bool, effects: &[Effect]) -> boo
     !job_event || progress_only || !effects.is_empty()
 }
 
-/// A job event becomes an action; a save acknowledgement is sent once the session (with the
-/// event applied) is on disk, from a task in `acks` so the loop never waits on the disk.
-fn job_action(
+/// Applies a job's report once, through `update`; a save acknowledgement is sent once the
+/// session (with the event applied) is on disk, from a task in `acks` so the loop never waits
+/// on the disk. True when the screen must be redrawn.
+fn ingest(
     app: &mut App,
     context: &LoopContext,
+    run: &mut RunHandle,
+    tx: &mpsc::UnboundedSender<Action>,
     acks: &mut JoinSet<()>,
-    mut event: JobEvent,
-) -> Action {
-    if let Some(ack) = event.take_ack() {
-        let mut snapshot = app.session.clone();
-        crate::jobs::apply_event(&mut snapshot, &event, jiff::Timestamp::now());
+    mut report: JobReport,
+) -> bool {
+    let ack = report.event.take_ack();
+    let redraw = step(app, context, run, tx, Action::Job(report));
+    if let Some(ack) = ack {
         // Queued now, in order with the loop's later saves; only the wait runs in a task.
-        let written = context.writer.queue_now(&snapshot);
+        let written = context.writer.queue_now(&app.session);
         acks.spawn(async move {
             if written.await.is_ok() {
                 ack.done();
             }
         });
     }
-    Action::Job(event)
+    redraw
 }
 
 /// Re-attaches every job of a stored session that has not finished.
@@ -322,11 +333,15 @@ mod tests {
         app.update(Action::Command(Command::Generate));
         app.update(Action::Command(Command::Confirm));
         let clip_id = app.session.jobs[0].clip_id.clone();
+        let now = app.now;
         let queued = || {
-            Action::Job(JobEvent::Queued {
-                clip_id: clip_id.clone(),
-                position: Some(2),
-            })
+            Action::Job(
+                JobEvent::Queued {
+                    clip_id: clip_id.clone(),
+                    position: Some(2),
+                }
+                .at(now),
+            )
         };
         assert!(
             !app.update(queued()).is_empty(),

@@ -4,7 +4,7 @@
 use super::action::{Action, Command, Effect};
 use super::keymap::Context;
 use super::state::{App, DownloadProgress, Overlay, Pane, Status};
-use crate::jobs::{JobEvent, apply_to_job};
+use crate::jobs::{JobEvent, JobReport, apply_to_job};
 use crate::sanitize::clean_line;
 
 /// How keys are read right now.
@@ -53,7 +53,7 @@ impl App {
             Action::TextKey(key) => self.text_key(key),
             Action::Paste(text) => self.paste(&text),
             Action::Click { column, row, size } => self.click(column, row, size),
-            Action::Job(event) => self.job_event(&event),
+            Action::Job(report) => self.job_event(&report),
             Action::Tick(now) => {
                 self.now = now;
                 Vec::new()
@@ -97,9 +97,11 @@ impl App {
         Vec::new()
     }
 
-    /// Applies a job's report to its job, taking the job's counts out of the index before
-    /// and putting them back after, so the index stays current at the cost of one job.
-    fn job_event(&mut self, event: &JobEvent) -> Vec<Effect> {
+    /// Applies a job's report to its job (at the time it happened, not `now`), taking the
+    /// job's counts out of the index before and putting them back after, so the index stays
+    /// current at the cost of one job.
+    fn job_event(&mut self, report: &JobReport) -> Vec<Effect> {
+        let event = &report.event;
         let job = self
             .jobs_index
             .position(event.clip_id())
@@ -108,7 +110,7 @@ impl App {
             return Vec::new();
         };
         self.jobs_index.forget(job);
-        let changed = apply_to_job(job, event, self.now);
+        let changed = apply_to_job(job, report);
         self.jobs_index.record(job);
         self.track_download(event);
         if !changed {
