@@ -95,7 +95,7 @@ pub async fn execute(
     }
     let specs = job_specs(&session, catalog, &fallbacks.clips_dir)?;
     tracing::info!(session = %session.id, jobs = specs.len(), demo = config.demo, "run starts");
-    let (writer, writer_task) = SessionWriter::spawn(locked);
+    let (mut writer, writer_task) = SessionWriter::spawn(locked);
     let mut policy = PollPolicy::default();
     if let Some(minutes) = args.job_timeout_min {
         policy.job_timeout = Duration::from_secs_f64(minutes * 60.0);
@@ -112,7 +112,7 @@ pub async fn execute(
         &mut session,
         &runner,
         specs,
-        &writer,
+        &mut writer,
         &fallbacks,
         &mut interrupts,
     )
@@ -202,7 +202,7 @@ async fn drive(
     session: &mut Session,
     runner: &Runner,
     specs: Vec<JobSpec>,
-    writer: &SessionWriter,
+    writer: &mut SessionWriter,
     fallbacks: &Fallbacks<'_>,
     interrupts: &mut Interrupts,
 ) -> Ended {
@@ -222,6 +222,11 @@ async fn drive(
         let mut report = tokio::select! {
             report = run.next_event() => match report { Some(report) => report, None => break Ended::Finished },
             () = interrupts.next() => break driver.shut_down(&mut run, interrupts).await,
+            // Changes made during the write that ended go to disk as one snapshot.
+            () = driver.writer.write_ended() => {
+                driver.writer.offer(driver.session);
+                continue;
+            }
         };
         let ack = report.event.take_ack();
         let changed = driver.apply(&report);
@@ -242,7 +247,7 @@ async fn drive(
 /// The loop's state: the session it folds events into and how it reports them.
 struct Driver<'a> {
     session: &'a mut Session,
-    writer: &'a SessionWriter,
+    writer: &'a mut SessionWriter,
     progress: Progress,
     running: HashSet<String>,
 }
@@ -266,7 +271,8 @@ impl Driver<'_> {
         changed
     }
 
-    /// Saves a change: at once, then acknowledged, when the job waits for it (`ack`).
+    /// Saves a change (coalesced while a write is on disk), or at once and then acknowledged
+    /// when the job waits for it (`ack`).
     async fn save(&mut self, clip_id: &str, changed: bool, ack: Option<SaveAck>) {
         let Some(ack) = ack else {
             if changed {

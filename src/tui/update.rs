@@ -38,6 +38,10 @@ impl App {
     /// Applies one action; returns the work for the loop. Derived state (the leaderboard's
     /// bootstrap) is brought up to date here, so drawing never computes it.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        // A job's report says itself whether it changed anything shown; any other action may.
+        if !matches!(action, Action::Job(_)) {
+            self.revision += 1;
+        }
         let effects = self.apply(action);
         self.refresh_leaderboard_stats();
         effects
@@ -112,7 +116,10 @@ impl App {
         self.jobs_index.forget(job);
         let changed = apply_to_job(job, report);
         self.jobs_index.record(job);
-        self.track_download(event);
+        let progressed = self.track_download(event);
+        if changed || progressed {
+            self.revision += 1;
+        }
         if !changed {
             return Vec::new();
         }
@@ -124,8 +131,8 @@ impl App {
     }
 
     /// Keeps the latest download progress of each downloading job, and forgets it when the
-    /// job's task ends (the clip is on disk, or the download failed).
-    fn track_download(&mut self, event: &JobEvent) {
+    /// job's task ends (the clip is on disk, or the download failed). True when that changed.
+    fn track_download(&mut self, event: &JobEvent) -> bool {
         match event {
             JobEvent::Downloading {
                 clip_id,
@@ -136,12 +143,10 @@ impl App {
                     bytes: *bytes,
                     total: *total,
                 };
-                self.downloads.insert(clip_id.clone(), progress);
+                self.downloads.insert(clip_id.clone(), progress) != Some(progress)
             }
-            _ if event.is_terminal() => {
-                self.downloads.remove(event.clip_id());
-            }
-            _ => {}
+            _ if event.is_terminal() => self.downloads.remove(event.clip_id()).is_some(),
+            _ => false,
         }
     }
 
