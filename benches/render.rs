@@ -108,19 +108,18 @@ fn app(
         specs,
         all,
     );
-    Ok(App {
-        budget_usd: Some(1_000.0),
-        focus: Pane::Grid,
-        prompt_index: prompts / 2,
-        grid_cell: (prompts / 2, 0),
-        now: "2026-11-26T11:46:00Z".parse()?,
-        ..App::new(
-            session,
-            catalog,
-            choices,
-            PathBuf::from("/tmp/clipbench-bench"),
-        )
-    })
+    let mut app = App::new(
+        session,
+        catalog,
+        choices,
+        PathBuf::from("/tmp/clipbench-bench"),
+    );
+    app.budget_usd = Some(1_000.0);
+    app.focus = Pane::Grid;
+    app.prompt_index = prompts / 2;
+    app.grid_cell = (prompts / 2, 0);
+    app.now = "2026-11-26T11:46:00Z".parse()?;
+    Ok(app)
 }
 
 /// The catalog JSON with only `models` in it.

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use clipbench::catalog::{Catalog, Model};
-use clipbench::jobs::{JobEvent, Runner, RunnerOptions, job_spec, plan_jobs};
+use clipbench::jobs::{JobEvent, JobReport, Runner, RunnerOptions, job_spec, plan_jobs};
 use clipbench::prompts::{PromptDefaults, default_prompts};
 use clipbench::provider::build_http_client;
 use clipbench::services::simulator_providers;
@@ -48,7 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let mut run = runner.start(specs);
     run.close();
-    while let Some(mut event) = run.next_event().await {
+    while let Some(JobReport { mut event, .. }) = run.next_event().await {
         // A real pipeline saves the request id here, before acknowledging.
         if let Some(ack) = event.take_ack() {
             ack.done();

@@ -2,16 +2,18 @@
 //! fetched and downloaded on its own, reporting [`JobEvent`]s over a bounded channel.
 //!
 //! Tasks never touch the terminal or the session: whoever owns the [`RunHandle`] applies the
-//! events (see [`apply_event`]) and saves. A job's `Submitted` event carries an acknowledgement
+//! events (see [`apply_event`]) and saves. Each event arrives as a [`JobReport`] stamped by the
+//! task with the time it happened, so every owner records the same timings however late it
+//! gets to apply them. A job's `Submitted` event carries an acknowledgement
 //! the owner sends once the request id is on disk; the task waits for it before its first poll,
 //! so a crash after a submit can always be resumed without submitting twice.
 //!
 //! ```no_run
 //! # async fn demo(providers: clipbench::jobs::Providers, specs: Vec<clipbench::jobs::JobSpec>) {
-//! use clipbench::jobs::{JobEvent, Runner, RunnerOptions};
+//! use clipbench::jobs::{JobEvent, JobReport, Runner, RunnerOptions};
 //! let runner = Runner::new(providers, RunnerOptions::default());
 //! let mut run = runner.start(specs);
-//! while let Some(event) = run.next_event().await {
+//! while let Some(JobReport { event, .. }) = run.next_event().await {
 //!     if let JobEvent::Submitted { ack, .. } = event {
 //!         ack.done(); // after saving the request id
 //!     }
@@ -77,6 +79,17 @@ impl SaveAck {
     pub fn detached() -> Self {
         SaveAck(None)
     }
+}
+
+/// One event of a job and the time it happened, as the job's task stamped it. The owner
+/// records this time (never the time it got round to applying the event), so the headless
+/// runner and the TUI record the same timings for the same events.
+#[derive(Debug)]
+pub struct JobReport {
+    /// When the task saw it happen.
+    pub at: jiff::Timestamp,
+    /// What happened.
+    pub event: JobEvent,
 }
 
 /// What a job task reports. The owner applies these to the session in order.
@@ -180,6 +193,16 @@ pub enum JobEvent {
 }
 
 impl JobEvent {
+    /// This event as having happened at `at`.
+    pub fn at(self, at: jiff::Timestamp) -> JobReport {
+        JobReport { at, event: self }
+    }
+
+    /// This event as happening now (job tasks stamp what they send with this).
+    pub(crate) fn now(self) -> JobReport {
+        self.at(jiff::Timestamp::now())
+    }
+
     /// The job the event is about.
     pub fn clip_id(&self) -> &str {
         match self {

@@ -12,9 +12,9 @@ use super::run::{Prepared, RunArgs};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
-    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobSpec, PollPolicy, RunHandle, Runner,
-    RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all, job_spec,
-    settle_interrupted_submits,
+    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle,
+    Runner, RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all,
+    job_spec, settle_interrupted_submits,
 };
 use crate::services::Backend;
 use crate::session::{
@@ -95,7 +95,7 @@ pub async fn execute(
     }
     let specs = job_specs(&session, catalog, &fallbacks.clips_dir)?;
     tracing::info!(session = %session.id, jobs = specs.len(), demo = config.demo, "run starts");
-    let (writer, writer_task) = SessionWriter::spawn(locked);
+    let (mut writer, writer_task) = SessionWriter::spawn(locked);
     let mut policy = PollPolicy::default();
     if let Some(minutes) = args.job_timeout_min {
         policy.job_timeout = Duration::from_secs_f64(minutes * 60.0);
@@ -112,7 +112,7 @@ pub async fn execute(
         &mut session,
         &runner,
         specs,
-        &writer,
+        &mut writer,
         &fallbacks,
         &mut interrupts,
     )
@@ -202,7 +202,7 @@ async fn drive(
     session: &mut Session,
     runner: &Runner,
     specs: Vec<JobSpec>,
-    writer: &SessionWriter,
+    writer: &mut SessionWriter,
     fallbacks: &Fallbacks<'_>,
     interrupts: &mut Interrupts,
 ) -> Ended {
@@ -219,12 +219,18 @@ async fn drive(
         if driver.running.is_empty() {
             run.close();
         }
-        let mut event = tokio::select! {
-            event = run.next_event() => match event { Some(event) => event, None => break Ended::Finished },
+        let mut report = tokio::select! {
+            report = run.next_event() => match report { Some(report) => report, None => break Ended::Finished },
             () = interrupts.next() => break driver.shut_down(&mut run, interrupts).await,
+            // Changes made during the write that ended go to disk as one snapshot.
+            () = driver.writer.write_ended() => {
+                driver.writer.offer(driver.session);
+                continue;
+            }
         };
-        let ack = event.take_ack();
-        let changed = driver.apply(&event);
+        let ack = report.event.take_ack();
+        let changed = driver.apply(&report);
+        let event = &report.event;
         if matches!(event, JobEvent::Failed { .. })
             && let Some(spec) =
                 fallbacks.after_failure(driver.session, event.clip_id(), &mut driver.progress)
@@ -241,30 +247,32 @@ async fn drive(
 /// The loop's state: the session it folds events into and how it reports them.
 struct Driver<'a> {
     session: &'a mut Session,
-    writer: &'a SessionWriter,
+    writer: &'a mut SessionWriter,
     progress: Progress,
     running: HashSet<String>,
 }
 
 impl Driver<'_> {
-    /// Applies one event and shows the change; true when the session changed.
-    fn apply(&mut self, event: &JobEvent) -> bool {
-        let clip_id = event.clip_id();
+    /// Applies one event (at the time it happened) and shows the change; true when the
+    /// session changed.
+    fn apply(&mut self, report: &JobReport) -> bool {
+        let clip_id = report.event.clip_id();
         let before = self
             .session
             .job(clip_id)
             .map(|j| (j.stage, j.queue_position));
-        let changed = apply_event(self.session, event, jiff::Timestamp::now());
+        let changed = apply_event(self.session, report);
         if let (Some(before), Some(job)) = (before, self.session.job(clip_id)) {
             self.progress.job_changed(self.session, before, job);
         }
-        if event.is_terminal() {
+        if report.event.is_terminal() {
             self.running.remove(clip_id);
         }
         changed
     }
 
-    /// Saves a change: at once, then acknowledged, when the job waits for it (`ack`).
+    /// Saves a change (coalesced while a write is on disk), or at once and then acknowledged
+    /// when the job waits for it (`ack`).
     async fn save(&mut self, clip_id: &str, changed: bool, ack: Option<SaveAck>) {
         let Some(ack) = ack else {
             if changed {
@@ -301,15 +309,15 @@ impl Driver<'_> {
         self.progress.note(self.session, &line);
         let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
         loop {
-            let mut event = tokio::select! {
+            let mut report = tokio::select! {
                 biased;
                 () = interrupts.next() => return Ended::Interrupted { at_once: true },
                 () = tokio::time::sleep_until(deadline) => break,
-                event = run.next_event() => match event { Some(event) => event, None => break },
+                report = run.next_event() => match report { Some(report) => report, None => break },
             };
-            let ack = event.take_ack();
-            let changed = self.apply(&event);
-            self.save(event.clip_id(), changed, ack).await;
+            let ack = report.event.take_ack();
+            let changed = self.apply(&report);
+            self.save(report.event.clip_id(), changed, ack).await;
         }
         Ended::Interrupted { at_once: false }
     }

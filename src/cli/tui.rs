@@ -71,7 +71,7 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
     backend.adopt_in_flight(&session);
     let settled = settle_interrupted_submits(&mut session);
     let clips_dir = locked.clips_dir();
-    let (writer, writer_task) = SessionWriter::spawn(locked);
+    let (mut writer, writer_task) = SessionWriter::spawn(locked);
     writer.save(&session);
     let learned = learned_latencies(&store, (&session.id, session.demo));
     let mut app = initial_app(session, catalog, &config, routing, sim_speed, &learned);

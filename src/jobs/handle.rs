@@ -10,7 +10,7 @@ use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::{JobEvent, JobSpec, RunContext, task};
+use super::{JobEvent, JobReport, JobSpec, RunContext, task};
 use crate::provider::API_REQUEST_TIMEOUT;
 
 /// How long a shutdown waits for the submits already sent to answer: the request timeout
@@ -34,7 +34,7 @@ struct RunningJob {
 /// A run in progress: its events and its switches.
 #[derive(Debug)]
 pub struct RunHandle {
-    events: mpsc::Receiver<JobEvent>,
+    events: mpsc::Receiver<JobReport>,
     /// The jobs whose task has not ended; a job leaves when its last event is read.
     jobs: HashMap<String, RunningJob>,
     root: CancellationToken,
@@ -42,7 +42,7 @@ pub struct RunHandle {
     detach: CancellationToken,
     tracker: TaskTracker,
     /// Kept while jobs may still be added; dropped by [`RunHandle::close`].
-    tx: Option<mpsc::Sender<JobEvent>>,
+    tx: Option<mpsc::Sender<JobReport>>,
 }
 
 impl RunHandle {
@@ -77,18 +77,19 @@ impl RunHandle {
         self.jobs.insert(clip_id, RunningJob { cancel, task });
     }
 
-    /// The next event; `None` once every task has ended (after [`RunHandle::close`]).
-    pub async fn next_event(&mut self) -> Option<JobEvent> {
-        let event = self.events.recv().await?;
-        self.forget_if_ended(&event);
-        Some(event)
+    /// The next event, stamped with when it happened; `None` once every task has ended (after
+    /// [`RunHandle::close`]).
+    pub async fn next_event(&mut self) -> Option<JobReport> {
+        let report = self.events.recv().await?;
+        self.forget_if_ended(&report.event);
+        Some(report)
     }
 
     /// Takes every event already waiting, without waiting (for batch draining in a UI loop).
-    pub fn drain_ready(&mut self, into: &mut Vec<JobEvent>) {
-        while let Ok(event) = self.events.try_recv() {
-            self.forget_if_ended(&event);
-            into.push(event);
+    pub fn drain_ready(&mut self, into: &mut Vec<JobReport>) {
+        while let Ok(report) = self.events.try_recv() {
+            self.forget_if_ended(&report.event);
+            into.push(report);
         }
     }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::JobEvent;
+use super::{JobEvent, JobReport};
 
 /// The least time between two reports of one download (the last one, at 100 %, is never held
 /// back).
@@ -86,7 +86,7 @@ pub(crate) struct DownloadReporter {
     /// The job.
     clip_id: String,
     /// Where reports go.
-    events: mpsc::Sender<JobEvent>,
+    events: mpsc::Sender<JobReport>,
     /// What the current attempt has reported.
     throttle: ProgressThrottle,
     /// The size the latest attempt announced.
@@ -95,7 +95,7 @@ pub(crate) struct DownloadReporter {
 
 impl DownloadReporter {
     /// A reporter for `clip_id`'s download.
-    pub fn new(clip_id: String, events: mpsc::Sender<JobEvent>) -> Self {
+    pub fn new(clip_id: String, events: mpsc::Sender<JobReport>) -> Self {
         Self {
             clip_id,
             events,
@@ -111,11 +111,12 @@ impl DownloadReporter {
         if !self.throttle.should_report(bytes, total, now) {
             return;
         }
-        let _ = self.events.try_send(JobEvent::Downloading {
+        let report = JobEvent::Downloading {
             clip_id: self.clip_id.clone(),
             bytes,
             total,
-        });
+        };
+        let _ = self.events.try_send(report.now());
     }
 
     /// The report that starts the count again before another attempt: 0 bytes of the size last
@@ -141,8 +142,11 @@ mod tests {
         let mut reporter = DownloadReporter::new("a.wan25".into(), tx);
         let start = Instant::now();
         let total = Some(1000);
-        let next_report = |rx: &mut mpsc::Receiver<JobEvent>| match rx.try_recv() {
-            Ok(JobEvent::Downloading { bytes, total, .. }) => Some((bytes, total)),
+        let next_report = |rx: &mut mpsc::Receiver<JobReport>| match rx.try_recv() {
+            Ok(JobReport {
+                event: JobEvent::Downloading { bytes, total, .. },
+                ..
+            }) => Some((bytes, total)),
             _ => None,
         };
         reporter.chunk(400, total, start);

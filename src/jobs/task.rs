@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::{Jitter, JobEvent, JobSpec, PollPolicy, RunContext, SaveAck};
+use super::{Jitter, JobEvent, JobReport, JobSpec, PollPolicy, RunContext, SaveAck};
 use crate::provider::{ErrorKind, JobHandle, JobOutput, JobStatus, Provider, ProviderError};
 
 /// How a stage of the job ended early.
@@ -57,7 +57,8 @@ struct Polling {
 struct Job {
     context: Arc<RunContext>,
     spec: JobSpec,
-    events: mpsc::Sender<JobEvent>,
+    /// Where the task's events go, each stamped when it is sent.
+    events: mpsc::Sender<JobReport>,
     cancel: CancellationToken,
     /// The run's shutdown switch: stop following the job, cancel nothing.
     detach: CancellationToken,
@@ -69,7 +70,7 @@ struct Job {
 pub(crate) async fn run_job(
     context: Arc<RunContext>,
     spec: JobSpec,
-    events: mpsc::Sender<JobEvent>,
+    events: mpsc::Sender<JobReport>,
     cancel: CancellationToken,
     detach: CancellationToken,
 ) {
@@ -88,7 +89,7 @@ pub(crate) async fn run_job(
         Err(Stop::Event(event)) => *event,
         Err(Stop::Gone) => return,
     };
-    let _ = job.events.send(last).await;
+    let _ = job.events.send(last.now()).await;
 }
 
 impl Job {
@@ -134,8 +135,9 @@ impl Job {
         }))
     }
 
+    /// Sends `event`, stamped with the time it happened: now.
     async fn emit(&self, event: JobEvent) -> Result<(), Stop> {
-        self.events.send(event).await.map_err(|_| Stop::Gone)
+        self.events.send(event.now()).await.map_err(|_| Stop::Gone)
     }
 
     /// Submits, retrying only errors after which the provider cannot have created the job.

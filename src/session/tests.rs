@@ -124,11 +124,11 @@ fn new_ids_carry_the_current_time_and_a_random_suffix() {
     assert!(suffixes.len() > 1, "{ids:?}");
 }
 
-/// While one write is on disk, every snapshot queued meanwhile is written as one: 50 saves
-/// and a `save_now` behind a held write cost exactly one more write (one fsync), of the
-/// newest snapshot, and `save_now` returns only once that is on disk.
+/// While one write is on disk, changes pile up without a snapshot: 50 changes and an
+/// `on_disk` behind a held write cost exactly one more snapshot (one clone) and one more
+/// write (one fsync), of the newest state, and `on_disk` resolves only once that is on disk.
 #[tokio::test]
-async fn the_writer_coalesces_saves_queued_during_a_write_and_save_now_waits_for_disk() {
+async fn the_writer_takes_one_snapshot_for_every_change_made_during_a_write() {
     let dir = tempfile::tempdir().unwrap();
     let store = SessionStore::new(dir.path());
     let mut s = session("20260101-000000-0004");
@@ -136,12 +136,14 @@ async fn the_writer_coalesces_saves_queued_during_a_write_and_save_now_waits_for
     let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel();
     let (release, held) = std::sync::mpsc::channel::<()>();
     let held = std::sync::Mutex::new(held);
-    let (writer, task) = SessionWriter::spawn_saving(move |snapshot: &Session| {
+    let (mut writer, task) = SessionWriter::spawn_saving(s.id.clone(), move |snapshot| {
         started_tx.send(snapshot.prompts[0].prompt.clone()).unwrap();
         // Every write waits until the test lets go (the closed channel then lets all through).
         let _ = held.lock().unwrap().recv();
         locked.save(snapshot)
     });
+    writer.offer(&s);
+    assert_eq!(writer.snapshots(), 0, "nothing changed, nothing taken");
     s.prompts[0].prompt = "first".into();
     writer.save(&s);
     assert_eq!(started.recv().await.as_deref(), Some("first"));
@@ -150,10 +152,22 @@ async fn the_writer_coalesces_saves_queued_during_a_write_and_save_now_waits_for
         writer.save(&s);
     }
     s.prompts[0].prompt = "final".into();
-    let written = writer.queue_now(&s);
+    let written = writer.on_disk();
+    writer.offer(&s);
+    assert_eq!(
+        writer.snapshots(),
+        1,
+        "no snapshot while a write is on disk"
+    );
     drop(release);
+    writer.write_ended().await;
+    writer.offer(&s);
+    assert_eq!(writer.snapshots(), 2, "one snapshot for all the changes");
     written.await.unwrap();
     assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "final");
+    writer.write_ended().await;
+    writer.offer(&s);
+    assert_eq!(writer.snapshots(), 2, "nothing changed since");
     drop(writer);
     task.await.unwrap().unwrap();
     let mut batches = vec!["first".to_string()];
@@ -167,20 +181,29 @@ async fn the_writer_coalesces_saves_queued_during_a_write_and_save_now_waits_for
     );
 }
 
-/// A snapshot queued for an acknowledgement keeps its place in line: awaiting it later (from
-/// another task) never lets it land after a newer save.
+/// A save waited for keeps its place in line: awaiting it later (from another task) never
+/// lets it land after a newer save, and `save_now` writes after the write on disk.
 #[tokio::test]
-async fn a_queued_snapshot_never_lands_after_a_newer_save() {
+async fn a_save_waited_for_never_lands_after_a_newer_save() {
     let dir = tempfile::tempdir().unwrap();
     let store = SessionStore::new(dir.path());
     let mut s = session("20260101-000000-0005");
-    let (writer, task) = SessionWriter::spawn(store.create(&s).unwrap());
+    let (mut writer, task) = SessionWriter::spawn(store.create(&s).unwrap());
     s.prompts[0].prompt = "older".into();
-    let written = writer.queue_now(&s);
+    let written = writer.on_disk();
+    writer.offer(&s);
     s.prompts[0].prompt = "newer".into();
     writer.save(&s);
     tokio::spawn(written).await.unwrap().unwrap();
+    s.prompts[0].prompt = "newest".into();
+    writer.save_now(&s).await.unwrap();
+    assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "newest");
+    assert_eq!(
+        writer.snapshots(),
+        2,
+        "the save during the first write joined the last"
+    );
     drop(writer);
     task.await.unwrap().unwrap();
-    assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "newer");
+    assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "newest");
 }

@@ -1,8 +1,14 @@
-//! The one writer of a session: a task that owns the lock and coalesces saves.
+//! The one writer of a session: a task that owns the lock and writes snapshots, and the handle
+//! the session's owner keeps, which decides when a snapshot (a clone of the session) is taken.
 //!
-//! Callers hand it snapshots; while a write is on disk, newer snapshots pile up and only the
-//! latest is written next (one fsync per batch). `save_now` waits until its snapshot (or a
-//! newer one) is on disk: the runner uses it so a request id is saved before the first poll.
+//! The owner notes changes ([`SessionWriter::changed`]) and offers its session after each batch
+//! of work ([`SessionWriter::offer`]). A snapshot is taken only when there are changes and no
+//! write is on disk, so any number of changes made during one write cost one more snapshot
+//! and one fsync, of the latest state. When a write ends, [`SessionWriter::write_ended`]
+//! resolves and the owner offers again. [`SessionWriter::on_disk`] waits until the session as
+//! it is at the call is on disk: the runner and the TUI use it so that a request id is saved
+//! before the first poll. Dropping the handle loses changes not yet offered: the owner ends
+//! with [`SessionWriter::save_now`] or [`SessionWriter::flush`].
 
 use std::sync::Arc;
 
@@ -12,16 +18,33 @@ use tokio::task::JoinHandle;
 use super::model::Session;
 use super::store::{LockedSession, StoreError};
 
+/// Told to whoever waits for a write: its outcome (the error as text: it goes to many).
+type Done = oneshot::Sender<Result<(), String>>;
+
 /// A snapshot to write, and who waits for it.
 struct WriteRequest {
-    session: Arc<Session>,
-    done: Option<oneshot::Sender<Result<(), String>>>,
+    session: Session,
+    done: Vec<Done>,
 }
 
-/// Handle to the writer task; cheap to clone.
-#[derive(Debug, Clone)]
+/// The handle the session's owner keeps; the task ends (releasing the lock) when it is dropped
+/// and the last snapshot is written.
+#[derive(Debug)]
 pub struct SessionWriter {
-    tx: mpsc::UnboundedSender<WriteRequest>,
+    /// The session's id, to name it in errors.
+    id: String,
+    /// Snapshots to the writer task.
+    requests: mpsc::UnboundedSender<WriteRequest>,
+    /// One message from the task per snapshot written (or failed).
+    ended: mpsc::UnboundedReceiver<()>,
+    /// Snapshots sent and not yet reported written.
+    in_flight: usize,
+    /// Changes made since the last snapshot.
+    dirty: bool,
+    /// Waiting for the next snapshot to be on disk.
+    waiting: Vec<Done>,
+    /// Snapshots taken so far (each one clone of the session).
+    snapshots: u64,
 }
 
 impl std::fmt::Debug for WriteRequest {
@@ -33,76 +56,143 @@ impl std::fmt::Debug for WriteRequest {
 }
 
 impl SessionWriter {
-    /// Starts the writer task; it ends (releasing the lock) when every handle is dropped and
-    /// the last snapshot is written. Await the join handle to know the final write's outcome.
+    /// Starts the writer task; it ends (releasing the lock) when the handle is dropped and the
+    /// last snapshot is written. Await the join handle to know the final write's outcome.
     pub fn spawn(locked: LockedSession) -> (SessionWriter, JoinHandle<Result<(), StoreError>>) {
-        Self::spawn_saving(move |session| locked.save(session))
+        let id = locked.id().to_string();
+        Self::spawn_saving(id, move |session| locked.save(session))
     }
 
-    /// [`SessionWriter::spawn`] with `save` doing each write (on the blocking pool): the
-    /// session's lock lives as long as `save` does. Tests wrap the store's save to count writes.
-    pub(super) fn spawn_saving<F>(save: F) -> (SessionWriter, JoinHandle<Result<(), StoreError>>)
+    /// [`SessionWriter::spawn`] for session `id` with `save` doing each write (on the blocking
+    /// pool): the session's lock lives as long as `save` does. Tests wrap the store's save to
+    /// count writes.
+    pub(super) fn spawn_saving<F>(
+        id: String,
+        save: F,
+    ) -> (SessionWriter, JoinHandle<Result<(), StoreError>>)
     where
         F: Fn(&Session) -> Result<(), StoreError> + Send + Sync + 'static,
     {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(write_loop(save, rx));
-        (SessionWriter { tx }, task)
+        let (requests, rx) = mpsc::unbounded_channel();
+        let (ended_tx, ended) = mpsc::unbounded_channel();
+        let task = tokio::spawn(write_loop(save, rx, ended_tx));
+        let writer = SessionWriter {
+            id,
+            requests,
+            ended,
+            in_flight: 0,
+            dirty: false,
+            waiting: Vec::new(),
+            snapshots: 0,
+        };
+        (writer, task)
     }
 
-    /// Queues a snapshot; it is written soon, coalesced with any newer one.
-    pub fn save(&self, session: &Session) {
-        let _ = self.tx.send(WriteRequest {
-            session: Arc::new(session.clone()),
-            done: None,
-        });
+    /// Notes that the session changed: the next [`SessionWriter::offer`] takes a snapshot.
+    pub fn changed(&mut self) {
+        self.dirty = true;
     }
 
-    /// Queues a snapshot and waits until it (or a newer one) is on disk.
-    ///
-    /// # Errors
-    /// `Io` with the write's error, or when the writer has stopped.
-    pub async fn save_now(&self, session: &Session) -> Result<(), StoreError> {
-        self.queue_now(session).await
+    /// Notes a change and offers `session` at once (coalesced with later changes while a write
+    /// is on disk).
+    pub fn save(&mut self, session: &Session) {
+        self.changed();
+        self.offer(session);
     }
 
-    /// Queues `session` at once, in order with every save queued before and after it, and
-    /// returns a future that resolves when it (or a newer snapshot) is on disk. Awaiting it
-    /// elsewhere (e.g. in a spawned task) cannot let this older snapshot land after a newer one.
+    /// Takes a snapshot of `session` for the writer when something changed and no write is on
+    /// disk; otherwise nothing (offer again once [`SessionWriter::write_ended`] resolves).
+    pub fn offer(&mut self, session: &Session) {
+        if self.in_flight == 0 {
+            self.flush(session);
+        }
+    }
+
+    /// Sends a snapshot of what changed now, even while a write is on disk (at shutdown,
+    /// when nothing will offer again).
+    pub fn flush(&mut self, session: &Session) {
+        if !self.dirty && self.waiting.is_empty() {
+            return;
+        }
+        self.dirty = false;
+        self.snapshots += 1;
+        let request = WriteRequest {
+            session: session.clone(),
+            done: std::mem::take(&mut self.waiting),
+        };
+        // A stopped writer drops the request, and so tells its waiters.
+        if self.requests.send(request).is_ok() {
+            self.in_flight += 1;
+        }
+    }
+
+    /// Resolves when a write ends; never while none is on disk (so it can sit in a `select!`
+    /// at no cost). Cancel-safe.
+    pub async fn write_ended(&mut self) {
+        if self.in_flight == 0 {
+            return std::future::pending().await;
+        }
+        if self.ended.recv().await.is_none() {
+            // The task is gone: nothing is on disk any more, and nothing will be.
+            self.in_flight = 0;
+            return;
+        }
+        self.in_flight -= 1;
+    }
+
+    /// How many snapshots (clones of the session) were taken so far.
+    pub fn snapshots(&self) -> u64 {
+        self.snapshots
+    }
+
+    /// Notes a change and returns a future that resolves once the session as it is now is on
+    /// disk: the next snapshot taken (by [`SessionWriter::offer`], or a flush). Awaiting it
+    /// elsewhere (e.g. in a spawned task) cannot let it land after a newer snapshot.
     ///
     /// # Errors
     /// The returned future fails when the write fails or the writer has stopped.
-    pub fn queue_now(
-        &self,
-        session: &Session,
-    ) -> impl std::future::Future<Output = Result<(), StoreError>> + Send + 'static {
+    pub fn on_disk(&mut self) -> impl Future<Output = Result<(), StoreError>> + Send + 'static {
+        self.changed();
         let (done, wait) = oneshot::channel();
-        let request = WriteRequest {
-            session: Arc::new(session.clone()),
-            done: Some(done),
-        };
-        let id = session.id.clone();
-        let failed = move |message: String| StoreError::Io {
-            path: id.clone(),
-            message,
-        };
-        let stopped = "the session writer has stopped";
-        let sent = self.tx.send(request).map_err(|_| failed(stopped.into()));
+        self.waiting.push(done);
+        let id = self.id.clone();
         async move {
-            sent?;
             match wait.await {
                 Ok(Ok(())) => Ok(()),
-                Ok(Err(message)) => Err(failed(message)),
-                Err(_) => Err(failed(stopped.into())),
+                Ok(Err(message)) => Err(failed(&id, message)),
+                Err(_) => Err(failed(&id, "the session writer has stopped".into())),
             }
         }
     }
+
+    /// Saves `session` and waits until it is on disk (after the write on disk now, if any).
+    ///
+    /// # Errors
+    /// `Io` with the write's error, or when the writer has stopped.
+    pub async fn save_now(&mut self, session: &Session) -> Result<(), StoreError> {
+        let written = self.on_disk();
+        while self.in_flight > 0 {
+            self.write_ended().await;
+        }
+        self.offer(session);
+        written.await
+    }
 }
 
-/// Writes the newest pending snapshot, then tells everyone who waited on any of the batch.
+/// The error of a write of session `id`.
+fn failed(id: &str, message: String) -> StoreError {
+    StoreError::Io {
+        path: id.to_string(),
+        message,
+    }
+}
+
+/// Writes the newest pending snapshot, then tells everyone who waited on any of the batch,
+/// and the handle once per snapshot.
 async fn write_loop<F>(
     save: F,
     mut rx: mpsc::UnboundedReceiver<WriteRequest>,
+    ended: mpsc::UnboundedSender<()>,
 ) -> Result<(), StoreError>
 where
     F: Fn(&Session) -> Result<(), StoreError> + Send + Sync + 'static,
@@ -111,23 +201,23 @@ where
     let mut last_result = Ok(());
     while let Some(first) = rx.recv().await {
         let mut latest = first.session;
-        let mut waiting: Vec<_> = first.done.into_iter().collect();
+        let mut waiting = first.done;
+        let mut batch = 1;
         while let Ok(more) = rx.try_recv() {
             latest = more.session;
             waiting.extend(more.done);
+            batch += 1;
         }
         let save = Arc::clone(&save);
         let result = tokio::task::spawn_blocking(move || save(&latest))
             .await
-            .unwrap_or_else(|err| {
-                Err(StoreError::Io {
-                    path: "session".into(),
-                    message: err.to_string(),
-                })
-            });
+            .unwrap_or_else(|err| Err(failed("session", err.to_string())));
         let reply = result.as_ref().copied().map_err(ToString::to_string);
         for done in waiting {
             let _ = done.send(reply.clone());
+        }
+        for _ in 0..batch {
+            let _ = ended.send(());
         }
         if let Err(err) = &result {
             tracing::error!(error = %err, "session save failed");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
 
-use crate::jobs::JobEvent;
+use crate::jobs::JobReport;
 
 /// A user intent, as bound in the keymap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,8 +94,8 @@ pub enum Action {
         /// The terminal's size then (the layout depends on it).
         size: ratatui::layout::Rect,
     },
-    /// A job reported progress.
-    Job(JobEvent),
+    /// A job reported progress (stamped with when it happened).
+    Job(JobReport),
     /// Time passed (only sent while something moves).
     Tick(jiff::Timestamp),
     /// The terminal was resized.

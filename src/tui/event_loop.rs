@@ -1,6 +1,8 @@
-//! The TUI's one loop: terminal events, job events, results of background work and a tick
-//! (only while jobs move) are joined in one `select!`; the screen is redrawn only after
-//! something changed. Disk and network work runs in tasks and reports back as actions.
+//! The TUI's one loop: terminal events, job events, results of background work, the session
+//! writer and a tick (only while jobs move) are joined in one `select!`. Everything waiting is
+//! ingested, then a frame is drawn when `update` moved the app's revision, at most
+//! [`FRAMES_PER_SECOND`] times a second; at rest no timer runs. Disk and network work runs in
+//! tasks and reports back as actions.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,6 +12,7 @@ use futures_util::StreamExt;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use super::action::{Action, Command, Effect};
 use super::keymap;
@@ -17,11 +20,53 @@ use super::state::{App, Status};
 use super::tasks;
 use super::update::InputMode;
 use super::view;
-use crate::jobs::{JobEvent, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
+use crate::jobs::{JobReport, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
 use crate::session::{JobStage, SessionWriter};
 
 /// How often running jobs' clocks and gauges move on screen.
 const TICK: Duration = Duration::from_millis(250);
+
+/// The most frames drawn in a second, however fast changes arrive.
+const FRAMES_PER_SECOND: u32 = 30;
+
+/// When the screen was last drawn, and what it showed.
+struct Frames {
+    /// The app's revision the last frame drew.
+    drawn: u64,
+    /// The earliest time the next frame may be drawn.
+    next: Instant,
+}
+
+impl Frames {
+    /// Draws the first frame.
+    fn start(app: &App, terminal: &mut ratatui::DefaultTerminal) -> std::io::Result<Frames> {
+        terminal.draw(|frame| view::render(app, frame))?;
+        Ok(Frames {
+            drawn: app.revision(),
+            next: Instant::now() + Duration::from_secs(1) / FRAMES_PER_SECOND,
+        })
+    }
+
+    /// True when the screen shows an older revision than the app's.
+    fn stale(&self, app: &App) -> bool {
+        self.drawn != app.revision()
+    }
+
+    /// Draws when the screen is stale and the frame budget allows.
+    fn draw_if_due(
+        &mut self,
+        app: &App,
+        terminal: &mut ratatui::DefaultTerminal,
+    ) -> std::io::Result<()> {
+        let now = Instant::now();
+        if self.stale(app) && now >= self.next {
+            terminal.draw(|frame| view::render(app, frame))?;
+            self.drawn = app.revision();
+            self.next = now + Duration::from_secs(1) / FRAMES_PER_SECOND;
+        }
+        Ok(())
+    }
+}
 
 /// What the loop needs besides the app.
 pub struct LoopContext {
@@ -72,7 +117,7 @@ fn restore_input_modes_on_panic() {
 
 async fn drive(
     app: &mut App,
-    context: LoopContext,
+    mut context: LoopContext,
     terminal: &mut ratatui::DefaultTerminal,
 ) -> std::io::Result<()> {
     let (tx, mut background) = mpsc::unbounded_channel::<Action>();
@@ -83,37 +128,42 @@ async fn drive(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut dirty = true;
+    let mut frames = Frames::start(app, terminal)?;
     while !app.should_quit {
-        if dirty {
-            terminal.draw(|frame| view::render(app, frame))?;
-            dirty = false;
-        }
+        frames.draw_if_due(app, terminal)?;
         let moving = app.jobs_in_flight();
+        let stale = frames.stale(app);
         let action = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => translate(app, event, terminal.size().map(Rect::from).unwrap_or_default()),
                 Some(Err(err)) => return Err(err),
                 None => Some(Action::Command(Command::Quit)),
             },
-            Some(event) = run.next_event() => Some(job_action(app, &context, &mut acks, event)),
+            Some(report) = run.next_event() => {
+                ingest(app, &mut context, &mut run, &tx, &mut acks, report);
+                None
+            }
             Some(action) = background.recv() => Some(action),
             _ = tick.tick(), if moving => Some(Action::Tick(jiff::Timestamp::now())),
+            // Changes made during the write that ended are offered below.
+            () = context.writer.write_ended() => None,
+            () = tokio::time::sleep_until(frames.next), if stale => None,
         };
-        let Some(action) = action else { continue };
-        dirty |= step(app, &context, &mut run, &tx, action);
+        if let Some(action) = action {
+            step(app, &mut context, &mut run, &tx, action);
+        }
         // Ingest everything already waiting before drawing once.
         let mut waiting = Vec::new();
         run.drain_ready(&mut waiting);
-        for event in waiting {
-            let action = job_action(app, &context, &mut acks, event);
-            dirty |= step(app, &context, &mut run, &tx, action);
+        for report in waiting {
+            ingest(app, &mut context, &mut run, &tx, &mut acks, report);
         }
+        context.writer.offer(&app.session);
         while acks.try_join_next().is_some() {}
     }
     let result = shut_down(
         app,
-        &context,
+        &mut context,
         &mut run,
         &tx,
         &mut acks,
@@ -121,7 +171,9 @@ async fn drive(
         &mut events,
     )
     .await;
-    context.writer.save(&app.session);
+    // The last state, whatever was written before (the writer ends once it is on disk).
+    context.writer.changed();
+    context.writer.flush(&app.session);
     result
 }
 
@@ -131,7 +183,7 @@ async fn drive(
 /// Late events are still applied and saved. Ctrl-C cuts the wait short.
 async fn shut_down(
     app: &mut App,
-    context: &LoopContext,
+    context: &mut LoopContext,
     run: &mut RunHandle,
     tx: &mpsc::UnboundedSender<Action>,
     acks: &mut JoinSet<()>,
@@ -152,10 +204,10 @@ async fn shut_down(
         });
         terminal.draw(|frame| view::render(app, frame))?;
     }
-    let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+    let deadline = Instant::now() + SHUTDOWN_GRACE;
     let mut keys_open = true;
     loop {
-        let event = tokio::select! {
+        let report = tokio::select! {
             biased;
             key = events.next(), if keys_open => match key {
                 Some(Ok(event)) if is_ctrl_c(&event) => break,
@@ -163,12 +215,17 @@ async fn shut_down(
                 _ => { keys_open = false; continue }
             },
             () = tokio::time::sleep_until(deadline) => break,
-            event = run.next_event() => match event { Some(event) => event, None => break },
+            () = context.writer.write_ended() => {
+                context.writer.offer(&app.session);
+                continue;
+            }
+            report = run.next_event() => match report { Some(report) => report, None => break },
         };
-        let action = job_action(app, context, acks, event);
-        step(app, context, run, tx, action);
+        ingest(app, context, run, tx, acks, report);
+        context.writer.offer(&app.session);
     }
-    // The last acknowledgements wait only for the writer.
+    // The last acknowledgements wait only for the writer, which gets what is left now.
+    context.writer.flush(&app.session);
     while let Ok(Some(_)) = tokio::time::timeout_at(deadline, acks.join_next()).await {}
     Ok(())
 }
@@ -180,52 +237,41 @@ fn is_ctrl_c(event: &Event) -> bool {
         && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL))
 }
 
-/// Applies an action and performs its effects; true when the screen must be redrawn.
+/// Applies an action and performs its effects.
 fn step(
     app: &mut App,
-    context: &LoopContext,
+    context: &mut LoopContext,
     run: &mut RunHandle,
     tx: &mpsc::UnboundedSender<Action>,
     action: Action,
-) -> bool {
-    let progress_only = matches!(action, Action::Job(JobEvent::Downloading { .. }));
-    let job_event = matches!(action, Action::Job(_));
-    let effects = app.update(action);
-    let redraw = needs_redraw(job_event, progress_only, &effects);
-    for effect in effects {
+) {
+    for effect in app.update(action) {
         perform(app, context, run, tx, effect);
     }
-    redraw
 }
 
-/// Whether the screen changed: a job event that changed its job always asks for a save (or a
-/// start), and a download report changes only the progress shown; a job event with neither
-/// changed nothing (a poll that saw the same state), so the idle screen is not redrawn.
-/// Every other action (keys, ticks, results of background work) may change what is shown.
-fn needs_redraw(job_event: bool, progress_only: bool, effects: &[Effect]) -> bool {
-    !job_event || progress_only || !effects.is_empty()
-}
-
-/// A job event becomes an action; a save acknowledgement is sent once the session (with the
-/// event applied) is on disk, from a task in `acks` so the loop never waits on the disk.
-fn job_action(
+/// Applies a job's report once, through `update`; a save acknowledgement is sent once the
+/// session (with the event applied) is on disk, from a task in `acks` so the loop never waits
+/// on the disk.
+fn ingest(
     app: &mut App,
-    context: &LoopContext,
+    context: &mut LoopContext,
+    run: &mut RunHandle,
+    tx: &mpsc::UnboundedSender<Action>,
     acks: &mut JoinSet<()>,
-    mut event: JobEvent,
-) -> Action {
-    if let Some(ack) = event.take_ack() {
-        let mut snapshot = app.session.clone();
-        crate::jobs::apply_event(&mut snapshot, &event, jiff::Timestamp::now());
-        // Queued now, in order with the loop's later saves; only the wait runs in a task.
-        let written = context.writer.queue_now(&snapshot);
+    mut report: JobReport,
+) {
+    let ack = report.event.take_ack();
+    step(app, context, run, tx, Action::Job(report));
+    if let Some(ack) = ack {
+        // In line with every save before and after it; only the wait runs in a task.
+        let written = context.writer.on_disk();
         acks.spawn(async move {
             if written.await.is_ok() {
                 ack.done();
             }
         });
     }
-    Action::Job(event)
 }
 
 /// Re-attaches every job of a stored session that has not finished.
@@ -259,7 +305,7 @@ fn start_jobs(app: &App, context: &LoopContext, run: &mut RunHandle, ids: &[Stri
 
 fn perform(
     app: &App,
-    context: &LoopContext,
+    context: &mut LoopContext,
     run: &mut RunHandle,
     tx: &mpsc::UnboundedSender<Action>,
     effect: Effect,
@@ -267,7 +313,7 @@ fn perform(
     match effect {
         Effect::StartJobs(ids) => start_jobs(app, context, run, &ids),
         Effect::CancelJob(id) => run.cancel(&id),
-        Effect::Save => context.writer.save(&app.session),
+        Effect::Save => context.writer.changed(),
         Effect::ExportJson => tasks::spawn_export(app, tx.clone()),
         Effect::Open(target) => tasks::spawn_open(target, app.data_dir.clone(), tx.clone()),
         Effect::OpenBlind { clip, link } => {
@@ -302,39 +348,4 @@ fn translate(app: &App, event: Event, size: Rect) -> Option<Action> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_job_event_that_changed_nothing_draws_nothing() {
-        assert!(!needs_redraw(true, false, &[]), "same state again");
-        assert!(
-            needs_redraw(true, false, &[Effect::Save]),
-            "a change is saved and drawn"
-        );
-        assert!(needs_redraw(true, true, &[]), "download progress is shown");
-        assert!(needs_redraw(false, false, &[]), "keys and ticks redraw");
-    }
-
-    #[test]
-    fn update_asks_nothing_for_a_repeated_job_state() {
-        let mut app = crate::tui::tests::demo_app();
-        app.update(Action::Command(Command::Generate));
-        app.update(Action::Command(Command::Confirm));
-        let clip_id = app.session.jobs[0].clip_id.clone();
-        let queued = || {
-            Action::Job(JobEvent::Queued {
-                clip_id: clip_id.clone(),
-                position: Some(2),
-            })
-        };
-        assert!(
-            !app.update(queued()).is_empty(),
-            "the first report changes the job"
-        );
-        assert!(
-            app.update(queued()).is_empty(),
-            "the same report again changes nothing"
-        );
-    }
-}
+mod tests;

@@ -241,6 +241,8 @@ pub struct App {
     /// Download progress by clip id, while clips download. Not part of the session (and never
     /// saved): after a restart a download starts over and reports afresh.
     pub downloads: HashMap<String, DownloadProgress>,
+    /// Moved on by `update` whenever what is shown may have changed (see [`App::revision`]).
+    pub(super) revision: u64,
 }
 
 impl App {
@@ -276,7 +278,15 @@ impl App {
             leaderboard_stats: None,
             jobs_index,
             downloads: HashMap::new(),
+            revision: 0,
         }
+    }
+
+    /// A number that changes whenever `update` may have changed what is shown, and only then:
+    /// a job report that changed nothing (a poll that saw the same state) leaves it, so the
+    /// loop draws a frame only when the revision it drew last is out of date.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The grid's columns: every catalog model, in order (in blind mode they give only the

@@ -1,6 +1,7 @@
 //! `App::update` without a terminal: every key path of the issue, as state changes and effects.
 
 mod blind;
+mod clock;
 mod downloads;
 mod layers;
 mod leaderboard;
@@ -204,16 +205,22 @@ fn job_events_update_the_session_and_save() {
     let mut app = fired_app();
     let id = app.session.jobs[0].clip_id.clone();
     let handle = JobHandle::new(crate::catalog::ProviderKind::Fal, "e".into(), "r1".into());
-    let effects = app.update(Action::Job(JobEvent::Submitted {
-        clip_id: id.clone(),
-        handle,
-        ack: SaveAck::detached(),
-    }));
+    let effects = app.update(Action::Job(
+        JobEvent::Submitted {
+            clip_id: id.clone(),
+            handle,
+            ack: SaveAck::detached(),
+        }
+        .at(app.now),
+    ));
     assert_eq!(effects, [Effect::Save]);
-    app.update(Action::Job(JobEvent::Queued {
-        clip_id: id.clone(),
-        position: Some(3),
-    }));
+    app.update(Action::Job(
+        JobEvent::Queued {
+            clip_id: id.clone(),
+            position: Some(3),
+        }
+        .at(app.now),
+    ));
     assert_eq!(
         app.selected_job().map(|j| (j.stage, j.queue_position)),
         Some((JobStage::Queued, Some(3)))
@@ -225,10 +232,13 @@ fn job_events_update_the_session_and_save() {
 fn cancel_and_retry_the_selected_job() {
     let mut app = fired_app();
     let id = app.session.jobs[0].clip_id.clone();
-    app.update(Action::Job(JobEvent::Submitting {
-        clip_id: id.clone(),
-        ack: SaveAck::detached(),
-    }));
+    app.update(Action::Job(
+        JobEvent::Submitting {
+            clip_id: id.clone(),
+            ack: SaveAck::detached(),
+        }
+        .at(app.now),
+    ));
     assert_eq!(
         cmd(&mut app, Command::CancelJob),
         [Effect::CancelJob(id.clone())]
@@ -237,12 +247,15 @@ fn cancel_and_retry_the_selected_job() {
         cmd(&mut app, Command::RetryJob).is_empty(),
         "a running job is not retried"
     );
-    app.update(Action::Job(JobEvent::Failed {
-        clip_id: id.clone(),
-        reason: "Runner disconnected".into(),
-        retryable: true,
-        abandoned: false,
-    }));
+    app.update(Action::Job(
+        JobEvent::Failed {
+            clip_id: id.clone(),
+            reason: "Runner disconnected".into(),
+            retryable: true,
+            abandoned: false,
+        }
+        .at(app.now),
+    ));
     let effects = cmd(&mut app, Command::RetryJob);
     assert_eq!(
         effects,
@@ -299,10 +312,13 @@ fn quit_asks_while_jobs_run() {
     assert_eq!(cmd(&mut app, Command::Quit), [Effect::Quit]);
     let mut app = fired_app();
     let id = app.session.jobs[0].clip_id.clone();
-    app.update(Action::Job(JobEvent::Queued {
-        clip_id: id,
-        position: None,
-    }));
+    app.update(Action::Job(
+        JobEvent::Queued {
+            clip_id: id,
+            position: None,
+        }
+        .at(app.now),
+    ));
     assert!(cmd(&mut app, Command::Quit).is_empty());
     assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
     assert!(cmd(&mut app, Command::Dismiss).is_empty() && !app.should_quit);
@@ -515,7 +531,7 @@ pub(super) fn delivered_app() -> App {
             },
         ];
         for event in events {
-            app.update(Action::Job(event));
+            app.update(Action::Job(event.at(app.now)));
         }
     }
     assert!(

@@ -4,7 +4,7 @@
 use super::action::{Action, Command, Effect};
 use super::keymap::Context;
 use super::state::{App, DownloadProgress, Overlay, Pane, Status};
-use crate::jobs::{JobEvent, apply_to_job};
+use crate::jobs::{JobEvent, JobReport, apply_to_job};
 use crate::sanitize::clean_line;
 
 /// How keys are read right now.
@@ -38,6 +38,10 @@ impl App {
     /// Applies one action; returns the work for the loop. Derived state (the leaderboard's
     /// bootstrap) is brought up to date here, so drawing never computes it.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        // A job's report says itself whether it changed anything shown; any other action may.
+        if !matches!(action, Action::Job(_)) {
+            self.revision += 1;
+        }
         let effects = self.apply(action);
         self.refresh_leaderboard_stats();
         effects
@@ -53,7 +57,7 @@ impl App {
             Action::TextKey(key) => self.text_key(key),
             Action::Paste(text) => self.paste(&text),
             Action::Click { column, row, size } => self.click(column, row, size),
-            Action::Job(event) => self.job_event(&event),
+            Action::Job(report) => self.job_event(&report),
             Action::Tick(now) => {
                 self.now = now;
                 Vec::new()
@@ -97,9 +101,11 @@ impl App {
         Vec::new()
     }
 
-    /// Applies a job's report to its job, taking the job's counts out of the index before
-    /// and putting them back after, so the index stays current at the cost of one job.
-    fn job_event(&mut self, event: &JobEvent) -> Vec<Effect> {
+    /// Applies a job's report to its job (at the time it happened, not `now`), taking the
+    /// job's counts out of the index before and putting them back after, so the index stays
+    /// current at the cost of one job.
+    fn job_event(&mut self, report: &JobReport) -> Vec<Effect> {
+        let event = &report.event;
         let job = self
             .jobs_index
             .position(event.clip_id())
@@ -108,9 +114,12 @@ impl App {
             return Vec::new();
         };
         self.jobs_index.forget(job);
-        let changed = apply_to_job(job, event, self.now);
+        let changed = apply_to_job(job, report);
         self.jobs_index.record(job);
-        self.track_download(event);
+        let progressed = self.track_download(event);
+        if changed || progressed {
+            self.revision += 1;
+        }
         if !changed {
             return Vec::new();
         }
@@ -122,8 +131,8 @@ impl App {
     }
 
     /// Keeps the latest download progress of each downloading job, and forgets it when the
-    /// job's task ends (the clip is on disk, or the download failed).
-    fn track_download(&mut self, event: &JobEvent) {
+    /// job's task ends (the clip is on disk, or the download failed). True when that changed.
+    fn track_download(&mut self, event: &JobEvent) -> bool {
         match event {
             JobEvent::Downloading {
                 clip_id,
@@ -134,12 +143,10 @@ impl App {
                     bytes: *bytes,
                     total: *total,
                 };
-                self.downloads.insert(clip_id.clone(), progress);
+                self.downloads.insert(clip_id.clone(), progress) != Some(progress)
             }
-            _ if event.is_terminal() => {
-                self.downloads.remove(event.clip_id());
-            }
-            _ => {}
+            _ if event.is_terminal() => self.downloads.remove(event.clip_id()).is_some(),
+            _ => false,
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use clipbench::jobs::{JobEvent, PollPolicy, RunHandle, download_percent};
+use clipbench::jobs::{JobEvent, JobReport, PollPolicy, RunHandle, download_percent};
 use clipbench::simulator::{CLIP_PATH, FaultKind, FaultSpec, FaultTarget, Simulator};
 
 use super::{simulator, start};
@@ -23,7 +23,7 @@ fn brisk() -> PollPolicy {
 async fn events(run: &mut RunHandle) -> Vec<JobEvent> {
     let mut seen = Vec::new();
     let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, .. }) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }
@@ -171,7 +171,7 @@ async fn a_rate_limited_clip_waits_as_long_as_the_cdn_asks() {
     let mut delivered = None;
     let mut waited = None;
     let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, .. }) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }
@@ -199,7 +199,7 @@ async fn cancelling_during_a_retry_wait_ends_the_download_at_once() {
     };
     let (mut run, _dir) = start(&sim, &["a"], &["wan25"], policy);
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, .. }) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }

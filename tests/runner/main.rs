@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{
-    JobEvent, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, download_percent, job_spec,
-    plan_jobs,
+    JobEvent, JobReport, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, download_percent,
+    job_spec, plan_jobs,
 };
 use clipbench::prompts::PromptDefaults;
 use clipbench::provider::build_http_client;
@@ -92,11 +92,16 @@ async fn finish(run: &mut RunHandle) -> Vec<JobEvent> {
     finish_within(run, Duration::from_secs(30)).await
 }
 
-/// [`finish`], failing unless the run ends within `limit`.
+/// [`finish`], failing unless the run ends within `limit`. Every report must carry the time
+/// its task saw the event: never later than it is read, never before the job's previous one.
 async fn finish_within(run: &mut RunHandle, limit: Duration) -> Vec<JobEvent> {
     let mut ends = Vec::new();
+    let mut last_at = std::collections::HashMap::new();
     let drained = tokio::time::timeout(limit, async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, at }) = run.next_event().await {
+            assert!(at <= jiff::Timestamp::now(), "stamped when it happened");
+            let previous = last_at.insert(event.clip_id().to_string(), at);
+            assert!(previous.is_none_or(|before| before <= at), "in order");
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }
@@ -119,7 +124,7 @@ async fn cancelling_one_job_calls_the_providers_cancel_and_spares_the_rest() {
         PollPolicy::default(),
     );
     let mut ends = Vec::new();
-    while let Some(mut event) = run.next_event().await {
+    while let Some(JobReport { mut event, .. }) = run.next_event().await {
         if let Some(ack) = event.take_ack() {
             ack.done();
         }
@@ -199,7 +204,7 @@ async fn no_job_is_polled_before_its_request_id_is_acknowledged() {
     );
     let mut held = Vec::new();
     while held.len() < 4 {
-        let mut event = run.next_event().await.unwrap();
+        let mut event = run.next_event().await.unwrap().event;
         if let Some(ack) = event.take_ack() {
             // Acknowledge "submitting" at once; hold every "submitted" back.
             if matches!(event, JobEvent::Submitted { .. }) {
@@ -269,7 +274,7 @@ async fn a_download_reports_its_progress_up_to_100_percent() {
     let mut reports = Vec::new();
     let mut ready = None;
     let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, .. }) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use clipbench::jobs::{JobEvent, PollPolicy, Providers};
+use clipbench::jobs::{JobEvent, JobReport, PollPolicy, Providers};
 use clipbench::provider::fal::FalClient;
 use clipbench::provider::kie::KieClient;
 use clipbench::provider::{ApiKey, Provider, build_http_client};
@@ -93,7 +93,7 @@ async fn cancelling_during_a_stalled_poll_ends_the_job_at_once() {
     arm(&sim, FaultTarget::Fal, FaultKind::StatusStalled, 100);
     let (mut run, _dir) = start(&sim, &["a"], &["wan25"], PollPolicy::default());
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, .. }) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }

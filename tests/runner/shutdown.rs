@@ -10,7 +10,7 @@ use super::*;
 async fn drain(run: &mut RunHandle, limit: Duration) -> Vec<JobEvent> {
     let mut seen = Vec::new();
     let drained = tokio::time::timeout(limit, async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, .. }) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }
@@ -55,7 +55,7 @@ async fn a_shutdown_lets_sent_submits_answer_and_plans_unsent_ones_again() {
     );
     let mut submitting = 0;
     while submitting < 3 {
-        let mut event = run.next_event().await.unwrap();
+        let mut event = run.next_event().await.unwrap().event;
         if let Some(ack) = event.take_ack() {
             ack.done();
         }
@@ -96,7 +96,7 @@ async fn a_shutdown_ends_polling_jobs_at_once_without_cancelling_them() {
     );
     let mut following = std::collections::HashSet::new();
     while following.len() < 2 {
-        let mut event = run.next_event().await.unwrap();
+        let mut event = run.next_event().await.unwrap().event;
         if let Some(ack) = event.take_ack() {
             ack.done();
         }

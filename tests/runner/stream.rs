@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use clipbench::jobs::{JobEvent, PollPolicy, RunHandle, RunnerOptions};
+use clipbench::jobs::{JobEvent, JobReport, PollPolicy, RunHandle, RunnerOptions};
 use clipbench::provider::build_http_client;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimStats, Simulator};
 
@@ -116,7 +116,7 @@ async fn a_silent_stream_is_given_up_and_after_three_the_job_polls() {
 async fn all_events(run: &mut RunHandle) -> Vec<JobEvent> {
     let mut seen = Vec::new();
     let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(mut event) = run.next_event().await {
+        while let Some(JobReport { mut event, .. }) = run.next_event().await {
             if let Some(ack) = event.take_ack() {
                 ack.done();
             }
@@ -204,7 +204,7 @@ async fn wait_for_streams(run: &mut RunHandle, sim: &Simulator, count: u64) -> b
         while sim.stats().status_streams < count {
             let next = tokio::time::timeout(Duration::from_millis(20), run.next_event()).await;
             match next {
-                Ok(Some(mut event)) => {
+                Ok(Some(JobReport { mut event, .. })) => {
                     if let Some(ack) = event.take_ack() {
                         ack.done();
                     }

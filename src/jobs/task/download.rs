@@ -56,7 +56,7 @@ impl Job {
             }
             tracing::info!(clip = %self.spec.clip_id, error = %error, ?delay, attempts, "clip download failed; retrying");
             // The screen goes back to 0 now, not when the next attempt's first chunk arrives.
-            let _ = self.events.send(reporter.restart()).await;
+            let _ = self.events.send(reporter.restart().now()).await;
             tokio::select! {
                 biased;
                 () = self.cancel.cancelled() => {

@@ -74,6 +74,12 @@ fn life(id: &str) -> Vec<JobEvent> {
 }
 
 /// Applies `action` and checks the kept index against a rebuild and a walk over the jobs.
+/// Applies a job's event, stamped with the app's clock, through [`step`].
+fn report(app: &mut App, event: JobEvent) {
+    let now = app.now;
+    step(app, Action::Job(event.at(now)));
+}
+
 fn step(app: &mut App, action: Action) {
     app.update(action);
     assert_eq!(
@@ -111,10 +117,10 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
     // One job lives to the end, one fails, one is cancelled, one loses its download, one
     // is still queued; the rest stay planned.
     for event in life(&ids[0]) {
-        step(&mut app, Action::Job(event));
+        report(&mut app, event);
     }
     for event in life(&ids[1]).into_iter().take(3) {
-        step(&mut app, Action::Job(event));
+        report(&mut app, event);
     }
     let failed = JobEvent::Failed {
         clip_id: ids[1].clone(),
@@ -122,29 +128,29 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
         retryable: true,
         abandoned: false,
     };
-    step(&mut app, Action::Job(failed));
+    report(&mut app, failed);
     for event in life(&ids[2]).into_iter().take(2) {
-        step(&mut app, Action::Job(event));
+        report(&mut app, event);
     }
     let cancelled = JobEvent::Cancelled {
         clip_id: ids[2].clone(),
     };
-    step(&mut app, Action::Job(cancelled));
+    report(&mut app, cancelled);
     for event in life(&ids[3]).into_iter().take(5) {
-        step(&mut app, Action::Job(event));
+        report(&mut app, event);
     }
     let lost = JobEvent::DownloadFailed {
         clip_id: ids[3].clone(),
         reason: "HTTP 404".into(),
     };
-    step(&mut app, Action::Job(lost));
+    report(&mut app, lost);
     for event in life(&ids[4]).into_iter().take(3) {
-        step(&mut app, Action::Job(event));
+        report(&mut app, event);
     }
     let unknown = JobEvent::Cancelled {
         clip_id: "no-such-clip".into(),
     };
-    step(&mut app, Action::Job(unknown));
+    report(&mut app, unknown);
     assert_eq!((app.jobs_index.finished(), app.jobs_index.failed()), (4, 1));
     assert!((app.jobs_index.spent_usd() - app.session.spent_usd()).abs() < 1e-9);
     assert!(app.jobs_index.spent_usd() > 0.0);
@@ -163,7 +169,7 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
         Some(retry.clone())
     );
     for event in life(&retry).into_iter().take(4) {
-        step(&mut app, Action::Job(event));
+        report(&mut app, event);
     }
     assert!(app.jobs_in_flight());
 }
@@ -174,13 +180,13 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
     let first = app.session.jobs[0].clone();
     let submit = |app: &mut App, id: &str, at: &str| {
         app.update(Action::Tick(at.parse().unwrap()));
-        step(
+        report(
             app,
-            Action::Job(JobEvent::Submitted {
+            JobEvent::Submitted {
                 clip_id: id.to_string(),
                 handle: handle(id),
                 ack: SaveAck::detached(),
-            }),
+            },
         );
     };
     let now: Timestamp = "2026-11-26T12:01:00Z".parse().unwrap();
@@ -205,14 +211,14 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
             let done = JobEvent::Cancelled {
                 clip_id: job.clip_id.clone(),
             };
-            step(&mut app, Action::Job(done));
+            report(&mut app, done);
         }
     }
     assert_eq!(unfinished(&app), Some(40.0));
     let done = JobEvent::Cancelled {
         clip_id: first.clip_id.clone(),
     };
-    step(&mut app, Action::Job(done));
+    report(&mut app, done);
     assert_eq!(unfinished(&app), None, "nothing left for the model");
 }
 

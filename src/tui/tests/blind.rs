@@ -114,12 +114,15 @@ fn a_fallback_while_blind_is_reported_without_models() {
     cmd(&mut app, Command::Generate);
     cmd(&mut app, Command::Confirm);
     app.session.blind = true;
-    let effects = app.update(Action::Job(JobEvent::Failed {
-        clip_id: "soap-cutting.wan25".into(),
-        reason: "Runner disconnected".into(),
-        retryable: false,
-        abandoned: false,
-    }));
+    let effects = app.update(Action::Job(
+        JobEvent::Failed {
+            clip_id: "soap-cutting.wan25".into(),
+            reason: "Runner disconnected".into(),
+            retryable: false,
+            abandoned: false,
+        }
+        .at(app.now),
+    ));
     assert_eq!(
         effects.len(),
         2,

@@ -12,23 +12,30 @@ use crate::tui::state::{App, DownloadProgress};
 fn downloading() -> (App, String) {
     let mut app = fired_app();
     let id = app.session.jobs[0].clip_id.clone();
-    app.update(Action::Job(JobEvent::Completed {
-        clip_id: id.clone(),
-        output: JobOutput {
-            video_url: "http://127.0.0.1:9/c.mp4".into(),
-            ..JobOutput::default()
-        },
-    }));
+    app.update(Action::Job(
+        JobEvent::Completed {
+            clip_id: id.clone(),
+            output: JobOutput {
+                video_url: "http://127.0.0.1:9/c.mp4".into(),
+                ..JobOutput::default()
+            },
+        }
+        .at(app.now),
+    ));
     assert_eq!(app.session.jobs[0].stage, JobStage::Downloading);
     (app, id)
 }
 
+/// A download report (progress records no time, so any stamp does).
 fn progress(clip_id: &str, bytes: u64, total: Option<u64>) -> Action {
-    Action::Job(JobEvent::Downloading {
-        clip_id: clip_id.to_string(),
-        bytes,
-        total,
-    })
+    Action::Job(
+        JobEvent::Downloading {
+            clip_id: clip_id.to_string(),
+            bytes,
+            total,
+        }
+        .at(jiff::Timestamp::UNIX_EPOCH),
+    )
 }
 
 #[test]
@@ -67,20 +74,26 @@ fn progress_is_kept_in_the_app_and_not_in_the_session() {
 fn progress_is_forgotten_when_the_clip_is_ready_or_lost() {
     let (mut app, id) = downloading();
     app.update(progress(&id, 3, None));
-    let effects = app.update(Action::Job(JobEvent::Ready {
-        clip_id: id.clone(),
-        clip: unprobed_clip("/data/sessions/s/clips/a.mp4", 3),
-    }));
+    let effects = app.update(Action::Job(
+        JobEvent::Ready {
+            clip_id: id.clone(),
+            clip: unprobed_clip("/data/sessions/s/clips/a.mp4", 3),
+        }
+        .at(app.now),
+    ));
     assert_eq!(effects, [Effect::Save]);
     assert!(app.downloads.is_empty());
     assert_eq!(app.download_of(&app.session.jobs[0]), None);
 
     let (mut app, id) = downloading();
     app.update(progress(&id, 3, Some(10)));
-    app.update(Action::Job(JobEvent::DownloadFailed {
-        clip_id: id,
-        reason: "HTTP 404".into(),
-    }));
+    app.update(Action::Job(
+        JobEvent::DownloadFailed {
+            clip_id: id,
+            reason: "HTTP 404".into(),
+        }
+        .at(app.now),
+    ));
     assert!(app.downloads.is_empty());
 }
 

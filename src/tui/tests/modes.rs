@@ -42,12 +42,15 @@ fn fire(app: &mut App) -> Vec<Effect> {
 }
 
 fn fail(app: &mut App, clip_id: &str) -> Vec<Effect> {
-    app.update(Action::Job(JobEvent::Failed {
-        clip_id: clip_id.into(),
-        reason: "Runner disconnected".into(),
-        retryable: false,
-        abandoned: false,
-    }))
+    app.update(Action::Job(
+        JobEvent::Failed {
+            clip_id: clip_id.into(),
+            reason: "Runner disconnected".into(),
+            retryable: false,
+            abandoned: false,
+        }
+        .at(app.now),
+    ))
 }
 
 #[test]
@@ -170,9 +173,12 @@ fn a_retried_fallback_stays_a_fallback_and_a_routed_retry_keeps_its_rule() {
 
     let mut auto = auto_app();
     fire(&mut auto);
-    auto.update(Action::Job(JobEvent::Cancelled {
-        clip_id: "soap-cutting.kling-turbo".into(),
-    }));
+    auto.update(Action::Job(
+        JobEvent::Cancelled {
+            clip_id: "soap-cutting.kling-turbo".into(),
+        }
+        .at(auto.now),
+    ));
     auto.grid_cell = (0, 1);
     auto.update(Action::Command(Command::RetryJob));
     let retry = auto.session.job("soap-cutting.kling-turbo.2").unwrap();
@@ -182,9 +188,12 @@ fn a_retried_fallback_stays_a_fallback_and_a_routed_retry_keeps_its_rule() {
 #[test]
 fn cancelled_jobs_and_comparisons_get_no_fallback() {
     let mut app = single_fired("wan25");
-    let effects = app.update(Action::Job(JobEvent::Cancelled {
-        clip_id: "soap-cutting.wan25".into(),
-    }));
+    let effects = app.update(Action::Job(
+        JobEvent::Cancelled {
+            clip_id: "soap-cutting.wan25".into(),
+        }
+        .at(app.now),
+    ));
     assert_eq!(effects, [Effect::Save]);
 
     let mut compared = demo_app();

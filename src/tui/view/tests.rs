@@ -143,7 +143,7 @@ pub(super) fn advance(job: &mut Job, stage: JobStage, start: &str) {
     };
     let at = |seconds: i64| start + jiff::SignedDuration::from_secs(seconds);
     for (offset, event) in path.into_iter().take(steps) {
-        apply_to_job(job, &event, at(offset));
+        apply_to_job(job, &event.at(at(offset)));
     }
     let end = match stage {
         JobStage::Failed => JobEvent::Failed {
@@ -155,15 +155,15 @@ pub(super) fn advance(job: &mut Job, stage: JobStage, start: &str) {
         JobStage::Cancelled => JobEvent::Cancelled { clip_id: id },
         _ => return,
     };
-    apply_to_job(job, &end, at(11));
+    apply_to_job(job, &end.at(at(11)));
 }
 
 /// Folds `event` into `job` as the app does, at `at` (a time of the fixtures' day, UTC).
-pub(super) fn apply(job: &mut Job, at: &str, event: &JobEvent) {
+pub(super) fn apply(job: &mut Job, at: &str, event: JobEvent) {
     let now = format!("2026-11-26T{at}Z")
         .parse()
         .expect("fixture time parses");
-    apply_to_job(job, event, now);
+    apply_to_job(job, &event.at(now));
 }
 
 /// A `Running` report of `clip_id` with `logs`.

@@ -16,13 +16,13 @@ fn in_flight() -> App {
         clip_id: queued.clip_id.clone(),
         position: Some(2),
     };
-    apply(&mut queued, "11:45:41", &position);
+    apply(&mut queued, "11:45:41", position);
     let mut running = job(&app, "soap-cutting", "kling-turbo", JobStage::Queued);
     let logs = super::running(
         &running.clip_id,
         &["loading model", "step 12/30", "step 18/30"],
     );
-    apply(&mut running, "11:45:48", &logs);
+    apply(&mut running, "11:45:48", logs);
     let downloading = job(&app, "soap-cutting", "wan25", JobStage::Downloading);
     let submitting = job(&app, "sand-pouring", "ray2-flash", JobStage::Submitting);
     let submitted = job(&app, "sand-pouring", "kling-turbo", JobStage::Submitted);
@@ -71,7 +71,7 @@ fn failures() -> App {
     apply(
         &mut failed,
         "11:45:44",
-        &super::running(&id, &["validating input"]),
+        super::running(&id, &["validating input"]),
     );
     let flagged = JobEvent::Failed {
         clip_id: id,
@@ -81,14 +81,14 @@ fn failures() -> App {
         retryable: false,
         abandoned: false,
     };
-    apply(&mut failed, "11:45:46", &flagged);
+    apply(&mut failed, "11:45:46", flagged);
     let cancelled = job(&app, "sand-pouring", "kling-turbo", JobStage::Cancelled);
     let mut lost = job(&app, "sand-pouring", "wan25", JobStage::Downloading);
     let reset = JobEvent::DownloadFailed {
         clip_id: lost.clip_id.clone(),
         reason: "download failed: connection reset after 512 KiB".into(),
     };
-    apply(&mut lost, "11:45:59", &reset);
+    apply(&mut lost, "11:45:59", reset);
     app.session.jobs.extend([failed, cancelled, lost]);
     app.reindex();
     app.grid_cell = (1, 0);
@@ -107,7 +107,7 @@ fn mismatch() -> App {
     apply(
         &mut clip,
         "11:45:42",
-        &super::running(&id, &["generating", "encoding", "done"]),
+        super::running(&id, &["generating", "encoding", "done"]),
     );
     let output = JobEvent::Completed {
         clip_id: id.clone(),
@@ -116,7 +116,7 @@ fn mismatch() -> App {
             ..crate::provider::JobOutput::default()
         },
     };
-    apply(&mut clip, "11:45:58", &output);
+    apply(&mut clip, "11:45:58", output);
     let probe = crate::media::ClipProbe {
         duration_s: 10.0,
         width: 1080,
@@ -137,7 +137,7 @@ fn mismatch() -> App {
     apply(
         &mut clip,
         "11:45:59",
-        &JobEvent::Ready {
+        JobEvent::Ready {
             clip_id: id,
             clip: file,
         },
