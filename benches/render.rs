@@ -108,19 +108,18 @@ fn app(
         specs,
         all,
     );
-    Ok(App {
-        budget_usd: Some(1_000.0),
-        focus: Pane::Grid,
-        prompt_index: prompts / 2,
-        grid_cell: (prompts / 2, 0),
-        now: "2026-11-26T11:46:00Z".parse()?,
-        ..App::new(
-            session,
-            catalog,
-            choices,
-            PathBuf::from("/tmp/clipbench-bench"),
-        )
-    })
+    let mut app = App::new(
+        session,
+        catalog,
+        choices,
+        PathBuf::from("/tmp/clipbench-bench"),
+    );
+    app.budget_usd = Some(1_000.0);
+    app.focus = Pane::Grid;
+    app.prompt_index = prompts / 2;
+    app.grid_cell = (prompts / 2, 0);
+    app.now = "2026-11-26T11:46:00Z".parse()?;
+    Ok(app)
 }
 
 /// The catalog JSON with only `models` in it.
@@ -171,16 +170,16 @@ fn compare(key: &str, label: &str, small: &App, large: &App) -> BenchResult {
     let [a, b] = best;
     println!(
         "{label}: {:>4} jobs {:>7.1} µs/frame · {:>4} jobs {:>7.1} µs/frame · ratio {:.2}x",
-        small.session.jobs.len(),
+        small.session().jobs.len(),
         a.as_secs_f64() * 1e6,
-        large.session.jobs.len(),
+        large.session().jobs.len(),
         b.as_secs_f64() * 1e6,
         b.as_secs_f64() / a.as_secs_f64()
     );
     let what = format!(
         "frame time, {} jobs vs {} ({})",
-        large.session.jobs.len(),
-        small.session.jobs.len(),
+        large.session().jobs.len(),
+        small.session().jobs.len(),
         label.trim()
     );
     figure(
@@ -197,7 +196,7 @@ fn compare(key: &str, label: &str, small: &App, large: &App) -> BenchResult {
         "-",
         &format!(
             "µs per 120x40 frame, {} jobs ({})",
-            large.session.jobs.len(),
+            large.session().jobs.len(),
             label.trim()
         ),
     );

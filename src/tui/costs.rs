@@ -48,7 +48,7 @@ mod tests {
     use crate::tui::tests::demo_app;
 
     fn sample_report(app: &App) -> Box<CostReport> {
-        let stored = StoredSessions::default().with_session(app.session.clone());
+        let stored = StoredSessions::default().with_session(app.session().clone());
         Box::new(report(&stored, &app.catalog, 30))
     }
 

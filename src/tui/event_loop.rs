@@ -121,7 +121,7 @@ async fn drive(
         &mut events,
     )
     .await;
-    context.writer.save(&app.session);
+    context.writer.save(app.session());
     result
 }
 
@@ -139,7 +139,7 @@ async fn shut_down(
     events: &mut EventStream,
 ) -> std::io::Result<()> {
     run.shutdown();
-    let under_way = (app.session.jobs.iter())
+    let under_way = (app.session().jobs.iter())
         .filter(|j| j.stage == JobStage::Submitting)
         .count();
     if under_way > 0 {
@@ -215,7 +215,7 @@ fn job_action(
     mut event: JobEvent,
 ) -> Action {
     if let Some(ack) = event.take_ack() {
-        let mut snapshot = app.session.clone();
+        let mut snapshot = app.session().clone();
         crate::jobs::apply_event(&mut snapshot, &event, jiff::Timestamp::now());
         // Queued now, in order with the loop's later saves; only the wait runs in a task.
         let written = context.writer.queue_now(&snapshot);
@@ -231,7 +231,7 @@ fn job_action(
 /// Re-attaches every job of a stored session that has not finished.
 fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
     let ids: Vec<String> = app
-        .session
+        .session()
         .jobs
         .iter()
         .filter(|j| !j.stage.is_final())
@@ -242,11 +242,11 @@ fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
 
 fn start_jobs(app: &App, context: &LoopContext, run: &mut RunHandle, ids: &[String]) {
     for id in ids {
-        let Some(job) = app.session.job(id) else {
+        let Some(job) = app.session().job(id) else {
             continue;
         };
         let (Some(prompt), Ok(model)) = (
-            app.session.prompt(&job.prompt_id),
+            app.session().prompt(&job.prompt_id),
             app.catalog.get(&job.model),
         ) else {
             continue;
@@ -267,7 +267,7 @@ fn perform(
     match effect {
         Effect::StartJobs(ids) => start_jobs(app, context, run, &ids),
         Effect::CancelJob(id) => run.cancel(&id),
-        Effect::Save => context.writer.save(&app.session),
+        Effect::Save => context.writer.save(app.session()),
         Effect::ExportJson => tasks::spawn_export(app, tx.clone()),
         Effect::Open(target) => tasks::spawn_open(target, app.data_dir.clone(), tx.clone()),
         Effect::OpenBlind { clip, link } => {
@@ -321,7 +321,7 @@ mod tests {
         let mut app = crate::tui::tests::demo_app();
         app.update(Action::Command(Command::Generate));
         app.update(Action::Command(Command::Confirm));
-        let clip_id = app.session.jobs[0].clip_id.clone();
+        let clip_id = app.session().jobs[0].clip_id.clone();
         let queued = || {
             Action::Job(JobEvent::Queued {
                 clip_id: clip_id.clone(),

@@ -21,13 +21,13 @@ impl App {
     /// running will most likely cost, so firing again while a batch runs cannot overshoot.
     pub fn remaining_budget(&self) -> Option<f64> {
         self.budget_usd
-            .map(|budget| budget - self.session.committed_usd())
+            .map(|budget| budget - self.session().committed_usd())
     }
 
     /// `g`: every prompt on every ticked model (in auto mode with nothing ticked, each prompt
     /// on its routed model), priced, shown before anything is sent.
     pub(super) fn open_quote(&mut self) -> Vec<Effect> {
-        if self.session.prompts.is_empty() {
+        if self.session().prompts.is_empty() {
             return self.fail("no prompts: add one with a");
         }
         let jobs = match self.plan_firing() {
@@ -62,17 +62,17 @@ impl App {
     fn plan_firing(&self) -> Result<Vec<Job>, String> {
         let models = self.firing_models();
         if !models.is_empty() {
-            return plan_jobs(&self.session.prompts, &models, &self.session.jobs)
+            return plan_jobs(&self.session().prompts, &models, &self.session().jobs)
                 .map_err(|err| err.to_string());
         }
         let Some(routing) = &self.routing else {
             return Err("no model ticked: tick one in the models pane (Space)".into());
         };
         let jobs = plan_routed(
-            &self.session.prompts,
+            &self.session().prompts,
             routing,
             &self.catalog,
-            &self.session.jobs,
+            &self.session().jobs,
         )
         .map_err(|err| err.to_string())?;
         for job in &jobs {
@@ -92,18 +92,15 @@ impl App {
     /// A job failed: its fallback joins the session and starts, when one is due (or the
     /// status bar says why none runs).
     pub(super) fn fall_back(&mut self, failed: &str) -> Vec<Effect> {
-        let Some(outcome) = fall_back(
-            &mut self.session,
-            &self.catalog,
-            &self.fallbacks,
-            self.budget_usd,
-            failed,
-        ) else {
+        let (catalog, fallbacks, budget) = (&self.catalog, &self.fallbacks, self.budget_usd);
+        // The fallback joins the session through the job layer: the book reindexes after it.
+        let outcome = self
+            .book
+            .edit(|session| fall_back(session, catalog, fallbacks, budget, failed));
+        let Some(outcome) = outcome else {
             return Vec::new();
         };
-        // The fallback joined `session.jobs` outside `add_jobs`: bring the index up to date.
-        self.reindex();
-        let text = match (&outcome, self.session.blind) {
+        let text = match (&outcome, self.session().blind) {
             // Both name the models (and the fallback's price): say only what happened.
             (Fallback::Planned { .. }, true) => "a job failed: its fallback runs".to_string(),
             (Fallback::Skipped { .. }, true) => {
@@ -139,7 +136,7 @@ impl App {
             return self.fail(message);
         }
         let mut jobs = quote.jobs;
-        fresh_ids(&self.session.jobs, &mut jobs);
+        fresh_ids(&self.session().jobs, &mut jobs);
         let ids: Vec<String> = jobs.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(jobs);
         self.focus = Pane::Grid;
@@ -178,13 +175,14 @@ impl App {
         let (prompt_id, model_id) = (job.prompt_id.clone(), job.model.clone());
         // A retry stands in for the same job: it keeps why its model was chosen.
         let (routed_by, fallback_for) = (job.routed_by.clone(), job.fallback_for.clone());
-        let (Some(prompt), Ok(model)) =
-            (self.session.prompt(&prompt_id), self.catalog.get(&model_id))
-        else {
+        let (Some(prompt), Ok(model)) = (
+            self.session().prompt(&prompt_id),
+            self.catalog.get(&model_id),
+        ) else {
             return self.fail("this job's prompt or model is gone");
         };
         let mut planned =
-            match plan_jobs(std::slice::from_ref(prompt), &[model], &self.session.jobs) {
+            match plan_jobs(std::slice::from_ref(prompt), &[model], &self.session().jobs) {
                 Ok(planned) => planned,
                 Err(err) => return self.fail(err.to_string()),
             };
@@ -197,7 +195,7 @@ impl App {
             .remaining_budget()
             .is_some_and(|left| cost > left + 1e-9)
         {
-            if self.session.blind {
+            if self.session().blind {
                 // The price would say which model the job is on.
                 return self.fail("the retry costs more than the budget has left");
             }

@@ -45,7 +45,7 @@ impl App {
     /// `a` (None) or `e` (Some(index)): the prompt form.
     pub(super) fn open_form(&mut self, editing: Option<usize>) -> Vec<Effect> {
         let defaults = PromptDefaults::default();
-        let form = match editing.and_then(|i| self.session.prompts.get(i).map(|p| (i, p))) {
+        let form = match editing.and_then(|i| self.session().prompts.get(i).map(|p| (i, p))) {
             Some((index, _)) if self.prompt_has_jobs(index) => {
                 return self.fail("this prompt already has jobs: add a new prompt instead (a");
             }
@@ -78,14 +78,14 @@ impl App {
     }
 
     fn prompt_has_jobs(&self, index: usize) -> bool {
-        self.session
+        self.session()
             .prompts
             .get(index)
-            .is_some_and(|p| self.session.jobs.iter().any(|j| j.prompt_id == p.id))
+            .is_some_and(|p| self.session().jobs.iter().any(|j| j.prompt_id == p.id))
     }
 
     fn next_prompt_id(&self) -> String {
-        let taken = |id: &str| self.session.prompts.iter().any(|p| p.id == id);
+        let taken = |id: &str| self.session().prompts.iter().any(|p| p.id == id);
         (1..u32::MAX)
             .map(|n| format!("prompt-{n}"))
             .find(|id| !taken(id))
@@ -94,16 +94,16 @@ impl App {
 
     /// `d`: delete the selected prompt (only while it has no jobs: jobs keep their prompt).
     pub(super) fn delete_prompt(&mut self) -> Vec<Effect> {
-        if self.session.prompts.is_empty() {
+        if self.session().prompts.is_empty() {
             return self.fail("no prompt to delete");
         }
         if self.prompt_has_jobs(self.prompt_index) {
             return self.fail("this prompt has jobs and stays with them");
         }
-        let removed = self.session.prompts.remove(self.prompt_index);
+        let removed = self.book.prompts_mut().remove(self.prompt_index);
         self.prompt_index = self
             .prompt_index
-            .min(self.session.prompts.len().saturating_sub(1));
+            .min(self.session().prompts.len().saturating_sub(1));
         self.status = Some(Status {
             text: format!("deleted prompt {}", removed.id),
             error: false,
@@ -117,7 +117,7 @@ impl App {
             return Vec::new();
         };
         if let KeyState::Missing(variable) = model.key {
-            let name = if self.session.blind {
+            let name = if self.book.session().blind {
                 "this model"
             } else {
                 model.name.as_str()
@@ -172,7 +172,8 @@ impl App {
             return Vec::new();
         };
         let others: Vec<&str> = self
-            .session
+            .book
+            .session()
             .prompts
             .iter()
             .enumerate()
@@ -187,15 +188,16 @@ impl App {
             Ok(mut prompt) => {
                 let editing = form.editing;
                 // The form has no negative-prompt field: an edit keeps the one the prompt had.
-                if let Some(old) = editing.and_then(|i| self.session.prompts.get(i)) {
+                if let Some(old) = editing.and_then(|i| self.book.session().prompts.get(i)) {
                     prompt.negative_prompt.clone_from(&old.negative_prompt);
                 }
                 self.overlay = None;
+                let prompts = self.book.prompts_mut();
                 if let Some(index) = editing {
-                    self.session.prompts[index] = prompt;
+                    prompts[index] = prompt;
                 } else {
-                    self.session.prompts.push(prompt);
-                    self.prompt_index = self.session.prompts.len() - 1;
+                    prompts.push(prompt);
+                    self.prompt_index = prompts.len() - 1;
                 }
                 vec![Effect::Save]
             }
@@ -213,7 +215,7 @@ impl App {
         };
         if let Some(clash) = prompts
             .iter()
-            .find(|p| self.session.prompt(&p.id).is_some())
+            .find(|p| self.session().prompt(&p.id).is_some())
         {
             return self.fail(format!(
                 "prompt id \"{}\" is already in the session; nothing loaded",
@@ -221,7 +223,7 @@ impl App {
             ));
         }
         let count = prompts.len();
-        self.session.prompts.extend(prompts);
+        self.book.prompts_mut().extend(prompts);
         self.status = Some(Status {
             text: format!("loaded {count} prompts"),
             error: false,

@@ -26,7 +26,7 @@ impl App {
     /// `L`: the leaderboard — except in blind mode, where it would tie scores to model names
     /// before the reveal.
     pub(super) fn open_leaderboard(&mut self) -> Vec<super::action::Effect> {
-        if self.session.blind {
+        if self.session().blind {
             self.status = Some(super::state::Status {
                 text:
                     "the leaderboard is hidden in blind mode: score every clip or press b to reveal"
@@ -46,7 +46,7 @@ impl App {
         if !matches!(self.overlay, Some(Overlay::Leaderboard)) {
             return;
         }
-        let ratings = ratings_fingerprint(&self.session);
+        let ratings = ratings_fingerprint(self.session());
         if self
             .leaderboard_stats
             .as_ref()
@@ -54,11 +54,11 @@ impl App {
         {
             return;
         }
-        let seed = session_seed(&self.session.id);
+        let seed = session_seed(&self.session().id);
         self.leaderboard_stats = Some(LeaderboardStats {
             ratings,
-            scored_prompts: scored_prompts(&self.session),
-            uncertainty: value_uncertainty(&self.session, &self.catalog, DEFAULT_RESAMPLES, seed),
+            scored_prompts: scored_prompts(self.session()),
+            uncertainty: value_uncertainty(self.session(), &self.catalog, DEFAULT_RESAMPLES, seed),
         });
     }
 }

@@ -134,8 +134,8 @@ impl App {
             return self.fail("only downloaded clips can be scored");
         }
         let clip_id = job.clip_id.clone();
-        if self.session.blind {
-            assign_blind_labels(&mut self.session);
+        if self.session().blind {
+            self.book.edit(assign_blind_labels);
         }
         self.overlay = Some(Overlay::Scoring(ScoringState {
             clip_id,
@@ -159,11 +159,11 @@ impl App {
         };
         let (clip_id, index) = (state.clip_id.clone(), state.criterion);
         state.criterion = (index + 1).min(Criterion::ALL.len() - 1);
-        let blind = self.session.blind;
-        if let Some(job) = self.session.job_mut(&clip_id) {
+        let blind = self.session().blind;
+        self.book.update(&clip_id, |job| {
             Criterion::ALL[index].set(&mut job.scores, Some(stars));
             job.scored_blind |= blind;
-        }
+        });
         self.reveal_when_done();
         vec![Effect::Save]
     }
@@ -185,7 +185,7 @@ impl App {
         let Some(current) = self.scoring().map(|s| s.clip_id.clone()) else {
             return Vec::new();
         };
-        let order: Vec<(String, bool)> = review_order(&self.session)
+        let order: Vec<(String, bool)> = review_order(self.session())
             .iter()
             .map(|j| (j.clip_id.clone(), fully_scored(j)))
             .collect();
@@ -219,11 +219,12 @@ impl App {
 
     /// `b`: blind mode on or off (labels are assigned when it goes on).
     pub(super) fn toggle_blind(&mut self) -> Vec<Effect> {
-        self.session.blind = !self.session.blind;
-        if self.session.blind {
-            assign_blind_labels(&mut self.session);
+        let blind = !self.session().blind;
+        self.book.set_blind(blind);
+        if blind {
+            self.book.edit(assign_blind_labels);
         }
-        let text = if self.session.blind {
+        let text = if self.session().blind {
             "blind: model names hidden while scoring"
         } else {
             "blind mode off"
@@ -237,8 +238,8 @@ impl App {
 
     /// Ends blind mode once every scorable clip is fully scored (the reveal).
     fn reveal_when_done(&mut self) {
-        if self.session.blind && review_order(&self.session).iter().all(|j| fully_scored(j)) {
-            self.session.blind = false;
+        if self.session().blind && review_order(self.session()).iter().all(|j| fully_scored(j)) {
+            self.book.set_blind(false);
             self.status = Some(Status {
                 text: "every clip is scored: models revealed".into(),
                 error: false,
@@ -252,7 +253,7 @@ impl App {
             return;
         };
         let current = self
-            .session
+            .session()
             .job(&clip_id)
             .map(|j| j.notes.clone())
             .unwrap_or_default();
@@ -278,9 +279,7 @@ impl App {
             KeyCode::Enter => {
                 let (clip_id, text) = (state.clip_id.clone(), notes.clone());
                 state.notes = None;
-                if let Some(job) = self.session.job_mut(&clip_id) {
-                    job.notes = text;
-                }
+                self.book.update(&clip_id, |job| job.notes = text);
                 return vec![Effect::Save];
             }
             _ => {}

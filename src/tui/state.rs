@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::catalog::{Catalog, Model, ProviderKind};
 use crate::session::{Job, JobStage, Session};
 use crate::tui::editor::TextEditor;
-use crate::tui::index::JobIndex;
+use crate::tui::index::{JobIndex, SessionBook};
 
 /// The three panes that take focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,12 +193,12 @@ impl DownloadProgress {
 /// The whole UI state.
 #[derive(Debug, Clone)]
 pub struct App {
-    /// The session being shown and changed.
-    pub session: Session,
+    /// The session being shown and changed, with the index of its jobs: read through
+    /// [`App::session`], changed only through the book's mutators, which keep the index
+    /// current (a field rather than a method so that `update` can borrow it beside the rest).
+    pub(super) book: SessionBook,
     /// Models and prices.
     pub catalog: Catalog,
-    /// Running on the embedded simulator.
-    pub demo: bool,
     /// Spending cap for the session.
     pub budget_usd: Option<f64>,
     /// The routing rules in auto mode (`VIDEO_MODEL=auto`): with no model ticked, `g` sends
@@ -235,9 +235,6 @@ pub struct App {
     pub should_quit: bool,
     /// The leaderboard's intervals and verdict, computed by `update` when ratings change.
     pub leaderboard_stats: Option<super::leaderboard::LeaderboardStats>,
-    /// Derived from `session.jobs` so that a frame never walks every job. `update` keeps it
-    /// current; code that changes `session.jobs` directly calls [`App::reindex`] afterwards.
-    pub jobs_index: JobIndex,
     /// Download progress by clip id, while clips download. Not part of the session (and never
     /// saved): after a restart a download starts over and reports afresh.
     pub downloads: HashMap<String, DownloadProgress>,
@@ -253,10 +250,8 @@ impl App {
         models: Vec<ModelChoice>,
         data_dir: PathBuf,
     ) -> App {
-        let jobs_index = JobIndex::build(&session.jobs);
         App {
-            demo: session.demo,
-            session,
+            book: SessionBook::new(session),
             catalog,
             budget_usd: None,
             routing: None,
@@ -274,7 +269,6 @@ impl App {
             data_dir,
             should_quit: false,
             leaderboard_stats: None,
-            jobs_index,
             downloads: HashMap::new(),
         }
     }
@@ -285,24 +279,36 @@ impl App {
         self.catalog.ids()
     }
 
-    /// Rebuilds [`App::jobs_index`] after `session.jobs` was replaced or changed other than
-    /// through `update`.
-    pub fn reindex(&mut self) {
-        self.jobs_index = JobIndex::build(&self.session.jobs);
+    /// The session being shown.
+    pub fn session(&self) -> &Session {
+        self.book.session()
+    }
+
+    /// The session with its job index, to read.
+    pub fn book(&self) -> &SessionBook {
+        &self.book
+    }
+
+    /// Derived facts about the jobs (counts, money, newest per cell), always current.
+    pub fn jobs_index(&self) -> &JobIndex {
+        self.book.index()
+    }
+
+    /// Running on the embedded simulator (the session says so; nothing copies it).
+    pub fn demo(&self) -> bool {
+        self.book.session().demo
     }
 
     /// Appends new jobs to the session, keeping the index in step.
     pub(super) fn add_jobs(&mut self, jobs: Vec<Job>) {
         for job in jobs {
-            self.jobs_index.push(self.session.jobs.len(), &job);
-            self.session.jobs.push(job);
+            self.book.push(job);
         }
     }
 
     /// The newest job for a (prompt, model) pair.
     pub fn cell_job(&self, prompt_id: &str, model: &str) -> Option<&Job> {
-        let position = self.jobs_index.newest(prompt_id, model)?;
-        self.session.jobs.get(position)
+        self.book.newest(prompt_id, model)
     }
 
     /// How far `job`'s clip has downloaded, while it downloads and has reported.
@@ -321,6 +327,6 @@ impl App {
 
     /// True while any job is not finished.
     pub fn jobs_in_flight(&self) -> bool {
-        self.jobs_index.in_flight() > 0
+        self.jobs_index().in_flight() > 0
     }
 }

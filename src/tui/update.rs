@@ -97,19 +97,16 @@ impl App {
         Vec::new()
     }
 
-    /// Applies a job's report to its job, taking the job's counts out of the index before
-    /// and putting them back after, so the index stays current at the cost of one job.
+    /// Applies a job's report to its job (through the book, which keeps the index current at
+    /// the cost of one job).
     fn job_event(&mut self, event: &JobEvent) -> Vec<Effect> {
-        let job = self
-            .jobs_index
-            .position(event.clip_id())
-            .and_then(|position| self.session.jobs.get_mut(position));
-        let Some(job) = job else {
+        let now = self.now;
+        let changed = self
+            .book
+            .update(event.clip_id(), |job| apply_to_job(job, event, now));
+        let Some(changed) = changed else {
             return Vec::new();
         };
-        self.jobs_index.forget(job);
-        let changed = apply_to_job(job, event, self.now);
-        self.jobs_index.record(job);
         self.track_download(event);
         if !changed {
             return Vec::new();
@@ -274,7 +271,7 @@ impl App {
 
     /// Moves the cursor of the focused pane.
     fn move_cursor(&mut self, command: Command) {
-        let prompts = self.session.prompts.len();
+        let prompts = self.session().prompts.len();
         match self.focus {
             Pane::Prompts => self.prompt_index = step(self.prompt_index, prompts, command, true),
             Pane::Models => {

@@ -77,8 +77,7 @@ fn the_leaderboard_over_the_scoring_view_closes_back_to_it() {
 fn declining_to_quit_returns_to_the_scoring_view() {
     for decline in [KeyCode::Esc, KeyCode::Char('n')] {
         let (mut app, state) = mid_scoring();
-        app.session.jobs[0].stage = JobStage::Running;
-        app.reindex();
+        app.book.session_mut().jobs[0].stage = JobStage::Running;
         assert!(press(&mut app, KeyCode::Char('q')).is_empty());
         assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
         press(&mut app, decline);
@@ -90,8 +89,7 @@ fn declining_to_quit_returns_to_the_scoring_view() {
 #[test]
 fn confirming_the_quit_question_over_the_scoring_view_quits() {
     let (mut app, _) = mid_scoring();
-    app.session.jobs[0].stage = JobStage::Running;
-    app.reindex();
+    app.book.session_mut().jobs[0].stage = JobStage::Running;
     press(&mut app, KeyCode::Char('q'));
     assert_eq!(press(&mut app, KeyCode::Char('y')), [Effect::Quit]);
     assert!(app.should_quit);
@@ -149,7 +147,7 @@ fn layers_stack_and_unwind_in_order() {
 fn blind_mode_still_refuses_the_leaderboard_and_stays_in_the_scoring_view() {
     let (mut app, state) = mid_scoring();
     press(&mut app, KeyCode::Char('b'));
-    assert!(app.session.blind);
+    assert!(app.session().blind);
     press(&mut app, KeyCode::Char('L'));
     assert_back_at(&app, &state);
     assert!(

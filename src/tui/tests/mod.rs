@@ -84,7 +84,7 @@ fn g_quotes_every_prompt_on_every_ticked_model_at_catalog_prices() {
     assert!(quote.lines.iter().all(|l| l.jobs == 3));
     assert!((quote.total_usd - 3.33).abs() < 1e-9, "{}", quote.total_usd);
     assert_eq!(app.input_mode(), InputMode::Keys(Context::Dialog));
-    assert!(app.session.jobs.is_empty());
+    assert!(app.session().jobs.is_empty());
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn confirming_fires_and_focuses_the_first_grid_cell() {
     app.model_index = 2;
     cmd(&mut app, Command::Generate);
     let effects = cmd(&mut app, Command::Confirm);
-    assert_eq!(app.session.jobs.len(), 9);
+    assert_eq!(app.session().jobs.len(), 9);
     let Some(Effect::StartJobs(ids)) = effects.iter().find(|e| matches!(e, Effect::StartJobs(_)))
     else {
         panic!("{effects:?}")
@@ -110,7 +110,7 @@ fn escape_or_n_cancels_the_quote() {
     let mut app = demo_app();
     cmd(&mut app, Command::Generate);
     assert!(cmd(&mut app, Command::Dismiss).is_empty());
-    assert!(app.overlay.is_none() && app.session.jobs.is_empty());
+    assert!(app.overlay.is_none() && app.session().jobs.is_empty());
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn a_quote_above_the_budget_cannot_fire() {
     };
     assert!(quote.blocked());
     assert!(cmd(&mut app, Command::Confirm).is_empty());
-    assert!(app.session.jobs.is_empty());
+    assert!(app.session().jobs.is_empty());
     assert!(
         app.status
             .as_ref()
@@ -141,7 +141,7 @@ fn jobs_in_flight_count_against_the_budget() {
         !cmd(&mut app, Command::Confirm).is_empty(),
         "$3.33 fits in $4"
     );
-    assert_eq!(app.session.jobs.len(), 9);
+    assert_eq!(app.session().jobs.len(), 9);
     assert!((app.remaining_budget().unwrap() - 0.67).abs() < 1e-9);
     cmd(&mut app, Command::Generate);
     let Some(Overlay::Quote(quote)) = &app.overlay else {
@@ -149,7 +149,7 @@ fn jobs_in_flight_count_against_the_budget() {
     };
     assert!(quote.blocked(), "another $3.33 would overshoot");
     assert!(cmd(&mut app, Command::Confirm).is_empty());
-    assert_eq!(app.session.jobs.len(), 9);
+    assert_eq!(app.session().jobs.len(), 9);
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn navigation_moves_within_bounds_and_tab_cycles_panes() {
 #[test]
 fn job_events_update_the_session_and_save() {
     let mut app = fired_app();
-    let id = app.session.jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.clone();
     let handle = JobHandle::new(crate::catalog::ProviderKind::Fal, "e".into(), "r1".into());
     let effects = app.update(Action::Job(JobEvent::Submitted {
         clip_id: id.clone(),
@@ -223,7 +223,7 @@ fn job_events_update_the_session_and_save() {
 #[test]
 fn cancel_and_retry_the_selected_job() {
     let mut app = fired_app();
-    let id = app.session.jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(JobEvent::Submitting {
         clip_id: id.clone(),
         ack: SaveAck::detached(),
@@ -261,8 +261,7 @@ fn open_prefers_the_downloaded_file_inside_the_data_dir_else_an_http_url() {
         cmd(&mut app, Command::OpenClip).is_empty(),
         "nothing to open yet"
     );
-    let job = &mut app.session.jobs[0];
-    job.output = Some(JobOutput {
+    app.book.session_mut().jobs[0].output = Some(JobOutput {
         video_url: "http://127.0.0.1:9/clip.mp4".into(),
         ..JobOutput::default()
     });
@@ -273,16 +272,17 @@ fn open_prefers_the_downloaded_file_inside_the_data_dir_else_an_http_url() {
         ))]
     );
     let clip = unprobed_clip("/data/sessions/s/clips/a.mp4", 1);
-    app.session.jobs[0].clip = Some(clip.clone());
+    app.book.session_mut().jobs[0].clip = Some(clip.clone());
     assert_eq!(
         cmd(&mut app, Command::OpenClip),
         [Effect::Open(OpenTarget::File(clip.path))]
     );
-    app.session.jobs[0].clip = Some(ClipFile {
+    let clip = app.session().jobs[0].clip.clone().unwrap();
+    app.book.session_mut().jobs[0].clip = Some(ClipFile {
         path: "/etc/passwd".into(),
-        ..app.session.jobs[0].clip.clone().unwrap()
+        ..clip
     });
-    app.session.jobs[0].output = Some(JobOutput {
+    app.book.session_mut().jobs[0].output = Some(JobOutput {
         video_url: "file:///etc/passwd".into(),
         ..JobOutput::default()
     });
@@ -297,7 +297,7 @@ fn quit_asks_while_jobs_run() {
     let mut app = demo_app();
     assert_eq!(cmd(&mut app, Command::Quit), [Effect::Quit]);
     let mut app = fired_app();
-    let id = app.session.jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(JobEvent::Queued {
         clip_id: id,
         position: None,
@@ -322,7 +322,7 @@ fn adding_a_prompt_through_the_form() {
         KeyModifiers::CONTROL,
     )));
     assert_eq!(effects, [Effect::Save]);
-    let added = app.session.prompts.last().unwrap();
+    let added = app.session().prompts.last().unwrap();
     assert_eq!(
         (added.id.as_str(), added.prompt.as_str()),
         ("prompt-1", "Kinetic sand\ncut slowly 泡")
@@ -359,7 +359,7 @@ fn editing_a_prompts_settings_through_the_form() {
         panic!("form still open: {:?} on {:?}", form.error, form.field);
     }
     assert_eq!(effects, [Effect::Save]);
-    let edited = &app.session.prompts[0];
+    let edited = &app.session().prompts[0];
     assert_eq!(edited.id, "soap-cutting");
     assert_eq!(
         (
@@ -390,7 +390,7 @@ fn a_bad_form_stays_open_with_the_reason() {
     assert_eq!(form.error.as_deref(), Some("the prompt text is empty"));
     app.update(key(KeyCode::Esc));
     assert!(app.overlay.is_none());
-    assert_eq!(app.session.prompts.len(), 3);
+    assert_eq!(app.session().prompts.len(), 3);
 }
 
 #[test]
@@ -398,12 +398,12 @@ fn prompts_with_jobs_are_neither_edited_nor_deleted() {
     let mut app = fired_app();
     app.focus = Pane::Prompts;
     assert!(cmd(&mut app, Command::DeletePrompt).is_empty());
-    assert_eq!(app.session.prompts.len(), 3);
+    assert_eq!(app.session().prompts.len(), 3);
     cmd(&mut app, Command::EditPrompt);
     assert!(app.overlay.is_none());
     let mut fresh = demo_app();
     assert_eq!(cmd(&mut fresh, Command::DeletePrompt), [Effect::Save]);
-    assert_eq!(fresh.session.prompts.len(), 2);
+    assert_eq!(fresh.session().prompts.len(), 2);
 }
 
 #[test]
@@ -473,9 +473,14 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
 /// through `update`, as the event loop would.
 pub(super) fn delivered_app() -> App {
     let mut app = fired_app();
-    let ids: Vec<String> = app.session.jobs.iter().map(|j| j.clip_id.clone()).collect();
+    let ids: Vec<String> = app
+        .session()
+        .jobs
+        .iter()
+        .map(|j| j.clip_id.clone())
+        .collect();
     for (n, clip_id) in ids.into_iter().enumerate() {
-        let job = app.session.job_mut(&clip_id).unwrap();
+        let job = app.session().job(&clip_id).unwrap();
         let handle = JobHandle::new(job.provider, job.endpoint.clone(), format!("req-{n}"));
         let events = [
             JobEvent::Submitting {
@@ -518,7 +523,7 @@ pub(super) fn delivered_app() -> App {
         }
     }
     assert!(
-        app.session
+        app.session()
             .jobs
             .iter()
             .all(|j| j.stage == JobStage::Completed)
@@ -534,7 +539,7 @@ pub(super) fn blind_app() -> App {
     cmd(&mut app, Command::ScoreClip);
     cmd(&mut app, Command::ToggleBlind);
     cmd(&mut app, Command::Dismiss);
-    assert!(app.session.blind);
+    assert!(app.session().blind);
     app
 }
 
@@ -554,7 +559,7 @@ fn enter_scores_the_clip_and_stars_move_to_the_next_criterion() {
     for stars in [4, 5, 3, 5, 4, 2] {
         assert_eq!(cmd(&mut app, Command::SetStars(stars)), [Effect::Save]);
     }
-    let scores = app.session.job(&id).unwrap().scores;
+    let scores = app.session().job(&id).unwrap().scores;
     assert_eq!(
         crate::scoring::quality(&scores),
         Some(4 + 5 + 3 + 5 + 2),
@@ -593,14 +598,14 @@ fn blind_mode_labels_clips_per_prompt_and_reveals_when_all_are_scored() {
     let mut app = delivered_app();
     cmd(&mut app, Command::ScoreClip);
     cmd(&mut app, Command::ToggleBlind);
-    assert!(app.session.blind);
-    assert_eq!(app.session.blind_labels.len(), 9);
+    assert!(app.session().blind);
+    assert_eq!(app.session().blind_labels.len(), 9);
     let soap: Vec<&String> = app
-        .session
+        .session()
         .jobs
         .iter()
         .filter(|j| j.prompt_id == "soap-cutting")
-        .map(|j| &app.session.blind_labels[&j.clip_id])
+        .map(|j| &app.session().blind_labels[&j.clip_id])
         .collect();
     let mut letters: Vec<&str> = soap.iter().map(|s| s.as_str()).collect();
     letters.sort_unstable();
@@ -611,9 +616,9 @@ fn blind_mode_labels_clips_per_prompt_and_reveals_when_all_are_scored() {
         }
         cmd(&mut app, Command::NextUnrated);
     }
-    assert!(!app.session.blind, "revealed once every clip is scored");
+    assert!(!app.session().blind, "revealed once every clip is scored");
     assert_eq!(
-        app.session.blind_labels.len(),
+        app.session().blind_labels.len(),
         9,
         "the mapping stays for audit"
     );
@@ -630,6 +635,6 @@ fn notes_are_typed_and_kept() {
         app.update(key(KeyCode::Char(c)));
     }
     assert_eq!(app.update(key(KeyCode::Enter)), [Effect::Save]);
-    assert_eq!(app.session.job(&id).unwrap().notes, "crisp, nice");
+    assert_eq!(app.session().job(&id).unwrap().notes, "crisp, nice");
     assert_eq!(app.input_mode(), InputMode::Keys(Context::Scoring));
 }

@@ -25,7 +25,7 @@ pub(super) fn render_overlay(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_layer(app: &App, layer: &Overlay, frame: &mut Frame, area: Rect) {
     match layer {
-        Overlay::Quote(quote) => quote::render_quote(quote, app.session.blind, frame, area),
+        Overlay::Quote(quote) => quote::render_quote(quote, app.session().blind, frame, area),
         Overlay::ConfirmQuit => render_confirm_quit(app, frame, area),
         Overlay::Help => help::render_help(frame, area),
         Overlay::Form(form) => form::render_form(form, frame, area),
@@ -84,7 +84,7 @@ pub(super) fn width_for(lines: &[Line<'_>]) -> u16 {
 
 /// "Jobs are still running. Quit?", with how to come back to them.
 fn render_confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
-    let id = crate::sanitize::clean_line(&app.session.id);
+    let id = crate::sanitize::clean_line(&app.session().id);
     let text = vec![
         Line::styled("Jobs are still running. Quit?", theme::strong()),
         Line::from(""),

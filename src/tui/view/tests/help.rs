@@ -170,8 +170,7 @@ fn every_binding_of_the_keymap_is_in_the_drawn_help() {
 fn the_help_over_the_scoring_view() {
     let mut app = app();
     let clip = ready(&app, "soap-cutting", "ray2-flash");
-    app.session.jobs.push(clip);
-    app.reindex();
+    app.book.push(clip);
     app.beneath.push(Overlay::Scoring(ScoringState {
         clip_id: "soap-cutting.ray2-flash".into(),
         criterion: 1,

@@ -213,7 +213,7 @@ pub(super) fn ready(app: &App, prompt: &str, model: &str) -> Job {
 /// A quote for every prompt on every model, against `remaining_usd`.
 pub(super) fn quote(app: &App, remaining_usd: Option<f64>) -> Quote {
     let mut jobs = Vec::new();
-    for prompt in &app.session.prompts {
+    for prompt in &app.session().prompts {
         for model in app.grid_models() {
             jobs.push(job(app, &prompt.id, model, JobStage::Planned));
         }

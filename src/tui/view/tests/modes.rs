@@ -75,8 +75,7 @@ fn auto_grid_with_a_fallback() {
     );
     running.started_at = Some("2026-11-26T11:45:48Z".into());
     let foam = routed(ready(&app, "foam-squeezing", "ray2-flash"), "default");
-    app.session.jobs = vec![failed, running, foam, fallback];
-    app.reindex();
+    app.book.session_mut().jobs = vec![failed, running, foam, fallback];
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
     assert_snapshot!("auto_failed_100x30", draw(&app, 100, 30).backend());

@@ -28,7 +28,7 @@ fn in_flight() -> App {
     let submitted = job(&app, "sand-pouring", "kling-turbo", JobStage::Submitted);
     let planned = job(&app, "sand-pouring", "wan25", JobStage::Planned);
     let done = ready(&app, "foam-squeezing", "ray2-flash");
-    app.session.jobs = vec![
+    app.book.session_mut().jobs = vec![
         queued,
         running,
         downloading,
@@ -37,7 +37,6 @@ fn in_flight() -> App {
         planned,
         done,
     ];
-    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
     app
@@ -49,8 +48,7 @@ fn downloads() -> App {
     let mut app = in_flight();
     let mut unknown_size = job(&app, "sand-pouring", "wan25", JobStage::Downloading);
     unknown_size.clip_id = "sand-pouring.wan25.2".into();
-    app.session.jobs.push(unknown_size);
-    app.reindex();
+    app.book.push(unknown_size);
     let progress = [
         ("soap-cutting.wan25", 1_206_000, Some(2_680_000)),
         ("sand-pouring.wan25.2", 3 * 1024 * 1024 / 2, None),
@@ -89,8 +87,10 @@ fn failures() -> App {
         reason: "download failed: connection reset after 512 KiB".into(),
     };
     apply(&mut lost, "11:45:59", &reset);
-    app.session.jobs.extend([failed, cancelled, lost]);
-    app.reindex();
+    app.book
+        .session_mut()
+        .jobs
+        .extend([failed, cancelled, lost]);
     app.grid_cell = (1, 0);
     app.status = Some(Status {
         text: "1 job failed: sand-pouring.ray2-flash".into(),
@@ -142,8 +142,7 @@ fn mismatch() -> App {
             clip: file,
         },
     );
-    app.session.jobs = vec![ready(&app, "soap-cutting", "ray2-flash"), clip];
-    app.reindex();
+    app.book.session_mut().jobs = vec![ready(&app, "soap-cutting", "ray2-flash"), clip];
     app.focus = Pane::Grid;
     app.grid_cell = (2, 1);
     app
@@ -159,8 +158,7 @@ fn start_screen() {
 #[test]
 fn start_screen_with_keys_missing() {
     let mut app = app();
-    app.demo = false;
-    app.session.demo = false;
+    app.book.session_mut().demo = false;
     for model in &mut app.models {
         model.key = crate::tui::state::KeyState::Missing(model.provider.key_variable());
     }
@@ -182,8 +180,7 @@ fn quote_screen() {
 fn quote_blocked_by_budget() {
     let mut app = app();
     app.budget_usd = Some(2.0);
-    app.session.jobs = vec![ready(&app, "soap-cutting", "wan25")];
-    app.reindex();
+    app.book.session_mut().jobs = vec![ready(&app, "soap-cutting", "wan25")];
     app.overlay = Some(Overlay::Quote(quote(&app, Some(1.5))));
     assert_snapshot!("quote_blocked_100x30", draw(&app, 100, 30).backend());
 }
@@ -262,7 +259,7 @@ fn load_file_prompt() {
 /// unreadable session skipped.
 fn costs() -> App {
     let mut app = app();
-    app.session.jobs = vec![
+    app.book.session_mut().jobs = vec![
         ready(&app, "soap-cutting", "ray2-flash"),
         ready(&app, "soap-cutting", "kling-turbo"),
         job(&app, "soap-cutting", "wan25", JobStage::Failed),
@@ -283,7 +280,7 @@ fn costs() -> App {
         created_at: "2026-10-30T22:00:00Z".into(),
         demo: false,
         jobs: vec![long_ray, wan],
-        ..app.session.clone()
+        ..app.session().clone()
     };
     let stored = StoredSessions {
         sessions: vec![earlier],
@@ -292,10 +289,9 @@ fn costs() -> App {
             reason: "cannot be parsed".into(),
         }],
     }
-    .with_session(app.session.clone());
+    .with_session(app.session().clone());
     let report = crate::costs::report(&stored, &app.catalog, 30);
     app.overlay = Some(Overlay::Costs(CostsView::Ready(Box::new(report))));
-    app.reindex();
     app
 }
 
@@ -315,17 +311,16 @@ fn scored_leaderboard() -> App {
         ),
         ("wan25", [[5, 5, 5, 4, 5], [5, 4, 5, 5, 5], [4, 5, 5, 5, 4]]),
     ];
-    let prompts: Vec<String> = app.session.prompts.iter().map(|p| p.id.clone()).collect();
+    let prompts: Vec<String> = app.session().prompts.iter().map(|p| p.id.clone()).collect();
     for (model, per_prompt) in stars {
         for (prompt, ratings) in prompts.iter().zip(per_prompt) {
             let mut clip = ready(&app, prompt, model);
             for (criterion, s) in crate::scoring::Criterion::ALL.iter().zip(ratings) {
                 criterion.set(&mut clip.scores, Some(s));
             }
-            app.session.jobs.push(clip);
+            app.book.push(clip);
         }
     }
-    app.reindex();
     app.focus = Pane::Grid;
     app.overlay = Some(Overlay::Leaderboard);
     app.refresh_leaderboard_stats();
@@ -360,8 +355,10 @@ fn leaderboard_with_intervals_verdict_and_chart() {
 #[test]
 fn leaderboard_before_three_prompts_are_scored() {
     let mut app = scored_leaderboard();
-    app.session.jobs.retain(|j| j.prompt_id == "soap-cutting");
-    app.reindex();
+    app.book
+        .session_mut()
+        .jobs
+        .retain(|j| j.prompt_id == "soap-cutting");
     app.refresh_leaderboard_stats();
     assert_snapshot!(
         "leaderboard_one_prompt_100x30",
