@@ -2,7 +2,8 @@
 //! stored session (disk work stays off the render path); the report arrives as an action.
 
 use super::action::{Command, Effect};
-use super::state::{App, CostsView, Overlay};
+use super::layers::{CostsView, Overlay};
+use super::state::App;
 use crate::costs::CostReport;
 
 impl App {

@@ -13,9 +13,9 @@ use tokio::task::JoinSet;
 
 use super::action::{Action, Command, Effect};
 use super::keymap;
+use super::keymap::InputMode;
 use super::state::{App, Status};
 use super::tasks;
-use super::update::InputMode;
 use super::view;
 use crate::jobs::{JobEvent, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
 use crate::session::{JobStage, SessionWriter};

@@ -1,7 +1,8 @@
 //! Quoting, firing, cancelling and retrying jobs from the TUI.
 
 use super::action::Effect;
-use super::state::{App, KeyState, Overlay, Pane, Quote, QuoteLine, Status};
+use super::layers::{Overlay, Quote, QuoteLine};
+use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
 use crate::jobs::{Fallback, fall_back, plan_jobs, plan_routed, unique_clip_id};
 use crate::sanitize::clean_line;

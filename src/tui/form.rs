@@ -4,7 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Effect;
 use super::editor::{EditorOutcome, TextEditor};
-use super::state::{App, FormField, KeyState, Overlay, PromptForm, Status};
+use super::layers::{FormField, Overlay, PromptForm};
+use super::state::{App, KeyState, Status};
 use crate::prompts::{PromptDefaults, check_aspect_ratio, check_resolution};
 use crate::session::PromptSpec;
 

@@ -5,31 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Command;
 
+mod context;
 mod help;
+pub use context::{Context, InputMode};
 pub use help::{HelpGroup, HelpLine, help_groups, key_name, names};
-
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    /// Every pane (not in dialogs or text entry).
-    Global,
-    /// The prompts pane.
-    Prompts,
-    /// The model picker.
-    Models,
-    /// The job grid.
-    Grid,
-    /// A yes/no dialog (quote, quit).
-    Dialog,
-    /// The help overlay.
-    Help,
-    /// The scoring view.
-    Scoring,
-    /// The leaderboard.
-    Leaderboard,
-    /// The cost dashboard.
-    Costs,
-}
 
 /// One key binding.
 #[derive(Debug, Clone, Copy)]

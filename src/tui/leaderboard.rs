@@ -6,21 +6,11 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::state::{App, Overlay};
+use super::layers::{LeaderboardStats, Overlay};
+use super::state::App;
 use crate::scoring::quality;
-use crate::scoring::stats::{DEFAULT_RESAMPLES, Uncertainty, session_seed, value_uncertainty};
+use crate::scoring::stats::{DEFAULT_RESAMPLES, session_seed, value_uncertainty};
 use crate::session::Session;
-
-/// The bootstrap of the ratings as they were when it was computed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeaderboardStats {
-    /// Fingerprint of the ratings (and prices) it was computed from.
-    pub ratings: u64,
-    /// How many prompts have at least one fully scored clip.
-    pub scored_prompts: usize,
-    /// Intervals and verdict; `None` until enough prompts are scored.
-    pub uncertainty: Option<Uncertainty>,
-}
 
 impl App {
     /// `L`: the leaderboard — except in blind mode, where it would tie scores to model names

@@ -2,7 +2,8 @@
 //! prompt; a job that fails for good starts its fallback (never in a comparison).
 
 use super::action::{Action, Command, Effect};
-use super::state::{App, KeyState, Overlay};
+use super::layers::Overlay;
+use super::state::{App, KeyState};
 use super::tests::demo_app;
 use crate::jobs::{FallbackPolicy, JobEvent};
 use crate::routing::Routing;

@@ -10,8 +10,9 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::action::{Effect, OpenTarget};
+use super::layers::Overlay;
 use super::scoring::assign_blind_labels;
-use super::state::{App, Overlay, Status};
+use super::state::{App, Status};
 use crate::sanitize::clean_line;
 use crate::session::SessionStore;
 

@@ -4,20 +4,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Effect;
-use super::state::{App, Overlay, Status};
+use super::layers::{Overlay, ScoringState};
+use super::state::{App, Status};
 use crate::scoring::Criterion;
 use crate::session::{Job, JobStage, Session};
-
-/// Where the reviewer is in the scoring view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScoringState {
-    /// The clip being scored.
-    pub clip_id: String,
-    /// Index into [`Criterion::ALL`] of the current criterion.
-    pub criterion: usize,
-    /// The notes being typed, while editing them.
-    pub notes: Option<String>,
-}
 
 /// True for a clip that can be scored: delivered and on disk.
 fn scorable(job: &Job) -> bool {

@@ -1,12 +1,13 @@
 //! Everything the TUI shows, in one plain struct. `update` changes it; views only read it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::mem::discriminant;
 use std::path::PathBuf;
 
 use crate::catalog::{Catalog, Model, ProviderKind};
 use crate::session::{Job, JobStage, Session};
-use crate::tui::editor::TextEditor;
 use crate::tui::index::{JobIndex, SessionBook};
+use crate::tui::layers::{LeaderboardStats, Overlay};
 
 /// The three panes that take focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,113 +57,6 @@ impl ModelChoice {
             ticked,
         }
     }
-}
-
-/// One model's line of a quote.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuoteLine {
-    /// Model id.
-    pub model: String,
-    /// Display name.
-    pub name: String,
-    /// Jobs on this model.
-    pub jobs: usize,
-    /// Sum of their prices.
-    pub total_usd: f64,
-}
-
-/// What firing would cost, shown before anything is submitted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Quote {
-    /// Per-model lines.
-    pub lines: Vec<QuoteLine>,
-    /// Sum of all lines.
-    pub total_usd: f64,
-    /// Budget left in this session, when a budget is set.
-    pub remaining_usd: Option<f64>,
-    /// The planned jobs (added to the session when confirmed).
-    pub jobs: Vec<Job>,
-}
-
-impl Quote {
-    /// True when the quote is above the remaining budget: it cannot fire.
-    pub fn blocked(&self) -> bool {
-        self.remaining_usd
-            .is_some_and(|left| self.total_usd > left + 1e-9)
-    }
-}
-
-/// Which field of the prompt form has focus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormField {
-    /// The prompt id.
-    Id,
-    /// The prompt text (multi-line).
-    Text,
-    /// Duration in seconds.
-    Duration,
-    /// Aspect ratio.
-    Aspect,
-    /// Resolution.
-    Resolution,
-    /// First-frame image URL.
-    ImageUrl,
-}
-
-/// The add/edit prompt form.
-#[derive(Debug, Clone)]
-pub struct PromptForm {
-    /// Index of the prompt being edited; `None` for a new one.
-    pub editing: Option<usize>,
-    /// Focused field.
-    pub field: FormField,
-    /// Prompt id.
-    pub id: String,
-    /// Prompt text.
-    pub text: TextEditor,
-    /// Duration in seconds, as typed.
-    pub duration: String,
-    /// Aspect ratio, as typed.
-    pub aspect: String,
-    /// Resolution, as typed.
-    pub resolution: String,
-    /// Image URL, as typed (empty: text-to-video).
-    pub image_url: String,
-    /// Why the last save was refused.
-    pub error: Option<String>,
-}
-
-/// A modal layer over the panes.
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    /// The cost quote; `y`/Enter fires, `n`/Esc cancels.
-    Quote(Quote),
-    /// "Quit while jobs run?"
-    ConfirmQuit,
-    /// The key help, drawn from the keymap.
-    Help,
-    /// Adding or editing a prompt.
-    Form(Box<PromptForm>),
-    /// A prompt for a prompts file path to load.
-    LoadFile(String),
-    /// Scoring a clip.
-    Scoring(super::scoring::ScoringState),
-    /// The leaderboard.
-    Leaderboard,
-    /// The cost dashboard.
-    Costs(CostsView),
-}
-
-/// What the cost dashboard shows: other sessions are read from disk off the render path, so
-/// it opens as `Loading` and the report arrives as an action.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CostsView {
-    /// Sessions are being read.
-    Loading,
-    /// The report over every session, this one included.
-    Ready(Box<crate::costs::CostReport>),
-    /// The sessions folder could not be listed.
-    Failed(String),
 }
 
 /// A message in the status bar.
@@ -234,7 +128,7 @@ pub struct App {
     /// Set when the app should leave.
     pub should_quit: bool,
     /// The leaderboard's intervals and verdict, computed by `update` when ratings change.
-    pub leaderboard_stats: Option<super::leaderboard::LeaderboardStats>,
+    pub leaderboard_stats: Option<LeaderboardStats>,
     /// Download progress by clip id, while clips download. Not part of the session (and never
     /// saved): after a restart a download starts over and reports afresh.
     pub downloads: HashMap<String, DownloadProgress>,
@@ -328,5 +222,33 @@ impl App {
     /// True while any job is not finished.
     pub fn jobs_in_flight(&self) -> bool {
         self.jobs_index().in_flight() > 0
+    }
+}
+
+/// Layers over layers. The keys that work everywhere (`?`, `L`, `q`) open their layer over
+/// whatever shows; closing it gives the screen back to the layer beneath exactly as it was.
+impl App {
+    /// Shows `overlay`; the current layer waits beneath it until it closes. A waiting layer of
+    /// the same kind is dropped (it is being opened afresh), so each kind waits at most once
+    /// and the stack never grows past the number of kinds.
+    pub(super) fn open_layer(&mut self, overlay: Overlay) {
+        let kind = discriminant(&overlay);
+        self.beneath.retain(|waiting| discriminant(waiting) != kind);
+        if let Some(current) = self.overlay.take()
+            && discriminant(&current) != kind
+        {
+            self.beneath.push(current);
+        }
+        self.overlay = Some(overlay);
+    }
+
+    /// Closes the top layer; the one beneath, if any, shows again.
+    pub(super) fn close_layer(&mut self) {
+        self.overlay = self.beneath.pop();
+    }
+
+    /// Every layer, the top one first: a result can reach a layer while another covers it.
+    pub(super) fn layers_mut(&mut self) -> impl Iterator<Item = &mut Overlay> {
+        self.overlay.iter_mut().chain(self.beneath.iter_mut().rev())
     }
 }

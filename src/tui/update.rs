@@ -2,19 +2,11 @@
 //! input (time included) arrives as an `Action`, so all of it is unit-tested directly.
 
 use super::action::{Action, Command, Effect};
-use super::keymap::Context;
-use super::state::{App, DownloadProgress, Overlay, Pane, Status};
+use super::keymap::{Context, InputMode};
+use super::layers::Overlay;
+use super::state::{App, DownloadProgress, Pane, Status};
 use crate::jobs::{JobEvent, apply_to_job};
 use crate::sanitize::clean_line;
-
-/// How keys are read right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputMode {
-    /// Through the keymap, in this context.
-    Keys(Context),
-    /// Into a text field (forms, the file prompt): keys go to `Action::TextKey`.
-    Text,
-}
 
 impl App {
     /// How the next key is read.

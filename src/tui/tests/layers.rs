@@ -8,9 +8,10 @@ use super::{cmd, delivered_app};
 use crate::session::JobStage;
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::keymap;
-use crate::tui::scoring::ScoringState;
-use crate::tui::state::{App, Overlay};
-use crate::tui::update::InputMode;
+use crate::tui::keymap::InputMode;
+use crate::tui::layers::Overlay;
+use crate::tui::layers::ScoringState;
+use crate::tui::state::App;
 
 /// `code` as the event loop reads it now: through the keymap of the current context, or
 /// nothing when no binding matches (text entry is not used here).

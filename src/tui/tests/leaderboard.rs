@@ -4,7 +4,8 @@
 use super::{cmd, delivered_app};
 use crate::scoring::stats::{DEFAULT_RESAMPLES, session_seed, value_uncertainty};
 use crate::tui::action::{Action, Command};
-use crate::tui::state::{App, Overlay};
+use crate::tui::layers::Overlay;
+use crate::tui::state::App;
 
 /// Every delivered clip of `app` scored `stars` on each criterion through the scoring view.
 fn score_all(app: &mut App, stars: impl Fn(&str) -> u8) {

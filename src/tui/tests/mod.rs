@@ -12,8 +12,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Command, Effect, OpenTarget};
 use super::keymap::Context;
-use super::state::{App, KeyState, ModelChoice, Overlay, Pane};
-use super::update::InputMode;
+use super::keymap::InputMode;
+use super::layers::Overlay;
+use super::state::{App, KeyState, ModelChoice, Pane};
 use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::prompts::{PromptDefaults, default_prompts};

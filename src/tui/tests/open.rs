@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use super::{blind_app, cmd, delivered_app, scoring_clip};
 use crate::tui::action::{Action, Command, Effect, OpenTarget};
+use crate::tui::layers::Overlay;
 use crate::tui::open::may_open;
-use crate::tui::state::{App, Overlay, Pane};
+use crate::tui::state::{App, Pane};
 
 fn status(app: &App) -> (String, bool) {
     let status = app.status.as_ref().expect("a status line");

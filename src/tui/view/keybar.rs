@@ -9,7 +9,8 @@ use super::{context, theme};
 use crate::sanitize::clean_line;
 use crate::tui::action::Command;
 use crate::tui::keymap;
-use crate::tui::state::{App, Overlay};
+use crate::tui::layers::Overlay;
+use crate::tui::state::App;
 use crate::tui::view::paint;
 
 /// Keys while a text field has the keyboard (the keymap has no text-entry context).

@@ -24,8 +24,8 @@ pub use hit::{HitTarget, hit_test};
 pub use layout::{Areas, layout};
 
 use crate::tui::keymap::Context;
+use crate::tui::keymap::InputMode;
 use crate::tui::state::{App, Pane};
-use crate::tui::update::InputMode;
 
 /// Draws the whole screen for `app` into `frame`.
 pub fn render(app: &App, frame: &mut Frame) {

@@ -13,7 +13,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::theme;
-use crate::tui::state::{App, Overlay};
+use crate::tui::layers::Overlay;
+use crate::tui::state::App;
 
 /// Draws the overlay, if any, over `area` (the whole screen), over the layers waiting beneath
 /// it (so the scoring view still shows around the help that covers part of it).

@@ -10,7 +10,8 @@ use super::super::theme;
 use super::popup;
 use crate::scoring::{Criterion, clip_value, quality};
 use crate::session::Job;
-use crate::tui::scoring::{ScoringState, review_order};
+use crate::tui::layers::ScoringState;
+use crate::tui::scoring::review_order;
 use crate::tui::state::App;
 
 /// Draws the scoring view over most of the screen.

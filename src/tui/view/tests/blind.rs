@@ -8,8 +8,10 @@ use ratatui::layout::Rect;
 
 use super::{app, draw, ready};
 use crate::session::JobStage;
-use crate::tui::scoring::{ScoringState, assign_blind_labels};
-use crate::tui::state::{App, Overlay, Pane, Status};
+use crate::tui::layers::Overlay;
+use crate::tui::layers::ScoringState;
+use crate::tui::scoring::assign_blind_labels;
+use crate::tui::state::{App, Pane, Status};
 
 /// Words that would give a model away: names, ids (and so the clips' file names, which hold
 /// them), providers, prices, URLs and request ids.

@@ -8,8 +8,8 @@ use ratatui::buffer::Buffer;
 
 use super::{app, draw, ready};
 use crate::tui::keymap::{BINDINGS, HelpLine, help_groups, key_name, names};
-use crate::tui::scoring::ScoringState;
-use crate::tui::state::Overlay;
+use crate::tui::layers::Overlay;
+use crate::tui::layers::ScoringState;
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (120, 40)];
 

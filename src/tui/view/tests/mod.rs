@@ -20,7 +20,8 @@ use crate::prompts::PromptDefaults;
 use crate::provider::{JobHandle, JobOutput};
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use crate::tui::editor::TextEditor;
-use crate::tui::state::{App, FormField, KeyState, ModelChoice, PromptForm, Quote, QuoteLine};
+use crate::tui::layers::{FormField, PromptForm, Quote, QuoteLine};
+use crate::tui::state::{App, KeyState, ModelChoice};
 
 /// The fixtures' "now".
 pub(super) const NOW: &str = "2026-11-26T11:46:00Z";

@@ -6,7 +6,8 @@ use insta::assert_snapshot;
 use super::{app, draw, job, ready};
 use crate::routing::Routing;
 use crate::session::{Job, JobStage};
-use crate::tui::state::{App, Overlay, Pane, Quote, QuoteLine};
+use crate::tui::layers::{Overlay, Quote, QuoteLine};
+use crate::tui::state::{App, Pane};
 
 /// Auto mode: routing rules loaded, nothing ticked.
 fn auto_app() -> App {

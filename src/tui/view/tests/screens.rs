@@ -6,7 +6,8 @@ use super::{advance, app, apply, draw, form, job, planned, quote, ready};
 use crate::costs::{Skipped, StoredSessions};
 use crate::jobs::JobEvent;
 use crate::session::{JobStage, Session};
-use crate::tui::state::{App, CostsView, DownloadProgress, Overlay, Pane, Status};
+use crate::tui::layers::{CostsView, Overlay};
+use crate::tui::state::{App, DownloadProgress, Pane, Status};
 
 /// Jobs in every in-flight stage, with the grid focused on the running one.
 fn in_flight() -> App {

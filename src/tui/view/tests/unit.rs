@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use super::{app, draw, job, prompt};
 use crate::session::JobStage;
 use crate::tui::keymap::Context;
-use crate::tui::state::{Overlay, Pane};
+use crate::tui::layers::Overlay;
+use crate::tui::state::Pane;
 use crate::tui::view::header::batch;
 use crate::tui::view::{HitTarget, context, hit_test, layout};
 
