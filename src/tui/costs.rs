@@ -9,7 +9,7 @@ use crate::costs::CostReport;
 impl App {
     /// Opens the dashboard; the loop computes it in the background.
     pub(super) fn open_costs(&mut self) -> Vec<Effect> {
-        self.open_layer(Overlay::Costs(CostsView::Loading));
+        self.layers.push(Overlay::Costs(CostsView::Loading));
         vec![Effect::LoadCosts]
     }
 
@@ -17,7 +17,7 @@ impl App {
     pub(super) fn costs_command(&mut self, command: Command) -> Vec<Effect> {
         match command {
             Command::Costs | Command::Dismiss => {
-                self.close_layer();
+                self.layers.pop();
                 Vec::new()
             }
             _ => self.command(command),
@@ -27,15 +27,12 @@ impl App {
     /// Shows the report — also while another layer covers the dashboard, so it is there when
     /// that layer closes — unless the dashboard was closed meanwhile.
     pub(super) fn costs_loaded(&mut self, result: Result<Box<CostReport>, String>) -> Vec<Effect> {
-        let loading = self.layers_mut().find_map(|layer| match layer {
-            Overlay::Costs(view @ CostsView::Loading) => Some(view),
+        let view = self.layers.iter_mut().find_map(|layer| match layer {
+            Overlay::Costs(view) => Some(view),
             _ => None,
         });
-        if let Some(view) = loading {
-            *view = match result {
-                Ok(report) => CostsView::Ready(report),
-                Err(err) => CostsView::Failed(crate::sanitize::clean_line(&err)),
-            };
+        if let Some(view) = view {
+            view.load(result);
         }
         Vec::new()
     }
@@ -59,7 +56,7 @@ mod tests {
         let effects = app.update(Action::Command(Command::Costs));
         assert_eq!(effects, vec![Effect::LoadCosts]);
         assert!(matches!(
-            app.overlay,
+            app.overlay(),
             Some(Overlay::Costs(CostsView::Loading))
         ));
         let report = sample_report(&app);
@@ -67,12 +64,12 @@ mod tests {
             app.update(Action::CostsLoaded(Ok(report.clone())))
                 .is_empty()
         );
-        match &app.overlay {
+        match app.overlay() {
             Some(Overlay::Costs(CostsView::Ready(shown))) => assert_eq!(shown, &report),
             other => panic!("expected the report, got {other:?}"),
         }
         assert!(app.update(Action::Command(Command::Costs)).is_empty());
-        assert!(app.overlay.is_none());
+        assert!(app.overlay().is_none());
     }
 
     #[test]
@@ -81,11 +78,11 @@ mod tests {
         app.update(Action::Command(Command::Costs));
         app.update(Action::CostsLoaded(Err("/data/sessions: denied\n".into())));
         assert!(matches!(
-            &app.overlay,
+            app.overlay(),
             Some(Overlay::Costs(CostsView::Failed(text))) if text == "/data/sessions: denied"
         ));
         app.update(Action::Command(Command::Dismiss));
-        assert!(app.overlay.is_none());
+        assert!(app.overlay().is_none());
     }
 
     #[test]
@@ -95,7 +92,7 @@ mod tests {
         app.update(Action::Command(Command::Dismiss));
         let report = sample_report(&app);
         app.update(Action::CostsLoaded(Ok(report)));
-        assert!(app.overlay.is_none() && app.beneath.is_empty());
+        assert!(app.layers().is_empty());
     }
 
     #[test]
@@ -105,14 +102,14 @@ mod tests {
         app.update(Action::Command(Command::Leaderboard));
         let report = sample_report(&app);
         app.update(Action::CostsLoaded(Ok(report.clone())));
-        assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+        assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
         app.update(Action::Command(Command::Dismiss));
-        match &app.overlay {
+        match app.overlay() {
             Some(Overlay::Costs(CostsView::Ready(shown))) => assert_eq!(shown, &report),
             other => panic!("expected the dashboard back with its report, got {other:?}"),
         }
         app.update(Action::Command(Command::Dismiss));
-        assert!(app.overlay.is_none());
+        assert!(app.overlay().is_none());
     }
 
     #[test]
@@ -124,6 +121,6 @@ mod tests {
             vec![Effect::ExportJson]
         );
         app.update(Action::Command(Command::ToggleHelp));
-        assert!(matches!(app.overlay, Some(Overlay::Help)));
+        assert!(matches!(app.overlay(), Some(Overlay::Help)));
     }
 }

@@ -50,7 +50,7 @@ impl App {
             })
             .collect();
         let total_usd = jobs.iter().map(|j| j.cost_usd).sum();
-        self.overlay = Some(Overlay::Quote(Quote {
+        self.layers.replace(Overlay::Quote(Quote {
             lines,
             total_usd,
             remaining_usd: self.remaining_budget(),
@@ -123,20 +123,21 @@ impl App {
     /// `y` on a quote: the jobs join the session and start; the grid takes focus. The budget
     /// left is taken now, not from when the dialog opened: a fallback may have started since.
     pub(super) fn fire_quote(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Quote(mut quote)) = self.overlay.take() else {
+        let remaining = self.remaining_budget();
+        let Some(Overlay::Quote(quote)) = self.layers.top_mut() else {
             return Vec::new();
         };
-        quote.remaining_usd = self.remaining_budget();
+        quote.remaining_usd = remaining;
         if quote.blocked() {
             let message = format!(
                 "quote ${:.2} is above the remaining budget ${:.2}",
                 quote.total_usd,
                 quote.remaining_usd.unwrap_or(0.0)
             );
-            self.overlay = Some(Overlay::Quote(quote));
             return self.fail(message);
         }
-        let mut jobs = quote.jobs;
+        let mut jobs = std::mem::take(&mut quote.jobs);
+        self.layers.pop();
         fresh_ids(&self.session().jobs, &mut jobs);
         let ids: Vec<String> = jobs.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(jobs);

@@ -25,7 +25,7 @@ impl App {
             });
             return Vec::new();
         }
-        self.open_layer(Overlay::Leaderboard);
+        self.layers.push(Overlay::Leaderboard);
         Vec::new()
     }
 
@@ -33,7 +33,7 @@ impl App {
     /// changed since it was last computed; otherwise does nothing (cheap: one pass over the
     /// jobs to fingerprint them).
     pub(super) fn refresh_leaderboard_stats(&mut self) {
-        if !matches!(self.overlay, Some(Overlay::Leaderboard)) {
+        if !matches!(self.overlay(), Some(Overlay::Leaderboard)) {
             return;
         }
         let ratings = ratings_fingerprint(self.session());

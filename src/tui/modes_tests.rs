@@ -55,7 +55,7 @@ fn fail(app: &mut App, clip_id: &str) -> Vec<Effect> {
 fn auto_mode_quotes_only_the_routed_jobs() {
     let mut app = auto_app();
     app.update(Action::Command(Command::Generate));
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("no quote: {:?}", app.status);
     };
     let lines: Vec<_> = quote
@@ -127,7 +127,7 @@ fn a_routed_model_without_its_key_is_refused_before_the_quote() {
     let mut app = auto_app();
     app.models[1].key = KeyState::Missing("KIE_API_KEY");
     app.update(Action::Command(Command::Generate));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let status = app.status.clone().unwrap();
     assert!(status.error);
     assert_eq!(
@@ -232,7 +232,7 @@ fn a_fallback_started_while_the_quote_is_open_counts_when_it_is_confirmed() {
     }
     fire(&mut app);
     app.update(Action::Command(Command::Generate));
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("no quote: {:?}", app.status);
     };
     // Three more Kling jobs ($0.63) fit in the $0.77 left when the dialog opened.

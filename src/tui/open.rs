@@ -41,7 +41,7 @@ impl App {
 
     /// `o` while scoring: the clip being scored.
     pub(super) fn open_scored_clip(&mut self) -> Vec<Effect> {
-        match &self.overlay {
+        match self.overlay() {
             Some(Overlay::Scoring(state)) => {
                 let id = state.clip_id.clone();
                 self.open_clip(&id)

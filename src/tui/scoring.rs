@@ -1,10 +1,10 @@
 //! Scoring clips in the TUI: stars per criterion, notes, moving between clips, and blind mode
 //! (model names hidden, clips labelled A/B/C in an order shuffled per prompt).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::Effect;
-use super::layers::{Overlay, ScoringState};
+use super::layers::{NotesReply, Overlay, ScoringState};
 use super::state::{App, Status};
 use crate::scoring::Criterion;
 use crate::session::{Job, JobStage, Session};
@@ -127,16 +127,13 @@ impl App {
         if self.session().blind {
             self.book.edit(assign_blind_labels);
         }
-        self.overlay = Some(Overlay::Scoring(ScoringState {
-            clip_id,
-            criterion: 0,
-            notes: None,
-        }));
+        self.layers
+            .replace(Overlay::Scoring(ScoringState::new(clip_id)));
         vec![Effect::Save]
     }
 
     fn scoring(&mut self) -> Option<&mut ScoringState> {
-        match &mut self.overlay {
+        match self.layers.top_mut() {
             Some(Overlay::Scoring(state)) => Some(state),
             _ => None,
         }
@@ -147,27 +144,14 @@ impl App {
         let Some(state) = self.scoring() else {
             return Vec::new();
         };
-        let (clip_id, index) = (state.clip_id.clone(), state.criterion);
-        state.criterion = (index + 1).min(Criterion::ALL.len() - 1);
+        let (clip_id, criterion) = (state.clip_id.clone(), state.rate());
         let blind = self.session().blind;
         self.book.update(&clip_id, |job| {
-            Criterion::ALL[index].set(&mut job.scores, Some(stars));
+            criterion.set(&mut job.scores, Some(stars));
             job.scored_blind |= blind;
         });
         self.reveal_when_done();
         vec![Effect::Save]
-    }
-
-    /// `↑`/`↓`: previous/next criterion.
-    pub(super) fn move_criterion(&mut self, down: bool) {
-        if let Some(state) = self.scoring() {
-            let last = Criterion::ALL.len() - 1;
-            state.criterion = if down {
-                (state.criterion + 1).min(last)
-            } else {
-                state.criterion.saturating_sub(1)
-            };
-        }
     }
 
     /// `]`/`[`/`u`: the next or previous clip, or the next one not fully scored.
@@ -194,11 +178,7 @@ impl App {
             (Some(i), _) => {
                 let clip_id = order[i].0.clone();
                 if let Some(state) = self.scoring() {
-                    *state = ScoringState {
-                        clip_id,
-                        criterion: 0,
-                        notes: None,
-                    };
+                    *state = ScoringState::new(clip_id);
                 }
                 Vec::new()
             }
@@ -248,33 +228,23 @@ impl App {
             .map(|j| j.notes.clone())
             .unwrap_or_default();
         if let Some(state) = self.scoring() {
-            state.notes = Some(current);
+            state.edit_notes(current);
         }
     }
 
-    /// A key while typing notes: Enter keeps them, Esc drops the edit.
+    /// A key while typing notes: the view keeps the draft; notes it hands back are saved.
     pub(super) fn notes_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let Some(state) = self.scoring() else {
             return Vec::new();
         };
-        let Some(notes) = &mut state.notes else {
-            return Vec::new();
-        };
-        match key.code {
-            KeyCode::Esc => state.notes = None,
-            KeyCode::Backspace => {
-                notes.pop();
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => notes.push(c),
-            KeyCode::Enter => {
-                let (clip_id, text) = (state.clip_id.clone(), notes.clone());
-                state.notes = None;
+        let clip_id = state.clip_id.clone();
+        match state.notes_key(key) {
+            NotesReply::Typing => Vec::new(),
+            NotesReply::Save(text) => {
                 self.book.update(&clip_id, |job| job.notes = text);
-                return vec![Effect::Save];
+                vec![Effect::Save]
             }
-            _ => {}
         }
-        Vec::new()
     }
 }
 

@@ -1,13 +1,12 @@
 //! Everything the TUI shows, in one plain struct. `update` changes it; views only read it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::mem::discriminant;
 use std::path::PathBuf;
 
 use crate::catalog::{Catalog, Model, ProviderKind};
 use crate::session::{Job, JobStage, Session};
 use crate::tui::index::{JobIndex, SessionBook};
-use crate::tui::layers::{LeaderboardStats, Overlay};
+use crate::tui::layers::{Layers, LeaderboardStats, Overlay};
 
 /// The three panes that take focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,12 +110,11 @@ pub struct App {
     /// Selected grid cell: (prompt row, column). A column is a model, except in blind mode,
     /// where it is a place in the row's label order (see [`App::row_jobs`]).
     pub grid_cell: (usize, usize),
-    /// The modal layer, if any.
-    pub overlay: Option<Overlay>,
-    /// The layers waiting under [`App::overlay`], nearest last: a layer opened over another
-    /// (the help, the leaderboard or the quit question over the scoring view) hands the screen
-    /// back to it when it closes, so nothing of the one beneath is lost.
-    pub beneath: Vec<Overlay>,
+    /// The modal layers over the panes, one stack: a layer opened over another (the help,
+    /// the leaderboard or the quit question over the scoring view) hands the screen back to
+    /// it when it closes, so nothing of the one beneath is lost. Changed only through its
+    /// push/pop/replace; read the one on screen through [`App::overlay`].
+    pub(super) layers: Layers,
     /// The status bar message.
     pub status: Option<Status>,
     /// Typical seconds per job by model id (past sessions, else the catalog), for gauges/ETA.
@@ -155,8 +153,7 @@ impl App {
             prompt_index: 0,
             model_index: 0,
             grid_cell: (0, 0),
-            overlay: None,
-            beneath: Vec::new(),
+            layers: Layers::default(),
             status: None,
             typical_latency_s: BTreeMap::new(),
             now: jiff::Timestamp::now(),
@@ -219,36 +216,18 @@ impl App {
         self.row_jobs(row).get(col).copied().flatten()
     }
 
+    /// The layer on screen, if any.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.layers.top()
+    }
+
+    /// Every open layer, bottom first.
+    pub fn layers(&self) -> &Layers {
+        &self.layers
+    }
+
     /// True while any job is not finished.
     pub fn jobs_in_flight(&self) -> bool {
         self.jobs_index().in_flight() > 0
-    }
-}
-
-/// Layers over layers. The keys that work everywhere (`?`, `L`, `q`) open their layer over
-/// whatever shows; closing it gives the screen back to the layer beneath exactly as it was.
-impl App {
-    /// Shows `overlay`; the current layer waits beneath it until it closes. A waiting layer of
-    /// the same kind is dropped (it is being opened afresh), so each kind waits at most once
-    /// and the stack never grows past the number of kinds.
-    pub(super) fn open_layer(&mut self, overlay: Overlay) {
-        let kind = discriminant(&overlay);
-        self.beneath.retain(|waiting| discriminant(waiting) != kind);
-        if let Some(current) = self.overlay.take()
-            && discriminant(&current) != kind
-        {
-            self.beneath.push(current);
-        }
-        self.overlay = Some(overlay);
-    }
-
-    /// Closes the top layer; the one beneath, if any, shows again.
-    pub(super) fn close_layer(&mut self) {
-        self.overlay = self.beneath.pop();
-    }
-
-    /// Every layer, the top one first: a result can reach a layer while another covers it.
-    pub(super) fn layers_mut(&mut self) -> impl Iterator<Item = &mut Overlay> {
-        self.overlay.iter_mut().chain(self.beneath.iter_mut().rev())
     }
 }

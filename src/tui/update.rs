@@ -3,7 +3,7 @@
 
 use super::action::{Action, Command, Effect};
 use super::keymap::{Context, InputMode};
-use super::layers::Overlay;
+use super::layers::{FilePrompt, Overlay};
 use super::state::{App, DownloadProgress, Pane, Status};
 use crate::jobs::{JobEvent, apply_to_job};
 use crate::sanitize::clean_line;
@@ -11,7 +11,7 @@ use crate::sanitize::clean_line;
 impl App {
     /// How the next key is read.
     pub fn input_mode(&self) -> InputMode {
-        match &self.overlay {
+        match self.overlay() {
             Some(Overlay::Form(_) | Overlay::LoadFile(_)) => InputMode::Text,
             Some(Overlay::Scoring(state)) if state.notes.is_some() => InputMode::Text,
             Some(Overlay::Scoring(_)) => InputMode::Keys(Context::Scoring),
@@ -37,12 +37,14 @@ impl App {
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Command(command) if self.overlay.is_some() => self.overlay_command(command),
+            Action::Command(command) if !self.layers.is_empty() => self.overlay_command(command),
             Action::Command(command) => self.command(command),
-            Action::TextKey(key) if matches!(self.overlay, Some(Overlay::Scoring(_))) => {
-                self.notes_key(key)
-            }
-            Action::TextKey(key) => self.text_key(key),
+            Action::TextKey(key) => match self.overlay() {
+                Some(Overlay::Scoring(_)) => self.notes_key(key),
+                Some(Overlay::Form(_)) => self.form_key(key),
+                Some(Overlay::LoadFile(_)) => self.file_key(key),
+                _ => Vec::new(),
+            },
             Action::Paste(text) => self.paste(&text),
             Action::Click { column, row, size } => self.click(column, row, size),
             Action::Job(event) => self.job_event(&event),
@@ -151,7 +153,8 @@ impl App {
             Command::EditPrompt => self.open_form(Some(self.prompt_index)),
             Command::DeletePrompt => self.delete_prompt(),
             Command::LoadPrompts => {
-                self.overlay = Some(Overlay::LoadFile(String::new()));
+                self.layers
+                    .replace(Overlay::LoadFile(FilePrompt::default()));
                 Vec::new()
             }
             Command::ToggleModel => self.toggle_model(),
@@ -162,11 +165,11 @@ impl App {
             Command::ExportJson => vec![Effect::ExportJson],
             Command::OpenReport => self.open_report(),
             Command::ToggleHelp => {
-                self.open_layer(Overlay::Help);
+                self.layers.push(Overlay::Help);
                 Vec::new()
             }
             Command::Quit if self.jobs_in_flight() => {
-                self.open_layer(Overlay::ConfirmQuit);
+                self.layers.push(Overlay::ConfirmQuit);
                 Vec::new()
             }
             Command::Quit => {
@@ -188,39 +191,39 @@ impl App {
     }
 
     fn overlay_command(&mut self, command: Command) -> Vec<Effect> {
-        if matches!(self.overlay, Some(Overlay::Scoring(_))) {
+        if matches!(self.overlay(), Some(Overlay::Scoring(_))) {
             return self.scoring_command(command);
         }
-        if matches!(self.overlay, Some(Overlay::Costs(_))) {
+        if matches!(self.overlay(), Some(Overlay::Costs(_))) {
             return self.costs_command(command);
         }
-        if matches!(self.overlay, Some(Overlay::Leaderboard))
+        if matches!(self.overlay(), Some(Overlay::Leaderboard))
             && !matches!(command, Command::Leaderboard | Command::Dismiss)
         {
             return self.command(command);
         }
         if matches!(
-            self.overlay,
+            self.overlay(),
             Some(Overlay::Help | Overlay::Quote(_) | Overlay::ConfirmQuit)
         ) && super::keymap::works_everywhere(command)
-            && !(matches!(self.overlay, Some(Overlay::Help)) && command == Command::ToggleHelp)
+            && !(matches!(self.overlay(), Some(Overlay::Help)) && command == Command::ToggleHelp)
         {
             // `x`, `R`, `?`, `q` and `L` work in every mode (architecture.md §6): the dialog or
             // help gives way (to the layer beneath it, if any) and the key acts as there.
-            self.close_layer();
+            self.layers.pop();
             return self.command(command);
         }
-        match (&self.overlay, command) {
+        match (self.overlay(), command) {
             (Some(Overlay::Quote(_)), Command::Confirm) => self.fire_quote(),
             (Some(Overlay::ConfirmQuit), Command::Confirm) => {
-                self.overlay = None;
+                self.layers.pop();
                 self.should_quit = true;
                 vec![Effect::Quit]
             }
             (Some(Overlay::Help), Command::ToggleHelp | Command::Dismiss)
             | (Some(Overlay::Leaderboard), _)
             | (_, Command::Dismiss) => {
-                self.close_layer();
+                self.layers.pop();
                 Vec::new()
             }
             _ => Vec::new(),
@@ -232,7 +235,9 @@ impl App {
         match command {
             Command::SetStars(stars) => self.set_stars(stars),
             Command::Up | Command::Down => {
-                self.move_criterion(command == Command::Down);
+                if let Some(Overlay::Scoring(state)) = self.layers.top_mut() {
+                    state.move_criterion(command == Command::Down);
+                }
                 Vec::new()
             }
             Command::NextClip => self.step_clip(true, false),
@@ -245,7 +250,7 @@ impl App {
             Command::OpenClip => self.open_scored_clip(),
             Command::ToggleBlind => self.toggle_blind(),
             Command::Dismiss => {
-                self.close_layer();
+                self.layers.pop();
                 Vec::new()
             }
             _ if super::keymap::works_everywhere(command) => self.command(command),
@@ -281,21 +286,16 @@ impl App {
     }
 
     fn paste(&mut self, text: &str) -> Vec<Effect> {
-        match &mut self.overlay {
-            Some(Overlay::Form(form)) => {
-                super::form::paste(form, text);
-                Vec::new()
-            }
-            Some(Overlay::LoadFile(path)) => {
-                path.push_str(&clean_line(text));
-                Vec::new()
-            }
-            _ => Vec::new(),
+        match self.layers.top_mut() {
+            Some(Overlay::Form(form)) => form.paste(text),
+            Some(Overlay::LoadFile(prompt)) => prompt.paste(text),
+            _ => {}
         }
+        Vec::new()
     }
 
     fn click(&mut self, column: u16, row: u16, size: ratatui::layout::Rect) -> Vec<Effect> {
-        if self.overlay.is_some() {
+        if !self.layers.is_empty() {
             return Vec::new();
         }
         let areas = super::view::layout(size);

@@ -31,7 +31,7 @@ fn mid_scoring() -> (App, ScoringState) {
     cmd(&mut app, Command::NextClip);
     cmd(&mut app, Command::SetStars(4));
     cmd(&mut app, Command::SetStars(3));
-    let Some(Overlay::Scoring(state)) = app.overlay.clone() else {
+    let Some(Overlay::Scoring(state)) = app.overlay().cloned() else {
         panic!("the scoring view is open");
     };
     assert_eq!(state.criterion, 2);
@@ -39,11 +39,11 @@ fn mid_scoring() -> (App, ScoringState) {
 }
 
 fn assert_back_at(app: &App, state: &ScoringState) {
-    match &app.overlay {
+    match app.overlay() {
         Some(Overlay::Scoring(now)) => assert_eq!(now, state),
         other => panic!("expected the scoring view back, got {other:?}"),
     }
-    assert!(app.beneath.is_empty(), "nothing left waiting");
+    assert_eq!(app.layers().len(), 1, "nothing left waiting");
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn help_over_the_scoring_view_closes_back_to_it() {
     for close in [KeyCode::Esc, KeyCode::Char('?')] {
         let (mut app, state) = mid_scoring();
         press(&mut app, KeyCode::Char('?'));
-        assert!(matches!(app.overlay, Some(Overlay::Help)));
+        assert!(matches!(app.overlay(), Some(Overlay::Help)));
         press(&mut app, close);
         assert_back_at(&app, &state);
     }
@@ -67,7 +67,7 @@ fn the_leaderboard_over_the_scoring_view_closes_back_to_it() {
     for close in [KeyCode::Esc, KeyCode::Char('L')] {
         let (mut app, state) = mid_scoring();
         press(&mut app, KeyCode::Char('L'));
-        assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+        assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
         assert!(app.leaderboard_stats.is_some(), "computed on opening");
         press(&mut app, close);
         assert_back_at(&app, &state);
@@ -80,7 +80,7 @@ fn declining_to_quit_returns_to_the_scoring_view() {
         let (mut app, state) = mid_scoring();
         app.book.session_mut().jobs[0].stage = JobStage::Running;
         assert!(press(&mut app, KeyCode::Char('q')).is_empty());
-        assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+        assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
         press(&mut app, decline);
         assert_back_at(&app, &state);
         assert!(!app.should_quit);
@@ -119,7 +119,7 @@ fn export_and_report_leave_the_scoring_view_in_place() {
 fn an_unsaved_note_draft_survives_a_layer_on_top() {
     let (mut app, mut state) = mid_scoring();
     state.notes = Some("half a thought".into());
-    app.overlay = Some(Overlay::Scoring(state.clone()));
+    app.layers.push(Overlay::Scoring(state.clone()));
     cmd(&mut app, Command::ToggleHelp);
     cmd(&mut app, Command::ToggleHelp);
     assert_back_at(&app, &state);
@@ -131,15 +131,15 @@ fn layers_stack_and_unwind_in_order() {
     let (mut app, state) = mid_scoring();
     press(&mut app, KeyCode::Char('L'));
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.overlay, Some(Overlay::Help)));
-    assert_eq!(app.beneath.len(), 2);
+    assert!(matches!(app.overlay(), Some(Overlay::Help)));
+    assert_eq!(app.layers().len(), 3);
     press(&mut app, KeyCode::Esc);
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
     press(&mut app, KeyCode::Esc);
     assert_back_at(&app, &state);
     press(&mut app, KeyCode::Esc);
     assert!(
-        app.overlay.is_none(),
+        app.overlay().is_none(),
         "Esc in the scoring view goes back to the grid"
     );
 }

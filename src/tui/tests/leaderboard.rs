@@ -17,7 +17,7 @@ fn score_all(app: &mut App, stars: impl Fn(&str) -> u8) {
         .map(|j| j.clip_id.clone())
         .collect();
     for _ in &ids {
-        let Some(Overlay::Scoring(state)) = &app.overlay else {
+        let Some(Overlay::Scoring(state)) = app.overlay() else {
             panic!("scoring view open");
         };
         let model = app.session().job(&state.clip_id).unwrap().model.clone();
@@ -96,7 +96,7 @@ fn blind_mode_hides_the_leaderboard_until_the_reveal() {
     assert!(app.session().blind);
     cmd(&mut app, Command::Leaderboard);
     assert!(
-        app.overlay.is_none(),
+        app.overlay().is_none(),
         "scores tied to model names stay hidden"
     );
     assert!(
@@ -112,5 +112,5 @@ fn blind_mode_hides_the_leaderboard_until_the_reveal() {
         "each clip remembers it was scored blind, for the export"
     );
     cmd(&mut app, Command::Leaderboard);
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
 }

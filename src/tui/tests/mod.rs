@@ -78,7 +78,7 @@ fn g_quotes_every_prompt_on_every_ticked_model_at_catalog_prices() {
         cmd(&mut app, Command::Generate).is_empty(),
         "nothing is sent before confirming"
     );
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("no quote")
     };
     assert_eq!(quote.lines.len(), 3);
@@ -103,7 +103,7 @@ fn confirming_fires_and_focuses_the_first_grid_cell() {
     assert_eq!(ids.len(), 9);
     assert!(effects.contains(&Effect::Save));
     assert_eq!((app.focus, app.grid_cell), (Pane::Grid, (0, 0)));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn escape_or_n_cancels_the_quote() {
     let mut app = demo_app();
     cmd(&mut app, Command::Generate);
     assert!(cmd(&mut app, Command::Dismiss).is_empty());
-    assert!(app.overlay.is_none() && app.session().jobs.is_empty());
+    assert!(app.overlay().is_none() && app.session().jobs.is_empty());
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn a_quote_above_the_budget_cannot_fire() {
     let mut app = demo_app();
     app.budget_usd = Some(2.0);
     cmd(&mut app, Command::Generate);
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!()
     };
     assert!(quote.blocked());
@@ -145,7 +145,7 @@ fn jobs_in_flight_count_against_the_budget() {
     assert_eq!(app.session().jobs.len(), 9);
     assert!((app.remaining_budget().unwrap() - 0.67).abs() < 1e-9);
     cmd(&mut app, Command::Generate);
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("a quote")
     };
     assert!(quote.blocked(), "another $3.33 would overshoot");
@@ -160,7 +160,7 @@ fn unticked_and_keyless_models_are_not_fired() {
     cmd(&mut app, Command::ToggleModel);
     app.models[1].key = KeyState::Missing("KIE_API_KEY");
     cmd(&mut app, Command::Generate);
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!()
     };
     assert_eq!(
@@ -171,7 +171,7 @@ fn unticked_and_keyless_models_are_not_fired() {
             .collect::<Vec<_>>(),
         ["wan25"]
     );
-    app.overlay = None;
+    app.layers.pop();
     app.model_index = 1;
     cmd(&mut app, Command::ToggleModel);
     assert!(
@@ -304,7 +304,7 @@ fn quit_asks_while_jobs_run() {
         position: None,
     }));
     assert!(cmd(&mut app, Command::Quit).is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
     assert!(cmd(&mut app, Command::Dismiss).is_empty() && !app.should_quit);
     cmd(&mut app, Command::Quit);
     assert_eq!(cmd(&mut app, Command::Confirm), [Effect::Quit]);
@@ -356,7 +356,7 @@ fn editing_a_prompts_settings_through_the_form() {
         KeyCode::Char('s'),
         KeyModifiers::CONTROL,
     )));
-    if let Some(Overlay::Form(form)) = &app.overlay {
+    if let Some(Overlay::Form(form)) = app.overlay() {
         panic!("form still open: {:?} on {:?}", form.error, form.field);
     }
     assert_eq!(effects, [Effect::Save]);
@@ -385,12 +385,12 @@ fn a_bad_form_stays_open_with_the_reason() {
         KeyCode::Char('s'),
         KeyModifiers::CONTROL,
     )));
-    let Some(Overlay::Form(form)) = &app.overlay else {
+    let Some(Overlay::Form(form)) = app.overlay() else {
         panic!("form closed")
     };
     assert_eq!(form.error.as_deref(), Some("the prompt text is empty"));
     app.update(key(KeyCode::Esc));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     assert_eq!(app.session().prompts.len(), 3);
 }
 
@@ -401,7 +401,7 @@ fn prompts_with_jobs_are_neither_edited_nor_deleted() {
     assert!(cmd(&mut app, Command::DeletePrompt).is_empty());
     assert_eq!(app.session().prompts.len(), 3);
     cmd(&mut app, Command::EditPrompt);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let mut fresh = demo_app();
     assert_eq!(cmd(&mut fresh, Command::DeletePrompt), [Effect::Save]);
     assert_eq!(fresh.session().prompts.len(), 2);
@@ -432,7 +432,7 @@ fn help_opens_and_closes() {
     cmd(&mut app, Command::ToggleHelp);
     assert_eq!(app.input_mode(), InputMode::Keys(Context::Help));
     cmd(&mut app, Command::ToggleHelp);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 /// `x`, `q` and `L` act from help and from the quote dialog as they do in the panes.
@@ -443,10 +443,10 @@ fn the_keys_that_work_everywhere_act_from_help_and_dialogs() {
     assert_eq!(cmd(&mut app, Command::ExportJson), vec![Effect::ExportJson]);
     cmd(&mut app, Command::ToggleHelp);
     cmd(&mut app, Command::Leaderboard);
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
     cmd(&mut app, Command::Dismiss);
     cmd(&mut app, Command::Generate);
-    assert!(matches!(app.overlay, Some(Overlay::Quote(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::Quote(_))));
     assert_eq!(cmd(&mut app, Command::Quit), vec![Effect::Quit]);
     assert!(app.should_quit, "nothing runs yet, so q quits at once");
 }
@@ -545,7 +545,7 @@ pub(super) fn blind_app() -> App {
 }
 
 pub(super) fn scoring_clip(app: &App) -> Option<String> {
-    match &app.overlay {
+    match app.overlay() {
         Some(Overlay::Scoring(state)) => Some(state.clip_id.clone()),
         _ => None,
     }
@@ -572,7 +572,7 @@ fn enter_scores_the_clip_and_stars_move_to_the_next_criterion() {
         "after the last criterion the view stays on the clip"
     );
     cmd(&mut app, Command::Dismiss);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]
@@ -591,7 +591,7 @@ fn moving_between_clips_and_to_the_next_unrated_one() {
     cmd(&mut app, Command::NextUnrated);
     assert_eq!(scoring_clip(&app).unwrap(), second);
     assert_eq!(cmd(&mut app, Command::Leaderboard), Vec::<Effect>::new());
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
 }
 
 #[test]

@@ -105,7 +105,7 @@ fn capital_r_writes_and_opens_the_report_from_the_grid_scoring_and_leaderboard()
     cmd(&mut app, Command::ScoreClip);
     assert_eq!(cmd(&mut app, Command::OpenReport), [Effect::OpenReport]);
     assert!(
-        matches!(app.overlay, Some(Overlay::Scoring(_))),
+        matches!(app.overlay(), Some(Overlay::Scoring(_))),
         "scoring stays open"
     );
     cmd(&mut app, Command::Leaderboard);

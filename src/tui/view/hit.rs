@@ -22,7 +22,7 @@ pub enum HitTarget {
 /// The item drawn at (`column`, `row`) on a screen laid out as `areas`, or `None` for borders,
 /// headings, empty space, and anything under an overlay (an open dialog takes no clicks).
 pub fn hit_test(app: &App, areas: &Areas, column: u16, row: u16) -> Option<HitTarget> {
-    if app.overlay.is_some() {
+    if app.overlay().is_some() {
         return None;
     }
     let at = Position::new(column, row);

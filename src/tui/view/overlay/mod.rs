@@ -19,7 +19,7 @@ use crate::tui::state::App;
 /// Draws the overlay, if any, over `area` (the whole screen), over the layers waiting beneath
 /// it (so the scoring view still shows around the help that covers part of it).
 pub(super) fn render_overlay(app: &App, frame: &mut Frame, area: Rect) {
-    for layer in app.beneath.iter().chain(&app.overlay) {
+    for layer in app.layers().iter() {
         render_layer(app, layer, frame, area);
     }
 }
@@ -30,7 +30,7 @@ fn render_layer(app: &App, layer: &Overlay, frame: &mut Frame, area: Rect) {
         Overlay::ConfirmQuit => render_confirm_quit(app, frame, area),
         Overlay::Help => help::render_help(frame, area),
         Overlay::Form(form) => form::render_form(form, frame, area),
-        Overlay::LoadFile(path) => render_load_file(path, frame, area),
+        Overlay::LoadFile(prompt) => render_load_file(&prompt.path, frame, area),
         Overlay::Scoring(state) => scoring::render_scoring(app, state, frame, area),
         Overlay::Leaderboard => leaderboard::render_leaderboard(app, frame, area),
         Overlay::Costs(view) => costs::render_costs(view, frame, area),

@@ -55,7 +55,7 @@ fn scoring(mut app: App) -> App {
         job.scores.prompt_adherence = Some(5);
         job.notes = "crisp foam, slow pour".into();
     }
-    app.overlay = Some(Overlay::Scoring(ScoringState {
+    app.layers.push(Overlay::Scoring(ScoringState {
         clip_id: id.into(),
         criterion: 2,
         notes: None,
@@ -178,7 +178,7 @@ fn each_row_lists_its_clips_by_label_so_a_column_is_no_model() {
 #[test]
 fn the_quote_names_no_model_while_blind() {
     let mut app = blind();
-    app.overlay = Some(Overlay::Quote(super::quote(&app, None)));
+    app.layers.push(Overlay::Quote(super::quote(&app, None)));
     let terminal = draw(&app, 100, 30);
     let screen = text_of(terminal.backend().buffer(), Rect::new(0, 0, 100, 30));
     names_no_model("the quote", &screen);

@@ -31,7 +31,7 @@ struct Found {
 /// the border itself is whole (so nothing was drawn over it).
 fn help_popup(width: u16, height: u16) -> Popup {
     let mut app = app();
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     let terminal = draw(&app, width, height);
     let grid = cells(terminal.backend().buffer());
     let screen: String = grid
@@ -171,11 +171,11 @@ fn the_help_over_the_scoring_view() {
     let mut app = app();
     let clip = ready(&app, "soap-cutting", "ray2-flash");
     app.book.push(clip);
-    app.beneath.push(Overlay::Scoring(ScoringState {
+    app.layers.push(Overlay::Scoring(ScoringState {
         clip_id: "soap-cutting.ray2-flash".into(),
         criterion: 1,
         notes: None,
     }));
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     assert_snapshot!("help_over_scoring_120x40", draw(&app, 120, 40).backend());
 }

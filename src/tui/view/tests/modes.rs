@@ -48,7 +48,7 @@ fn auto_quote() {
         jobs,
         total_usd,
     };
-    app.overlay = Some(Overlay::Quote(Quote {
+    app.layers.push(Overlay::Quote(Quote {
         lines: vec![
             line("ray2-flash", "Ray 2 Flash", 1, 0.40),
             line("kling-turbo", "Kling 2.5 Turbo", 2, 0.42),

@@ -6,7 +6,7 @@ use super::{advance, app, apply, draw, form, job, planned, quote, ready};
 use crate::costs::{Skipped, StoredSessions};
 use crate::jobs::JobEvent;
 use crate::session::{JobStage, Session};
-use crate::tui::layers::{CostsView, Overlay};
+use crate::tui::layers::{CostsView, FilePrompt, Overlay};
 use crate::tui::state::{App, DownloadProgress, Pane, Status};
 
 /// Jobs in every in-flight stage, with the grid focused on the running one.
@@ -173,7 +173,7 @@ fn start_screen_with_keys_missing() {
 fn quote_screen() {
     let mut app = app();
     app.budget_usd = Some(5.0);
-    app.overlay = Some(Overlay::Quote(quote(&app, Some(5.0))));
+    app.layers.push(Overlay::Quote(quote(&app, Some(5.0))));
     assert_snapshot!("quote_100x30", draw(&app, 100, 30).backend());
 }
 
@@ -182,7 +182,7 @@ fn quote_blocked_by_budget() {
     let mut app = app();
     app.budget_usd = Some(2.0);
     app.book.session_mut().jobs = vec![ready(&app, "soap-cutting", "wan25")];
-    app.overlay = Some(Overlay::Quote(quote(&app, Some(1.5))));
+    app.layers.push(Overlay::Quote(quote(&app, Some(1.5))));
     assert_snapshot!("quote_blocked_100x30", draw(&app, 100, 30).backend());
 }
 
@@ -220,7 +220,7 @@ fn ready_clip_with_mismatch() {
 #[test]
 fn help_screen() {
     let mut app = app();
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     assert_snapshot!("help_100x30", draw(&app, 100, 30).backend());
     assert_snapshot!("help_80x24", draw(&app, 80, 24).backend());
     assert_snapshot!("help_120x40", draw(&app, 120, 40).backend());
@@ -229,7 +229,7 @@ fn help_screen() {
 #[test]
 fn prompt_form() {
     let mut app = app();
-    app.overlay = Some(Overlay::Form(Box::new(form())));
+    app.layers.push(Overlay::Form(Box::new(form())));
     let mut terminal = draw(&app, 100, 30);
     assert_snapshot!("form_100x30", terminal.backend());
     // The editor opens with its cursor after the text's last character.
@@ -245,14 +245,16 @@ fn prompt_form() {
 #[test]
 fn quit_confirmation() {
     let mut app = in_flight();
-    app.overlay = Some(Overlay::ConfirmQuit);
+    app.layers.push(Overlay::ConfirmQuit);
     assert_snapshot!("confirm_quit_100x30", draw(&app, 100, 30).backend());
 }
 
 #[test]
 fn load_file_prompt() {
     let mut app = app();
-    app.overlay = Some(Overlay::LoadFile("/home/me/prompts/asmr-extra.json".into()));
+    app.layers.push(Overlay::LoadFile(FilePrompt {
+        path: "/home/me/prompts/asmr-extra.json".into(),
+    }));
     assert_snapshot!("load_file_80x24", draw(&app, 80, 24).backend());
 }
 
@@ -292,7 +294,8 @@ fn costs() -> App {
     }
     .with_session(app.session().clone());
     let report = crate::costs::report(&stored, &app.catalog, 30);
-    app.overlay = Some(Overlay::Costs(CostsView::Ready(Box::new(report))));
+    app.layers
+        .push(Overlay::Costs(CostsView::Ready(Box::new(report))));
     app
 }
 
@@ -323,7 +326,7 @@ fn scored_leaderboard() -> App {
         }
     }
     app.focus = Pane::Grid;
-    app.overlay = Some(Overlay::Leaderboard);
+    app.layers.push(Overlay::Leaderboard);
     app.refresh_leaderboard_stats();
     app
 }
@@ -332,7 +335,7 @@ fn scored_leaderboard() -> App {
 fn costs_dashboard() {
     assert_snapshot!("costs_100x30", draw(&costs(), 100, 30).backend());
     let mut loading = app();
-    loading.overlay = Some(Overlay::Costs(CostsView::Loading));
+    loading.layers.push(Overlay::Costs(CostsView::Loading));
     let screen = draw(&loading, 100, 30);
     let text: String = screen
         .backend()

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use super::{app, draw, job, prompt};
 use crate::session::JobStage;
 use crate::tui::keymap::Context;
-use crate::tui::layers::Overlay;
+use crate::tui::layers::{FilePrompt, Overlay};
 use crate::tui::state::Pane;
 use crate::tui::view::header::batch;
 use crate::tui::view::{HitTarget, context, hit_test, layout};
@@ -93,7 +93,7 @@ fn clicks_follow_the_grid_scrolling() {
 #[test]
 fn overlays_take_no_clicks() {
     let mut app = app();
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     let areas = layout(Rect::new(0, 0, 100, 30));
     assert_eq!(hit_test(&app, &areas, 3, 3), None);
 }
@@ -106,13 +106,13 @@ fn context_follows_overlay_then_focus() {
     assert_eq!(context(&app), Context::Grid);
     app.focus = Pane::Models;
     assert_eq!(context(&app), Context::Models);
-    app.overlay = Some(Overlay::ConfirmQuit);
+    app.layers.push(Overlay::ConfirmQuit);
     assert_eq!(context(&app), Context::Dialog);
-    app.overlay = Some(Overlay::Quote(super::quote(&app, None)));
+    app.layers.push(Overlay::Quote(super::quote(&app, None)));
     assert_eq!(context(&app), Context::Dialog);
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     assert_eq!(context(&app), Context::Help);
-    app.overlay = Some(Overlay::LoadFile(String::new()));
+    app.layers.push(Overlay::LoadFile(FilePrompt::default()));
     assert_eq!(context(&app), Context::Models);
 }
 
@@ -197,13 +197,15 @@ fn tiny_terminals_draw_without_panicking() {
         Some(Overlay::ConfirmQuit),
         Some(Overlay::Quote(super::quote(&base, Some(1.0)))),
         Some(Overlay::Form(Box::new(super::form()))),
-        Some(Overlay::LoadFile(
-            "/a/very/long/path/to/prompts.json".into(),
-        )),
+        Some(Overlay::LoadFile(FilePrompt {
+            path: "/a/very/long/path/to/prompts.json".into(),
+        })),
     ];
     for overlay in overlays {
         let mut app = base.clone();
-        app.overlay = overlay;
+        if let Some(overlay) = overlay {
+            app.layers.push(overlay);
+        }
         for (w, h) in [(1, 1), (10, 4), (20, 8), (40, 12), (79, 23)] {
             draw(&app, w, h);
         }
