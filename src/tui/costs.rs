@@ -1,7 +1,7 @@
 //! The cost dashboard's state changes: `$` opens it as loading and asks the loop to read every
 //! stored session (disk work stays off the render path); the report arrives as an action.
 
-use super::action::{Command, Effect};
+use super::action::Effect;
 use super::layers::{CostsView, Overlay};
 use super::state::App;
 use crate::costs::CostReport;
@@ -11,17 +11,6 @@ impl App {
     pub(super) fn open_costs(&mut self) -> Vec<Effect> {
         self.layers.push(Overlay::Costs(CostsView::Loading));
         vec![Effect::LoadCosts]
-    }
-
-    /// Keys over the dashboard: `$`/Esc close it; the keys that work everywhere act as usual.
-    pub(super) fn costs_command(&mut self, command: Command) -> Vec<Effect> {
-        match command {
-            Command::Costs | Command::Dismiss => {
-                self.layers.pop();
-                Vec::new()
-            }
-            _ => self.command(command),
-        }
     }
 
     /// Shows the report — also while another layer covers the dashboard, so it is there when
@@ -43,6 +32,7 @@ mod tests {
     use super::*;
     use crate::costs::{StoredSessions, report};
     use crate::tui::action::Action;
+    use crate::tui::action::Command;
     use crate::tui::tests::demo_app;
 
     fn sample_report(app: &App) -> Box<CostReport> {

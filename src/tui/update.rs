@@ -37,8 +37,7 @@ impl App {
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Command(command) if !self.layers.is_empty() => self.overlay_command(command),
-            Action::Command(command) => self.command(command),
+            Action::Command(command) => self.layer_command(command),
             Action::TextKey(key) => match self.overlay() {
                 Some(Overlay::Scoring(_)) => self.notes_key(key),
                 Some(Overlay::Form(_)) => self.form_key(key),
@@ -190,47 +189,49 @@ impl App {
         }
     }
 
-    fn overlay_command(&mut self, command: Command) -> Vec<Effect> {
-        if matches!(self.overlay(), Some(Overlay::Scoring(_))) {
-            return self.scoring_command(command);
-        }
-        if matches!(self.overlay(), Some(Overlay::Costs(_))) {
-            return self.costs_command(command);
-        }
-        if matches!(self.overlay(), Some(Overlay::Leaderboard))
-            && !matches!(command, Command::Leaderboard | Command::Dismiss)
-        {
-            return self.command(command);
-        }
-        if matches!(
-            self.overlay(),
-            Some(Overlay::Help | Overlay::Quote(_) | Overlay::ConfirmQuit)
-        ) && super::keymap::works_everywhere(command)
-            && !(matches!(self.overlay(), Some(Overlay::Help)) && command == Command::ToggleHelp)
-        {
-            // `x`, `R`, `?`, `q` and `L` work in every mode (architecture.md §6): the dialog or
-            // help gives way (to the layer beneath it, if any) and the key acts as there.
-            self.layers.pop();
-            return self.command(command);
-        }
-        match (self.overlay(), command) {
-            (Some(Overlay::Quote(_)), Command::Confirm) => self.fire_quote(),
-            (Some(Overlay::ConfirmQuit), Command::Confirm) => {
+    /// A bound key, acted on by the layer on screen (or the panes when none shows). The keymap has already decided which keys reach
+    /// each layer (its own, and the keys that work everywhere: architecture.md §6), so this
+    /// only says what each does there.
+    fn layer_command(&mut self, command: Command) -> Vec<Effect> {
+        use Command as C;
+        match (self.layers.top(), command) {
+            (
+                Some(Overlay::Scoring(_)),
+                C::SetStars(_)
+                | C::Up
+                | C::Down
+                | C::NextClip
+                | C::PrevClip
+                | C::NextUnrated
+                | C::EditNotes
+                | C::OpenClip
+                | C::ToggleBlind,
+            ) => self.scoring_command(command),
+            (Some(Overlay::Quote(_)), C::Confirm) => self.fire_quote(),
+            (Some(Overlay::ConfirmQuit), C::Confirm) => {
                 self.layers.pop();
                 self.should_quit = true;
                 vec![Effect::Quit]
             }
-            (Some(Overlay::Help), Command::ToggleHelp | Command::Dismiss)
-            | (Some(Overlay::Leaderboard), _)
-            | (_, Command::Dismiss) => {
+            (Some(Overlay::Help), C::ToggleHelp)
+            | (Some(Overlay::Leaderboard), C::Leaderboard)
+            | (Some(Overlay::Costs(_)), C::Costs)
+            | (Some(_), C::Dismiss) => {
                 self.layers.pop();
                 Vec::new()
             }
-            _ => Vec::new(),
+            // A dialog or the help gives way (to the layer beneath it, if any) and the key
+            // acts as there.
+            (Some(Overlay::Help | Overlay::Quote(_) | Overlay::ConfirmQuit), _) => {
+                self.layers.pop();
+                self.command(command)
+            }
+            // No layer, or a view that stays open under a key that works everywhere.
+            _ => self.command(command),
         }
     }
 
-    /// Keys of the scoring view; `x`, `R`, `?`, `q` and `L` act as everywhere.
+    /// Keys the scoring view acts on itself.
     fn scoring_command(&mut self, command: Command) -> Vec<Effect> {
         match command {
             Command::SetStars(stars) => self.set_stars(stars),
@@ -249,11 +250,6 @@ impl App {
             }
             Command::OpenClip => self.open_scored_clip(),
             Command::ToggleBlind => self.toggle_blind(),
-            Command::Dismiss => {
-                self.layers.pop();
-                Vec::new()
-            }
-            _ if super::keymap::works_everywhere(command) => self.command(command),
             _ => Vec::new(),
         }
     }

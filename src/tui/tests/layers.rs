@@ -157,3 +157,59 @@ fn blind_mode_still_refuses_the_leaderboard_and_stays_in_the_scoring_view() {
             .is_some_and(|s| s.error && s.text.contains("blind"))
     );
 }
+
+/// The keymap alone decides which keys reach a layer: the pane keys (those that do not work
+/// everywhere) do nothing over any layer, pressed as the loop sends them, even though
+/// `update` itself no longer filters them.
+#[test]
+fn pane_keys_do_nothing_over_any_layer() {
+    use std::mem::discriminant;
+    let (scoring, _) = mid_scoring();
+    let quote = {
+        let mut app = delivered_app();
+        cmd(&mut app, Command::Generate);
+        app
+    };
+    let mut layered = vec![scoring, quote];
+    for layer in [Overlay::Help, Overlay::ConfirmQuit, Overlay::Leaderboard] {
+        let mut app = delivered_app();
+        app.layers.push(layer);
+        layered.push(app);
+    }
+    let pane_keys = keymap::BINDINGS
+        .iter()
+        .filter(|b| b.context == keymap::Context::Global && !keymap::works_everywhere(b.command));
+    for binding in pane_keys {
+        for base in &layered {
+            let InputMode::Keys(context) = base.input_mode() else {
+                panic!("a key context");
+            };
+            let own = keymap::BINDINGS
+                .iter()
+                .any(|b| b.context == context && b.code == binding.code);
+            if own {
+                continue;
+            }
+            let mut app = base.clone();
+            let top = discriminant(app.overlay().expect("a layer"));
+            assert!(press(&mut app, binding.code).is_empty(), "{binding:?}");
+            assert_eq!(discriminant(app.overlay().expect("a layer")), top);
+            assert_eq!(
+                (
+                    app.focus,
+                    app.grid_cell,
+                    app.prompt_index,
+                    app.layers().len()
+                ),
+                (
+                    base.focus,
+                    base.grid_cell,
+                    base.prompt_index,
+                    base.layers().len()
+                ),
+                "{:?} moved something under {context:?}",
+                binding.code
+            );
+        }
+    }
+}
