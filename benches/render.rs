@@ -170,16 +170,16 @@ fn compare(key: &str, label: &str, small: &App, large: &App) -> BenchResult {
     let [a, b] = best;
     println!(
         "{label}: {:>4} jobs {:>7.1} µs/frame · {:>4} jobs {:>7.1} µs/frame · ratio {:.2}x",
-        small.session.jobs.len(),
+        small.session().jobs.len(),
         a.as_secs_f64() * 1e6,
-        large.session.jobs.len(),
+        large.session().jobs.len(),
         b.as_secs_f64() * 1e6,
         b.as_secs_f64() / a.as_secs_f64()
     );
     let what = format!(
         "frame time, {} jobs vs {} ({})",
-        large.session.jobs.len(),
-        small.session.jobs.len(),
+        large.session().jobs.len(),
+        small.session().jobs.len(),
         label.trim()
     );
     figure(
@@ -196,7 +196,7 @@ fn compare(key: &str, label: &str, small: &App, large: &App) -> BenchResult {
         "-",
         &format!(
             "µs per 120x40 frame, {} jobs ({})",
-            large.session.jobs.len(),
+            large.session().jobs.len(),
             label.trim()
         ),
     );

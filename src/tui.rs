@@ -12,7 +12,7 @@ mod firing;
 mod form;
 pub mod index;
 pub mod keymap;
-mod layers;
+pub mod layers;
 pub mod leaderboard;
 pub mod open;
 pub mod scoring;

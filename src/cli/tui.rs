@@ -92,7 +92,7 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
             ..RunnerOptions::default()
         },
     );
-    let id = app.session.id.clone();
+    let id = app.session().id.clone();
     let context = LoopContext {
         runner,
         writer,

@@ -269,8 +269,7 @@ impl Session {
     pub fn spent_usd(&self) -> f64 {
         self.jobs
             .iter()
-            .filter(|j| j.is_billed())
-            .map(|j| j.cost_usd)
+            .map(Job::billed_usd)
             .fold(0.0, |sum, cost| sum + cost)
     }
 
@@ -356,6 +355,12 @@ impl Job {
             (JobStage::Cancelled, ProviderKind::Kie) => accepted,
             _ => false,
         }
+    }
+
+    /// What this job adds to the money spent: its cost when it is billed, else nothing. The
+    /// one definition of spent: `Session::spent_usd` and the TUI's running total both sum it.
+    pub fn billed_usd(&self) -> f64 {
+        if self.is_billed() { self.cost_usd } else { 0.0 }
     }
 
     /// Export status: `completed` once delivered and the download is over (even when it

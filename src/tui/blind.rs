@@ -13,21 +13,21 @@ impl App {
     /// the newest job of each grid model in catalog order; in blind mode, as the module says.
     pub fn row_jobs(&self, row: usize) -> Vec<Option<&Job>> {
         let models = self.grid_models();
-        let Some(prompt) = self.session.prompts.get(row) else {
+        let Some(prompt) = self.session().prompts.get(row) else {
             return vec![None; models.len()];
         };
         let jobs = models.iter().map(|m| self.cell_job(&prompt.id, m));
-        if !self.session.blind {
+        if !self.session().blind {
             return jobs.collect();
         }
-        let labels = &self.session.blind_labels;
+        let labels = &self.session().blind_labels;
         let (mut labelled, mut others): (Vec<&Job>, Vec<&Job>) = jobs
             .flatten()
             .partition(|job| labels.contains_key(&job.clip_id));
         labelled.sort_by_cached_key(|job| label_key(&labels[&job.clip_id]));
         // Catalog order would say which model each unlabelled job is; a fixed shuffle keeps
         // the cells from moving while they run.
-        shuffle(&mut others, seed(&self.session.id, &prompt.id));
+        shuffle(&mut others, seed(&self.session().id, &prompt.id));
         let mut cells: Vec<Option<&Job>> = labelled.into_iter().chain(others).map(Some).collect();
         cells.resize(models.len(), None);
         cells
@@ -36,10 +36,10 @@ impl App {
     /// How a status line names `job`: its clip id, or in blind mode `clip B` (`this job`
     /// before it has a label).
     pub(super) fn job_name(&self, job: &Job) -> String {
-        if !self.session.blind {
+        if !self.session().blind {
             return job.clip_id.clone();
         }
-        self.session
+        self.session()
             .blind_labels
             .get(&job.clip_id)
             .map_or_else(|| "this job".to_string(), |label| format!("clip {label}"))

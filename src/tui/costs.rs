@@ -1,40 +1,27 @@
 //! The cost dashboard's state changes: `$` opens it as loading and asks the loop to read every
 //! stored session (disk work stays off the render path); the report arrives as an action.
 
-use super::action::{Command, Effect};
-use super::state::{App, CostsView, Overlay};
+use super::action::Effect;
+use super::layers::{CostsView, Overlay};
+use super::state::App;
 use crate::costs::CostReport;
 
 impl App {
     /// Opens the dashboard; the loop computes it in the background.
     pub(super) fn open_costs(&mut self) -> Vec<Effect> {
-        self.open_layer(Overlay::Costs(CostsView::Loading));
+        self.layers.push(Overlay::Costs(CostsView::Loading));
         vec![Effect::LoadCosts]
-    }
-
-    /// Keys over the dashboard: `$`/Esc close it; the keys that work everywhere act as usual.
-    pub(super) fn costs_command(&mut self, command: Command) -> Vec<Effect> {
-        match command {
-            Command::Costs | Command::Dismiss => {
-                self.close_layer();
-                Vec::new()
-            }
-            _ => self.command(command),
-        }
     }
 
     /// Shows the report — also while another layer covers the dashboard, so it is there when
     /// that layer closes — unless the dashboard was closed meanwhile.
     pub(super) fn costs_loaded(&mut self, result: Result<Box<CostReport>, String>) -> Vec<Effect> {
-        let loading = self.layers_mut().find_map(|layer| match layer {
-            Overlay::Costs(view @ CostsView::Loading) => Some(view),
+        let view = self.layers.iter_mut().find_map(|layer| match layer {
+            Overlay::Costs(view) => Some(view),
             _ => None,
         });
-        if let Some(view) = loading {
-            *view = match result {
-                Ok(report) => CostsView::Ready(report),
-                Err(err) => CostsView::Failed(crate::sanitize::clean_line(&err)),
-            };
+        if let Some(view) = view {
+            view.load(result);
         }
         Vec::new()
     }
@@ -45,10 +32,11 @@ mod tests {
     use super::*;
     use crate::costs::{StoredSessions, report};
     use crate::tui::action::Action;
+    use crate::tui::action::Command;
     use crate::tui::tests::demo_app;
 
     fn sample_report(app: &App) -> Box<CostReport> {
-        let stored = StoredSessions::default().with_session(app.session.clone());
+        let stored = StoredSessions::default().with_session(app.session().clone());
         Box::new(report(&stored, &app.catalog, 30))
     }
 
@@ -58,7 +46,7 @@ mod tests {
         let effects = app.update(Action::Command(Command::Costs));
         assert_eq!(effects, vec![Effect::LoadCosts]);
         assert!(matches!(
-            app.overlay,
+            app.overlay(),
             Some(Overlay::Costs(CostsView::Loading))
         ));
         let report = sample_report(&app);
@@ -66,12 +54,12 @@ mod tests {
             app.update(Action::CostsLoaded(Ok(report.clone())))
                 .is_empty()
         );
-        match &app.overlay {
+        match app.overlay() {
             Some(Overlay::Costs(CostsView::Ready(shown))) => assert_eq!(shown, &report),
             other => panic!("expected the report, got {other:?}"),
         }
         assert!(app.update(Action::Command(Command::Costs)).is_empty());
-        assert!(app.overlay.is_none());
+        assert!(app.overlay().is_none());
     }
 
     #[test]
@@ -80,11 +68,11 @@ mod tests {
         app.update(Action::Command(Command::Costs));
         app.update(Action::CostsLoaded(Err("/data/sessions: denied\n".into())));
         assert!(matches!(
-            &app.overlay,
+            app.overlay(),
             Some(Overlay::Costs(CostsView::Failed(text))) if text == "/data/sessions: denied"
         ));
         app.update(Action::Command(Command::Dismiss));
-        assert!(app.overlay.is_none());
+        assert!(app.overlay().is_none());
     }
 
     #[test]
@@ -94,7 +82,7 @@ mod tests {
         app.update(Action::Command(Command::Dismiss));
         let report = sample_report(&app);
         app.update(Action::CostsLoaded(Ok(report)));
-        assert!(app.overlay.is_none() && app.beneath.is_empty());
+        assert!(app.layers().is_empty());
     }
 
     #[test]
@@ -104,14 +92,14 @@ mod tests {
         app.update(Action::Command(Command::Leaderboard));
         let report = sample_report(&app);
         app.update(Action::CostsLoaded(Ok(report.clone())));
-        assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+        assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
         app.update(Action::Command(Command::Dismiss));
-        match &app.overlay {
+        match app.overlay() {
             Some(Overlay::Costs(CostsView::Ready(shown))) => assert_eq!(shown, &report),
             other => panic!("expected the dashboard back with its report, got {other:?}"),
         }
         app.update(Action::Command(Command::Dismiss));
-        assert!(app.overlay.is_none());
+        assert!(app.overlay().is_none());
     }
 
     #[test]
@@ -123,6 +111,6 @@ mod tests {
             vec![Effect::ExportJson]
         );
         app.update(Action::Command(Command::ToggleHelp));
-        assert!(matches!(app.overlay, Some(Overlay::Help)));
+        assert!(matches!(app.overlay(), Some(Overlay::Help)));
     }
 }

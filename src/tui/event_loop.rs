@@ -16,9 +16,9 @@ use tokio::time::Instant;
 
 use super::action::{Action, Command, Effect};
 use super::keymap;
+use super::keymap::InputMode;
 use super::state::{App, Status};
 use super::tasks;
-use super::update::InputMode;
 use super::view;
 use crate::jobs::{JobReport, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
 use crate::session::{JobStage, SessionWriter};
@@ -158,7 +158,7 @@ async fn drive(
         for report in waiting {
             ingest(app, &mut context, &mut run, &tx, &mut acks, report);
         }
-        context.writer.offer(&app.session);
+        context.writer.offer(app.session());
         while acks.try_join_next().is_some() {}
     }
     let result = shut_down(
@@ -173,7 +173,7 @@ async fn drive(
     .await;
     // The last state, whatever was written before (the writer ends once it is on disk).
     context.writer.changed();
-    context.writer.flush(&app.session);
+    context.writer.flush(app.session());
     result
 }
 
@@ -191,7 +191,7 @@ async fn shut_down(
     events: &mut EventStream,
 ) -> std::io::Result<()> {
     run.shutdown();
-    let under_way = (app.session.jobs.iter())
+    let under_way = (app.session().jobs.iter())
         .filter(|j| j.stage == JobStage::Submitting)
         .count();
     if under_way > 0 {
@@ -216,16 +216,16 @@ async fn shut_down(
             },
             () = tokio::time::sleep_until(deadline) => break,
             () = context.writer.write_ended() => {
-                context.writer.offer(&app.session);
+                context.writer.offer(app.session());
                 continue;
             }
             report = run.next_event() => match report { Some(report) => report, None => break },
         };
         ingest(app, context, run, tx, acks, report);
-        context.writer.offer(&app.session);
+        context.writer.offer(app.session());
     }
     // The last acknowledgements wait only for the writer, which gets what is left now.
-    context.writer.flush(&app.session);
+    context.writer.flush(app.session());
     while let Ok(Some(_)) = tokio::time::timeout_at(deadline, acks.join_next()).await {}
     Ok(())
 }
@@ -277,7 +277,7 @@ fn ingest(
 /// Re-attaches every job of a stored session that has not finished.
 fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
     let ids: Vec<String> = app
-        .session
+        .session()
         .jobs
         .iter()
         .filter(|j| !j.stage.is_final())
@@ -288,11 +288,11 @@ fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
 
 fn start_jobs(app: &App, context: &LoopContext, run: &mut RunHandle, ids: &[String]) {
     for id in ids {
-        let Some(job) = app.session.job(id) else {
+        let Some(job) = app.session().job(id) else {
             continue;
         };
         let (Some(prompt), Ok(model)) = (
-            app.session.prompt(&job.prompt_id),
+            app.session().prompt(&job.prompt_id),
             app.catalog.get(&job.model),
         ) else {
             continue;

@@ -1,7 +1,8 @@
 //! Quoting, firing, cancelling and retrying jobs from the TUI.
 
 use super::action::Effect;
-use super::state::{App, KeyState, Overlay, Pane, Quote, QuoteLine, Status};
+use super::layers::{Overlay, Quote, QuoteLine};
+use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
 use crate::jobs::{Fallback, fall_back, plan_jobs, plan_routed, unique_clip_id};
 use crate::sanitize::clean_line;
@@ -21,13 +22,13 @@ impl App {
     /// running will most likely cost, so firing again while a batch runs cannot overshoot.
     pub fn remaining_budget(&self) -> Option<f64> {
         self.budget_usd
-            .map(|budget| budget - self.session.committed_usd())
+            .map(|budget| budget - self.session().committed_usd())
     }
 
     /// `g`: every prompt on every ticked model (in auto mode with nothing ticked, each prompt
     /// on its routed model), priced, shown before anything is sent.
     pub(super) fn open_quote(&mut self) -> Vec<Effect> {
-        if self.session.prompts.is_empty() {
+        if self.session().prompts.is_empty() {
             return self.fail("no prompts: add one with a");
         }
         let jobs = match self.plan_firing() {
@@ -49,7 +50,7 @@ impl App {
             })
             .collect();
         let total_usd = jobs.iter().map(|j| j.cost_usd).sum();
-        self.overlay = Some(Overlay::Quote(Quote {
+        self.layers.replace(Overlay::Quote(Quote {
             lines,
             total_usd,
             remaining_usd: self.remaining_budget(),
@@ -62,17 +63,17 @@ impl App {
     fn plan_firing(&self) -> Result<Vec<Job>, String> {
         let models = self.firing_models();
         if !models.is_empty() {
-            return plan_jobs(&self.session.prompts, &models, &self.session.jobs)
+            return plan_jobs(&self.session().prompts, &models, &self.session().jobs)
                 .map_err(|err| err.to_string());
         }
         let Some(routing) = &self.routing else {
             return Err("no model ticked: tick one in the models pane (Space)".into());
         };
         let jobs = plan_routed(
-            &self.session.prompts,
+            &self.session().prompts,
             routing,
             &self.catalog,
-            &self.session.jobs,
+            &self.session().jobs,
         )
         .map_err(|err| err.to_string())?;
         for job in &jobs {
@@ -92,18 +93,15 @@ impl App {
     /// A job failed: its fallback joins the session and starts, when one is due (or the
     /// status bar says why none runs).
     pub(super) fn fall_back(&mut self, failed: &str) -> Vec<Effect> {
-        let Some(outcome) = fall_back(
-            &mut self.session,
-            &self.catalog,
-            &self.fallbacks,
-            self.budget_usd,
-            failed,
-        ) else {
+        let (catalog, fallbacks, budget) = (&self.catalog, &self.fallbacks, self.budget_usd);
+        // The fallback joins the session through the job layer: the book reindexes after it.
+        let outcome = self
+            .book
+            .edit(|session| fall_back(session, catalog, fallbacks, budget, failed));
+        let Some(outcome) = outcome else {
             return Vec::new();
         };
-        // The fallback joined `session.jobs` outside `add_jobs`: bring the index up to date.
-        self.reindex();
-        let text = match (&outcome, self.session.blind) {
+        let text = match (&outcome, self.session().blind) {
             // Both name the models (and the fallback's price): say only what happened.
             (Fallback::Planned { .. }, true) => "a job failed: its fallback runs".to_string(),
             (Fallback::Skipped { .. }, true) => {
@@ -125,21 +123,22 @@ impl App {
     /// `y` on a quote: the jobs join the session and start; the grid takes focus. The budget
     /// left is taken now, not from when the dialog opened: a fallback may have started since.
     pub(super) fn fire_quote(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Quote(mut quote)) = self.overlay.take() else {
+        let remaining = self.remaining_budget();
+        let Some(Overlay::Quote(quote)) = self.layers.top_mut() else {
             return Vec::new();
         };
-        quote.remaining_usd = self.remaining_budget();
+        quote.remaining_usd = remaining;
         if quote.blocked() {
             let message = format!(
                 "quote ${:.2} is above the remaining budget ${:.2}",
                 quote.total_usd,
                 quote.remaining_usd.unwrap_or(0.0)
             );
-            self.overlay = Some(Overlay::Quote(quote));
             return self.fail(message);
         }
-        let mut jobs = quote.jobs;
-        fresh_ids(&self.session.jobs, &mut jobs);
+        let mut jobs = std::mem::take(&mut quote.jobs);
+        self.layers.pop();
+        fresh_ids(&self.session().jobs, &mut jobs);
         let ids: Vec<String> = jobs.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(jobs);
         self.focus = Pane::Grid;
@@ -178,13 +177,14 @@ impl App {
         let (prompt_id, model_id) = (job.prompt_id.clone(), job.model.clone());
         // A retry stands in for the same job: it keeps why its model was chosen.
         let (routed_by, fallback_for) = (job.routed_by.clone(), job.fallback_for.clone());
-        let (Some(prompt), Ok(model)) =
-            (self.session.prompt(&prompt_id), self.catalog.get(&model_id))
-        else {
+        let (Some(prompt), Ok(model)) = (
+            self.session().prompt(&prompt_id),
+            self.catalog.get(&model_id),
+        ) else {
             return self.fail("this job's prompt or model is gone");
         };
         let mut planned =
-            match plan_jobs(std::slice::from_ref(prompt), &[model], &self.session.jobs) {
+            match plan_jobs(std::slice::from_ref(prompt), &[model], &self.session().jobs) {
                 Ok(planned) => planned,
                 Err(err) => return self.fail(err.to_string()),
             };
@@ -197,7 +197,7 @@ impl App {
             .remaining_budget()
             .is_some_and(|left| cost > left + 1e-9)
         {
-            if self.session.blind {
+            if self.session().blind {
                 // The price would say which model the job is on.
                 return self.fail("the retry costs more than the budget has left");
             }

@@ -1,51 +1,19 @@
 //! Prompts in the TUI: the add/edit form, delete, loading a file, and ticking models.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::Effect;
 use super::editor::{EditorOutcome, TextEditor};
-use super::state::{App, FormField, KeyState, Overlay, PromptForm, Status};
-use crate::prompts::{PromptDefaults, check_aspect_ratio, check_resolution};
+use super::layers::{FileReply, FormField, Overlay, PromptForm};
+use super::state::{App, KeyState, Status};
+use crate::prompts::PromptDefaults;
 use crate::session::PromptSpec;
-
-const FIELDS: [FormField; 6] = [
-    FormField::Id,
-    FormField::Text,
-    FormField::Duration,
-    FormField::Aspect,
-    FormField::Resolution,
-    FormField::ImageUrl,
-];
-
-/// Adds pasted text to the focused field (newlines only in the prompt text).
-pub(super) fn paste(form: &mut PromptForm, text: &str) {
-    match form.field {
-        FormField::Text => form.text.insert_str(text),
-        _ => {
-            if let Some(value) = single_line(form) {
-                value.push_str(&crate::sanitize::clean_line(text));
-            }
-        }
-    }
-}
-
-/// The focused single-line field's value.
-fn single_line(form: &mut PromptForm) -> Option<&mut String> {
-    match form.field {
-        FormField::Id => Some(&mut form.id),
-        FormField::Duration => Some(&mut form.duration),
-        FormField::Aspect => Some(&mut form.aspect),
-        FormField::Resolution => Some(&mut form.resolution),
-        FormField::ImageUrl => Some(&mut form.image_url),
-        FormField::Text => None,
-    }
-}
 
 impl App {
     /// `a` (None) or `e` (Some(index)): the prompt form.
     pub(super) fn open_form(&mut self, editing: Option<usize>) -> Vec<Effect> {
         let defaults = PromptDefaults::default();
-        let form = match editing.and_then(|i| self.session.prompts.get(i).map(|p| (i, p))) {
+        let form = match editing.and_then(|i| self.session().prompts.get(i).map(|p| (i, p))) {
             Some((index, _)) if self.prompt_has_jobs(index) => {
                 return self.fail("this prompt already has jobs: add a new prompt instead (a");
             }
@@ -73,19 +41,19 @@ impl App {
                 error: None,
             },
         };
-        self.overlay = Some(Overlay::Form(Box::new(form)));
+        self.layers.replace(Overlay::Form(Box::new(form)));
         Vec::new()
     }
 
     fn prompt_has_jobs(&self, index: usize) -> bool {
-        self.session
+        self.session()
             .prompts
             .get(index)
-            .is_some_and(|p| self.session.jobs.iter().any(|j| j.prompt_id == p.id))
+            .is_some_and(|p| self.session().jobs.iter().any(|j| j.prompt_id == p.id))
     }
 
     fn next_prompt_id(&self) -> String {
-        let taken = |id: &str| self.session.prompts.iter().any(|p| p.id == id);
+        let taken = |id: &str| self.session().prompts.iter().any(|p| p.id == id);
         (1..u32::MAX)
             .map(|n| format!("prompt-{n}"))
             .find(|id| !taken(id))
@@ -94,16 +62,16 @@ impl App {
 
     /// `d`: delete the selected prompt (only while it has no jobs: jobs keep their prompt).
     pub(super) fn delete_prompt(&mut self) -> Vec<Effect> {
-        if self.session.prompts.is_empty() {
+        if self.session().prompts.is_empty() {
             return self.fail("no prompt to delete");
         }
         if self.prompt_has_jobs(self.prompt_index) {
             return self.fail("this prompt has jobs and stays with them");
         }
-        let removed = self.session.prompts.remove(self.prompt_index);
+        let removed = self.book.prompts_mut().remove(self.prompt_index);
         self.prompt_index = self
             .prompt_index
-            .min(self.session.prompts.len().saturating_sub(1));
+            .min(self.session().prompts.len().saturating_sub(1));
         self.status = Some(Status {
             text: format!("deleted prompt {}", removed.id),
             error: false,
@@ -117,7 +85,7 @@ impl App {
             return Vec::new();
         };
         if let KeyState::Missing(variable) = model.key {
-            let name = if self.session.blind {
+            let name = if self.book.session().blind {
                 "this model"
             } else {
                 model.name.as_str()
@@ -129,57 +97,55 @@ impl App {
         Vec::new()
     }
 
-    /// A key while a text field has focus.
-    pub(super) fn text_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        match &mut self.overlay {
-            Some(Overlay::LoadFile(path)) => match key.code {
-                KeyCode::Esc => self.close_overlay(),
-                KeyCode::Enter if !path.trim().is_empty() => {
-                    let target = std::path::PathBuf::from(path.trim());
-                    self.overlay = None;
-                    vec![Effect::LoadPrompts(target)]
-                }
-                KeyCode::Backspace => {
-                    path.pop();
-                    Vec::new()
-                }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    path.push(c);
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            },
-            Some(Overlay::Form(form)) => {
-                let outcome = form_key(form, key);
-                match outcome {
-                    EditorOutcome::Submit => self.save_form(),
-                    EditorOutcome::Cancel => self.close_overlay(),
-                    _ => Vec::new(),
-                }
+    /// A key in the prompts-file prompt: the prompt keeps the path; Enter asks the loop to
+    /// read the file.
+    pub(super) fn file_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(Overlay::LoadFile(prompt)) = self.layers.top_mut() else {
+            return Vec::new();
+        };
+        match prompt.key(key) {
+            FileReply::Typing => Vec::new(),
+            FileReply::Cancel => {
+                self.layers.pop();
+                Vec::new()
+            }
+            FileReply::Load(path) => {
+                self.layers.pop();
+                vec![Effect::LoadPrompts(path)]
+            }
+        }
+    }
+
+    /// A key in the prompt form: the form keeps its fields; a submit is checked and saved.
+    pub(super) fn form_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(Overlay::Form(form)) = self.layers.top_mut() else {
+            return Vec::new();
+        };
+        match form.key(key) {
+            EditorOutcome::Submit => self.save_form(),
+            EditorOutcome::Cancel => {
+                self.layers.pop();
+                Vec::new()
             }
             _ => Vec::new(),
         }
     }
 
-    fn close_overlay(&mut self) -> Vec<Effect> {
-        self.overlay = None;
-        Vec::new()
-    }
-
     /// Checks the form and stores the prompt; a bad field keeps the form open with the reason.
     fn save_form(&mut self) -> Vec<Effect> {
-        let Some(Overlay::Form(form)) = &mut self.overlay else {
+        let Some(Overlay::Form(form)) = self.layers.top_mut() else {
             return Vec::new();
         };
         let others: Vec<&str> = self
-            .session
+            .book
+            .session()
             .prompts
             .iter()
             .enumerate()
             .filter(|(i, _)| Some(*i) != form.editing)
             .map(|(_, p)| p.id.as_str())
             .collect();
-        match prompt_from_form(form, &others) {
+        match form.prompt(&others) {
             Err(reason) => {
                 form.error = Some(reason);
                 Vec::new()
@@ -187,15 +153,16 @@ impl App {
             Ok(mut prompt) => {
                 let editing = form.editing;
                 // The form has no negative-prompt field: an edit keeps the one the prompt had.
-                if let Some(old) = editing.and_then(|i| self.session.prompts.get(i)) {
+                if let Some(old) = editing.and_then(|i| self.book.session().prompts.get(i)) {
                     prompt.negative_prompt.clone_from(&old.negative_prompt);
                 }
-                self.overlay = None;
+                self.layers.pop();
+                let prompts = self.book.prompts_mut();
                 if let Some(index) = editing {
-                    self.session.prompts[index] = prompt;
+                    prompts[index] = prompt;
                 } else {
-                    self.session.prompts.push(prompt);
-                    self.prompt_index = self.session.prompts.len() - 1;
+                    prompts.push(prompt);
+                    self.prompt_index = prompts.len() - 1;
                 }
                 vec![Effect::Save]
             }
@@ -213,7 +180,7 @@ impl App {
         };
         if let Some(clash) = prompts
             .iter()
-            .find(|p| self.session.prompt(&p.id).is_some())
+            .find(|p| self.session().prompt(&p.id).is_some())
         {
             return self.fail(format!(
                 "prompt id \"{}\" is already in the session; nothing loaded",
@@ -221,99 +188,11 @@ impl App {
             ));
         }
         let count = prompts.len();
-        self.session.prompts.extend(prompts);
+        self.book.prompts_mut().extend(prompts);
         self.status = Some(Status {
             text: format!("loaded {count} prompts"),
             error: false,
         });
         vec![Effect::Save]
     }
-}
-
-/// Routes a key inside the form: Tab moves between fields, Ctrl-S saves, Esc cancels.
-fn form_key(form: &mut PromptForm, key: KeyEvent) -> EditorOutcome {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => return EditorOutcome::Cancel,
-        KeyCode::Char('s') if ctrl => return EditorOutcome::Submit,
-        KeyCode::Tab | KeyCode::BackTab => {
-            let at = FIELDS.iter().position(|f| *f == form.field).unwrap_or(0);
-            let next = if key.code == KeyCode::Tab {
-                (at + 1) % FIELDS.len()
-            } else {
-                (at + FIELDS.len() - 1) % FIELDS.len()
-            };
-            form.field = FIELDS[next];
-            return EditorOutcome::Moved;
-        }
-        _ => {}
-    }
-    if form.field == FormField::Text {
-        return form.text.handle_key(key);
-    }
-    let Some(value) = single_line(form) else {
-        return EditorOutcome::Ignored;
-    };
-    match key.code {
-        KeyCode::Enter => EditorOutcome::Submit,
-        KeyCode::Backspace => {
-            value.pop();
-            EditorOutcome::Changed
-        }
-        KeyCode::Char(c) if !ctrl && !c.is_control() => {
-            value.push(c);
-            EditorOutcome::Changed
-        }
-        _ => EditorOutcome::Ignored,
-    }
-}
-
-/// The prompt the form describes, or why not.
-fn prompt_from_form(form: &PromptForm, other_ids: &[&str]) -> Result<PromptSpec, String> {
-    let id = form.id.trim().to_string();
-    if id.is_empty()
-        || id
-            .chars()
-            .any(|c| c.is_control() || c == '/' || c == '\\' || c.is_whitespace())
-    {
-        return Err(format!(
-            "id \"{id}\": allowed: letters, digits, - and _ (no spaces or slashes)"
-        ));
-    }
-    if other_ids.contains(&id.as_str()) {
-        return Err(format!("id \"{id}\" is already used by another prompt"));
-    }
-    let text = form.text.text();
-    if text.trim().is_empty() {
-        return Err("the prompt text is empty".into());
-    }
-    let duration_s: u32 = form
-        .duration
-        .trim()
-        .parse()
-        .ok()
-        .filter(|d| (1..=60).contains(d))
-        .ok_or_else(|| {
-            format!(
-                "duration \"{}\": allowed: whole seconds from 1 to 60",
-                form.duration.trim()
-            )
-        })?;
-    check_aspect_ratio(form.aspect.trim())?;
-    check_resolution(form.resolution.trim())?;
-    let image_url = Some(form.image_url.trim().to_string()).filter(|u| !u.is_empty());
-    if let Some(url) = &image_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        return Err(format!("image URL \"{url}\": allowed: an http(s) URL"));
-    }
-    Ok(PromptSpec {
-        id,
-        prompt: text,
-        negative_prompt: None,
-        image_url,
-        duration_s,
-        aspect_ratio: form.aspect.trim().to_string(),
-        resolution: form.resolution.trim().to_string(),
-    })
 }

@@ -3,16 +3,16 @@
 //! (prompt, model) cell, the header's counts and money, and each model's newest submission
 //! (for the ETA). With it a frame costs what it shows, however many jobs the session holds.
 //!
-//! The index is derived data. [`JobIndex::build`] makes it from the jobs; `App::update` keeps
-//! it in step one job at a time ([`JobIndex::forget`] before a job changes, [`JobIndex::record`]
-//! after, [`JobIndex::push`] for a new one). Anything that changes `session.jobs` any other way
-//! rebuilds it (`App::reindex`); `view::render` checks in debug builds that it is current.
+//! The index is derived data, and it cannot go stale: the session and its index live together
+//! in a [`SessionBook`], whose only mutators ([`SessionBook::push`], [`SessionBook::update`],
+//! [`SessionBook::edit`], …) bring the index up to date as they change the jobs. The index's
+//! own mutators are private to this module.
 
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
-use crate::session::{Job, JobStage};
+use crate::session::{Job, JobStage, PromptSpec, Session};
 
 /// Money is summed in whole micro-dollars: a float sum that is added to and subtracted from
 /// drifts, and then no longer equals the same sum built afresh.
@@ -78,7 +78,7 @@ impl JobIndex {
     }
 
     /// Adds the job at `position`, which must be the next one (`jobs.len()` before the push).
-    pub fn push(&mut self, position: usize, job: &Job) {
+    fn push(&mut self, position: usize, job: &Job) {
         self.by_clip.entry(job.clip_id.clone()).or_insert(position);
         self.newest
             .entry(job.prompt_id.clone())
@@ -88,12 +88,12 @@ impl JobIndex {
     }
 
     /// Takes `job`'s counts out, before it changes. Its place in the session stays.
-    pub fn forget(&mut self, job: &Job) {
+    fn forget(&mut self, job: &Job) {
         self.count(job, -1);
     }
 
     /// Puts `job`'s counts in, after it changed (or when it is new).
-    pub fn record(&mut self, job: &Job) {
+    fn record(&mut self, job: &Job) {
         self.count(job, 1);
     }
 
@@ -111,9 +111,7 @@ impl JobIndex {
             }
             self.count_unfinished(job, sign);
         }
-        if job.is_billed() {
-            self.spent_micros += i64::from(sign) * micros(job.cost_usd);
-        }
+        self.spent_micros += i64::from(sign) * micros(job.billed_usd());
     }
 
     /// Adds or removes an unfinished job's submission time under its model.
@@ -162,14 +160,124 @@ impl JobIndex {
         self.failed
     }
 
-    /// Money spent, as `Session::spent_usd` counts it (to the micro-dollar).
-    pub fn spent_usd(&self) -> f64 {
+    /// Money spent: the sum of [`Job::billed_usd`], the one rule `Session::spent_usd` also
+    /// sums, kept in micro-dollars. Read it through [`SessionBook::spent_usd`].
+    fn spent_usd(&self) -> f64 {
         self.spent_micros as f64 / MICROS_PER_USD
     }
 
     /// `model`'s unfinished jobs, if it has any.
     pub fn unfinished(&self, model: &str) -> Option<&Unfinished> {
         self.unfinished.get(model)
+    }
+}
+
+/// The session the TUI shows, and the index of its jobs, behind one owner: every change to
+/// the jobs goes through a method here that brings the index up to date, so the index always
+/// equals `JobIndex::build(&session.jobs)` (the tests check it after every kind of change).
+#[derive(Debug, Clone)]
+pub struct SessionBook {
+    /// The session (read through [`SessionBook::session`]).
+    session: Session,
+    /// Derived from `session.jobs`.
+    index: JobIndex,
+}
+
+impl SessionBook {
+    /// The book of `session`, its index built from scratch.
+    pub fn new(session: Session) -> SessionBook {
+        let index = JobIndex::build(&session.jobs);
+        SessionBook { session, index }
+    }
+
+    /// The session, to read.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The index of the session's jobs.
+    pub fn index(&self) -> &JobIndex {
+        &self.index
+    }
+
+    /// The job with this clip id (found through the index).
+    pub fn job(&self, clip_id: &str) -> Option<&Job> {
+        self.session.jobs.get(self.index.position(clip_id)?)
+    }
+
+    /// The newest job for a (prompt, model) pair.
+    pub fn newest(&self, prompt_id: &str, model: &str) -> Option<&Job> {
+        self.session.jobs.get(self.index.newest(prompt_id, model)?)
+    }
+
+    /// Money spent so far (what `Session::spent_usd` counts, without walking the jobs).
+    pub fn spent_usd(&self) -> f64 {
+        self.index.spent_usd()
+    }
+
+    /// Appends a new job, indexing it.
+    pub fn push(&mut self, job: Job) {
+        self.index.push(self.session.jobs.len(), &job);
+        self.session.jobs.push(job);
+    }
+
+    /// Changes the job with this clip id through `change`, taking its counts out of the index
+    /// before and putting them back after (the cost of one job). `None` when no job has it.
+    pub fn update<R>(&mut self, clip_id: &str, change: impl FnOnce(&mut Job) -> R) -> Option<R> {
+        let job = self.session.jobs.get_mut(self.index.position(clip_id)?)?;
+        self.index.forget(job);
+        let result = change(job);
+        self.index.record(job);
+        Some(result)
+    }
+
+    /// The prompts, to change: the index does not read them (jobs keep their prompt's id).
+    pub fn prompts_mut(&mut self) -> &mut Vec<PromptSpec> {
+        &mut self.session.prompts
+    }
+
+    /// Changes anything of the session through `change`, then rebuilds the index from
+    /// scratch: for changes that reach past one job (a fallback planned by the job layer).
+    pub fn edit<R>(&mut self, change: impl FnOnce(&mut Session) -> R) -> R {
+        change(&mut self.session_mut())
+    }
+
+    /// The whole session to change, for as long as the guard lives; the index is rebuilt
+    /// from scratch when it drops (see [`SessionBook::edit`]).
+    pub fn session_mut(&mut self) -> SessionMut<'_> {
+        SessionMut { book: self }
+    }
+
+    /// Turns blind mode on or off.
+    pub fn set_blind(&mut self, blind: bool) {
+        self.session.blind = blind;
+    }
+}
+
+/// The session borrowed to change; dropping it brings the index up to date.
+#[derive(Debug)]
+pub struct SessionMut<'a> {
+    /// The book whose session is being changed.
+    book: &'a mut SessionBook,
+}
+
+impl std::ops::Deref for SessionMut<'_> {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.book.session
+    }
+}
+
+impl std::ops::DerefMut for SessionMut<'_> {
+    fn deref_mut(&mut self) -> &mut Session {
+        &mut self.book.session
+    }
+}
+
+impl Drop for SessionMut<'_> {
+    fn drop(&mut self) {
+        self.book.index = JobIndex::build(&self.book.session.jobs);
     }
 }
 

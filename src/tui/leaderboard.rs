@@ -6,27 +6,17 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::state::{App, Overlay};
+use super::layers::{LeaderboardStats, Overlay};
+use super::state::App;
 use crate::scoring::quality;
-use crate::scoring::stats::{DEFAULT_RESAMPLES, Uncertainty, session_seed, value_uncertainty};
+use crate::scoring::stats::{DEFAULT_RESAMPLES, session_seed, value_uncertainty};
 use crate::session::Session;
-
-/// The bootstrap of the ratings as they were when it was computed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeaderboardStats {
-    /// Fingerprint of the ratings (and prices) it was computed from.
-    pub ratings: u64,
-    /// How many prompts have at least one fully scored clip.
-    pub scored_prompts: usize,
-    /// Intervals and verdict; `None` until enough prompts are scored.
-    pub uncertainty: Option<Uncertainty>,
-}
 
 impl App {
     /// `L`: the leaderboard — except in blind mode, where it would tie scores to model names
     /// before the reveal.
     pub(super) fn open_leaderboard(&mut self) -> Vec<super::action::Effect> {
-        if self.session.blind {
+        if self.session().blind {
             self.status = Some(super::state::Status {
                 text:
                     "the leaderboard is hidden in blind mode: score every clip or press b to reveal"
@@ -35,7 +25,7 @@ impl App {
             });
             return Vec::new();
         }
-        self.open_layer(Overlay::Leaderboard);
+        self.layers.push(Overlay::Leaderboard);
         Vec::new()
     }
 
@@ -43,10 +33,10 @@ impl App {
     /// changed since it was last computed; otherwise does nothing (cheap: one pass over the
     /// jobs to fingerprint them).
     pub(super) fn refresh_leaderboard_stats(&mut self) {
-        if !matches!(self.overlay, Some(Overlay::Leaderboard)) {
+        if !matches!(self.overlay(), Some(Overlay::Leaderboard)) {
             return;
         }
-        let ratings = ratings_fingerprint(&self.session);
+        let ratings = ratings_fingerprint(self.session());
         if self
             .leaderboard_stats
             .as_ref()
@@ -54,11 +44,11 @@ impl App {
         {
             return;
         }
-        let seed = session_seed(&self.session.id);
+        let seed = session_seed(&self.session().id);
         self.leaderboard_stats = Some(LeaderboardStats {
             ratings,
-            scored_prompts: scored_prompts(&self.session),
-            uncertainty: value_uncertainty(&self.session, &self.catalog, DEFAULT_RESAMPLES, seed),
+            scored_prompts: scored_prompts(self.session()),
+            uncertainty: value_uncertainty(self.session(), &self.catalog, DEFAULT_RESAMPLES, seed),
         });
     }
 }

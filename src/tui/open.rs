@@ -10,8 +10,9 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::action::{Effect, OpenTarget};
+use super::layers::Overlay;
 use super::scoring::assign_blind_labels;
-use super::state::{App, Overlay, Status};
+use super::state::{App, Status};
 use crate::sanitize::clean_line;
 use crate::session::SessionStore;
 
@@ -40,7 +41,7 @@ impl App {
 
     /// `o` while scoring: the clip being scored.
     pub(super) fn open_scored_clip(&mut self) -> Vec<Effect> {
-        match &self.overlay {
+        match self.overlay() {
             Some(Overlay::Scoring(state)) => {
                 let id = state.clip_id.clone();
                 self.open_clip(&id)
@@ -52,10 +53,10 @@ impl App {
     /// Opens a clip: the downloaded file when it is inside the data dir, else its http(s) URL;
     /// in blind mode only the file, through its neutral link.
     fn open_clip(&mut self, clip_id: &str) -> Vec<Effect> {
-        if self.session.blind {
+        if self.session().blind {
             return self.open_blind(clip_id);
         }
-        let Some(job) = self.session.job(clip_id) else {
+        let Some(job) = self.session().job(clip_id) else {
             return self.fail("no such clip");
         };
         if let Some(clip) = &job.clip {
@@ -78,7 +79,7 @@ impl App {
     /// Blind mode: the downloaded file through a link named by prompt and blind label (the
     /// file's own name holds the model id); a URL would name the provider, so none is opened.
     fn open_blind(&mut self, clip_id: &str) -> Vec<Effect> {
-        let local = self.session.job(clip_id).and_then(|job| {
+        let local = self.session().job(clip_id).and_then(|job| {
             let clip = job.clip.as_ref()?;
             let file = OpenTarget::File(clip.path.clone());
             may_open(&file, &self.data_dir).then(|| (clip.path.clone(), job.prompt_id.clone()))
@@ -87,17 +88,17 @@ impl App {
             return self.fail("no local file to open in blind mode");
         };
         let mut effects = Vec::new();
-        if !self.session.blind_labels.contains_key(clip_id) {
+        if !self.session().blind_labels.contains_key(clip_id) {
             // Downloaded since blind mode went on: label it now, as scoring would.
-            assign_blind_labels(&mut self.session);
+            self.book.edit(assign_blind_labels);
             effects.push(Effect::Save);
         }
-        let Some(label) = self.session.blind_labels.get(clip_id) else {
+        let Some(label) = self.session().blind_labels.get(clip_id) else {
             return self.fail("no local file to open in blind mode");
         };
         let name = format!("{}-{}.mp4", file_safe(&prompt_id), file_safe(label));
         let link = SessionStore::new(&self.data_dir)
-            .session_dir(&self.session.id)
+            .session_dir(&self.session().id)
             .join("blind")
             .join(name);
         effects.push(Effect::OpenBlind { clip, link });
@@ -107,7 +108,7 @@ impl App {
     /// `R`: the HTML report, written under the data dir and opened — except in blind mode,
     /// since the report names every model.
     pub(super) fn open_report(&mut self) -> Vec<Effect> {
-        if self.session.blind {
+        if self.session().blind {
             return self.fail("the report names the models: not opened in blind mode");
         }
         self.status = Some(Status {

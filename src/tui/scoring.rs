@@ -1,23 +1,13 @@
 //! Scoring clips in the TUI: stars per criterion, notes, moving between clips, and blind mode
 //! (model names hidden, clips labelled A/B/C in an order shuffled per prompt).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::Effect;
-use super::state::{App, Overlay, Status};
+use super::layers::{NotesReply, Overlay, ScoringState};
+use super::state::{App, Status};
 use crate::scoring::Criterion;
 use crate::session::{Job, JobStage, Session};
-
-/// Where the reviewer is in the scoring view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScoringState {
-    /// The clip being scored.
-    pub clip_id: String,
-    /// Index into [`Criterion::ALL`] of the current criterion.
-    pub criterion: usize,
-    /// The notes being typed, while editing them.
-    pub notes: Option<String>,
-}
 
 /// True for a clip that can be scored: delivered and on disk.
 fn scorable(job: &Job) -> bool {
@@ -134,19 +124,16 @@ impl App {
             return self.fail("only downloaded clips can be scored");
         }
         let clip_id = job.clip_id.clone();
-        if self.session.blind {
-            assign_blind_labels(&mut self.session);
+        if self.session().blind {
+            self.book.edit(assign_blind_labels);
         }
-        self.overlay = Some(Overlay::Scoring(ScoringState {
-            clip_id,
-            criterion: 0,
-            notes: None,
-        }));
+        self.layers
+            .replace(Overlay::Scoring(ScoringState::new(clip_id)));
         vec![Effect::Save]
     }
 
     fn scoring(&mut self) -> Option<&mut ScoringState> {
-        match &mut self.overlay {
+        match self.layers.top_mut() {
             Some(Overlay::Scoring(state)) => Some(state),
             _ => None,
         }
@@ -157,27 +144,14 @@ impl App {
         let Some(state) = self.scoring() else {
             return Vec::new();
         };
-        let (clip_id, index) = (state.clip_id.clone(), state.criterion);
-        state.criterion = (index + 1).min(Criterion::ALL.len() - 1);
-        let blind = self.session.blind;
-        if let Some(job) = self.session.job_mut(&clip_id) {
-            Criterion::ALL[index].set(&mut job.scores, Some(stars));
+        let (clip_id, criterion) = (state.clip_id.clone(), state.rate());
+        let blind = self.session().blind;
+        self.book.update(&clip_id, |job| {
+            criterion.set(&mut job.scores, Some(stars));
             job.scored_blind |= blind;
-        }
+        });
         self.reveal_when_done();
         vec![Effect::Save]
-    }
-
-    /// `↑`/`↓`: previous/next criterion.
-    pub(super) fn move_criterion(&mut self, down: bool) {
-        if let Some(state) = self.scoring() {
-            let last = Criterion::ALL.len() - 1;
-            state.criterion = if down {
-                (state.criterion + 1).min(last)
-            } else {
-                state.criterion.saturating_sub(1)
-            };
-        }
     }
 
     /// `]`/`[`/`u`: the next or previous clip, or the next one not fully scored.
@@ -185,7 +159,7 @@ impl App {
         let Some(current) = self.scoring().map(|s| s.clip_id.clone()) else {
             return Vec::new();
         };
-        let order: Vec<(String, bool)> = review_order(&self.session)
+        let order: Vec<(String, bool)> = review_order(self.session())
             .iter()
             .map(|j| (j.clip_id.clone(), fully_scored(j)))
             .collect();
@@ -204,11 +178,7 @@ impl App {
             (Some(i), _) => {
                 let clip_id = order[i].0.clone();
                 if let Some(state) = self.scoring() {
-                    *state = ScoringState {
-                        clip_id,
-                        criterion: 0,
-                        notes: None,
-                    };
+                    *state = ScoringState::new(clip_id);
                 }
                 Vec::new()
             }
@@ -219,11 +189,12 @@ impl App {
 
     /// `b`: blind mode on or off (labels are assigned when it goes on).
     pub(super) fn toggle_blind(&mut self) -> Vec<Effect> {
-        self.session.blind = !self.session.blind;
-        if self.session.blind {
-            assign_blind_labels(&mut self.session);
+        let blind = !self.session().blind;
+        self.book.set_blind(blind);
+        if blind {
+            self.book.edit(assign_blind_labels);
         }
-        let text = if self.session.blind {
+        let text = if self.session().blind {
             "blind: model names hidden while scoring"
         } else {
             "blind mode off"
@@ -237,8 +208,8 @@ impl App {
 
     /// Ends blind mode once every scorable clip is fully scored (the reveal).
     fn reveal_when_done(&mut self) {
-        if self.session.blind && review_order(&self.session).iter().all(|j| fully_scored(j)) {
-            self.session.blind = false;
+        if self.session().blind && review_order(self.session()).iter().all(|j| fully_scored(j)) {
+            self.book.set_blind(false);
             self.status = Some(Status {
                 text: "every clip is scored: models revealed".into(),
                 error: false,
@@ -252,40 +223,28 @@ impl App {
             return;
         };
         let current = self
-            .session
+            .session()
             .job(&clip_id)
             .map(|j| j.notes.clone())
             .unwrap_or_default();
         if let Some(state) = self.scoring() {
-            state.notes = Some(current);
+            state.edit_notes(current);
         }
     }
 
-    /// A key while typing notes: Enter keeps them, Esc drops the edit.
+    /// A key while typing notes: the view keeps the draft; notes it hands back are saved.
     pub(super) fn notes_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let Some(state) = self.scoring() else {
             return Vec::new();
         };
-        let Some(notes) = &mut state.notes else {
-            return Vec::new();
-        };
-        match key.code {
-            KeyCode::Esc => state.notes = None,
-            KeyCode::Backspace => {
-                notes.pop();
+        let clip_id = state.clip_id.clone();
+        match state.notes_key(key) {
+            NotesReply::Typing => Vec::new(),
+            NotesReply::Save(text) => {
+                self.book.update(&clip_id, |job| job.notes = text);
+                vec![Effect::Save]
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => notes.push(c),
-            KeyCode::Enter => {
-                let (clip_id, text) = (state.clip_id.clone(), notes.clone());
-                state.notes = None;
-                if let Some(job) = self.session.job_mut(&clip_id) {
-                    job.notes = text;
-                }
-                return vec![Effect::Save];
-            }
-            _ => {}
         }
-        Vec::new()
     }
 }
 

@@ -25,14 +25,13 @@ pub fn initial_app(
     let models = model_choices(&catalog, config);
     let speed = if config.demo { sim_speed } else { 1.0 };
     let typical_latency_s = typical_latencies(&catalog, learned, speed);
-    App {
-        demo: config.demo,
-        budget_usd: config.budget_usd,
-        routing,
-        fallbacks: runnable_fallbacks(&catalog, config),
-        typical_latency_s,
-        ..App::new(session, catalog, models, absolute(&config.data_dir))
-    }
+    let fallbacks = runnable_fallbacks(&catalog, config);
+    let mut app = App::new(session, catalog, models, absolute(&config.data_dir));
+    app.budget_usd = config.budget_usd;
+    app.routing = routing;
+    app.fallbacks = fallbacks;
+    app.typical_latency_s = typical_latency_s;
+    app
 }
 
 /// The configured fallbacks, each target whose provider has no key marked as unable to run

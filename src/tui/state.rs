@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::catalog::{Catalog, Model, ProviderKind};
 use crate::session::{Job, JobStage, Session};
-use crate::tui::editor::TextEditor;
-use crate::tui::index::JobIndex;
+use crate::tui::index::{JobIndex, SessionBook};
+use crate::tui::layers::{Layers, LeaderboardStats, Overlay};
 
 /// The three panes that take focus, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,113 +58,6 @@ impl ModelChoice {
     }
 }
 
-/// One model's line of a quote.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuoteLine {
-    /// Model id.
-    pub model: String,
-    /// Display name.
-    pub name: String,
-    /// Jobs on this model.
-    pub jobs: usize,
-    /// Sum of their prices.
-    pub total_usd: f64,
-}
-
-/// What firing would cost, shown before anything is submitted.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Quote {
-    /// Per-model lines.
-    pub lines: Vec<QuoteLine>,
-    /// Sum of all lines.
-    pub total_usd: f64,
-    /// Budget left in this session, when a budget is set.
-    pub remaining_usd: Option<f64>,
-    /// The planned jobs (added to the session when confirmed).
-    pub jobs: Vec<Job>,
-}
-
-impl Quote {
-    /// True when the quote is above the remaining budget: it cannot fire.
-    pub fn blocked(&self) -> bool {
-        self.remaining_usd
-            .is_some_and(|left| self.total_usd > left + 1e-9)
-    }
-}
-
-/// Which field of the prompt form has focus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormField {
-    /// The prompt id.
-    Id,
-    /// The prompt text (multi-line).
-    Text,
-    /// Duration in seconds.
-    Duration,
-    /// Aspect ratio.
-    Aspect,
-    /// Resolution.
-    Resolution,
-    /// First-frame image URL.
-    ImageUrl,
-}
-
-/// The add/edit prompt form.
-#[derive(Debug, Clone)]
-pub struct PromptForm {
-    /// Index of the prompt being edited; `None` for a new one.
-    pub editing: Option<usize>,
-    /// Focused field.
-    pub field: FormField,
-    /// Prompt id.
-    pub id: String,
-    /// Prompt text.
-    pub text: TextEditor,
-    /// Duration in seconds, as typed.
-    pub duration: String,
-    /// Aspect ratio, as typed.
-    pub aspect: String,
-    /// Resolution, as typed.
-    pub resolution: String,
-    /// Image URL, as typed (empty: text-to-video).
-    pub image_url: String,
-    /// Why the last save was refused.
-    pub error: Option<String>,
-}
-
-/// A modal layer over the panes.
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    /// The cost quote; `y`/Enter fires, `n`/Esc cancels.
-    Quote(Quote),
-    /// "Quit while jobs run?"
-    ConfirmQuit,
-    /// The key help, drawn from the keymap.
-    Help,
-    /// Adding or editing a prompt.
-    Form(Box<PromptForm>),
-    /// A prompt for a prompts file path to load.
-    LoadFile(String),
-    /// Scoring a clip.
-    Scoring(super::scoring::ScoringState),
-    /// The leaderboard.
-    Leaderboard,
-    /// The cost dashboard.
-    Costs(CostsView),
-}
-
-/// What the cost dashboard shows: other sessions are read from disk off the render path, so
-/// it opens as `Loading` and the report arrives as an action.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CostsView {
-    /// Sessions are being read.
-    Loading,
-    /// The report over every session, this one included.
-    Ready(Box<crate::costs::CostReport>),
-    /// The sessions folder could not be listed.
-    Failed(String),
-}
-
 /// A message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -193,12 +86,12 @@ impl DownloadProgress {
 /// The whole UI state.
 #[derive(Debug, Clone)]
 pub struct App {
-    /// The session being shown and changed.
-    pub session: Session,
+    /// The session being shown and changed, with the index of its jobs: read through
+    /// [`App::session`], changed only through the book's mutators, which keep the index
+    /// current (a field rather than a method so that `update` can borrow it beside the rest).
+    pub(super) book: SessionBook,
     /// Models and prices.
     pub catalog: Catalog,
-    /// Running on the embedded simulator.
-    pub demo: bool,
     /// Spending cap for the session.
     pub budget_usd: Option<f64>,
     /// The routing rules in auto mode (`VIDEO_MODEL=auto`): with no model ticked, `g` sends
@@ -217,12 +110,11 @@ pub struct App {
     /// Selected grid cell: (prompt row, column). A column is a model, except in blind mode,
     /// where it is a place in the row's label order (see [`App::row_jobs`]).
     pub grid_cell: (usize, usize),
-    /// The modal layer, if any.
-    pub overlay: Option<Overlay>,
-    /// The layers waiting under [`App::overlay`], nearest last: a layer opened over another
-    /// (the help, the leaderboard or the quit question over the scoring view) hands the screen
-    /// back to it when it closes, so nothing of the one beneath is lost.
-    pub beneath: Vec<Overlay>,
+    /// The modal layers over the panes, one stack: a layer opened over another (the help,
+    /// the leaderboard or the quit question over the scoring view) hands the screen back to
+    /// it when it closes, so nothing of the one beneath is lost. Changed only through its
+    /// push/pop/replace; read the one on screen through [`App::overlay`].
+    pub(super) layers: Layers,
     /// The status bar message.
     pub status: Option<Status>,
     /// Typical seconds per job by model id (past sessions, else the catalog), for gauges/ETA.
@@ -234,10 +126,7 @@ pub struct App {
     /// Set when the app should leave.
     pub should_quit: bool,
     /// The leaderboard's intervals and verdict, computed by `update` when ratings change.
-    pub leaderboard_stats: Option<super::leaderboard::LeaderboardStats>,
-    /// Derived from `session.jobs` so that a frame never walks every job. `update` keeps it
-    /// current; code that changes `session.jobs` directly calls [`App::reindex`] afterwards.
-    pub jobs_index: JobIndex,
+    pub leaderboard_stats: Option<LeaderboardStats>,
     /// Download progress by clip id, while clips download. Not part of the session (and never
     /// saved): after a restart a download starts over and reports afresh.
     pub downloads: HashMap<String, DownloadProgress>,
@@ -255,10 +144,8 @@ impl App {
         models: Vec<ModelChoice>,
         data_dir: PathBuf,
     ) -> App {
-        let jobs_index = JobIndex::build(&session.jobs);
         App {
-            demo: session.demo,
-            session,
+            book: SessionBook::new(session),
             catalog,
             budget_usd: None,
             routing: None,
@@ -268,15 +155,13 @@ impl App {
             prompt_index: 0,
             model_index: 0,
             grid_cell: (0, 0),
-            overlay: None,
-            beneath: Vec::new(),
+            layers: Layers::default(),
             status: None,
             typical_latency_s: BTreeMap::new(),
             now: jiff::Timestamp::now(),
             data_dir,
             should_quit: false,
             leaderboard_stats: None,
-            jobs_index,
             downloads: HashMap::new(),
             revision: 0,
         }
@@ -295,24 +180,36 @@ impl App {
         self.catalog.ids()
     }
 
-    /// Rebuilds [`App::jobs_index`] after `session.jobs` was replaced or changed other than
-    /// through `update`.
-    pub fn reindex(&mut self) {
-        self.jobs_index = JobIndex::build(&self.session.jobs);
+    /// The session being shown.
+    pub fn session(&self) -> &Session {
+        self.book.session()
+    }
+
+    /// The session with its job index, to read.
+    pub fn book(&self) -> &SessionBook {
+        &self.book
+    }
+
+    /// Derived facts about the jobs (counts, money, newest per cell), always current.
+    pub fn jobs_index(&self) -> &JobIndex {
+        self.book.index()
+    }
+
+    /// Running on the embedded simulator (the session says so; nothing copies it).
+    pub fn demo(&self) -> bool {
+        self.book.session().demo
     }
 
     /// Appends new jobs to the session, keeping the index in step.
     pub(super) fn add_jobs(&mut self, jobs: Vec<Job>) {
         for job in jobs {
-            self.jobs_index.push(self.session.jobs.len(), &job);
-            self.session.jobs.push(job);
+            self.book.push(job);
         }
     }
 
     /// The newest job for a (prompt, model) pair.
     pub fn cell_job(&self, prompt_id: &str, model: &str) -> Option<&Job> {
-        let position = self.jobs_index.newest(prompt_id, model)?;
-        self.session.jobs.get(position)
+        self.book.newest(prompt_id, model)
     }
 
     /// How far `job`'s clip has downloaded, while it downloads and has reported.
@@ -329,8 +226,18 @@ impl App {
         self.row_jobs(row).get(col).copied().flatten()
     }
 
+    /// The layer on screen, if any.
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.layers.top()
+    }
+
+    /// Every open layer, bottom first.
+    pub fn layers(&self) -> &Layers {
+        &self.layers
+    }
+
     /// True while any job is not finished.
     pub fn jobs_in_flight(&self) -> bool {
-        self.jobs_index.in_flight() > 0
+        self.jobs_index().in_flight() > 0
     }
 }

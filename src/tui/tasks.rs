@@ -16,7 +16,7 @@ use crate::session::{Session, write_atomically};
 /// Writes the export JSON under the data dir, then reports [`Action::Exported`].
 pub(super) fn spawn_export(app: &App, tx: mpsc::UnboundedSender<Action>) {
     let (session, catalog, dir) = (
-        app.session.clone(),
+        app.session().clone(),
         app.catalog.clone(),
         app.data_dir.join("exports"),
     );
@@ -39,7 +39,7 @@ fn write_export(session: &Session, catalog: &Catalog, dir: &Path) -> Result<Path
 /// [`Action::Reported`].
 pub(super) fn spawn_report(app: &App, tx: mpsc::UnboundedSender<Action>) {
     let (session, catalog, data_dir) = (
-        app.session.clone(),
+        app.session().clone(),
         app.catalog.clone(),
         app.data_dir.clone(),
     );
@@ -156,7 +156,7 @@ pub(super) fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
 /// file, which may lag behind by a coalesced save.
 pub(super) fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
     let (session, catalog, data_dir) = (
-        app.session.clone(),
+        app.session().clone(),
         app.catalog.clone(),
         app.data_dir.clone(),
     );

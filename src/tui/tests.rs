@@ -14,8 +14,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::{Action, Command, Effect, OpenTarget};
 use super::keymap::Context;
-use super::state::{App, KeyState, ModelChoice, Overlay, Pane};
-use super::update::InputMode;
+use super::keymap::InputMode;
+use super::layers::Overlay;
+use super::state::{App, KeyState, ModelChoice, Pane};
 use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::prompts::{PromptDefaults, default_prompts};
@@ -79,14 +80,14 @@ fn g_quotes_every_prompt_on_every_ticked_model_at_catalog_prices() {
         cmd(&mut app, Command::Generate).is_empty(),
         "nothing is sent before confirming"
     );
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("no quote")
     };
     assert_eq!(quote.lines.len(), 3);
     assert!(quote.lines.iter().all(|l| l.jobs == 3));
     assert!((quote.total_usd - 3.33).abs() < 1e-9, "{}", quote.total_usd);
     assert_eq!(app.input_mode(), InputMode::Keys(Context::Dialog));
-    assert!(app.session.jobs.is_empty());
+    assert!(app.session().jobs.is_empty());
 }
 
 #[test]
@@ -96,7 +97,7 @@ fn confirming_fires_and_focuses_the_first_grid_cell() {
     app.model_index = 2;
     cmd(&mut app, Command::Generate);
     let effects = cmd(&mut app, Command::Confirm);
-    assert_eq!(app.session.jobs.len(), 9);
+    assert_eq!(app.session().jobs.len(), 9);
     let Some(Effect::StartJobs(ids)) = effects.iter().find(|e| matches!(e, Effect::StartJobs(_)))
     else {
         panic!("{effects:?}")
@@ -104,7 +105,7 @@ fn confirming_fires_and_focuses_the_first_grid_cell() {
     assert_eq!(ids.len(), 9);
     assert!(effects.contains(&Effect::Save));
     assert_eq!((app.focus, app.grid_cell), (Pane::Grid, (0, 0)));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]
@@ -112,7 +113,7 @@ fn escape_or_n_cancels_the_quote() {
     let mut app = demo_app();
     cmd(&mut app, Command::Generate);
     assert!(cmd(&mut app, Command::Dismiss).is_empty());
-    assert!(app.overlay.is_none() && app.session.jobs.is_empty());
+    assert!(app.overlay().is_none() && app.session().jobs.is_empty());
 }
 
 #[test]
@@ -120,12 +121,12 @@ fn a_quote_above_the_budget_cannot_fire() {
     let mut app = demo_app();
     app.budget_usd = Some(2.0);
     cmd(&mut app, Command::Generate);
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!()
     };
     assert!(quote.blocked());
     assert!(cmd(&mut app, Command::Confirm).is_empty());
-    assert!(app.session.jobs.is_empty());
+    assert!(app.session().jobs.is_empty());
     assert!(
         app.status
             .as_ref()
@@ -143,15 +144,15 @@ fn jobs_in_flight_count_against_the_budget() {
         !cmd(&mut app, Command::Confirm).is_empty(),
         "$3.33 fits in $4"
     );
-    assert_eq!(app.session.jobs.len(), 9);
+    assert_eq!(app.session().jobs.len(), 9);
     assert!((app.remaining_budget().unwrap() - 0.67).abs() < 1e-9);
     cmd(&mut app, Command::Generate);
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("a quote")
     };
     assert!(quote.blocked(), "another $3.33 would overshoot");
     assert!(cmd(&mut app, Command::Confirm).is_empty());
-    assert_eq!(app.session.jobs.len(), 9);
+    assert_eq!(app.session().jobs.len(), 9);
 }
 
 #[test]
@@ -161,7 +162,7 @@ fn unticked_and_keyless_models_are_not_fired() {
     cmd(&mut app, Command::ToggleModel);
     app.models[1].key = KeyState::Missing("KIE_API_KEY");
     cmd(&mut app, Command::Generate);
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!()
     };
     assert_eq!(
@@ -172,7 +173,7 @@ fn unticked_and_keyless_models_are_not_fired() {
             .collect::<Vec<_>>(),
         ["wan25"]
     );
-    app.overlay = None;
+    app.layers.pop();
     app.model_index = 1;
     cmd(&mut app, Command::ToggleModel);
     assert!(
@@ -203,7 +204,7 @@ fn navigation_moves_within_bounds_and_tab_cycles_panes() {
 #[test]
 fn job_events_update_the_session_and_save() {
     let mut app = fired_app();
-    let id = app.session.jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.clone();
     let handle = JobHandle::new(crate::catalog::ProviderKind::Fal, "e".into(), "r1".into());
     let effects = app.update(Action::Job(
         JobEvent::Submitted {
@@ -231,7 +232,7 @@ fn job_events_update_the_session_and_save() {
 #[test]
 fn cancel_and_retry_the_selected_job() {
     let mut app = fired_app();
-    let id = app.session.jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(
         JobEvent::Submitting {
             clip_id: id.clone(),
@@ -275,8 +276,7 @@ fn open_prefers_the_downloaded_file_inside_the_data_dir_else_an_http_url() {
         cmd(&mut app, Command::OpenClip).is_empty(),
         "nothing to open yet"
     );
-    let job = &mut app.session.jobs[0];
-    job.output = Some(JobOutput {
+    app.book.session_mut().jobs[0].output = Some(JobOutput {
         video_url: "http://127.0.0.1:9/clip.mp4".into(),
         ..JobOutput::default()
     });
@@ -287,16 +287,17 @@ fn open_prefers_the_downloaded_file_inside_the_data_dir_else_an_http_url() {
         ))]
     );
     let clip = unprobed_clip("/data/sessions/s/clips/a.mp4", 1);
-    app.session.jobs[0].clip = Some(clip.clone());
+    app.book.session_mut().jobs[0].clip = Some(clip.clone());
     assert_eq!(
         cmd(&mut app, Command::OpenClip),
         [Effect::Open(OpenTarget::File(clip.path))]
     );
-    app.session.jobs[0].clip = Some(ClipFile {
+    let clip = app.session().jobs[0].clip.clone().unwrap();
+    app.book.session_mut().jobs[0].clip = Some(ClipFile {
         path: "/etc/passwd".into(),
-        ..app.session.jobs[0].clip.clone().unwrap()
+        ..clip
     });
-    app.session.jobs[0].output = Some(JobOutput {
+    app.book.session_mut().jobs[0].output = Some(JobOutput {
         video_url: "file:///etc/passwd".into(),
         ..JobOutput::default()
     });
@@ -311,7 +312,7 @@ fn quit_asks_while_jobs_run() {
     let mut app = demo_app();
     assert_eq!(cmd(&mut app, Command::Quit), [Effect::Quit]);
     let mut app = fired_app();
-    let id = app.session.jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(
         JobEvent::Queued {
             clip_id: id,
@@ -320,7 +321,7 @@ fn quit_asks_while_jobs_run() {
         .at(app.now),
     ));
     assert!(cmd(&mut app, Command::Quit).is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+    assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
     assert!(cmd(&mut app, Command::Dismiss).is_empty() && !app.should_quit);
     cmd(&mut app, Command::Quit);
     assert_eq!(cmd(&mut app, Command::Confirm), [Effect::Quit]);
@@ -339,7 +340,7 @@ fn adding_a_prompt_through_the_form() {
         KeyModifiers::CONTROL,
     )));
     assert_eq!(effects, [Effect::Save]);
-    let added = app.session.prompts.last().unwrap();
+    let added = app.session().prompts.last().unwrap();
     assert_eq!(
         (added.id.as_str(), added.prompt.as_str()),
         ("prompt-1", "Kinetic sand\ncut slowly 泡")
@@ -372,11 +373,11 @@ fn editing_a_prompts_settings_through_the_form() {
         KeyCode::Char('s'),
         KeyModifiers::CONTROL,
     )));
-    if let Some(Overlay::Form(form)) = &app.overlay {
+    if let Some(Overlay::Form(form)) = app.overlay() {
         panic!("form still open: {:?} on {:?}", form.error, form.field);
     }
     assert_eq!(effects, [Effect::Save]);
-    let edited = &app.session.prompts[0];
+    let edited = &app.session().prompts[0];
     assert_eq!(edited.id, "soap-cutting");
     assert_eq!(
         (
@@ -401,13 +402,13 @@ fn a_bad_form_stays_open_with_the_reason() {
         KeyCode::Char('s'),
         KeyModifiers::CONTROL,
     )));
-    let Some(Overlay::Form(form)) = &app.overlay else {
+    let Some(Overlay::Form(form)) = app.overlay() else {
         panic!("form closed")
     };
     assert_eq!(form.error.as_deref(), Some("the prompt text is empty"));
     app.update(key(KeyCode::Esc));
-    assert!(app.overlay.is_none());
-    assert_eq!(app.session.prompts.len(), 3);
+    assert!(app.overlay().is_none());
+    assert_eq!(app.session().prompts.len(), 3);
 }
 
 #[test]
@@ -415,12 +416,12 @@ fn prompts_with_jobs_are_neither_edited_nor_deleted() {
     let mut app = fired_app();
     app.focus = Pane::Prompts;
     assert!(cmd(&mut app, Command::DeletePrompt).is_empty());
-    assert_eq!(app.session.prompts.len(), 3);
+    assert_eq!(app.session().prompts.len(), 3);
     cmd(&mut app, Command::EditPrompt);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let mut fresh = demo_app();
     assert_eq!(cmd(&mut fresh, Command::DeletePrompt), [Effect::Save]);
-    assert_eq!(fresh.session.prompts.len(), 2);
+    assert_eq!(fresh.session().prompts.len(), 2);
 }
 
 #[test]
@@ -448,7 +449,7 @@ fn help_opens_and_closes() {
     cmd(&mut app, Command::ToggleHelp);
     assert_eq!(app.input_mode(), InputMode::Keys(Context::Help));
     cmd(&mut app, Command::ToggleHelp);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 /// `x`, `q` and `L` act from help and from the quote dialog as they do in the panes.
@@ -459,10 +460,10 @@ fn the_keys_that_work_everywhere_act_from_help_and_dialogs() {
     assert_eq!(cmd(&mut app, Command::ExportJson), vec![Effect::ExportJson]);
     cmd(&mut app, Command::ToggleHelp);
     cmd(&mut app, Command::Leaderboard);
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
     cmd(&mut app, Command::Dismiss);
     cmd(&mut app, Command::Generate);
-    assert!(matches!(app.overlay, Some(Overlay::Quote(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::Quote(_))));
     assert_eq!(cmd(&mut app, Command::Quit), vec![Effect::Quit]);
     assert!(app.should_quit, "nothing runs yet, so q quits at once");
 }
@@ -490,9 +491,14 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
 /// through `update`, as the event loop would.
 pub(super) fn delivered_app() -> App {
     let mut app = fired_app();
-    let ids: Vec<String> = app.session.jobs.iter().map(|j| j.clip_id.clone()).collect();
+    let ids: Vec<String> = app
+        .session()
+        .jobs
+        .iter()
+        .map(|j| j.clip_id.clone())
+        .collect();
     for (n, clip_id) in ids.into_iter().enumerate() {
-        let job = app.session.job_mut(&clip_id).unwrap();
+        let job = app.session().job(&clip_id).unwrap();
         let handle = JobHandle::new(job.provider, job.endpoint.clone(), format!("req-{n}"));
         let events = [
             JobEvent::Submitting {
@@ -535,7 +541,7 @@ pub(super) fn delivered_app() -> App {
         }
     }
     assert!(
-        app.session
+        app.session()
             .jobs
             .iter()
             .all(|j| j.stage == JobStage::Completed)
@@ -551,12 +557,12 @@ pub(super) fn blind_app() -> App {
     cmd(&mut app, Command::ScoreClip);
     cmd(&mut app, Command::ToggleBlind);
     cmd(&mut app, Command::Dismiss);
-    assert!(app.session.blind);
+    assert!(app.session().blind);
     app
 }
 
 pub(super) fn scoring_clip(app: &App) -> Option<String> {
-    match &app.overlay {
+    match app.overlay() {
         Some(Overlay::Scoring(state)) => Some(state.clip_id.clone()),
         _ => None,
     }
@@ -571,7 +577,7 @@ fn enter_scores_the_clip_and_stars_move_to_the_next_criterion() {
     for stars in [4, 5, 3, 5, 4, 2] {
         assert_eq!(cmd(&mut app, Command::SetStars(stars)), [Effect::Save]);
     }
-    let scores = app.session.job(&id).unwrap().scores;
+    let scores = app.session().job(&id).unwrap().scores;
     assert_eq!(
         crate::scoring::quality(&scores),
         Some(4 + 5 + 3 + 5 + 2),
@@ -583,7 +589,7 @@ fn enter_scores_the_clip_and_stars_move_to_the_next_criterion() {
         "after the last criterion the view stays on the clip"
     );
     cmd(&mut app, Command::Dismiss);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]
@@ -602,7 +608,7 @@ fn moving_between_clips_and_to_the_next_unrated_one() {
     cmd(&mut app, Command::NextUnrated);
     assert_eq!(scoring_clip(&app).unwrap(), second);
     assert_eq!(cmd(&mut app, Command::Leaderboard), Vec::<Effect>::new());
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
 }
 
 #[test]
@@ -610,14 +616,14 @@ fn blind_mode_labels_clips_per_prompt_and_reveals_when_all_are_scored() {
     let mut app = delivered_app();
     cmd(&mut app, Command::ScoreClip);
     cmd(&mut app, Command::ToggleBlind);
-    assert!(app.session.blind);
-    assert_eq!(app.session.blind_labels.len(), 9);
+    assert!(app.session().blind);
+    assert_eq!(app.session().blind_labels.len(), 9);
     let soap: Vec<&String> = app
-        .session
+        .session()
         .jobs
         .iter()
         .filter(|j| j.prompt_id == "soap-cutting")
-        .map(|j| &app.session.blind_labels[&j.clip_id])
+        .map(|j| &app.session().blind_labels[&j.clip_id])
         .collect();
     let mut letters: Vec<&str> = soap.iter().map(|s| s.as_str()).collect();
     letters.sort_unstable();
@@ -628,9 +634,9 @@ fn blind_mode_labels_clips_per_prompt_and_reveals_when_all_are_scored() {
         }
         cmd(&mut app, Command::NextUnrated);
     }
-    assert!(!app.session.blind, "revealed once every clip is scored");
+    assert!(!app.session().blind, "revealed once every clip is scored");
     assert_eq!(
-        app.session.blind_labels.len(),
+        app.session().blind_labels.len(),
         9,
         "the mapping stays for audit"
     );
@@ -647,6 +653,6 @@ fn notes_are_typed_and_kept() {
         app.update(key(KeyCode::Char(c)));
     }
     assert_eq!(app.update(key(KeyCode::Enter)), [Effect::Save]);
-    assert_eq!(app.session.job(&id).unwrap().notes, "crisp, nice");
+    assert_eq!(app.session().job(&id).unwrap().notes, "crisp, nice");
     assert_eq!(app.input_mode(), InputMode::Keys(Context::Scoring));
 }

@@ -2,24 +2,16 @@
 //! input (time included) arrives as an `Action`, so all of it is unit-tested directly.
 
 use super::action::{Action, Command, Effect};
-use super::keymap::Context;
-use super::state::{App, DownloadProgress, Overlay, Pane, Status};
+use super::keymap::{Context, InputMode};
+use super::layers::{FilePrompt, Overlay};
+use super::state::{App, DownloadProgress, Pane, Status};
 use crate::jobs::{JobEvent, JobReport, apply_to_job};
 use crate::sanitize::clean_line;
-
-/// How keys are read right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputMode {
-    /// Through the keymap, in this context.
-    Keys(Context),
-    /// Into a text field (forms, the file prompt): keys go to `Action::TextKey`.
-    Text,
-}
 
 impl App {
     /// How the next key is read.
     pub fn input_mode(&self) -> InputMode {
-        match &self.overlay {
+        match self.overlay() {
             Some(Overlay::Form(_) | Overlay::LoadFile(_)) => InputMode::Text,
             Some(Overlay::Scoring(state)) if state.notes.is_some() => InputMode::Text,
             Some(Overlay::Scoring(_)) => InputMode::Keys(Context::Scoring),
@@ -49,12 +41,13 @@ impl App {
 
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Command(command) if self.overlay.is_some() => self.overlay_command(command),
-            Action::Command(command) => self.command(command),
-            Action::TextKey(key) if matches!(self.overlay, Some(Overlay::Scoring(_))) => {
-                self.notes_key(key)
-            }
-            Action::TextKey(key) => self.text_key(key),
+            Action::Command(command) => self.layer_command(command),
+            Action::TextKey(key) => match self.overlay() {
+                Some(Overlay::Scoring(_)) => self.notes_key(key),
+                Some(Overlay::Form(_)) => self.form_key(key),
+                Some(Overlay::LoadFile(_)) => self.file_key(key),
+                _ => Vec::new(),
+            },
             Action::Paste(text) => self.paste(&text),
             Action::Click { column, row, size } => self.click(column, row, size),
             Action::Job(report) => self.job_event(&report),
@@ -101,21 +94,16 @@ impl App {
         Vec::new()
     }
 
-    /// Applies a job's report to its job (at the time it happened, not `now`), taking the
-    /// job's counts out of the index before and putting them back after, so the index stays
-    /// current at the cost of one job.
+    /// Applies a job's report to its job (at the time it happened, not `now`) through the
+    /// book, which keeps the index current at the cost of one job.
     fn job_event(&mut self, report: &JobReport) -> Vec<Effect> {
         let event = &report.event;
-        let job = self
-            .jobs_index
-            .position(event.clip_id())
-            .and_then(|position| self.session.jobs.get_mut(position));
-        let Some(job) = job else {
+        let changed = self
+            .book
+            .update(event.clip_id(), |job| apply_to_job(job, report));
+        let Some(changed) = changed else {
             return Vec::new();
         };
-        self.jobs_index.forget(job);
-        let changed = apply_to_job(job, report);
-        self.jobs_index.record(job);
         let progressed = self.track_download(event);
         if changed || progressed {
             self.revision += 1;
@@ -169,7 +157,8 @@ impl App {
             Command::EditPrompt => self.open_form(Some(self.prompt_index)),
             Command::DeletePrompt => self.delete_prompt(),
             Command::LoadPrompts => {
-                self.overlay = Some(Overlay::LoadFile(String::new()));
+                self.layers
+                    .replace(Overlay::LoadFile(FilePrompt::default()));
                 Vec::new()
             }
             Command::ToggleModel => self.toggle_model(),
@@ -180,11 +169,11 @@ impl App {
             Command::ExportJson => vec![Effect::ExportJson],
             Command::OpenReport => self.open_report(),
             Command::ToggleHelp => {
-                self.open_layer(Overlay::Help);
+                self.layers.push(Overlay::Help);
                 Vec::new()
             }
             Command::Quit if self.jobs_in_flight() => {
-                self.open_layer(Overlay::ConfirmQuit);
+                self.layers.push(Overlay::ConfirmQuit);
                 Vec::new()
             }
             Command::Quit => {
@@ -205,52 +194,56 @@ impl App {
         }
     }
 
-    fn overlay_command(&mut self, command: Command) -> Vec<Effect> {
-        if matches!(self.overlay, Some(Overlay::Scoring(_))) {
-            return self.scoring_command(command);
-        }
-        if matches!(self.overlay, Some(Overlay::Costs(_))) {
-            return self.costs_command(command);
-        }
-        if matches!(self.overlay, Some(Overlay::Leaderboard))
-            && !matches!(command, Command::Leaderboard | Command::Dismiss)
-        {
-            return self.command(command);
-        }
-        if matches!(
-            self.overlay,
-            Some(Overlay::Help | Overlay::Quote(_) | Overlay::ConfirmQuit)
-        ) && super::keymap::works_everywhere(command)
-            && !(matches!(self.overlay, Some(Overlay::Help)) && command == Command::ToggleHelp)
-        {
-            // `x`, `R`, `?`, `q` and `L` work in every mode (architecture.md §6): the dialog or
-            // help gives way (to the layer beneath it, if any) and the key acts as there.
-            self.close_layer();
-            return self.command(command);
-        }
-        match (&self.overlay, command) {
-            (Some(Overlay::Quote(_)), Command::Confirm) => self.fire_quote(),
-            (Some(Overlay::ConfirmQuit), Command::Confirm) => {
-                self.overlay = None;
+    /// A bound key, acted on by the layer on screen (or the panes when none shows). The keymap has already decided which keys reach
+    /// each layer (its own, and the keys that work everywhere: architecture.md §6), so this
+    /// only says what each does there.
+    fn layer_command(&mut self, command: Command) -> Vec<Effect> {
+        use Command as C;
+        match (self.layers.top(), command) {
+            (
+                Some(Overlay::Scoring(_)),
+                C::SetStars(_)
+                | C::Up
+                | C::Down
+                | C::NextClip
+                | C::PrevClip
+                | C::NextUnrated
+                | C::EditNotes
+                | C::OpenClip
+                | C::ToggleBlind,
+            ) => self.scoring_command(command),
+            (Some(Overlay::Quote(_)), C::Confirm) => self.fire_quote(),
+            (Some(Overlay::ConfirmQuit), C::Confirm) => {
+                self.layers.pop();
                 self.should_quit = true;
                 vec![Effect::Quit]
             }
-            (Some(Overlay::Help), Command::ToggleHelp | Command::Dismiss)
-            | (Some(Overlay::Leaderboard), _)
-            | (_, Command::Dismiss) => {
-                self.close_layer();
+            (Some(Overlay::Help), C::ToggleHelp)
+            | (Some(Overlay::Leaderboard), C::Leaderboard)
+            | (Some(Overlay::Costs(_)), C::Costs)
+            | (Some(_), C::Dismiss) => {
+                self.layers.pop();
                 Vec::new()
             }
-            _ => Vec::new(),
+            // A dialog or the help gives way (to the layer beneath it, if any) and the key
+            // acts as there.
+            (Some(Overlay::Help | Overlay::Quote(_) | Overlay::ConfirmQuit), _) => {
+                self.layers.pop();
+                self.command(command)
+            }
+            // No layer, or a view that stays open under a key that works everywhere.
+            _ => self.command(command),
         }
     }
 
-    /// Keys of the scoring view; `x`, `R`, `?`, `q` and `L` act as everywhere.
+    /// Keys the scoring view acts on itself.
     fn scoring_command(&mut self, command: Command) -> Vec<Effect> {
         match command {
             Command::SetStars(stars) => self.set_stars(stars),
             Command::Up | Command::Down => {
-                self.move_criterion(command == Command::Down);
+                if let Some(Overlay::Scoring(state)) = self.layers.top_mut() {
+                    state.move_criterion(command == Command::Down);
+                }
                 Vec::new()
             }
             Command::NextClip => self.step_clip(true, false),
@@ -262,11 +255,6 @@ impl App {
             }
             Command::OpenClip => self.open_scored_clip(),
             Command::ToggleBlind => self.toggle_blind(),
-            Command::Dismiss => {
-                self.close_layer();
-                Vec::new()
-            }
-            _ if super::keymap::works_everywhere(command) => self.command(command),
             _ => Vec::new(),
         }
     }
@@ -281,7 +269,7 @@ impl App {
 
     /// Moves the cursor of the focused pane.
     fn move_cursor(&mut self, command: Command) {
-        let prompts = self.session.prompts.len();
+        let prompts = self.session().prompts.len();
         match self.focus {
             Pane::Prompts => self.prompt_index = step(self.prompt_index, prompts, command, true),
             Pane::Models => {
@@ -299,21 +287,16 @@ impl App {
     }
 
     fn paste(&mut self, text: &str) -> Vec<Effect> {
-        match &mut self.overlay {
-            Some(Overlay::Form(form)) => {
-                super::form::paste(form, text);
-                Vec::new()
-            }
-            Some(Overlay::LoadFile(path)) => {
-                path.push_str(&clean_line(text));
-                Vec::new()
-            }
-            _ => Vec::new(),
+        match self.layers.top_mut() {
+            Some(Overlay::Form(form)) => form.paste(text),
+            Some(Overlay::LoadFile(prompt)) => prompt.paste(text),
+            _ => {}
         }
+        Vec::new()
     }
 
     fn click(&mut self, column: u16, row: u16, size: ratatui::layout::Rect) -> Vec<Effect> {
-        if self.overlay.is_some() {
+        if !self.layers.is_empty() {
             return Vec::new();
         }
         let areas = super::view::layout(size);

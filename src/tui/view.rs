@@ -24,15 +24,11 @@ pub use hit::{HitTarget, hit_test};
 pub use layout::{Areas, layout};
 
 use crate::tui::keymap::Context;
+use crate::tui::keymap::InputMode;
 use crate::tui::state::{App, Pane};
-use crate::tui::update::InputMode;
 
 /// Draws the whole screen for `app` into `frame`.
 pub fn render(app: &App, frame: &mut Frame) {
-    debug_assert!(
-        app.jobs_index == crate::tui::index::JobIndex::build(&app.session.jobs),
-        "the job index is stale: call App::reindex after changing session.jobs directly"
-    );
     let area = frame.area();
     let areas = layout(area);
     header::render_header(app, frame, areas.header);

@@ -83,12 +83,12 @@ fn report(app: &mut App, event: JobEvent) {
 fn step(app: &mut App, action: Action) {
     app.update(action);
     assert_eq!(
-        app.jobs_index,
-        JobIndex::build(&app.session.jobs),
+        *app.jobs_index(),
+        JobIndex::build(&app.session().jobs),
         "index drifted from the jobs"
     );
-    let jobs = &app.session.jobs;
-    let index = &app.jobs_index;
+    let jobs = &app.session().jobs;
+    let index = app.jobs_index();
     let in_flight = jobs
         .iter()
         .filter(|j| !j.stage.is_final() && j.stage != JobStage::Planned)
@@ -99,7 +99,7 @@ fn step(app: &mut App, action: Action) {
         (index.in_flight(), index.failed(), index.finished()),
         (in_flight, failed, finished)
     );
-    assert!((index.spent_usd() - app.session.spent_usd()).abs() < 1e-9);
+    assert!((app.book().spent_usd() - app.session().spent_usd()).abs() < 1e-9);
     for job in jobs {
         let newest = jobs
             .iter()
@@ -113,7 +113,12 @@ fn step(app: &mut App, action: Action) {
 #[test]
 fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
     let mut app = fired();
-    let ids: Vec<String> = app.session.jobs.iter().map(|j| j.clip_id.clone()).collect();
+    let ids: Vec<String> = app
+        .session()
+        .jobs
+        .iter()
+        .map(|j| j.clip_id.clone())
+        .collect();
     // One job lives to the end, one fails, one is cancelled, one loses its download, one
     // is still queued; the rest stay planned.
     for event in life(&ids[0]) {
@@ -151,9 +156,12 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
         clip_id: "no-such-clip".into(),
     };
     report(&mut app, unknown);
-    assert_eq!((app.jobs_index.finished(), app.jobs_index.failed()), (4, 1));
-    assert!((app.jobs_index.spent_usd() - app.session.spent_usd()).abs() < 1e-9);
-    assert!(app.jobs_index.spent_usd() > 0.0);
+    assert_eq!(
+        (app.jobs_index().finished(), app.jobs_index().failed()),
+        (4, 1)
+    );
+    assert!((app.book().spent_usd() - app.session().spent_usd()).abs() < 1e-9);
+    assert!(app.book().spent_usd() > 0.0);
 
     // Retrying the failed job (second column of the first row) adds a newer job for its cell.
     app.focus = Pane::Grid;
@@ -177,7 +185,7 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
 #[test]
 fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
     let mut app = fired();
-    let first = app.session.jobs[0].clone();
+    let first = app.session().jobs[0].clone();
     let submit = |app: &mut App, id: &str, at: &str| {
         app.update(Action::Tick(at.parse().unwrap()));
         report(
@@ -191,7 +199,7 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
     };
     let now: Timestamp = "2026-11-26T12:01:00Z".parse().unwrap();
     let unfinished = |app: &App| {
-        app.jobs_index
+        app.jobs_index()
             .unfinished(&first.model)
             .map(|u| u.elapsed_s(now))
     };
@@ -199,14 +207,14 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
     submit(&mut app, &first.clip_id, "2026-11-26T12:00:20Z");
     assert_eq!(unfinished(&app), Some(0.0));
     // Once every job of the model is submitted, the newest submission counts.
-    for job in app.session.jobs.clone() {
+    for job in app.session().jobs.clone() {
         if job.model == first.model && job.clip_id != first.clip_id {
             submit(&mut app, &job.clip_id, "2026-11-26T12:00:30Z");
         }
     }
     assert_eq!(unfinished(&app), Some(30.0));
     // When the newest ones finish, the older one is the newest left.
-    for job in app.session.jobs.clone() {
+    for job in app.session().jobs.clone() {
         if job.model == first.model && job.clip_id != first.clip_id {
             let done = JobEvent::Cancelled {
                 clip_id: job.clip_id.clone(),
@@ -228,7 +236,7 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
 fn money_is_summed_exactly_however_often_it_changes() {
     let mut index = JobIndex::default();
     let app = fired();
-    let mut job = app.session.jobs[0].clone();
+    let mut job = app.session().jobs[0].clone();
     job.cost_usd = 0.1;
     job.output = Some(output());
     for _ in 0..1000 {
@@ -238,4 +246,43 @@ fn money_is_summed_exactly_however_often_it_changes() {
         index.forget(&job);
     }
     assert_eq!(index.spent_usd(), 0.1);
+}
+
+/// The book's index against a rebuild and its spent against the session's.
+fn assert_current(book: &super::SessionBook) {
+    assert_eq!(*book.index(), JobIndex::build(&book.session().jobs));
+    assert!((book.spent_usd() - book.session().spent_usd()).abs() < 1e-9);
+}
+
+#[test]
+fn every_mutator_of_the_book_keeps_the_index_current() {
+    let app = fired();
+    let mut book = super::SessionBook::new(app.session().clone());
+    assert_current(&book);
+    let mut extra = book.session().jobs[0].clone();
+    extra.clip_id = "extra".into();
+    book.push(extra);
+    assert_current(&book);
+    assert_eq!(book.job("extra").map(|j| j.clip_id.as_str()), Some("extra"));
+    let first = book.session().jobs[0].clip_id.clone();
+    let billed = book.update(&first, |job| {
+        job.stage = JobStage::Completed;
+        job.output = Some(output());
+        job.cost_usd
+    });
+    assert!(billed.is_some_and(|cost| cost > 0.0));
+    assert!(book.spent_usd() > 0.0);
+    assert_current(&book);
+    assert_eq!(book.update("no-such-clip", |job| job.stage), None);
+    book.edit(|session| session.jobs.retain(|j| j.clip_id != first));
+    assert_current(&book);
+    assert!(
+        book.job(&first).is_none(),
+        "a removed job is gone from the index"
+    );
+    book.session_mut().jobs[0].stage = JobStage::Running;
+    assert_current(&book);
+    book.prompts_mut().clear();
+    book.set_blind(true);
+    assert_current(&book);
 }

@@ -29,7 +29,7 @@ fn the_cursor_walks_the_clips_of_a_row_in_label_order() {
     for (col, label) in ["A", "B", "C"].iter().enumerate() {
         app.grid_cell = (1, col);
         let job = app.selected_job().expect("a clip in every cell");
-        assert_eq!(app.session.blind_labels[&job.clip_id], *label);
+        assert_eq!(app.session().blind_labels[&job.clip_id], *label);
     }
     // `b` again (from the scoring view): the columns are the models again.
     cmd(&mut app, Command::ScoreClip);
@@ -44,24 +44,24 @@ fn the_cursor_walks_the_clips_of_a_row_in_label_order() {
 #[test]
 fn unlabelled_jobs_follow_the_labelled_clips_and_empty_cells_come_last() {
     let mut app = fired_app();
-    app.session.blind = true;
+    app.book.session_mut().blind = true;
     // One clip of the first prompt delivered and labelled; one still running; none for WAN.
-    let first = &mut app.session.jobs[1];
-    first.stage = JobStage::Completed;
-    first.clip = super::delivered_app().session.jobs[1].clip.clone();
-    let first_id = first.clip_id.clone();
-    app.session.jobs[0].stage = JobStage::Running;
-    let wan = app
-        .session
-        .jobs
-        .iter()
-        .position(|j| j.prompt_id == "soap-cutting" && j.model == "wan25")
-        .unwrap();
-    app.session.jobs.remove(wan);
-    app.reindex();
-    app.session
-        .blind_labels
-        .insert(first_id.clone(), "A".into());
+    let delivered = super::delivered_app().session().jobs[1].clip.clone();
+    let first_id = app.book.edit(|session| {
+        let first = &mut session.jobs[1];
+        first.stage = JobStage::Completed;
+        first.clip = delivered;
+        let first_id = first.clip_id.clone();
+        session.jobs[0].stage = JobStage::Running;
+        let wan = session
+            .jobs
+            .iter()
+            .position(|j| j.prompt_id == "soap-cutting" && j.model == "wan25")
+            .unwrap();
+        session.jobs.remove(wan);
+        session.blind_labels.insert(first_id.clone(), "A".into());
+        first_id
+    });
     let row: Vec<Option<&str>> = app
         .row_jobs(0)
         .iter()
@@ -95,9 +95,8 @@ fn a_retry_above_the_budget_names_no_price_while_blind() {
     let mut app = blind_app();
     app.grid_cell = (0, 0);
     let id = app.selected_job().unwrap().clip_id.clone();
-    app.session.job_mut(&id).unwrap().stage = JobStage::Failed;
-    app.reindex();
-    app.budget_usd = Some(app.session.spent_usd());
+    app.book.session_mut().job_mut(&id).unwrap().stage = JobStage::Failed;
+    app.budget_usd = Some(app.session().spent_usd());
     cmd(&mut app, Command::RetryJob);
     let text = status_text(&app);
     assert_eq!(text, "the retry costs more than the budget has left");
@@ -113,7 +112,7 @@ fn a_fallback_while_blind_is_reported_without_models() {
     }
     cmd(&mut app, Command::Generate);
     cmd(&mut app, Command::Confirm);
-    app.session.blind = true;
+    app.book.session_mut().blind = true;
     let effects = app.update(Action::Job(
         JobEvent::Failed {
             clip_id: "soap-cutting.wan25".into(),

@@ -11,7 +11,7 @@ use crate::tui::state::{App, DownloadProgress};
 /// A fired app whose first job was delivered and is downloading; returns its clip id.
 fn downloading() -> (App, String) {
     let mut app = fired_app();
-    let id = app.session.jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(
         JobEvent::Completed {
             clip_id: id.clone(),
@@ -22,7 +22,7 @@ fn downloading() -> (App, String) {
         }
         .at(app.now),
     ));
-    assert_eq!(app.session.jobs[0].stage, JobStage::Downloading);
+    assert_eq!(app.session().jobs[0].stage, JobStage::Downloading);
     (app, id)
 }
 
@@ -41,14 +41,14 @@ fn progress(clip_id: &str, bytes: u64, total: Option<u64>) -> Action {
 #[test]
 fn progress_is_kept_in_the_app_and_not_in_the_session() {
     let (mut app, id) = downloading();
-    let session = app.session.clone();
+    let session = app.session().clone();
     let effects = app.update(progress(&id, 450, Some(1000)));
     assert!(
         effects.is_empty(),
         "progress alone is not saved: {effects:?}"
     );
-    assert_eq!(app.session, session, "the session does not change");
-    let job = app.session.jobs[0].clone();
+    assert_eq!(app.session(), &session, "the session does not change");
+    let job = app.session().jobs[0].clone();
     assert_eq!(
         app.download_of(&job),
         Some(DownloadProgress {
@@ -66,7 +66,7 @@ fn progress_is_kept_in_the_app_and_not_in_the_session() {
         Some(100)
     );
     // Another job's cell shows nothing of it.
-    let other = app.session.jobs[1].clone();
+    let other = app.session().jobs[1].clone();
     assert_eq!(app.download_of(&other), None);
 }
 
@@ -83,7 +83,7 @@ fn progress_is_forgotten_when_the_clip_is_ready_or_lost() {
     ));
     assert_eq!(effects, [Effect::Save]);
     assert!(app.downloads.is_empty());
-    assert_eq!(app.download_of(&app.session.jobs[0]), None);
+    assert_eq!(app.download_of(&app.session().jobs[0]), None);
 
     let (mut app, id) = downloading();
     app.update(progress(&id, 3, Some(10)));

@@ -8,9 +8,10 @@ use super::{cmd, delivered_app};
 use crate::session::JobStage;
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::keymap;
-use crate::tui::scoring::ScoringState;
-use crate::tui::state::{App, Overlay};
-use crate::tui::update::InputMode;
+use crate::tui::keymap::InputMode;
+use crate::tui::layers::Overlay;
+use crate::tui::layers::ScoringState;
+use crate::tui::state::App;
 
 /// `code` as the event loop reads it now: through the keymap of the current context, or
 /// nothing when no binding matches (text entry is not used here).
@@ -30,7 +31,7 @@ fn mid_scoring() -> (App, ScoringState) {
     cmd(&mut app, Command::NextClip);
     cmd(&mut app, Command::SetStars(4));
     cmd(&mut app, Command::SetStars(3));
-    let Some(Overlay::Scoring(state)) = app.overlay.clone() else {
+    let Some(Overlay::Scoring(state)) = app.overlay().cloned() else {
         panic!("the scoring view is open");
     };
     assert_eq!(state.criterion, 2);
@@ -38,11 +39,11 @@ fn mid_scoring() -> (App, ScoringState) {
 }
 
 fn assert_back_at(app: &App, state: &ScoringState) {
-    match &app.overlay {
+    match app.overlay() {
         Some(Overlay::Scoring(now)) => assert_eq!(now, state),
         other => panic!("expected the scoring view back, got {other:?}"),
     }
-    assert!(app.beneath.is_empty(), "nothing left waiting");
+    assert_eq!(app.layers().len(), 1, "nothing left waiting");
 }
 
 #[test]
@@ -50,7 +51,7 @@ fn help_over_the_scoring_view_closes_back_to_it() {
     for close in [KeyCode::Esc, KeyCode::Char('?')] {
         let (mut app, state) = mid_scoring();
         press(&mut app, KeyCode::Char('?'));
-        assert!(matches!(app.overlay, Some(Overlay::Help)));
+        assert!(matches!(app.overlay(), Some(Overlay::Help)));
         press(&mut app, close);
         assert_back_at(&app, &state);
     }
@@ -66,7 +67,7 @@ fn the_leaderboard_over_the_scoring_view_closes_back_to_it() {
     for close in [KeyCode::Esc, KeyCode::Char('L')] {
         let (mut app, state) = mid_scoring();
         press(&mut app, KeyCode::Char('L'));
-        assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+        assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
         assert!(app.leaderboard_stats.is_some(), "computed on opening");
         press(&mut app, close);
         assert_back_at(&app, &state);
@@ -77,10 +78,9 @@ fn the_leaderboard_over_the_scoring_view_closes_back_to_it() {
 fn declining_to_quit_returns_to_the_scoring_view() {
     for decline in [KeyCode::Esc, KeyCode::Char('n')] {
         let (mut app, state) = mid_scoring();
-        app.session.jobs[0].stage = JobStage::Running;
-        app.reindex();
+        app.book.session_mut().jobs[0].stage = JobStage::Running;
         assert!(press(&mut app, KeyCode::Char('q')).is_empty());
-        assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+        assert!(matches!(app.overlay(), Some(Overlay::ConfirmQuit)));
         press(&mut app, decline);
         assert_back_at(&app, &state);
         assert!(!app.should_quit);
@@ -90,8 +90,7 @@ fn declining_to_quit_returns_to_the_scoring_view() {
 #[test]
 fn confirming_the_quit_question_over_the_scoring_view_quits() {
     let (mut app, _) = mid_scoring();
-    app.session.jobs[0].stage = JobStage::Running;
-    app.reindex();
+    app.book.session_mut().jobs[0].stage = JobStage::Running;
     press(&mut app, KeyCode::Char('q'));
     assert_eq!(press(&mut app, KeyCode::Char('y')), [Effect::Quit]);
     assert!(app.should_quit);
@@ -120,7 +119,7 @@ fn export_and_report_leave_the_scoring_view_in_place() {
 fn an_unsaved_note_draft_survives_a_layer_on_top() {
     let (mut app, mut state) = mid_scoring();
     state.notes = Some("half a thought".into());
-    app.overlay = Some(Overlay::Scoring(state.clone()));
+    app.layers.push(Overlay::Scoring(state.clone()));
     cmd(&mut app, Command::ToggleHelp);
     cmd(&mut app, Command::ToggleHelp);
     assert_back_at(&app, &state);
@@ -132,15 +131,15 @@ fn layers_stack_and_unwind_in_order() {
     let (mut app, state) = mid_scoring();
     press(&mut app, KeyCode::Char('L'));
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.overlay, Some(Overlay::Help)));
-    assert_eq!(app.beneath.len(), 2);
+    assert!(matches!(app.overlay(), Some(Overlay::Help)));
+    assert_eq!(app.layers().len(), 3);
     press(&mut app, KeyCode::Esc);
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
     press(&mut app, KeyCode::Esc);
     assert_back_at(&app, &state);
     press(&mut app, KeyCode::Esc);
     assert!(
-        app.overlay.is_none(),
+        app.overlay().is_none(),
         "Esc in the scoring view goes back to the grid"
     );
 }
@@ -149,7 +148,7 @@ fn layers_stack_and_unwind_in_order() {
 fn blind_mode_still_refuses_the_leaderboard_and_stays_in_the_scoring_view() {
     let (mut app, state) = mid_scoring();
     press(&mut app, KeyCode::Char('b'));
-    assert!(app.session.blind);
+    assert!(app.session().blind);
     press(&mut app, KeyCode::Char('L'));
     assert_back_at(&app, &state);
     assert!(
@@ -157,4 +156,60 @@ fn blind_mode_still_refuses_the_leaderboard_and_stays_in_the_scoring_view() {
             .as_ref()
             .is_some_and(|s| s.error && s.text.contains("blind"))
     );
+}
+
+/// The keymap alone decides which keys reach a layer: the pane keys (those that do not work
+/// everywhere) do nothing over any layer, pressed as the loop sends them, even though
+/// `update` itself no longer filters them.
+#[test]
+fn pane_keys_do_nothing_over_any_layer() {
+    use std::mem::discriminant;
+    let (scoring, _) = mid_scoring();
+    let quote = {
+        let mut app = delivered_app();
+        cmd(&mut app, Command::Generate);
+        app
+    };
+    let mut layered = vec![scoring, quote];
+    for layer in [Overlay::Help, Overlay::ConfirmQuit, Overlay::Leaderboard] {
+        let mut app = delivered_app();
+        app.layers.push(layer);
+        layered.push(app);
+    }
+    let pane_keys = keymap::BINDINGS
+        .iter()
+        .filter(|b| b.context == keymap::Context::Global && !keymap::works_everywhere(b.command));
+    for binding in pane_keys {
+        for base in &layered {
+            let InputMode::Keys(context) = base.input_mode() else {
+                panic!("a key context");
+            };
+            let own = keymap::BINDINGS
+                .iter()
+                .any(|b| b.context == context && b.code == binding.code);
+            if own {
+                continue;
+            }
+            let mut app = base.clone();
+            let top = discriminant(app.overlay().expect("a layer"));
+            assert!(press(&mut app, binding.code).is_empty(), "{binding:?}");
+            assert_eq!(discriminant(app.overlay().expect("a layer")), top);
+            assert_eq!(
+                (
+                    app.focus,
+                    app.grid_cell,
+                    app.prompt_index,
+                    app.layers().len()
+                ),
+                (
+                    base.focus,
+                    base.grid_cell,
+                    base.prompt_index,
+                    base.layers().len()
+                ),
+                "{:?} moved something under {context:?}",
+                binding.code
+            );
+        }
+    }
 }

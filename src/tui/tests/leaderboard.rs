@@ -4,17 +4,23 @@
 use super::{cmd, delivered_app};
 use crate::scoring::stats::{DEFAULT_RESAMPLES, session_seed, value_uncertainty};
 use crate::tui::action::{Action, Command};
-use crate::tui::state::{App, Overlay};
+use crate::tui::layers::Overlay;
+use crate::tui::state::App;
 
 /// Every delivered clip of `app` scored `stars` on each criterion through the scoring view.
 fn score_all(app: &mut App, stars: impl Fn(&str) -> u8) {
     cmd(app, Command::ScoreClip);
-    let ids: Vec<String> = app.session.jobs.iter().map(|j| j.clip_id.clone()).collect();
+    let ids: Vec<String> = app
+        .session()
+        .jobs
+        .iter()
+        .map(|j| j.clip_id.clone())
+        .collect();
     for _ in &ids {
-        let Some(Overlay::Scoring(state)) = &app.overlay else {
+        let Some(Overlay::Scoring(state)) = app.overlay() else {
             panic!("scoring view open");
         };
-        let model = app.session.job(&state.clip_id).unwrap().model.clone();
+        let model = app.session().job(&state.clip_id).unwrap().model.clone();
         for _ in 0..5 {
             cmd(app, Command::SetStars(stars(&model)));
         }
@@ -35,10 +41,10 @@ fn opening_the_leaderboard_computes_intervals_and_verdict_seeded_by_session() {
     let stats = app.leaderboard_stats.clone().expect("computed on opening");
     assert_eq!(stats.scored_prompts, 3);
     let expected = value_uncertainty(
-        &app.session,
+        app.session(),
         &app.catalog,
         DEFAULT_RESAMPLES,
-        session_seed(&app.session.id),
+        session_seed(&app.session().id),
     );
     assert_eq!(stats.uncertainty, expected);
     let verdict = stats.uncertainty.unwrap().verdict.unwrap();
@@ -87,10 +93,10 @@ fn new_ratings_are_bootstrapped_when_the_leaderboard_opens_again() {
 fn blind_mode_hides_the_leaderboard_until_the_reveal() {
     let mut app = delivered_app();
     cmd(&mut app, Command::ToggleBlind);
-    assert!(app.session.blind);
+    assert!(app.session().blind);
     cmd(&mut app, Command::Leaderboard);
     assert!(
-        app.overlay.is_none(),
+        app.overlay().is_none(),
         "scores tied to model names stay hidden"
     );
     assert!(
@@ -100,11 +106,11 @@ fn blind_mode_hides_the_leaderboard_until_the_reveal() {
     );
     // Scoring every clip is the reveal; then the leaderboard opens.
     score_all(&mut app, |_| 4);
-    assert!(!app.session.blind);
+    assert!(!app.session().blind);
     assert!(
-        app.session.jobs.iter().all(|j| j.scored_blind),
+        app.session().jobs.iter().all(|j| j.scored_blind),
         "each clip remembers it was scored blind, for the export"
     );
     cmd(&mut app, Command::Leaderboard);
-    assert!(matches!(app.overlay, Some(Overlay::Leaderboard)));
+    assert!(matches!(app.overlay(), Some(Overlay::Leaderboard)));
 }

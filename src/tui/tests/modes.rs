@@ -5,7 +5,8 @@ use super::demo_app;
 use crate::jobs::{FallbackPolicy, JobEvent};
 use crate::routing::Routing;
 use crate::tui::action::{Action, Command, Effect};
-use crate::tui::state::{App, KeyState, Overlay};
+use crate::tui::layers::Overlay;
+use crate::tui::state::{App, KeyState};
 
 /// Auto mode: the guide's routing rules, nothing ticked, Kling and WAN falling back to Ray.
 fn auto_app() -> App {
@@ -57,7 +58,7 @@ fn fail(app: &mut App, clip_id: &str) -> Vec<Effect> {
 fn auto_mode_quotes_only_the_routed_jobs() {
     let mut app = auto_app();
     app.update(Action::Command(Command::Generate));
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("no quote: {:?}", app.status);
     };
     let lines: Vec<_> = quote
@@ -87,7 +88,7 @@ fn auto_mode_fires_one_job_per_prompt_and_other_cells_stay_empty() {
         ]
     );
     let routed: Vec<_> = app
-        .session
+        .session()
         .jobs
         .iter()
         .map(|j| j.routed_by.as_deref())
@@ -115,9 +116,9 @@ fn ticked_models_win_over_routing() {
     let mut app = auto_app();
     app.models[2].ticked = true;
     fire(&mut app);
-    assert_eq!(app.session.jobs.len(), 3);
+    assert_eq!(app.session().jobs.len(), 3);
     assert!(
-        app.session
+        app.session()
             .jobs
             .iter()
             .all(|j| j.model == "wan25" && j.routed_by.is_none())
@@ -129,7 +130,7 @@ fn a_routed_model_without_its_key_is_refused_before_the_quote() {
     let mut app = auto_app();
     app.models[1].key = KeyState::Missing("KIE_API_KEY");
     app.update(Action::Command(Command::Generate));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let status = app.status.clone().unwrap();
     assert!(status.error);
     assert_eq!(
@@ -149,7 +150,7 @@ fn a_failed_job_starts_its_fallback_once() {
             Effect::StartJobs(vec!["soap-cutting.ray2-flash".into()])
         ]
     );
-    let fallback = app.session.job("soap-cutting.ray2-flash").unwrap();
+    let fallback = app.session().job("soap-cutting.ray2-flash").unwrap();
     assert_eq!(fallback.fallback_for.as_deref(), Some("soap-cutting.wan25"));
     let status = app.status.clone().unwrap();
     assert!(
@@ -158,7 +159,7 @@ fn a_failed_job_starts_its_fallback_once() {
     );
     // The fallback failing too ends there.
     assert_eq!(fail(&mut app, "soap-cutting.ray2-flash"), [Effect::Save]);
-    assert_eq!(app.session.jobs.len(), 4);
+    assert_eq!(app.session().jobs.len(), 4);
 }
 
 #[test]
@@ -168,7 +169,7 @@ fn a_retried_fallback_stays_a_fallback_and_a_routed_retry_keeps_its_rule() {
     fail(&mut app, "soap-cutting.ray2-flash");
     app.grid_cell = (0, 0);
     app.update(Action::Command(Command::RetryJob));
-    let retry = app.session.job("soap-cutting.ray2-flash.2").unwrap();
+    let retry = app.session().job("soap-cutting.ray2-flash.2").unwrap();
     assert_eq!(retry.fallback_for.as_deref(), Some("soap-cutting.wan25"));
 
     let mut auto = auto_app();
@@ -181,7 +182,7 @@ fn a_retried_fallback_stays_a_fallback_and_a_routed_retry_keeps_its_rule() {
     ));
     auto.grid_cell = (0, 1);
     auto.update(Action::Command(Command::RetryJob));
-    let retry = auto.session.job("soap-cutting.kling-turbo.2").unwrap();
+    let retry = auto.session().job("soap-cutting.kling-turbo.2").unwrap();
     assert_eq!(retry.routed_by.as_deref(), Some("contains \"cutting\""));
 }
 
@@ -200,7 +201,7 @@ fn cancelled_jobs_and_comparisons_get_no_fallback() {
     compared.fallbacks = policy();
     fire(&mut compared);
     assert_eq!(fail(&mut compared, "soap-cutting.wan25"), [Effect::Save]);
-    assert_eq!(compared.session.jobs.len(), 9);
+    assert_eq!(compared.session().jobs.len(), 9);
 }
 
 #[test]
@@ -216,7 +217,7 @@ fn a_fallback_above_the_budget_is_skipped_with_the_reason_shown() {
     assert_eq!(fail(&mut app, "soap-cutting.kling-turbo"), [Effect::Save]);
     let reason = "no fallback to wan25: $0.50 is above the remaining budget $0.28 (budget $0.70)";
     assert_eq!(
-        app.session
+        app.session()
             .job("soap-cutting.kling-turbo")
             .unwrap()
             .fallback_skipped
@@ -225,7 +226,7 @@ fn a_fallback_above_the_budget_is_skipped_with_the_reason_shown() {
     );
     let status = app.status.clone().unwrap();
     assert!(status.error && status.text.ends_with(reason), "{status:?}");
-    assert_eq!(app.session.jobs.len(), 3, "no fallback job was added");
+    assert_eq!(app.session().jobs.len(), 3, "no fallback job was added");
 }
 
 /// The budget is checked again when a quote is confirmed: a fallback that started while the
@@ -240,7 +241,7 @@ fn a_fallback_started_while_the_quote_is_open_counts_when_it_is_confirmed() {
     }
     fire(&mut app);
     app.update(Action::Command(Command::Generate));
-    let Some(Overlay::Quote(quote)) = &app.overlay else {
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
         panic!("no quote: {:?}", app.status);
     };
     // Three more Kling jobs ($0.63) fit in the $0.77 left when the dialog opened.
@@ -251,12 +252,12 @@ fn a_fallback_started_while_the_quote_is_open_counts_when_it_is_confirmed() {
         started.iter().any(|e| matches!(e, Effect::StartJobs(_))),
         "{started:?}"
     );
-    let jobs_before = app.session.jobs.len();
+    let jobs_before = app.session().jobs.len();
     assert!(
         app.update(Action::Command(Command::Confirm)).is_empty(),
         "nothing fires"
     );
-    assert_eq!(app.session.jobs.len(), jobs_before);
+    assert_eq!(app.session().jobs.len(), jobs_before);
     let status = app.status.clone().unwrap();
     assert!(
         status.error && status.text == "quote $0.63 is above the remaining budget $0.48",
@@ -280,7 +281,7 @@ fn a_fallback_that_took_a_quoted_id_meanwhile_does_not_share_it() {
     app.update(Action::Command(Command::Generate));
     fail(&mut app, "soap-cutting.kling-turbo");
     assert!(
-        app.session.job("soap-cutting.wan25").is_some(),
+        app.session().job("soap-cutting.wan25").is_some(),
         "the fallback"
     );
     let Effect::StartJobs(started) = app.update(Action::Command(Command::Confirm)).pop().unwrap()
@@ -292,7 +293,7 @@ fn a_fallback_that_took_a_quoted_id_meanwhile_does_not_share_it() {
         "{started:?}"
     );
     let mut ids: Vec<&str> = app
-        .session
+        .session()
         .jobs
         .iter()
         .map(|j| j.clip_id.as_str())

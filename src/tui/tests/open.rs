@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use super::{blind_app, cmd, delivered_app, scoring_clip};
 use crate::tui::action::{Action, Command, Effect, OpenTarget};
+use crate::tui::layers::Overlay;
 use crate::tui::open::may_open;
-use crate::tui::state::{App, Overlay, Pane};
+use crate::tui::state::{App, Pane};
 
 fn status(app: &App) -> (String, bool) {
     let status = app.status.as_ref().expect("a status line");
@@ -16,11 +17,12 @@ fn status(app: &App) -> (String, bool) {
 fn blind_open_goes_through_a_neutral_link_in_the_session_dir() {
     let mut app = blind_app();
     let job = app.selected_job().unwrap().clone();
-    let label = app.session.blind_labels[&job.clip_id].clone();
+    let label = app.session().blind_labels[&job.clip_id].clone();
     let effects = cmd(&mut app, Command::OpenClip);
     let expected_link = PathBuf::from(format!(
         "/data/sessions/{}/blind/{}-{label}.mp4",
-        app.session.id, job.prompt_id
+        app.session().id,
+        job.prompt_id
     ));
     assert_eq!(
         effects,
@@ -42,12 +44,12 @@ fn blind_open_while_scoring_opens_the_scored_clip_by_its_label() {
     cmd(&mut app, Command::ScoreClip);
     cmd(&mut app, Command::NextClip);
     let id = scoring_clip(&app).unwrap();
-    let label = app.session.blind_labels[&id].clone();
+    let label = app.session().blind_labels[&id].clone();
     match cmd(&mut app, Command::OpenClip).as_slice() {
         [Effect::OpenBlind { link, .. }] => {
             assert!(link.ends_with(format!(
                 "blind/{}-{label}.mp4",
-                app.session.job(&id).unwrap().prompt_id
+                app.session().job(&id).unwrap().prompt_id
             )));
         }
         other => panic!("expected a blind open, got {other:?}"),
@@ -59,7 +61,7 @@ fn blind_mode_never_opens_a_url() {
     let mut app = blind_app();
     let id = app.selected_job().unwrap().clip_id.clone();
     // Delivered but not downloaded: only the provider's URL is left, and it names the model.
-    app.session.job_mut(&id).unwrap().clip = None;
+    app.book.session_mut().job_mut(&id).unwrap().clip = None;
     assert!(cmd(&mut app, Command::OpenClip).is_empty());
     assert_eq!(
         status(&app),
@@ -68,7 +70,7 @@ fn blind_mode_never_opens_a_url() {
     // A file outside the data dir is no better.
     let mut app = blind_app();
     let id = app.selected_job().unwrap().clip_id.clone();
-    if let Some(clip) = app.session.job_mut(&id).unwrap().clip.as_mut() {
+    if let Some(clip) = app.book.session_mut().job_mut(&id).unwrap().clip.as_mut() {
         clip.path = "/elsewhere/soap-cutting.ray2-flash.mp4".into();
     }
     assert!(cmd(&mut app, Command::OpenClip).is_empty());
@@ -79,7 +81,7 @@ fn blind_mode_never_opens_a_url() {
 fn a_clip_downloaded_after_blind_went_on_is_labelled_when_opened() {
     let mut app = blind_app();
     let id = app.selected_job().unwrap().clip_id.clone();
-    app.session.blind_labels.remove(&id);
+    app.book.session_mut().blind_labels.remove(&id);
     // Unlabelled, it moves behind the labelled clips of its row: the cursor follows it.
     let row = app.grid_cell.0;
     let col = app
@@ -91,7 +93,7 @@ fn a_clip_downloaded_after_blind_went_on_is_labelled_when_opened() {
     let effects = cmd(&mut app, Command::OpenClip);
     assert_eq!(effects[0], Effect::Save, "the new label is saved");
     assert!(matches!(effects[1], Effect::OpenBlind { .. }));
-    assert!(app.session.blind_labels.contains_key(&id));
+    assert!(app.session().blind_labels.contains_key(&id));
 }
 
 #[test]
@@ -103,7 +105,7 @@ fn capital_r_writes_and_opens_the_report_from_the_grid_scoring_and_leaderboard()
     cmd(&mut app, Command::ScoreClip);
     assert_eq!(cmd(&mut app, Command::OpenReport), [Effect::OpenReport]);
     assert!(
-        matches!(app.overlay, Some(Overlay::Scoring(_))),
+        matches!(app.overlay(), Some(Overlay::Scoring(_))),
         "scoring stays open"
     );
     cmd(&mut app, Command::Leaderboard);

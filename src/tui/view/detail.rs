@@ -23,7 +23,7 @@ pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
     let job = app.selected_job();
     let title = match job {
         None => " Detail ".to_string(),
-        Some(j) if app.session.blind => {
+        Some(j) if app.session().blind => {
             format!(
                 " {} · clip {} ",
                 clean_line(&j.prompt_id),
@@ -35,7 +35,7 @@ pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(theme::pane(title, false), area);
     let inside = inner(area);
     let lines = match job {
-        Some(job) if app.session.blind => blind_lines(app, job, inside),
+        Some(job) if app.session().blind => blind_lines(app, job, inside),
         Some(job) => job_lines(app, job, inside),
         None => empty_lines(app, inside),
     };
@@ -48,13 +48,13 @@ pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
 /// What the pane says when the cursor is on a cell without a job: that, and the row's prompt.
 fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
     let (row, col) = app.grid_cell;
-    let Some(prompt) = app.session.prompts.get(row) else {
+    let Some(prompt) = app.session().prompts.get(row) else {
         return vec![Line::styled("No job selected", theme::dim())];
     };
     let id = clean_line(&prompt.id);
     // In blind mode a column is no model (see `App::row_jobs`): name none.
     let pair = match app.grid_models().get(col) {
-        Some(model) if !app.session.blind => format!("{id} × {}", model_name(app, model)),
+        Some(model) if !app.session().blind => format!("{id} × {}", model_name(app, model)),
         _ => id,
     };
     let mut lines = vec![Line::styled(
@@ -69,7 +69,7 @@ fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
 
 /// The clip's blind label (`B`), or `–` for a job without one (not downloaded).
 fn blind_label(app: &App, job: &Job) -> String {
-    app.session
+    app.session()
         .blind_labels
         .get(&job.clip_id)
         .map_or_else(|| "–".to_string(), |label| clean_line(label))
@@ -91,7 +91,7 @@ fn blind_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
     ];
     let rows = usize::from(inside.height).saturating_sub(lines.len());
     let prompt = app
-        .session
+        .session()
         .prompt(&job.prompt_id)
         .map_or_else(|| clean_line(&job.prompt_id), |p| clean_line(&p.prompt));
     let wrapped = wrap(&prompt, usize::from(inside.width));
@@ -135,7 +135,7 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
 /// What the model could not honour of the prompt's settings (architecture.md §5: said next to
 /// the clip), e.g. Kling's fixed resolution.
 fn settings_line(app: &App, job: &Job) -> Option<Line<'static>> {
-    let prompt = app.session.prompt(&job.prompt_id)?;
+    let prompt = app.session().prompt(&job.prompt_id)?;
     let model = app.catalog.get(&job.model).ok()?;
     let note = crate::jobs::settings_note(prompt, model)?;
     Some(Line::styled(format!("note: {note}"), theme::dim()))
@@ -180,7 +180,7 @@ fn origin_line(job: &Job) -> Option<Line<'static>> {
 /// For a failed job: the job that stands in for it, or why none does.
 fn fallback_line(app: &App, job: &Job) -> Option<Line<'static>> {
     let stand_in = app
-        .session
+        .session()
         .jobs
         .iter()
         .find(|j| j.fallback_for.as_deref() == Some(job.clip_id.as_str()));

@@ -23,10 +23,10 @@ const BLIND_HEAD: &str = "model ?";
 /// Draws the grid pane into `area`.
 pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Pane::Grid;
-    let title = format!(" Jobs ({}) ", app.session.jobs.len());
+    let title = format!(" Jobs ({}) ", app.session().jobs.len());
     frame.render_widget(theme::pane(title, focused), area);
     let models = app.grid_models();
-    let prompts = &app.session.prompts;
+    let prompts = &app.session().prompts;
     let geometry = GridGeometry::new(area, models.len(), prompts.len(), app.grid_cell.0);
     let buf = frame.buffer_mut();
     if prompts.is_empty() {
@@ -54,11 +54,11 @@ pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
 /// What a cell says: its job's state, or in blind mode its label and state only.
 fn text_for(app: &App, job: Option<&Job>, latency: f64) -> CellText {
     let download = job.and_then(|j| app.download_of(j));
-    if !app.session.blind {
+    if !app.session().blind {
         return cell_text(job, app.now, latency, download);
     }
     let label = job
-        .and_then(|j| app.session.blind_labels.get(&j.clip_id))
+        .and_then(|j| app.session().blind_labels.get(&j.clip_id))
         .map(|label| clean_line(label));
     blind_cell_text(job, label.as_deref(), app.now, download)
 }
@@ -95,7 +95,7 @@ fn render_column_heads(app: &App, models: &[&str], geometry: &GridGeometry, buf:
     paint::set_line(buf, geometry.area.x, y, &corner, geometry.label_width);
     for (col, id) in models.iter().enumerate() {
         let width = geometry.column_width;
-        let name = if app.session.blind {
+        let name = if app.session().blind {
             BLIND_HEAD.to_string()
         } else {
             model_name(app, id)

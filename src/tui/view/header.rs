@@ -26,7 +26,7 @@ pub(super) struct Batch {
 /// its newest unfinished submission) over the grid's models, never below zero. Everything is
 /// read from the job index, so this costs one look-up per model however many jobs there are.
 pub(super) fn batch(app: &App) -> Batch {
-    let index = &app.jobs_index;
+    let index = app.jobs_index();
     let mut summary = Batch {
         in_flight: index.in_flight(),
         finished: index.finished(),
@@ -47,9 +47,9 @@ pub(super) fn batch(app: &App) -> Batch {
 pub(super) fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = vec![
         Span::styled("clipbench ", theme::strong()),
-        Span::raw(crate::sanitize::clean_line(&app.session.id)),
+        Span::raw(crate::sanitize::clean_line(&app.session().id)),
     ];
-    if app.demo {
+    if app.demo() {
         spans.extend([Span::raw("  "), Span::styled(" DEMO ", theme::demo())]);
     }
     spans.push(Span::raw(format!("  {}", money(app))));
@@ -63,7 +63,7 @@ pub(super) fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         spans.extend([Span::raw("  "), Span::styled(text, theme::strong())]);
     }
     spans.push(Span::styled(
-        progress(&summary, app.session.jobs.len()),
+        progress(&summary, app.session().jobs.len()),
         theme::dim(),
     ));
     paint::set_line(
@@ -77,7 +77,7 @@ pub(super) fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 
 /// `spent $1.20 of $5.00` (or just `spent $1.20` without a budget).
 fn money(app: &App) -> String {
-    let spent = usd(app.jobs_index.spent_usd());
+    let spent = usd(app.book().spent_usd());
     match app.budget_usd {
         Some(budget) => format!("spent {spent} of {}", usd(budget)),
         None => format!("spent {spent}"),

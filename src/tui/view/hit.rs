@@ -22,7 +22,7 @@ pub enum HitTarget {
 /// The item drawn at (`column`, `row`) on a screen laid out as `areas`, or `None` for borders,
 /// headings, empty space, and anything under an overlay (an open dialog takes no clicks).
 pub fn hit_test(app: &App, areas: &Areas, column: u16, row: u16) -> Option<HitTarget> {
-    if app.overlay.is_some() {
+    if app.overlay().is_some() {
         return None;
     }
     let at = Position::new(column, row);
@@ -40,7 +40,7 @@ pub fn hit_test(app: &App, areas: &Areas, column: u16, row: u16) -> Option<HitTa
 
 fn prompt_at(app: &App, inside: Rect, row: u16) -> Option<HitTarget> {
     let index = first_prompt_row(app, inside) + usize::from(row - inside.y);
-    (index < app.session.prompts.len()).then_some(HitTarget::Prompt(index))
+    (index < app.session().prompts.len()).then_some(HitTarget::Prompt(index))
 }
 
 fn model_at(app: &App, inside: Rect, row: u16) -> Option<HitTarget> {
@@ -51,7 +51,7 @@ fn model_at(app: &App, inside: Rect, row: u16) -> Option<HitTarget> {
 
 fn cell_at(app: &App, pane: Rect, column: u16, row: u16) -> Option<HitTarget> {
     let models = app.grid_models().len();
-    let prompts = app.session.prompts.len();
+    let prompts = app.session().prompts.len();
     let geometry = GridGeometry::new(pane, models, prompts, app.grid_cell.0);
     let prompt = geometry.row_at(row, prompts)?;
     let model = geometry.column_at(column, models)?;

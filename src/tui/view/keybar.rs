@@ -9,7 +9,8 @@ use super::{context, theme};
 use crate::sanitize::clean_line;
 use crate::tui::action::Command;
 use crate::tui::keymap;
-use crate::tui::state::{App, Overlay};
+use crate::tui::layers::Overlay;
+use crate::tui::state::App;
 use crate::tui::view::paint;
 
 /// Keys while a text field has the keyboard (the keymap has no text-entry context).
@@ -63,11 +64,11 @@ fn key_spans(keys: &[(&'static str, &'static str)], short: bool) -> Vec<Span<'st
 
 /// `(label, help)` pairs for the current context.
 fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
-    match app.overlay {
+    match app.overlay() {
         Some(Overlay::Form(_)) => FORM_KEYS.to_vec(),
         Some(Overlay::LoadFile(_)) => LOAD_FILE_KEYS.to_vec(),
         // A quote above the budget cannot fire: do not offer the key that would.
-        Some(Overlay::Quote(ref quote)) if quote.blocked() => keymap::bar(context(app))
+        Some(Overlay::Quote(quote)) if quote.blocked() => keymap::bar(context(app))
             .into_iter()
             .filter(|b| b.command != Command::Confirm)
             .map(|b| (b.label, b.help))

@@ -33,7 +33,7 @@ impl ModelRows {
         let key_width = app
             .models
             .iter()
-            .filter(|_| !app.session.blind)
+            .filter(|_| !app.session().blind)
             .map(|m| key_text(&m.key).chars().count())
             .max()
             .unwrap_or(0);
@@ -69,7 +69,7 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
     let step = usize::from(rows.lines_per_model);
     let ys = (inside.y..inside.bottom()).step_by(step);
     for (y, (index, model)) in ys.zip(app.models.iter().enumerate().skip(rows.offset)) {
-        let lines = if app.session.blind {
+        let lines = if app.session().blind {
             vec![blind_line(model)]
         } else {
             model_lines(model, price_5s(app, model), &rows)
@@ -89,7 +89,7 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
 /// The price of a 5 s clip at the selected prompt's resolution (the current settings), else
 /// at the comparison default.
 fn price_5s(app: &App, model: &ModelChoice) -> Option<f64> {
-    let resolution = app.session.prompts.get(app.prompt_index).map_or_else(
+    let resolution = app.session().prompts.get(app.prompt_index).map_or_else(
         || crate::prompts::PromptDefaults::default().resolution,
         |prompt| prompt.resolution.clone(),
     );

@@ -13,23 +13,24 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::theme;
-use crate::tui::state::{App, Overlay};
+use crate::tui::layers::Overlay;
+use crate::tui::state::App;
 
 /// Draws the overlay, if any, over `area` (the whole screen), over the layers waiting beneath
 /// it (so the scoring view still shows around the help that covers part of it).
 pub(super) fn render_overlay(app: &App, frame: &mut Frame, area: Rect) {
-    for layer in app.beneath.iter().chain(&app.overlay) {
+    for layer in app.layers().iter() {
         render_layer(app, layer, frame, area);
     }
 }
 
 fn render_layer(app: &App, layer: &Overlay, frame: &mut Frame, area: Rect) {
     match layer {
-        Overlay::Quote(quote) => quote::render_quote(quote, app.session.blind, frame, area),
+        Overlay::Quote(quote) => quote::render_quote(quote, app.session().blind, frame, area),
         Overlay::ConfirmQuit => render_confirm_quit(app, frame, area),
         Overlay::Help => help::render_help(frame, area),
         Overlay::Form(form) => form::render_form(form, frame, area),
-        Overlay::LoadFile(path) => render_load_file(path, frame, area),
+        Overlay::LoadFile(prompt) => render_load_file(&prompt.path, frame, area),
         Overlay::Scoring(state) => scoring::render_scoring(app, state, frame, area),
         Overlay::Leaderboard => leaderboard::render_leaderboard(app, frame, area),
         Overlay::Costs(view) => costs::render_costs(view, frame, area),
@@ -84,7 +85,7 @@ pub(super) fn width_for(lines: &[Line<'_>]) -> u16 {
 
 /// "Jobs are still running. Quit?", with how to come back to them.
 fn render_confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
-    let id = crate::sanitize::clean_line(&app.session.id);
+    let id = crate::sanitize::clean_line(&app.session().id);
     let text = vec![
         Line::styled("Jobs are still running. Quit?", theme::strong()),
         Line::from(""),

@@ -13,7 +13,7 @@ use crate::tui::view::paint;
 /// Draws the prompts pane into `area`. Only the rows in view are built.
 pub(super) fn render_prompts(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Pane::Prompts;
-    let prompts = &app.session.prompts;
+    let prompts = &app.session().prompts;
     let title = format!(" Prompts ({}) ", prompts.len());
     frame.render_widget(theme::pane(title, focused), area);
     let inside = inner(area);
@@ -40,7 +40,7 @@ pub(super) fn render_prompts(app: &App, frame: &mut Frame, area: Rect) {
 pub(super) fn first_prompt_row(app: &App, inside: Rect) -> usize {
     scroll_offset(
         app.prompt_index,
-        app.session.prompts.len(),
+        app.session().prompts.len(),
         usize::from(inside.height),
     )
 }

@@ -20,7 +20,8 @@ use crate::prompts::PromptDefaults;
 use crate::provider::{JobHandle, JobOutput};
 use crate::session::{ClipFile, Job, JobStage, PromptSpec, Requested, Session};
 use crate::tui::editor::TextEditor;
-use crate::tui::state::{App, FormField, KeyState, ModelChoice, PromptForm, Quote, QuoteLine};
+use crate::tui::layers::{FormField, PromptForm, Quote, QuoteLine};
+use crate::tui::state::{App, KeyState, ModelChoice};
 
 /// The fixtures' "now".
 pub(super) const NOW: &str = "2026-11-26T11:46:00Z";
@@ -213,7 +214,7 @@ pub(super) fn ready(app: &App, prompt: &str, model: &str) -> Job {
 /// A quote for every prompt on every model, against `remaining_usd`.
 pub(super) fn quote(app: &App, remaining_usd: Option<f64>) -> Quote {
     let mut jobs = Vec::new();
-    for prompt in &app.session.prompts {
+    for prompt in &app.session().prompts {
         for model in app.grid_models() {
             jobs.push(job(app, &prompt.id, model, JobStage::Planned));
         }

@@ -15,7 +15,7 @@ use super::super::theme;
 use super::popup;
 use crate::costs::{CostReport, Figures, Ledger, PeriodFigures, Projection, ProjectionRow};
 use crate::sanitize::{clean_line, truncate_chars};
-use crate::tui::state::CostsView;
+use crate::tui::layers::CostsView;
 
 /// Width of the model (and month) column.
 const NAME_WIDTH: usize = 16;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::popup;
 use crate::sanitize::clean_line;
-use crate::tui::state::{FormField, PromptForm};
+use crate::tui::layers::{FormField, PromptForm};
 use crate::tui::view::format::fit_tail;
 use crate::tui::view::paint;
 use crate::tui::view::theme;

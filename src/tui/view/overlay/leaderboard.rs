@@ -32,7 +32,7 @@ const LEFT_WIDTH: u16 = 46;
 
 /// Draws the leaderboard over most of the screen.
 pub(in crate::tui::view) fn render_leaderboard(app: &App, frame: &mut Frame, area: Rect) {
-    let summaries = model_summaries(&app.session, &app.catalog);
+    let summaries = model_summaries(app.session(), &app.catalog);
     let beaten = dominated(&summaries);
     let size = (
         area.width.saturating_sub(4).min(110),
@@ -181,7 +181,7 @@ fn coverage_lines(app: &App) -> Vec<Line<'static>> {
         format!("{:<NAME_WIDTH$} {}", "Coverage", names.join(" ")),
         theme::strong(),
     )];
-    for prompt in &app.session.prompts {
+    for prompt in &app.session().prompts {
         let cells: Vec<String> = models
             .iter()
             .map(|model| format!("{:^9}", coverage_mark(app, &prompt.id, model)))

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{popup, width_for};
 use crate::sanitize::clean_line;
-use crate::tui::state::{Quote, QuoteLine};
+use crate::tui::layers::{Quote, QuoteLine};
 use crate::tui::view::format::{pad, usd};
 use crate::tui::view::theme;
 

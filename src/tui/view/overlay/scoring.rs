@@ -10,7 +10,8 @@ use super::super::theme;
 use super::popup;
 use crate::scoring::{Criterion, clip_value, quality};
 use crate::session::Job;
-use crate::tui::scoring::{ScoringState, review_order};
+use crate::tui::layers::ScoringState;
+use crate::tui::scoring::review_order;
 use crate::tui::state::App;
 
 /// Draws the scoring view over most of the screen.
@@ -20,7 +21,7 @@ pub(in crate::tui::view) fn render_scoring(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let Some(job) = app.session.job(&state.clip_id) else {
+    let Some(job) = app.session().job(&state.clip_id) else {
         return;
     };
     let size = (
@@ -55,9 +56,9 @@ pub(in crate::tui::view) fn render_scoring(
 /// `Clip B · soap-cutting` in blind mode, else `WAN 2.5 (fal) · soap-cutting`.
 fn title(app: &App, job: &Job) -> String {
     let prompt = crate::sanitize::clean_line(&job.prompt_id);
-    if app.session.blind {
+    if app.session().blind {
         let label = app
-            .session
+            .session()
             .blind_labels
             .get(&job.clip_id)
             .map_or("?", String::as_str);
@@ -72,7 +73,7 @@ fn title(app: &App, job: &Job) -> String {
 
 fn prompt_lines(app: &App, job: &Job) -> Vec<Line<'static>> {
     let text = app
-        .session
+        .session()
         .prompt(&job.prompt_id)
         .map(|p| crate::sanitize::clean_line(&p.prompt))
         .unwrap_or_default();
@@ -110,7 +111,7 @@ fn criteria_lines(job: &Job, current: usize) -> Vec<Line<'static>> {
 /// Quality out of 25 and, unless blind, the value.
 fn totals_line(app: &App, job: &Job) -> Line<'static> {
     let q = quality(&job.scores).map_or_else(|| "–".to_string(), |q| q.to_string());
-    let value = if app.session.blind {
+    let value = if app.session().blind {
         "hidden while blind".to_string()
     } else {
         clip_value(job).map_or_else(
@@ -148,7 +149,7 @@ fn notes_line(job: &Job, state: &ScoringState) -> Line<'static> {
 
 /// `clip 3 of 9 · 5 scored` (and, unless blind, the probe).
 fn position_text(app: &App, job: &Job) -> String {
-    let order = review_order(&app.session);
+    let order = review_order(app.session());
     let at = order
         .iter()
         .position(|j| j.clip_id == job.clip_id)
@@ -157,7 +158,7 @@ fn position_text(app: &App, job: &Job) -> String {
         .iter()
         .filter(|j| crate::tui::scoring::fully_scored(j))
         .count();
-    let probe = match (&job.clip, app.session.blind) {
+    let probe = match (&job.clip, app.session().blind) {
         (Some(clip), false) => match (clip.width, clip.height, clip.duration_s) {
             (Some(w), Some(h), Some(d)) => format!(" · {w}x{h} {d:.1}s"),
             _ => String::new(),

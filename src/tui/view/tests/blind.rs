@@ -8,8 +8,10 @@ use ratatui::layout::Rect;
 
 use super::{app, draw, ready};
 use crate::session::JobStage;
-use crate::tui::scoring::{ScoringState, assign_blind_labels};
-use crate::tui::state::{App, Overlay, Pane, Status};
+use crate::tui::layers::Overlay;
+use crate::tui::layers::ScoringState;
+use crate::tui::scoring::assign_blind_labels;
+use crate::tui::state::{App, Pane, Status};
 
 /// Words that would give a model away: names, ids (and so the clips' file names, which hold
 /// them), providers, prices, URLs and request ids.
@@ -21,25 +23,24 @@ const REVEALING: &[&str] = &[
 /// second clip (`B`) of the second prompt; that clip just opened through its neutral link.
 fn blind() -> App {
     let mut app = app();
-    let prompts: Vec<String> = app.session.prompts.iter().map(|p| p.id.clone()).collect();
+    let prompts: Vec<String> = app.session().prompts.iter().map(|p| p.id.clone()).collect();
     for prompt in &prompts {
         for model in ["ray2-flash", "kling-turbo", "wan25"] {
             let mut clip = ready(&app, prompt, model);
             clip.logs = vec![format!("{model}: generating on fal queue")];
-            app.session.jobs.push(clip);
+            app.book.push(clip);
         }
     }
-    app.reindex();
-    app.session.blind = true;
-    assign_blind_labels(&mut app.session);
+    app.book.session_mut().blind = true;
+    app.book.edit(assign_blind_labels);
     app.focus = Pane::Grid;
     app.grid_cell = (1, 1);
     let selected = app.selected_job().expect("a clip under the cursor");
-    let label = &app.session.blind_labels[&selected.clip_id];
+    let label = &app.session().blind_labels[&selected.clip_id];
     app.status = Some(Status {
         text: format!(
             "opened /data/clipbench/sessions/{}/blind/sand-pouring-{label}.mp4",
-            app.session.id
+            app.session().id
         ),
         error: false,
     });
@@ -49,12 +50,12 @@ fn blind() -> App {
 /// `app` scoring the WAN clip of the first prompt, two criteria rated, with notes.
 fn scoring(mut app: App) -> App {
     let id = "soap-cutting.wan25";
-    if let Some(job) = app.session.job_mut(id) {
+    if let Some(job) = app.book.session_mut().job_mut(id) {
         job.scores.visual_clarity = Some(4);
         job.scores.prompt_adherence = Some(5);
         job.notes = "crisp foam, slow pour".into();
     }
-    app.overlay = Some(Overlay::Scoring(ScoringState {
+    app.layers.push(Overlay::Scoring(ScoringState {
         clip_id: id.into(),
         criterion: 2,
         notes: None,
@@ -153,11 +154,11 @@ fn the_grid_and_the_model_picker_name_no_model() {
 #[test]
 fn each_row_lists_its_clips_by_label_so_a_column_is_no_model() {
     let app = blind();
-    for row in 0..app.session.prompts.len() {
+    for row in 0..app.session().prompts.len() {
         let labels: Vec<&str> = app
             .row_jobs(row)
             .iter()
-            .map(|job| app.session.blind_labels[&job.expect("a clip").clip_id].as_str())
+            .map(|job| app.session().blind_labels[&job.expect("a clip").clip_id].as_str())
             .collect();
         assert_eq!(labels, ["A", "B", "C"], "row {row}");
     }
@@ -177,7 +178,7 @@ fn each_row_lists_its_clips_by_label_so_a_column_is_no_model() {
 #[test]
 fn the_quote_names_no_model_while_blind() {
     let mut app = blind();
-    app.overlay = Some(Overlay::Quote(super::quote(&app, None)));
+    app.layers.push(Overlay::Quote(super::quote(&app, None)));
     let terminal = draw(&app, 100, 30);
     let screen = text_of(terminal.backend().buffer(), Rect::new(0, 0, 100, 30));
     names_no_model("the quote", &screen);
@@ -188,7 +189,7 @@ fn the_quote_names_no_model_while_blind() {
 #[test]
 fn ending_blind_mode_shows_the_models_again() {
     let mut app = blind();
-    app.session.blind = false;
+    app.book.session_mut().blind = false;
     let terminal = draw(&app, 120, 40);
     let buf = terminal.backend().buffer();
     let areas = crate::tui::view::layout(Rect::new(0, 0, 120, 40));
@@ -214,13 +215,10 @@ fn a_running_job_and_an_empty_cell_name_no_model() {
     let mut app = app();
     let mut running = super::job(&app, "soap-cutting", "ray2-flash", JobStage::Running);
     running.started_at = Some("2026-11-26T11:45:42Z".into());
-    app.session.jobs.push(running);
-    app.session
-        .jobs
-        .push(ready(&app, "soap-cutting", "kling-turbo"));
-    app.reindex();
-    app.session.blind = true;
-    assign_blind_labels(&mut app.session);
+    app.book.push(running);
+    app.book.push(ready(&app, "soap-cutting", "kling-turbo"));
+    app.book.session_mut().blind = true;
+    app.book.edit(assign_blind_labels);
     app.focus = Pane::Grid;
     app.grid_cell = (0, 2);
     let terminal = draw(&app, 120, 40);

@@ -8,8 +8,8 @@ use ratatui::buffer::Buffer;
 
 use super::{app, draw, ready};
 use crate::tui::keymap::{BINDINGS, HelpLine, help_groups, key_name, names};
-use crate::tui::scoring::ScoringState;
-use crate::tui::state::Overlay;
+use crate::tui::layers::Overlay;
+use crate::tui::layers::ScoringState;
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (100, 30), (120, 40)];
 
@@ -31,7 +31,7 @@ struct Found {
 /// the border itself is whole (so nothing was drawn over it).
 fn help_popup(width: u16, height: u16) -> Popup {
     let mut app = app();
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     let terminal = draw(&app, width, height);
     let grid = cells(terminal.backend().buffer());
     let screen: String = grid
@@ -170,13 +170,12 @@ fn every_binding_of_the_keymap_is_in_the_drawn_help() {
 fn the_help_over_the_scoring_view() {
     let mut app = app();
     let clip = ready(&app, "soap-cutting", "ray2-flash");
-    app.session.jobs.push(clip);
-    app.reindex();
-    app.beneath.push(Overlay::Scoring(ScoringState {
+    app.book.push(clip);
+    app.layers.push(Overlay::Scoring(ScoringState {
         clip_id: "soap-cutting.ray2-flash".into(),
         criterion: 1,
         notes: None,
     }));
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     assert_snapshot!("help_over_scoring_120x40", draw(&app, 120, 40).backend());
 }

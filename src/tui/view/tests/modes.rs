@@ -6,7 +6,8 @@ use insta::assert_snapshot;
 use super::{app, draw, job, ready};
 use crate::routing::Routing;
 use crate::session::{Job, JobStage};
-use crate::tui::state::{App, Overlay, Pane, Quote, QuoteLine};
+use crate::tui::layers::{Overlay, Quote, QuoteLine};
+use crate::tui::state::{App, Pane};
 
 /// Auto mode: routing rules loaded, nothing ticked.
 fn auto_app() -> App {
@@ -47,7 +48,7 @@ fn auto_quote() {
         jobs,
         total_usd,
     };
-    app.overlay = Some(Overlay::Quote(Quote {
+    app.layers.push(Overlay::Quote(Quote {
         lines: vec![
             line("ray2-flash", "Ray 2 Flash", 1, 0.40),
             line("kling-turbo", "Kling 2.5 Turbo", 2, 0.42),
@@ -75,8 +76,7 @@ fn auto_grid_with_a_fallback() {
     );
     running.started_at = Some("2026-11-26T11:45:48Z".into());
     let foam = routed(ready(&app, "foam-squeezing", "ray2-flash"), "default");
-    app.session.jobs = vec![failed, running, foam, fallback];
-    app.reindex();
+    app.book.session_mut().jobs = vec![failed, running, foam, fallback];
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
     assert_snapshot!("auto_failed_100x30", draw(&app, 100, 30).backend());

@@ -6,7 +6,8 @@ use super::{advance, app, apply, draw, form, job, planned, quote, ready};
 use crate::costs::{Skipped, StoredSessions};
 use crate::jobs::JobEvent;
 use crate::session::{JobStage, Session};
-use crate::tui::state::{App, CostsView, DownloadProgress, Overlay, Pane, Status};
+use crate::tui::layers::{CostsView, FilePrompt, Overlay};
+use crate::tui::state::{App, DownloadProgress, Pane, Status};
 
 /// Jobs in every in-flight stage, with the grid focused on the running one.
 fn in_flight() -> App {
@@ -28,7 +29,7 @@ fn in_flight() -> App {
     let submitted = job(&app, "sand-pouring", "kling-turbo", JobStage::Submitted);
     let planned = job(&app, "sand-pouring", "wan25", JobStage::Planned);
     let done = ready(&app, "foam-squeezing", "ray2-flash");
-    app.session.jobs = vec![
+    app.book.session_mut().jobs = vec![
         queued,
         running,
         downloading,
@@ -37,7 +38,6 @@ fn in_flight() -> App {
         planned,
         done,
     ];
-    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
     app
@@ -49,8 +49,7 @@ fn downloads() -> App {
     let mut app = in_flight();
     let mut unknown_size = job(&app, "sand-pouring", "wan25", JobStage::Downloading);
     unknown_size.clip_id = "sand-pouring.wan25.2".into();
-    app.session.jobs.push(unknown_size);
-    app.reindex();
+    app.book.push(unknown_size);
     let progress = [
         ("soap-cutting.wan25", 1_206_000, Some(2_680_000)),
         ("sand-pouring.wan25.2", 3 * 1024 * 1024 / 2, None),
@@ -89,8 +88,10 @@ fn failures() -> App {
         reason: "download failed: connection reset after 512 KiB".into(),
     };
     apply(&mut lost, "11:45:59", reset);
-    app.session.jobs.extend([failed, cancelled, lost]);
-    app.reindex();
+    app.book
+        .session_mut()
+        .jobs
+        .extend([failed, cancelled, lost]);
     app.grid_cell = (1, 0);
     app.status = Some(Status {
         text: "1 job failed: sand-pouring.ray2-flash".into(),
@@ -142,8 +143,7 @@ fn mismatch() -> App {
             clip: file,
         },
     );
-    app.session.jobs = vec![ready(&app, "soap-cutting", "ray2-flash"), clip];
-    app.reindex();
+    app.book.session_mut().jobs = vec![ready(&app, "soap-cutting", "ray2-flash"), clip];
     app.focus = Pane::Grid;
     app.grid_cell = (2, 1);
     app
@@ -159,8 +159,7 @@ fn start_screen() {
 #[test]
 fn start_screen_with_keys_missing() {
     let mut app = app();
-    app.demo = false;
-    app.session.demo = false;
+    app.book.session_mut().demo = false;
     for model in &mut app.models {
         model.key = crate::tui::state::KeyState::Missing(model.provider.key_variable());
     }
@@ -174,7 +173,7 @@ fn start_screen_with_keys_missing() {
 fn quote_screen() {
     let mut app = app();
     app.budget_usd = Some(5.0);
-    app.overlay = Some(Overlay::Quote(quote(&app, Some(5.0))));
+    app.layers.push(Overlay::Quote(quote(&app, Some(5.0))));
     assert_snapshot!("quote_100x30", draw(&app, 100, 30).backend());
 }
 
@@ -182,9 +181,8 @@ fn quote_screen() {
 fn quote_blocked_by_budget() {
     let mut app = app();
     app.budget_usd = Some(2.0);
-    app.session.jobs = vec![ready(&app, "soap-cutting", "wan25")];
-    app.reindex();
-    app.overlay = Some(Overlay::Quote(quote(&app, Some(1.5))));
+    app.book.session_mut().jobs = vec![ready(&app, "soap-cutting", "wan25")];
+    app.layers.push(Overlay::Quote(quote(&app, Some(1.5))));
     assert_snapshot!("quote_blocked_100x30", draw(&app, 100, 30).backend());
 }
 
@@ -222,7 +220,7 @@ fn ready_clip_with_mismatch() {
 #[test]
 fn help_screen() {
     let mut app = app();
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     assert_snapshot!("help_100x30", draw(&app, 100, 30).backend());
     assert_snapshot!("help_80x24", draw(&app, 80, 24).backend());
     assert_snapshot!("help_120x40", draw(&app, 120, 40).backend());
@@ -231,7 +229,7 @@ fn help_screen() {
 #[test]
 fn prompt_form() {
     let mut app = app();
-    app.overlay = Some(Overlay::Form(Box::new(form())));
+    app.layers.push(Overlay::Form(Box::new(form())));
     let mut terminal = draw(&app, 100, 30);
     assert_snapshot!("form_100x30", terminal.backend());
     // The editor opens with its cursor after the text's last character.
@@ -247,14 +245,16 @@ fn prompt_form() {
 #[test]
 fn quit_confirmation() {
     let mut app = in_flight();
-    app.overlay = Some(Overlay::ConfirmQuit);
+    app.layers.push(Overlay::ConfirmQuit);
     assert_snapshot!("confirm_quit_100x30", draw(&app, 100, 30).backend());
 }
 
 #[test]
 fn load_file_prompt() {
     let mut app = app();
-    app.overlay = Some(Overlay::LoadFile("/home/me/prompts/asmr-extra.json".into()));
+    app.layers.push(Overlay::LoadFile(FilePrompt {
+        path: "/home/me/prompts/asmr-extra.json".into(),
+    }));
     assert_snapshot!("load_file_80x24", draw(&app, 80, 24).backend());
 }
 
@@ -262,7 +262,7 @@ fn load_file_prompt() {
 /// unreadable session skipped.
 fn costs() -> App {
     let mut app = app();
-    app.session.jobs = vec![
+    app.book.session_mut().jobs = vec![
         ready(&app, "soap-cutting", "ray2-flash"),
         ready(&app, "soap-cutting", "kling-turbo"),
         job(&app, "soap-cutting", "wan25", JobStage::Failed),
@@ -283,7 +283,7 @@ fn costs() -> App {
         created_at: "2026-10-30T22:00:00Z".into(),
         demo: false,
         jobs: vec![long_ray, wan],
-        ..app.session.clone()
+        ..app.session().clone()
     };
     let stored = StoredSessions {
         sessions: vec![earlier],
@@ -292,10 +292,10 @@ fn costs() -> App {
             reason: "cannot be parsed".into(),
         }],
     }
-    .with_session(app.session.clone());
+    .with_session(app.session().clone());
     let report = crate::costs::report(&stored, &app.catalog, 30);
-    app.overlay = Some(Overlay::Costs(CostsView::Ready(Box::new(report))));
-    app.reindex();
+    app.layers
+        .push(Overlay::Costs(CostsView::Ready(Box::new(report))));
     app
 }
 
@@ -315,19 +315,18 @@ fn scored_leaderboard() -> App {
         ),
         ("wan25", [[5, 5, 5, 4, 5], [5, 4, 5, 5, 5], [4, 5, 5, 5, 4]]),
     ];
-    let prompts: Vec<String> = app.session.prompts.iter().map(|p| p.id.clone()).collect();
+    let prompts: Vec<String> = app.session().prompts.iter().map(|p| p.id.clone()).collect();
     for (model, per_prompt) in stars {
         for (prompt, ratings) in prompts.iter().zip(per_prompt) {
             let mut clip = ready(&app, prompt, model);
             for (criterion, s) in crate::scoring::Criterion::ALL.iter().zip(ratings) {
                 criterion.set(&mut clip.scores, Some(s));
             }
-            app.session.jobs.push(clip);
+            app.book.push(clip);
         }
     }
-    app.reindex();
     app.focus = Pane::Grid;
-    app.overlay = Some(Overlay::Leaderboard);
+    app.layers.push(Overlay::Leaderboard);
     app.refresh_leaderboard_stats();
     app
 }
@@ -336,7 +335,7 @@ fn scored_leaderboard() -> App {
 fn costs_dashboard() {
     assert_snapshot!("costs_100x30", draw(&costs(), 100, 30).backend());
     let mut loading = app();
-    loading.overlay = Some(Overlay::Costs(CostsView::Loading));
+    loading.layers.push(Overlay::Costs(CostsView::Loading));
     let screen = draw(&loading, 100, 30);
     let text: String = screen
         .backend()
@@ -360,8 +359,10 @@ fn leaderboard_with_intervals_verdict_and_chart() {
 #[test]
 fn leaderboard_before_three_prompts_are_scored() {
     let mut app = scored_leaderboard();
-    app.session.jobs.retain(|j| j.prompt_id == "soap-cutting");
-    app.reindex();
+    app.book
+        .session_mut()
+        .jobs
+        .retain(|j| j.prompt_id == "soap-cutting");
     app.refresh_leaderboard_stats();
     assert_snapshot!(
         "leaderboard_one_prompt_100x30",

@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use super::{app, draw, job, prompt};
 use crate::session::JobStage;
 use crate::tui::keymap::Context;
-use crate::tui::state::{Overlay, Pane};
+use crate::tui::layers::{FilePrompt, Overlay};
+use crate::tui::state::Pane;
 use crate::tui::view::header::batch;
 use crate::tui::view::{HitTarget, context, hit_test, layout};
 
@@ -65,7 +66,7 @@ fn a_click_on_a_prompt_and_on_a_grid_cell() {
 #[test]
 fn clicks_follow_the_grid_scrolling() {
     let mut app = app();
-    app.session.prompts = (0..1000)
+    app.book.session_mut().prompts = (0..1000)
         .map(|i| prompt(&format!("p{i:04}"), "text"))
         .collect();
     app.grid_cell = (500, 0);
@@ -92,7 +93,7 @@ fn clicks_follow_the_grid_scrolling() {
 #[test]
 fn overlays_take_no_clicks() {
     let mut app = app();
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     let areas = layout(Rect::new(0, 0, 100, 30));
     assert_eq!(hit_test(&app, &areas, 3, 3), None);
 }
@@ -105,30 +106,27 @@ fn context_follows_overlay_then_focus() {
     assert_eq!(context(&app), Context::Grid);
     app.focus = Pane::Models;
     assert_eq!(context(&app), Context::Models);
-    app.overlay = Some(Overlay::ConfirmQuit);
+    app.layers.push(Overlay::ConfirmQuit);
     assert_eq!(context(&app), Context::Dialog);
-    app.overlay = Some(Overlay::Quote(super::quote(&app, None)));
+    app.layers.push(Overlay::Quote(super::quote(&app, None)));
     assert_eq!(context(&app), Context::Dialog);
-    app.overlay = Some(Overlay::Help);
+    app.layers.push(Overlay::Help);
     assert_eq!(context(&app), Context::Help);
-    app.overlay = Some(Overlay::LoadFile(String::new()));
+    app.layers.push(Overlay::LoadFile(FilePrompt::default()));
     assert_eq!(context(&app), Context::Models);
 }
 
 #[test]
 fn a_thousand_prompts_draw_only_what_fits() {
     let mut app = app();
-    app.session.prompts = (0..1000)
+    app.book.session_mut().prompts = (0..1000)
         .map(|i| prompt(&format!("p{i:04}"), "text"))
         .collect();
-    for p in &app.session.prompts.clone() {
+    for p in app.session().prompts.clone() {
         for model in ["ray2-flash", "kling-turbo", "wan25"] {
-            app.session
-                .jobs
-                .push(job(&app, &p.id, model, JobStage::Queued));
+            app.book.push(job(&app, &p.id, model, JobStage::Queued));
         }
     }
-    app.reindex();
     app.focus = Pane::Grid;
     app.grid_cell = (700, 2);
     let terminal = draw(&app, 100, 30);
@@ -150,8 +148,7 @@ fn the_newest_job_of_a_pair_wins() {
     retry.clip_id = "soap-cutting.wan25.2".into();
     let other = job(&app, "sand-pouring", "wan25", JobStage::Queued);
     let mut app = app;
-    app.session.jobs = vec![old, retry, other];
-    app.reindex();
+    app.book.session_mut().jobs = vec![old, retry, other];
     assert!(app.cell_job("soap-cutting", "ray2-flash").is_none());
     assert_eq!(
         app.cell_job("soap-cutting", "wan25")
@@ -174,8 +171,7 @@ fn eta_is_the_slowest_model_left_and_reads_any_stamp_form() {
     let mut newer = job(&app, "sand-pouring", "ray2-flash", JobStage::Queued);
     newer.submitted_at = Some("2026-11-26T12:45:50+01:00".into());
     let done = job(&app, "foam-squeezing", "wan25", JobStage::Failed);
-    app.session.jobs = vec![older, newer, done];
-    app.reindex();
+    app.book.session_mut().jobs = vec![older, newer, done];
     let summary = batch(&app);
     assert_eq!(
         (summary.in_flight, summary.finished, summary.failed),
@@ -184,33 +180,32 @@ fn eta_is_the_slowest_model_left_and_reads_any_stamp_form() {
     assert_eq!(summary.eta_s, Some(20.0));
     // A WAN job not yet submitted has its whole typical latency (catalog: 65 s) ahead.
     let waiting = job(&app, "foam-squeezing", "wan25", JobStage::Submitting);
-    app.session.jobs.push(waiting);
-    app.reindex();
+    app.book.push(waiting);
     assert_eq!(batch(&app).eta_s, Some(65.0));
     // Nothing in flight: no ETA.
-    app.session.jobs.retain(|j| j.stage.is_final());
-    app.reindex();
+    app.book.session_mut().jobs.retain(|j| j.stage.is_final());
     assert_eq!(batch(&app).eta_s, None);
 }
 
 #[test]
 fn tiny_terminals_draw_without_panicking() {
     let mut base = app();
-    base.session.jobs = vec![super::ready(&base, "soap-cutting", "ray2-flash")];
-    base.reindex();
+    base.book.session_mut().jobs = vec![super::ready(&base, "soap-cutting", "ray2-flash")];
     let overlays = [
         None,
         Some(Overlay::Help),
         Some(Overlay::ConfirmQuit),
         Some(Overlay::Quote(super::quote(&base, Some(1.0)))),
         Some(Overlay::Form(Box::new(super::form()))),
-        Some(Overlay::LoadFile(
-            "/a/very/long/path/to/prompts.json".into(),
-        )),
+        Some(Overlay::LoadFile(FilePrompt {
+            path: "/a/very/long/path/to/prompts.json".into(),
+        })),
     ];
     for overlay in overlays {
         let mut app = base.clone();
-        app.overlay = overlay;
+        if let Some(overlay) = overlay {
+            app.layers.push(overlay);
+        }
         for (w, h) in [(1, 1), (10, 4), (20, 8), (40, 12), (79, 23)] {
             draw(&app, w, h);
         }
@@ -231,7 +226,7 @@ fn the_picker_prices_the_selected_prompts_settings() {
             .collect()
     };
     assert!(text(&app).contains("fal $0.40"), "720p: Ray 2 Flash $0.40");
-    app.session.prompts[0].resolution = "1080p".into();
+    app.book.session_mut().prompts[0].resolution = "1080p".into();
     let screen = text(&app);
     assert!(screen.contains("fal $0.80"), "1080p: Ray 2 Flash $0.80");
     assert!(screen.contains("fal $0.75"), "1080p: WAN 2.5 $0.75");
