@@ -29,7 +29,6 @@ mod jobs;
 mod kie;
 mod kie_schema;
 mod reply;
-mod rng;
 mod state;
 mod stats;
 

@@ -10,9 +10,9 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::action::{Effect, OpenTarget};
-use super::scoring::assign_blind_labels;
 use super::state::{App, Overlay, Status};
 use crate::sanitize::clean_line;
+use crate::scoring::review::assign_blind_labels;
 use crate::session::SessionStore;
 
 /// Whether the app may open `target`: an absolute path inside `data_dir` without `..`

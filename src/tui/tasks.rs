@@ -11,6 +11,7 @@ use super::action::{Action, OpenTarget};
 use super::open::may_open;
 use super::state::App;
 use crate::catalog::Catalog;
+use crate::export;
 use crate::session::{Session, write_atomically};
 
 /// Writes the export JSON under the data dir, then reports [`Action::Exported`].
@@ -67,14 +68,10 @@ pub fn write_report(
     data_dir: &Path,
     now: jiff::Timestamp,
 ) -> Result<PathBuf, String> {
-    let dir = data_dir.join("exports");
-    std::fs::create_dir_all(&dir).map_err(|err| format!("{}: {err}", dir.display()))?;
-    let path = dir.join(crate::export::report_file_name(&session.id, now));
-    let doc = crate::export::export_document(session, catalog, &now.to_string());
-    // The clips are addressed relative to the report's folder, so the page keeps working when
-    // the data dir moves.
-    let html = crate::export::export_html(&doc, &dir).map_err(|err| err.to_string())?;
-    write_atomically(&path, html.as_bytes()).map_err(|err| err.to_string())?;
+    let path =
+        export::default_report_path(data_dir, &session.id, now).map_err(|e| e.to_string())?;
+    let doc = export::export_document(session, catalog, &now.to_string());
+    export::write_report(&export::Report::of_export(&doc), &path).map_err(|e| e.to_string())?;
     Ok(path)
 }
 
