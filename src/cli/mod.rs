@@ -8,6 +8,7 @@ mod costs;
 mod export_cmd;
 mod merge;
 mod models;
+mod prepare;
 mod progress;
 mod run;
 mod run_loop;

@@ -19,6 +19,7 @@ mod clock;
 mod config;
 mod control;
 mod fal;
+mod fal_call;
 mod fal_queue;
 mod fal_schema;
 mod fal_status;

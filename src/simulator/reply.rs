@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::state::SimState;
 
@@ -14,6 +14,21 @@ pub fn json(status: StatusCode, value: &Value) -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// A Kie envelope `{"code","msg"[,"data"]}`; `data: None` leaves the key out, as some of
+/// Kie's documented error bodies do.
+pub fn kie_reply(mirror: bool, code: u16, msg: &str, data: Option<Value>) -> Response {
+    let mut body = json!({"code": code, "msg": msg});
+    if let Some(data) = data {
+        body["data"] = data;
+    }
+    let status = if mirror {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+    } else {
+        StatusCode::OK
+    };
+    json(status, &body)
 }
 
 /// `http://<Host>` of this request, so any client reaching the simulator gets URLs it can follow;
