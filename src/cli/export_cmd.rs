@@ -88,7 +88,7 @@ fn load_session(id: Option<&str>, data_dir: &Path) -> Result<Session, CliError> 
                 "no sessions under {} yet: nothing to export",
                 sessions_dir.display()
             )),
-            other => CliError::Failed(other.to_string()),
+            other => other.into(),
         })?,
     };
     store.read(&id).map_err(|err| match err {
@@ -96,7 +96,7 @@ fn load_session(id: Option<&str>, data_dir: &Path) -> Result<Session, CliError> 
             "--session {id}: no such session under {} (see `clipbench sessions`)",
             sessions_dir.display()
         )),
-        other => CliError::Failed(other.to_string()),
+        other => other.into(),
     })
 }
 
@@ -114,15 +114,15 @@ fn write_report(
     }
     .and_then(|path| crate::export::write_report(&Report::of_export(doc), &path).map(|()| path));
     written.map_err(|err| match err {
-        ReportFileError::Write(err) => CliError::Failed(format!("cannot write the export: {err}")),
-        other => CliError::Failed(other.to_string()),
+        ReportFileError::Write(source) => CliError::store_while("cannot write the export")(source),
+        other => CliError::Report(other),
     })
 }
 
 /// Writes `text` to `path` atomically (a reader sees the old file or the new one, whole).
 fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     write_atomically(path, text.as_bytes())
-        .map_err(|err| CliError::Failed(format!("cannot write the export: {err}")))
+        .map_err(CliError::store_while("cannot write the export"))
 }
 
 /// Writes `text` to stdout, flushed, so a closed pipe is reported rather than ignored.
@@ -131,7 +131,7 @@ fn print_stdout(text: &str) -> Result<(), CliError> {
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+        .map_err(CliError::stdout)
 }
 
 #[cfg(test)]

@@ -60,8 +60,7 @@ pub fn run(args: &MergeArgs) -> Result<(), CliError> {
 /// The merge's HTML report, written atomically to `path`; its clip URLs are relative to the
 /// report's folder.
 fn write_report(merged: &MergedDocument, path: &Path) -> Result<(), CliError> {
-    crate::export::write_report(&merged.report(), path)
-        .map_err(|err| CliError::Failed(err.to_string()))
+    Ok(crate::export::write_report(&merged.report(), path)?)
 }
 
 /// Writing the merge (or its report, `flag`) over one of its inputs would destroy a
@@ -114,7 +113,7 @@ fn write_merged(merged: &MergedDocument, out: &Path) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(merged)
         .map_err(|err| CliError::Failed(format!("cannot serialise the merge: {err}")))?;
     text.push('\n');
-    write_atomically(out, text.as_bytes()).map_err(|err| CliError::Failed(err.to_string()))
+    Ok(write_atomically(out, text.as_bytes())?)
 }
 
 /// A merge error, with the exports named by their files.

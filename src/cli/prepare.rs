@@ -33,7 +33,7 @@ pub fn prepare_resume(
     };
     let (mut session, locked) = store.open(&id).map_err(|err| match err {
         StoreError::NotFound(_) => CliError::Usage(format!("--resume: {err}")),
-        other => CliError::Failed(other.to_string()),
+        other => other.into(),
     })?;
     config.demo = session.demo;
     eprintln!("session: {}", session.id);

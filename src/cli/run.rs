@@ -86,7 +86,7 @@ fn prepare_fresh(
     let session = Session::new(new_session_id(), now_rfc3339(), config.demo, prompts, jobs);
     let locked = store
         .create(&session)
-        .map_err(|err| CliError::Failed(format!("cannot create the session: {err}")))?;
+        .map_err(CliError::store_while("cannot create the session"))?;
     eprintln!("session: {}", session.id);
     for job in &session.jobs {
         if let Some(rule) = &job.routed_by {
@@ -152,11 +152,7 @@ fn read_prompts(args: &RunArgs) -> Result<Vec<PromptSpec>, CliError> {
 /// The catalog entries of `ids`.
 fn catalog_models<'a>(catalog: &'a Catalog, ids: &[String]) -> Result<Vec<&'a Model>, CliError> {
     ids.iter()
-        .map(|id| {
-            catalog
-                .get(id)
-                .map_err(|err| CliError::Usage(err.to_string()))
-        })
+        .map(|id| catalog.get(id).map_err(CliError::from))
         .collect()
 }
 
@@ -169,9 +165,7 @@ fn check_keys(catalog: &Catalog, config: &Config, jobs: &[Job]) -> Result<(), Cl
             .then(|| model.provider.key_variable())
     };
     for job in jobs {
-        let model = catalog
-            .get(&job.model)
-            .map_err(|err| CliError::Usage(err.to_string()))?;
+        let model = catalog.get(&job.model)?;
         let Some(variable) = missing(model) else {
             continue;
         };
@@ -189,9 +183,7 @@ fn check_keys(catalog: &Catalog, config: &Config, jobs: &[Job]) -> Result<(), Cl
     let policy = FallbackPolicy::from_config(config);
     for (from, to) in policy.targets() {
         let used = jobs.iter().any(|j| j.model == from);
-        let target = catalog
-            .get(to)
-            .map_err(|err| CliError::Usage(err.to_string()))?;
+        let target = catalog.get(to)?;
         if let (true, Some(variable)) = (used, missing(target)) {
             return Err(CliError::Usage(format!(
                 "fallback {from}:{to}: {to} needs {variable}: set it, drop the pair, or use --demo"

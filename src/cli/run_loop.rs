@@ -43,12 +43,9 @@ pub async fn execute(
     config: &Config,
     prepared: Prepared,
 ) -> Result<(), CliError> {
-    let _log_guard =
-        crate::logging::init(&config.data_dir, &config.log_filter).map_err(CliError::Failed)?;
+    let _log_guard = crate::logging::init(&config.data_dir, &config.log_filter)?;
     let mut interrupts = Interrupts::listen()?;
-    let backend = Backend::connect(config, args.sim_speed)
-        .await
-        .map_err(CliError::Failed)?;
+    let backend = Backend::connect(config, args.sim_speed).await?;
     let Prepared {
         mut session,
         locked,
@@ -90,12 +87,10 @@ pub async fn execute(
     .await;
     let saved = writer.save_now(&session).await;
     drop(writer);
-    let closed = writer_task
-        .await
-        .map_err(|err| CliError::Failed(err.to_string()))?;
+    let closed = writer_task.await?;
     saved
         .and(closed)
-        .map_err(|err| CliError::Failed(format!("cannot save the session: {err}")))?;
+        .map_err(CliError::store_while("cannot save the session"))?;
     if let Ended::Interrupted { at_once } = ended {
         return Err(interrupted(&session, at_once));
     }
@@ -302,8 +297,10 @@ impl Interrupts {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let signal = signal(SignalKind::interrupt())
-                .map_err(|err| CliError::Failed(format!("cannot listen for Ctrl-C: {err}")))?;
+            let signal = signal(SignalKind::interrupt()).map_err(|source| CliError::Io {
+                doing: "cannot listen for Ctrl-C".into(),
+                source,
+            })?;
             Ok(Interrupts { signal })
         }
         #[cfg(not(unix))]
@@ -347,9 +344,8 @@ fn write_export(session: &Session, catalog: &Catalog, out: Option<&Path>) -> Res
     let json = crate::export::export_json_string(session, catalog, &now_rfc3339());
     if let Some(path) = out {
         return write_atomically(path, json.as_bytes())
-            .map_err(|err| CliError::Failed(format!("cannot write the export: {err}")));
+            .map_err(CliError::store_while("cannot write the export"));
     }
     let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{json}")
-        .map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+    write!(stdout, "{json}").map_err(CliError::stdout)
 }

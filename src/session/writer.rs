@@ -15,7 +15,7 @@ use super::store::{LockedSession, StoreError};
 /// A snapshot to write, and who waits for it.
 struct WriteRequest {
     session: Arc<Session>,
-    done: Option<oneshot::Sender<Result<(), String>>>,
+    done: Option<oneshot::Sender<Result<(), Arc<StoreError>>>>,
 }
 
 /// Handle to the writer task; cheap to clone.
@@ -82,18 +82,14 @@ impl SessionWriter {
             done: Some(done),
         };
         let id = session.id.clone();
-        let failed = move |message: String| StoreError::Io {
-            path: id.clone(),
-            message,
-        };
-        let stopped = "the session writer has stopped";
-        let sent = self.tx.send(request).map_err(|_| failed(stopped.into()));
+        let stopped = |id: String| StoreError::WriterStopped { id };
+        let sent = self.tx.send(request).map_err(|_| stopped(id.clone()));
         async move {
             sent?;
             match wait.await {
                 Ok(Ok(())) => Ok(()),
-                Ok(Err(message)) => Err(failed(message)),
-                Err(_) => Err(failed(stopped.into())),
+                Ok(Err(source)) => Err(StoreError::Saving { id, source }),
+                Err(_) => Err(stopped(id)),
             }
         }
     }
@@ -119,20 +115,15 @@ where
         let save = Arc::clone(&save);
         let result = tokio::task::spawn_blocking(move || save(&latest))
             .await
-            .unwrap_or_else(|err| {
-                Err(StoreError::Io {
-                    path: "session".into(),
-                    message: err.to_string(),
-                })
-            });
-        let reply = result.as_ref().copied().map_err(ToString::to_string);
+            .unwrap_or_else(|err| Err(StoreError::WriterPanicked(err)))
+            .map_err(Arc::new);
         for done in waiting {
-            let _ = done.send(reply.clone());
+            let _ = done.send(result.clone());
         }
         if let Err(err) = &result {
             tracing::error!(error = %err, "session save failed");
         }
         last_result = result;
     }
-    last_result
+    last_result.map_err(StoreError::Shared)
 }

@@ -44,7 +44,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use adopt::{AdoptedJob, Protocol};
+pub use adopt::{AdoptError, AdoptedJob, Protocol};
 pub use clips::CLIP_PATH;
 pub use config::{ConfigError, SimConfig};
 pub use faults::{FaultKind, FaultSpec, FaultTarget};
@@ -104,7 +104,7 @@ impl Simulator {
     ///
     /// # Errors
     /// A one-line reason when the job would not have been accepted by a submit.
-    pub fn adopt(&self, job: AdoptedJob) -> Result<(), String> {
+    pub fn adopt(&self, job: AdoptedJob) -> Result<(), AdoptError> {
         adopt::adopt(&self.state, job)
     }
 

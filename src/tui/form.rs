@@ -5,8 +5,33 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::action::Effect;
 use super::editor::{EditorOutcome, TextEditor};
 use super::state::{App, FormField, KeyState, Overlay, PromptForm, Status};
-use crate::prompts::{PromptDefaults, check_aspect_ratio, check_resolution};
+use crate::prompts::{
+    PromptDefaults, PromptFieldError, PromptsError, check_aspect_ratio, check_resolution,
+};
 use crate::session::PromptSpec;
+
+/// Why the form does not describe a prompt yet: one line for the form's error row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    /// A blank id, or one with spaces, slashes or control characters.
+    #[error("id \"{0}\": allowed: letters, digits, - and _ (no spaces or slashes)")]
+    BadId(String),
+    /// Another prompt of the session has this id.
+    #[error("id \"{0}\" is already used by another prompt")]
+    TakenId(String),
+    /// No prompt text.
+    #[error("the prompt text is empty")]
+    EmptyText,
+    /// Not a whole number of seconds from 1 to 60.
+    #[error("duration \"{0}\": allowed: whole seconds from 1 to 60")]
+    Duration(String),
+    /// The aspect ratio or resolution.
+    #[error(transparent)]
+    Field(#[from] PromptFieldError),
+    /// Not an http(s) URL.
+    #[error("image URL \"{0}\": allowed: an http(s) URL")]
+    ImageUrl(String),
+}
 
 const FIELDS: [FormField; 6] = [
     FormField::Id,
@@ -181,7 +206,7 @@ impl App {
             .collect();
         match prompt_from_form(form, &others) {
             Err(reason) => {
-                form.error = Some(reason);
+                form.error = Some(reason.to_string());
                 Vec::new()
             }
             Ok(mut prompt) => {
@@ -205,11 +230,11 @@ impl App {
     /// A prompts file was read: its prompts join the session (ids must be new).
     pub(super) fn prompts_loaded(
         &mut self,
-        result: Result<Vec<PromptSpec>, String>,
+        result: Result<Vec<PromptSpec>, PromptsError>,
     ) -> Vec<Effect> {
         let prompts = match result {
             Ok(prompts) => prompts,
-            Err(err) => return self.fail(err),
+            Err(err) => return self.fail(err.to_string()),
         };
         if let Some(clash) = prompts
             .iter()
@@ -269,23 +294,21 @@ fn form_key(form: &mut PromptForm, key: KeyEvent) -> EditorOutcome {
 }
 
 /// The prompt the form describes, or why not.
-fn prompt_from_form(form: &PromptForm, other_ids: &[&str]) -> Result<PromptSpec, String> {
+fn prompt_from_form(form: &PromptForm, other_ids: &[&str]) -> Result<PromptSpec, FormError> {
     let id = form.id.trim().to_string();
     if id.is_empty()
         || id
             .chars()
             .any(|c| c.is_control() || c == '/' || c == '\\' || c.is_whitespace())
     {
-        return Err(format!(
-            "id \"{id}\": allowed: letters, digits, - and _ (no spaces or slashes)"
-        ));
+        return Err(FormError::BadId(id));
     }
     if other_ids.contains(&id.as_str()) {
-        return Err(format!("id \"{id}\" is already used by another prompt"));
+        return Err(FormError::TakenId(id));
     }
     let text = form.text.text();
     if text.trim().is_empty() {
-        return Err("the prompt text is empty".into());
+        return Err(FormError::EmptyText);
     }
     let duration_s: u32 = form
         .duration
@@ -293,19 +316,14 @@ fn prompt_from_form(form: &PromptForm, other_ids: &[&str]) -> Result<PromptSpec,
         .parse()
         .ok()
         .filter(|d| (1..=60).contains(d))
-        .ok_or_else(|| {
-            format!(
-                "duration \"{}\": allowed: whole seconds from 1 to 60",
-                form.duration.trim()
-            )
-        })?;
+        .ok_or_else(|| FormError::Duration(form.duration.trim().to_string()))?;
     check_aspect_ratio(form.aspect.trim())?;
     check_resolution(form.resolution.trim())?;
     let image_url = Some(form.image_url.trim().to_string()).filter(|u| !u.is_empty());
     if let Some(url) = &image_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
-        return Err(format!("image URL \"{url}\": allowed: an http(s) URL"));
+        return Err(FormError::ImageUrl(url.clone()));
     }
     Ok(PromptSpec {
         id,

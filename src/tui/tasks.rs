@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::action::{Action, OpenTarget};
 use super::open::may_open;
 use super::state::App;
+use super::task_error::TaskError;
 use crate::catalog::Catalog;
 use crate::export;
 use crate::session::{Session, write_atomically};
@@ -27,12 +28,15 @@ pub(super) fn spawn_export(app: &App, tx: mpsc::UnboundedSender<Action>) {
 }
 
 /// Writes `<data dir>/exports/<session id>-<UTC timestamp>.json`.
-fn write_export(session: &Session, catalog: &Catalog, dir: &Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+fn write_export(session: &Session, catalog: &Catalog, dir: &Path) -> Result<PathBuf, TaskError> {
+    std::fs::create_dir_all(dir).map_err(|source| TaskError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let now = jiff::Timestamp::now();
     let path = dir.join(crate::export::export_file_name(&session.id, now));
     let json = crate::export::export_json_string(session, catalog, &now.to_string());
-    write_atomically(&path, json.as_bytes()).map_err(|err| err.to_string())?;
+    write_atomically(&path, json.as_bytes())?;
     Ok(path)
 }
 
@@ -67,11 +71,10 @@ pub fn write_report(
     catalog: &Catalog,
     data_dir: &Path,
     now: jiff::Timestamp,
-) -> Result<PathBuf, String> {
-    let path =
-        export::default_report_path(data_dir, &session.id, now).map_err(|e| e.to_string())?;
+) -> Result<PathBuf, TaskError> {
+    let path = export::default_report_path(data_dir, &session.id, now)?;
     let doc = export::export_document(session, catalog, &now.to_string());
-    export::write_report(&export::Report::of_export(&doc), &path).map_err(|e| e.to_string())?;
+    export::write_report(&export::Report::of_export(&doc), &path)?;
     Ok(path)
 }
 
@@ -109,14 +112,16 @@ pub(super) fn spawn_open_blind(
 ///
 /// # Errors
 /// Why the folder could not be made or neither a link nor a copy could be written.
-pub fn neutral_link(clip: &Path, link: &Path) -> Result<(), String> {
+pub fn neutral_link(clip: &Path, link: &Path) -> Result<(), TaskError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| TaskError::Io { path, source }
+    };
     if let Some(dir) = link.parent() {
-        std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
     }
     match std::fs::remove_file(link) {
-        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-            return Err(format!("{}: {err}", link.display()));
-        }
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(io(link)(err)),
         _ => {}
     }
     if std::fs::hard_link(clip, link).is_ok() {
@@ -124,19 +129,22 @@ pub fn neutral_link(clip: &Path, link: &Path) -> Result<(), String> {
     }
     std::fs::copy(clip, link)
         .map(drop)
-        .map_err(|err| format!("cannot link or copy the clip to {}: {err}", link.display()))
+        .map_err(|source| TaskError::Link {
+            link: link.to_path_buf(),
+            source,
+        })
 }
 
 /// Opens `target` in the browser or player, if [`may_open`] allows it.
-fn open_checked(target: &OpenTarget, data_dir: &Path) -> Result<(), String> {
+fn open_checked(target: &OpenTarget, data_dir: &Path) -> Result<(), TaskError> {
     if !may_open(target, data_dir) {
-        return Err("only files inside the data dir and http(s) URLs are opened".into());
+        return Err(TaskError::NotAllowed);
     }
     let result = match target {
         OpenTarget::File(path) => open::that_detached(path),
         OpenTarget::Url(url) => open::that_detached(url),
     };
-    result.map_err(|err| err.to_string())
+    result.map_err(TaskError::Open)
 }
 
 /// Reads a prompts file, then reports [`Action::PromptsLoaded`].
@@ -144,7 +152,7 @@ pub(super) fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
     tokio::task::spawn_blocking(move || {
         let loaded =
             crate::prompts::load_prompts_file(&path, &crate::prompts::PromptDefaults::default());
-        let _ = tx.send(Action::PromptsLoaded(loaded.map_err(|err| err.0)));
+        let _ = tx.send(Action::PromptsLoaded(loaded));
     });
 }
 
@@ -159,16 +167,14 @@ pub(super) fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
     );
     tokio::task::spawn_blocking(move || {
         let store = crate::session::SessionStore::new(&data_dir);
-        let report = crate::costs::load_sessions(&store)
-            .map(|stored| {
-                let stored = stored.with_session(session);
-                Box::new(crate::costs::report(
-                    &stored,
-                    &catalog,
-                    crate::costs::DEFAULT_VIDEOS_PER_MONTH,
-                ))
-            })
-            .map_err(|err| err.to_string());
+        let report = crate::costs::load_sessions(&store).map(|stored| {
+            let stored = stored.with_session(session);
+            Box::new(crate::costs::report(
+                &stored,
+                &catalog,
+                crate::costs::DEFAULT_VIDEOS_PER_MONTH,
+            ))
+        });
         let _ = tx.send(Action::CostsLoaded(report));
     });
 }
@@ -176,6 +182,7 @@ pub(super) fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::ReportFileError;
     use crate::scoring::fixtures::{catalog, completed, planned, scored, session};
 
     /// A session in `data_dir` with one scored clip whose file exists.
@@ -221,7 +228,11 @@ mod tests {
         std::fs::write(data.path().join("exports"), b"in the way").unwrap();
         let now = jiff::Timestamp::UNIX_EPOCH;
         let err = write_report(&s, &catalog(), data.path(), now).unwrap_err();
-        assert!(err.contains("exports"), "{err}");
+        assert!(
+            matches!(&err, TaskError::Report(ReportFileError::CreateDir { .. })),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("exports"), "{err}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::action::{Action, Command, Effect, OpenTarget};
 use super::keymap::Context;
 use super::state::{App, KeyState, ModelChoice, Overlay, Pane};
+use super::task_error::TaskError;
 use super::update::InputMode;
 use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, SaveAck};
@@ -461,7 +462,9 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
         app.status.as_ref().map(|s| s.text.as_str()),
         Some("exported to /data/exports/x.json")
     );
-    app.update(Action::Opened(Err("no browser\u{1b}[2J".into())));
+    app.update(Action::Opened(Err(TaskError::Open(std::io::Error::other(
+        "no browser\u{1b}[2J",
+    )))));
     assert!(
         app.status
             .as_ref()

@@ -6,6 +6,7 @@ use super::{blind_app, cmd, delivered_app, scoring_clip};
 use crate::tui::action::{Action, Command, Effect, OpenTarget};
 use crate::tui::open::may_open;
 use crate::tui::state::{App, Overlay, Pane};
+use crate::tui::task_error::TaskError;
 
 fn status(app: &App) -> (String, bool) {
     let status = app.status.as_ref().expect("a status line");
@@ -124,12 +125,15 @@ fn the_report_outcome_shows_its_path() {
     );
     app.update(Action::Reported {
         written: Ok(path.clone()),
-        open_error: Some("no browser found".into()),
+        open_error: Some(TaskError::Open(std::io::Error::other("no browser found"))),
     });
     let (text, error) = status(&app);
     assert!(error && text.contains(&path.display().to_string()) && text.contains("no browser"));
     app.update(Action::Reported {
-        written: Err("/data/exports: permission denied".into()),
+        written: Err(TaskError::Io {
+            path: "/data/exports".into(),
+            source: std::io::Error::other("permission denied"),
+        }),
         open_error: None,
     });
     assert_eq!(
