@@ -1,7 +1,6 @@
-//! Why a file or opener task the loop started failed: the error its [`Action`] carries back to
-//! `update`, which shows it as one sanitised status line.
-//!
-//! [`Action`]: super::action::Action
+//! Why a file or opener task the loop started failed: the error its `Action` carries back to
+//! `update`, which shows it as one sanitised status line. Below `action` and `tasks`, which
+//! both name it.
 
 use std::path::PathBuf;
 
