@@ -120,24 +120,14 @@ pub enum CliError {
     /// Reading or writing sessions failed (exit 1).
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// Reading or writing sessions failed while doing something the line names (exit 1).
-    #[error("{doing}: {source}")]
-    StoreWhile {
-        /// What was being done, e.g. `cannot save the session`.
-        doing: &'static str,
-        /// The store's error.
-        #[source]
-        source: StoreError,
-    },
-    /// An OS operation failed (exit 1).
-    #[error("{doing}: {source}")]
-    Io {
-        /// What was being done, e.g. `cannot write to stdout`.
-        doing: String,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
+    /// Reading or writing sessions failed (exit 1): what was being done (`cannot save the
+    /// session`), and the store's error.
+    #[error("{0}: {1}")]
+    StoreWhile(&'static str, #[source] StoreError),
+    /// An OS operation failed (exit 1): what was being done (`cannot write to stdout`), and the
+    /// OS error.
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
     /// An HTML report could not be written (exit 1).
     #[error(transparent)]
     Report(#[from] ReportFileError),
@@ -163,15 +153,18 @@ impl CliError {
 
     /// Writing to stdout failed.
     pub(crate) fn stdout(source: std::io::Error) -> Self {
-        CliError::Io {
-            doing: "cannot write to stdout".into(),
-            source,
-        }
+        CliError::Io("cannot write to stdout".into(), source)
+    }
+
+    /// An OS failure while `doing` something.
+    pub(crate) fn io(doing: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let doing = doing.into();
+        move |source| CliError::Io(doing, source)
     }
 
     /// A store failure while `doing` something.
     pub(crate) fn store_while(doing: &'static str) -> impl FnOnce(StoreError) -> Self {
-        move |source| CliError::StoreWhile { doing, source }
+        move |source| CliError::StoreWhile(doing, source)
     }
 }
 
@@ -183,10 +176,7 @@ pub fn main_exit_code() -> ExitCode {
     };
     let outcome = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(dispatch(cli)),
-        Err(source) => Err(CliError::Io {
-            doing: "cannot start the async runtime".into(),
-            source,
-        }),
+        Err(source) => Err(CliError::io("cannot start the async runtime")(source)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

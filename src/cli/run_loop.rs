@@ -297,10 +297,8 @@ impl Interrupts {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let signal = signal(SignalKind::interrupt()).map_err(|source| CliError::Io {
-                doing: "cannot listen for Ctrl-C".into(),
-                source,
-            })?;
+            let signal = signal(SignalKind::interrupt())
+                .map_err(CliError::io("cannot listen for Ctrl-C"))?;
             Ok(Interrupts { signal })
         }
         #[cfg(not(unix))]

@@ -51,10 +51,7 @@ pub async fn run(args: &SimulateArgs) -> Result<(), CliError> {
     };
     tokio::select! {
         served = serve_forever(config, announce) => {
-            served.map_err(|source| CliError::Io {
-                doing: format!("simulator on port {}", args.port),
-                source,
-            })
+            served.map_err(CliError::io(format!("simulator on port {}", args.port)))
         }
         _ = tokio::signal::ctrl_c() => Ok(()),
     }

@@ -97,10 +97,7 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
     };
     let outcome = run_loop(app, context).await;
     let saved = writer_task.await?;
-    outcome.map_err(|source| CliError::Io {
-        doing: "terminal".into(),
-        source,
-    })?;
+    outcome.map_err(CliError::io("terminal"))?;
     saved.map_err(CliError::store_while("cannot save the session"))?;
     println!("session {id} saved; reopen it with: clipbench --session {id}");
     Ok(())

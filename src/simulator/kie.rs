@@ -17,7 +17,7 @@ use super::fault_reply::{self, hold_if_stalled, status_fault, submit_fault};
 use super::faults::{FaultKind, Hook};
 use super::jobs::{Api, Failure, Job, Model, Phase};
 use super::kie_schema::{ValidTask, validate};
-use super::reply::{clip_origin, credential, json, kie_reply};
+use super::reply::{clip_origin, credential, json, kie_reply, kie_status};
 use super::state::{NewJob, SimState};
 
 fn unauthorized(state: &SimState) -> Response {
@@ -133,12 +133,7 @@ pub async fn record_info(
         let normal = (StatusCode::OK, body.to_string());
         return hold_if_stalled(status_fault(Api::Kie, &fault, normal, mirror)).await;
     }
-    let status = if mirror {
-        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
-    } else {
-        StatusCode::OK
-    };
-    json(status, &body)
+    json(kie_status(mirror, code), &body)
 }
 
 /// `GET /api/v1/chat/credit`.

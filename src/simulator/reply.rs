@@ -23,12 +23,17 @@ pub fn kie_reply(mirror: bool, code: u16, msg: &str, data: Option<Value>) -> Res
     if let Some(data) = data {
         body["data"] = data;
     }
-    let status = if mirror {
+    json(kie_status(mirror, code), &body)
+}
+
+/// The HTTP status of a Kie answer whose body says `code`: 200, or `code` itself when the
+/// simulator mirrors Kie's body codes as HTTP statuses.
+pub fn kie_status(mirror: bool, code: u16) -> StatusCode {
+    if mirror {
         StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
     } else {
         StatusCode::OK
-    };
-    json(status, &body)
+    }
 }
 
 /// `http://<Host>` of this request, so any client reaching the simulator gets URLs it can follow;

@@ -17,14 +17,21 @@ use crate::session::{Session, write_atomically};
 
 /// Writes the export JSON under the data dir, then reports [`Action::Exported`].
 pub(super) fn spawn_export(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, dir) = (
-        app.session.clone(),
-        app.catalog.clone(),
-        app.data_dir.join("exports"),
-    );
+    let (session, catalog, data_dir) = snapshot(app);
     tokio::task::spawn_blocking(move || {
+        let dir = data_dir.join("exports");
         let _ = tx.send(Action::Exported(write_export(&session, &catalog, &dir)));
     });
+}
+
+/// What a blocking task takes of the app: the session and catalog as they are now (the task
+/// works on its own copy while the app moves on) and the data dir.
+fn snapshot(app: &App) -> (Session, Catalog, PathBuf) {
+    (
+        app.session.clone(),
+        app.catalog.clone(),
+        app.data_dir.clone(),
+    )
 }
 
 /// Writes `<data dir>/exports/<session id>-<UTC timestamp>.json`.
@@ -43,11 +50,7 @@ fn write_export(session: &Session, catalog: &Catalog, dir: &Path) -> Result<Path
 /// Writes the HTML report under the data dir and opens it, then reports
 /// [`Action::Reported`].
 pub(super) fn spawn_report(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, data_dir) = (
-        app.session.clone(),
-        app.catalog.clone(),
-        app.data_dir.clone(),
-    );
+    let (session, catalog, data_dir) = snapshot(app);
     tokio::task::spawn_blocking(move || {
         let written = write_report(&session, &catalog, &data_dir, jiff::Timestamp::now());
         let open_error = match &written {
@@ -160,11 +163,7 @@ pub(super) fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
 /// and computes the dashboard on a blocking thread; this session's live state replaces its
 /// file, which may lag behind by a coalesced save.
 pub(super) fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, data_dir) = (
-        app.session.clone(),
-        app.catalog.clone(),
-        app.data_dir.clone(),
-    );
+    let (session, catalog, data_dir) = snapshot(app);
     tokio::task::spawn_blocking(move || {
         let store = crate::session::SessionStore::new(&data_dir);
         let report = crate::costs::load_sessions(&store).map(|stored| {
