@@ -8,6 +8,7 @@ mod costs;
 mod export;
 mod merge;
 mod models;
+mod prepare;
 mod progress;
 mod run;
 mod run_loop;
@@ -20,8 +21,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CatalogError};
 use crate::config::{Config, ConfigError, FlagOverrides};
+use crate::export::ReportFileError;
+use crate::logging::LoggingError;
+use crate::services::BackendError;
+use crate::session::StoreError;
 
 /// clipbench: fire one prompt at several AI video models, score the clips, pick on value.
 #[derive(Debug, Parser)]
@@ -90,21 +95,76 @@ impl FiringArgs {
     }
 }
 
-/// A command's failure: the line to print and the exit status.
-#[derive(Debug)]
+/// A command's failure: its one line (the `Display`, which already names the cause; the
+/// `source` chain is for logs and tests) and, through [`CliError::exit_code`], the exit status.
+#[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// Bad usage or configuration (exit 2).
+    /// Bad usage (exit 2).
+    #[error("{0}")]
     Usage(String),
+    /// A bad configuration value (exit 2).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A malformed catalog, or a model it does not hold (exit 2).
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     /// The command could not run (exit 1).
+    #[error("{0}")]
     Failed(String),
+    /// Logging could not start (exit 1).
+    #[error(transparent)]
+    Logging(#[from] LoggingError),
+    /// The services could not be built (exit 1).
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// Reading or writing sessions failed (exit 1).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Reading or writing sessions failed (exit 1): what was being done (`cannot save the
+    /// session`), and the store's error.
+    #[error("{0}: {1}")]
+    StoreWhile(&'static str, #[source] StoreError),
+    /// An OS operation failed (exit 1): what was being done (`cannot write to stdout`), and the
+    /// OS error.
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    /// An HTML report could not be written (exit 1).
+    #[error(transparent)]
+    Report(#[from] ReportFileError),
+    /// A task the command waited for panicked (exit 1).
+    #[error(transparent)]
+    Task(#[from] tokio::task::JoinError),
     /// Ctrl-C stopped the command after it saved what it had (exit 130, as a shell reports
     /// a process ended by SIGINT); the line says how to go on.
+    #[error("{0}")]
     Interrupted(String),
 }
 
-impl From<ConfigError> for CliError {
-    fn from(err: ConfigError) -> Self {
-        CliError::Usage(err.0)
+impl CliError {
+    /// The process's exit status for this failure: 2 for bad usage or configuration, 130 for
+    /// Ctrl-C, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) | CliError::Config(_) | CliError::Catalog(_) => 2,
+            CliError::Interrupted(_) => 130,
+            _ => 1,
+        }
+    }
+
+    /// Writing to stdout failed.
+    pub(crate) fn stdout(source: std::io::Error) -> Self {
+        CliError::Io("cannot write to stdout".into(), source)
+    }
+
+    /// An OS failure while `doing` something.
+    pub(crate) fn io(doing: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let doing = doing.into();
+        move |source| CliError::Io(doing, source)
+    }
+
+    /// A store failure while `doing` something.
+    pub(crate) fn store_while(doing: &'static str) -> impl FnOnce(StoreError) -> Self {
+        move |source| CliError::StoreWhile(doing, source)
     }
 }
 
@@ -116,23 +176,17 @@ pub fn main_exit_code() -> ExitCode {
     };
     let outcome = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(dispatch(cli)),
-        Err(err) => Err(CliError::Failed(format!(
-            "cannot start the async runtime: {err}"
-        ))),
+        Err(source) => Err(CliError::io("cannot start the async runtime")(source)),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(CliError::Usage(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-        Err(CliError::Failed(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(1)
-        }
-        Err(CliError::Interrupted(message)) => {
-            eprintln!("{message}");
-            ExitCode::from(130)
+        Err(err) => {
+            if let CliError::Interrupted(_) = err {
+                eprintln!("{err}");
+            } else {
+                eprintln!("error: {err}");
+            }
+            ExitCode::from(err.exit_code())
         }
     }
 }
@@ -165,13 +219,13 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Models) => {
             let (catalog, config) = load_settings(&FlagOverrides::default())?;
             models::print_models(&catalog, &config, &mut std::io::stdout())
-                .map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+                .map_err(CliError::stdout)
         }
         Some(Command::Run(args)) => run::run(&args).await,
         Some(Command::Sessions) => {
             let (_, config) = load_settings(&FlagOverrides::default())?;
             let store = crate::session::SessionStore::new(&config.data_dir);
-            sessions::print_sessions(&store, &mut std::io::stdout()).map_err(CliError::Failed)
+            sessions::print_sessions(&store, &mut std::io::stdout())
         }
         Some(Command::Export(args)) => {
             let (catalog, config) = load_settings(&FlagOverrides::default())?;
@@ -193,8 +247,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
 /// `Usage` for a malformed catalog or a bad configuration value.
 pub fn load_settings(flags: &FlagOverrides) -> Result<(Catalog, Config), CliError> {
     let config_dir = crate::config::config_dir();
-    let catalog =
-        Catalog::load(config_dir.as_deref()).map_err(|err| CliError::Usage(err.to_string()))?;
+    let catalog = Catalog::load(config_dir.as_deref())?;
     let vars = crate::config::load_vars(Path::new(".env"))?;
     let config = Config::from_sources(&vars, flags, &catalog)?;
     Ok((catalog, config))

@@ -11,6 +11,7 @@
 mod csv;
 mod document;
 mod html;
+mod report_file;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,7 @@ pub use document::{EXPORT_SCHEMA_VERSION, ExportClip, ExportDocument, PriceTable
 pub use html::{
     ExportError, Report, ReportClip, Reviews, export_html, render_report, report_file_name,
 };
+pub use report_file::{ReportFileError, default_report_path, write_report};
 
 use crate::catalog::Catalog;
 use crate::scoring::{self, ModelSummary};

@@ -15,6 +15,7 @@ pub mod merge;
 mod mutation;
 pub mod prompts;
 pub mod provider;
+pub mod random;
 pub mod routing;
 pub mod sanitize;
 pub mod scoring;

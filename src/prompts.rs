@@ -56,6 +56,32 @@ impl PromptDefaults {
 #[error("{0}")]
 pub struct PromptsError(pub String);
 
+/// Why one setting of a prompt is not allowed: one line naming the value and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PromptFieldError {
+    /// No id, or a blank one.
+    #[error("missing \"id\"")]
+    MissingId,
+    /// An id that could not be a file name part (the text is sanitised).
+    #[error("id \"{0}\" has a control character or slash; allowed: letters, digits, - and _")]
+    BadId(String),
+    /// No prompt text.
+    #[error("empty \"prompt\"")]
+    EmptyPrompt,
+    /// A length outside what any model takes.
+    #[error("duration_s {0} is out of range; allowed: 1 to {max} seconds", max = MAX_DURATION_S)]
+    Duration(u32),
+    /// Not `W:H`.
+    #[error("aspect_ratio \"{0}\" is not W:H; allowed: e.g. 9:16, 16:9, 1:1")]
+    AspectRatio(String),
+    /// Not `<lines>p`.
+    #[error("resolution \"{0}\" is not like 720p; allowed: e.g. 480p, 540p, 720p, 1080p")]
+    Resolution(String),
+    /// Not an http(s) URL (the text is sanitised).
+    #[error("image_url \"{0}\" is not an http(s) URL")]
+    ImageUrl(String),
+}
+
 /// One entry as written in the file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -174,27 +200,22 @@ fn entry_label(index: usize, value: &serde_json::Value) -> String {
 }
 
 /// Checks one entry and fills in the defaults.
-fn check_entry(entry: Entry, defaults: &PromptDefaults) -> Result<PromptSpec, String> {
+fn check_entry(entry: Entry, defaults: &PromptDefaults) -> Result<PromptSpec, PromptFieldError> {
     let id = entry
         .id
         .map(|id| id.trim().to_string())
         .filter(|id| !id.is_empty())
-        .ok_or("missing \"id\"")?;
+        .ok_or(PromptFieldError::MissingId)?;
     if id.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
-        return Err(format!(
-            "id \"{}\" has a control character or slash; allowed: letters, digits, - and _",
-            crate::sanitize::clean_line(&id)
-        ));
+        return Err(PromptFieldError::BadId(crate::sanitize::clean_line(&id)));
     }
     let prompt = entry
         .prompt
         .filter(|p| !p.trim().is_empty())
-        .ok_or("empty \"prompt\"")?;
+        .ok_or(PromptFieldError::EmptyPrompt)?;
     let duration_s = entry.duration_s.unwrap_or(defaults.duration_s);
     if !(1..=MAX_DURATION_S).contains(&duration_s) {
-        return Err(format!(
-            "duration_s {duration_s} is out of range; allowed: 1 to {MAX_DURATION_S} seconds"
-        ));
+        return Err(PromptFieldError::Duration(duration_s));
     }
     let aspect_ratio = entry
         .aspect_ratio
@@ -222,16 +243,14 @@ fn check_entry(entry: Entry, defaults: &PromptDefaults) -> Result<PromptSpec, St
 ///
 /// # Errors
 /// A one-line reason naming the value and what is allowed.
-pub fn check_aspect_ratio(value: &str) -> Result<(), String> {
+pub fn check_aspect_ratio(value: &str) -> Result<(), PromptFieldError> {
     let ok = value.split_once(':').is_some_and(|(w, h)| {
         w.parse::<u32>().is_ok_and(|w| w > 0) && h.parse::<u32>().is_ok_and(|h| h > 0)
     });
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "aspect_ratio \"{value}\" is not W:H; allowed: e.g. 9:16, 16:9, 1:1"
-        ))
+        Err(PromptFieldError::AspectRatio(value.to_string()))
     }
 }
 
@@ -239,27 +258,24 @@ pub fn check_aspect_ratio(value: &str) -> Result<(), String> {
 ///
 /// # Errors
 /// A one-line reason naming the value and what is allowed.
-pub fn check_resolution(value: &str) -> Result<(), String> {
+pub fn check_resolution(value: &str) -> Result<(), PromptFieldError> {
     let ok = value
         .strip_suffix('p')
         .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0));
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "resolution \"{value}\" is not like 720p; allowed: e.g. 480p, 540p, 720p, 1080p"
-        ))
+        Err(PromptFieldError::Resolution(value.to_string()))
     }
 }
 
 /// An http(s) URL (the providers fetch the image themselves).
-fn check_image_url(value: &str) -> Result<(), String> {
+fn check_image_url(value: &str) -> Result<(), PromptFieldError> {
     match url::Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(()),
-        _ => Err(format!(
-            "image_url \"{}\" is not an http(s) URL",
-            crate::sanitize::clean_line(value)
-        )),
+        _ => Err(PromptFieldError::ImageUrl(crate::sanitize::clean_line(
+            value,
+        ))),
     }
 }
 

@@ -6,6 +6,7 @@
 //! the *billed* length; value = (quality / 25) / cost of 5 s; rank 1 is the highest value.
 
 pub mod agreement;
+pub mod review;
 pub mod stats;
 
 use std::fmt;

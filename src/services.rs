@@ -43,15 +43,28 @@ pub struct Backend {
     pub simulator: Option<Simulator>,
 }
 
+/// Why the services could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// The shared HTTP client could not be built (TLS roots, settings).
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    /// The embedded simulator could not bind its port.
+    #[error("cannot start the embedded simulator: {0}")]
+    Simulator(#[source] std::io::Error),
+    /// The simulator's own base URL does not parse (a bug).
+    #[error("simulator URL: {0}")]
+    SimulatorUrl(#[source] url::ParseError),
+}
+
 impl Backend {
     /// Connects as the configuration says: DEMO starts the simulator (latencies divided by
     /// `sim_speed`); otherwise one client per provider that has a key.
     ///
     /// # Errors
     /// When the HTTP client or the simulator cannot start.
-    pub async fn connect(config: &Config, sim_speed: f64) -> Result<Backend, String> {
-        let http =
-            build_http_client().map_err(|err| format!("cannot build the HTTP client: {err}"))?;
+    pub async fn connect(config: &Config, sim_speed: f64) -> Result<Backend, BackendError> {
+        let http = build_http_client().map_err(BackendError::HttpClient)?;
         if config.demo {
             let sim = Simulator::start(SimConfig {
                 speed: sim_speed,
@@ -59,9 +72,8 @@ impl Backend {
                 ..SimConfig::default()
             })
             .await
-            .map_err(|err| format!("cannot start the embedded simulator: {err}"))?;
-            let base =
-                Url::parse(&sim.base_url()).map_err(|err| format!("simulator URL: {err}"))?;
+            .map_err(BackendError::Simulator)?;
+            let base = Url::parse(&sim.base_url()).map_err(BackendError::SimulatorUrl)?;
             let providers = simulator_providers(&http, &base);
             return Ok(Backend {
                 providers,

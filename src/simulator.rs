@@ -19,6 +19,7 @@ mod clock;
 mod config;
 mod control;
 mod fal;
+mod fal_call;
 mod fal_queue;
 mod fal_schema;
 mod fal_status;
@@ -29,7 +30,6 @@ mod jobs;
 mod kie;
 mod kie_schema;
 mod reply;
-mod rng;
 mod state;
 mod stats;
 
@@ -44,7 +44,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use adopt::{AdoptedJob, Protocol};
+pub use adopt::{AdoptError, AdoptedJob, Protocol};
 pub use clips::CLIP_PATH;
 pub use config::{ConfigError, SimConfig};
 pub use faults::{FaultKind, FaultSpec, FaultTarget};
@@ -104,7 +104,7 @@ impl Simulator {
     ///
     /// # Errors
     /// A one-line reason when the job would not have been accepted by a submit.
-    pub fn adopt(&self, job: AdoptedJob) -> Result<(), String> {
+    pub fn adopt(&self, job: AdoptedJob) -> Result<(), AdoptError> {
         adopt::adopt(&self.state, job)
     }
 

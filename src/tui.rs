@@ -18,6 +18,7 @@ pub mod open;
 pub mod scoring;
 pub mod setup;
 pub mod state;
+pub mod task_error;
 mod tasks;
 pub mod update;
 pub mod view;

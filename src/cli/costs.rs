@@ -42,7 +42,7 @@ pub struct CostsArgs {
 /// `Failed` when the sessions folder cannot be listed or stdout fails.
 pub fn run(args: &CostsArgs, catalog: &Catalog, data_dir: &Path) -> Result<(), CliError> {
     let store = SessionStore::new(data_dir);
-    let stored = load_sessions(&store).map_err(|err| CliError::Failed(err.to_string()))?;
+    let stored = load_sessions(&store)?;
     for skipped in &stored.skipped {
         eprintln!(
             "warning: skipped session {}: {}",
@@ -59,7 +59,7 @@ pub fn run(args: &CostsArgs, catalog: &Catalog, data_dir: &Path) -> Result<(), C
     } else {
         print_report(&report, args.days, &mut out)
     };
-    written.map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+    written.map_err(CliError::stdout)
 }
 
 /// The report as tables.

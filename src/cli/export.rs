@@ -14,7 +14,8 @@ use clap::{Args, ValueEnum};
 use super::CliError;
 use crate::catalog::Catalog;
 use crate::export::{
-    ExportDocument, export_csv, export_document, export_html, export_json_string, report_file_name,
+    ExportDocument, Report, ReportFileError, default_report_path, export_csv, export_document,
+    export_json_string,
 };
 use crate::session::{Session, SessionStore, StoreError, write_atomically};
 
@@ -87,7 +88,7 @@ fn load_session(id: Option<&str>, data_dir: &Path) -> Result<Session, CliError> 
                 "no sessions under {} yet: nothing to export",
                 sessions_dir.display()
             )),
-            other => CliError::Failed(other.to_string()),
+            other => other.into(),
         })?,
     };
     store.read(&id).map_err(|err| match err {
@@ -95,7 +96,7 @@ fn load_session(id: Option<&str>, data_dir: &Path) -> Result<Session, CliError> 
             "--session {id}: no such session under {} (see `clipbench sessions`)",
             sessions_dir.display()
         )),
-        other => CliError::Failed(other.to_string()),
+        other => other.into(),
     })
 }
 
@@ -107,27 +108,21 @@ fn write_report(
     data_dir: &Path,
     now: jiff::Timestamp,
 ) -> Result<PathBuf, CliError> {
-    let path = if let Some(out) = out {
-        out.to_path_buf()
-    } else {
-        let dir = data_dir.join("exports");
-        std::fs::create_dir_all(&dir)
-            .map_err(|err| CliError::Failed(format!("cannot create {}: {err}", dir.display())))?;
-        dir.join(report_file_name(&doc.session_id, now))
-    };
-    // Clip URLs are relative to the report's folder, which must therefore be absolute.
-    let absolute = std::path::absolute(&path)
-        .map_err(|err| CliError::Failed(format!("{}: {err}", path.display())))?;
-    let report_dir = absolute.parent().unwrap_or(Path::new("/"));
-    let html = export_html(doc, report_dir).map_err(|err| CliError::Failed(err.to_string()))?;
-    write_file(&path, &html)?;
-    Ok(path)
+    let written = match out {
+        Some(out) => Ok(out.to_path_buf()),
+        None => default_report_path(data_dir, &doc.session_id, now),
+    }
+    .and_then(|path| crate::export::write_report(&Report::of_export(doc), &path).map(|()| path));
+    written.map_err(|err| match err {
+        ReportFileError::Write(source) => CliError::store_while("cannot write the export")(source),
+        other => CliError::Report(other),
+    })
 }
 
 /// Writes `text` to `path` atomically (a reader sees the old file or the new one, whole).
 fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     write_atomically(path, text.as_bytes())
-        .map_err(|err| CliError::Failed(format!("cannot write the export: {err}")))
+        .map_err(CliError::store_while("cannot write the export"))
 }
 
 /// Writes `text` to stdout, flushed, so a closed pipe is reported rather than ignored.
@@ -136,7 +131,7 @@ fn print_stdout(text: &str) -> Result<(), CliError> {
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+        .map_err(CliError::stdout)
 }
 
 #[cfg(test)]

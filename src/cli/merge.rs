@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
-use crate::export::{EXPORT_SCHEMA_VERSION, ExportDocument, render_report};
+use crate::export::{EXPORT_SCHEMA_VERSION, ExportDocument};
 use crate::merge::{MergeError, MergedDocument, merge_exports};
 use crate::session::write_atomically;
 
@@ -60,12 +60,7 @@ pub fn run(args: &MergeArgs) -> Result<(), CliError> {
 /// The merge's HTML report, written atomically to `path`; its clip URLs are relative to the
 /// report's folder.
 fn write_report(merged: &MergedDocument, path: &Path) -> Result<(), CliError> {
-    let absolute = std::path::absolute(path)
-        .map_err(|err| CliError::Failed(format!("{}: {err}", path.display())))?;
-    let report_dir = absolute.parent().unwrap_or(Path::new("/"));
-    let html = render_report(&merged.report(), report_dir)
-        .map_err(|err| CliError::Failed(err.to_string()))?;
-    write_atomically(path, html.as_bytes()).map_err(|err| CliError::Failed(err.to_string()))
+    Ok(crate::export::write_report(&merged.report(), path)?)
 }
 
 /// Writing the merge (or its report, `flag`) over one of its inputs would destroy a
@@ -118,7 +113,7 @@ fn write_merged(merged: &MergedDocument, out: &Path) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(merged)
         .map_err(|err| CliError::Failed(format!("cannot serialise the merge: {err}")))?;
     text.push('\n');
-    write_atomically(out, text.as_bytes()).map_err(|err| CliError::Failed(err.to_string()))
+    Ok(write_atomically(out, text.as_bytes())?)
 }
 
 /// A merge error, with the exports named by their files.

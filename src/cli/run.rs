@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::prepare::{Prepared, check_budget, prepare_resume};
+use super::run_loop::{LoopOptions, execute};
 use super::{CliError, FiringArgs, load_settings};
 use crate::catalog::{Catalog, Model};
 use crate::config::{Config, ModelSelection};
@@ -59,18 +61,15 @@ pub async fn run(args: &RunArgs) -> Result<(), CliError> {
     let (catalog, mut config) = load_settings(&args.firing.overrides())?;
     let store = SessionStore::new(&config.data_dir);
     let prepared = match &args.resume {
-        Some(id) => super::run_loop::prepare_resume(&store, id, &mut config)?,
+        Some(id) => prepare_resume(&store, id, &mut config)?,
         None => prepare_fresh(args, &catalog, &config, &store)?,
     };
-    super::run_loop::execute(args, &catalog, &config, prepared).await
-}
-
-/// A session ready to run: locked on disk, announced on stderr.
-pub struct Prepared {
-    /// The session as it stands.
-    pub session: Session,
-    /// The lock and the writer's target.
-    pub locked: crate::session::LockedSession,
+    let options = LoopOptions {
+        sim_speed: args.sim_speed.unwrap_or(1.0),
+        job_timeout_min: args.job_timeout_min,
+        out: args.out.as_deref(),
+    };
+    execute(&options, &catalog, &config, prepared).await
 }
 
 /// Checks the request whole, then creates the session.
@@ -87,7 +86,7 @@ fn prepare_fresh(
     let session = Session::new(new_session_id(), now_rfc3339(), config.demo, prompts, jobs);
     let locked = store
         .create(&session)
-        .map_err(|err| CliError::Failed(format!("cannot create the session: {err}")))?;
+        .map_err(CliError::store_while("cannot create the session"))?;
     eprintln!("session: {}", session.id);
     for job in &session.jobs {
         if let Some(rule) = &job.routed_by {
@@ -153,11 +152,7 @@ fn read_prompts(args: &RunArgs) -> Result<Vec<PromptSpec>, CliError> {
 /// The catalog entries of `ids`.
 fn catalog_models<'a>(catalog: &'a Catalog, ids: &[String]) -> Result<Vec<&'a Model>, CliError> {
     ids.iter()
-        .map(|id| {
-            catalog
-                .get(id)
-                .map_err(|err| CliError::Usage(err.to_string()))
-        })
+        .map(|id| catalog.get(id).map_err(CliError::from))
         .collect()
 }
 
@@ -170,9 +165,7 @@ fn check_keys(catalog: &Catalog, config: &Config, jobs: &[Job]) -> Result<(), Cl
             .then(|| model.provider.key_variable())
     };
     for job in jobs {
-        let model = catalog
-            .get(&job.model)
-            .map_err(|err| CliError::Usage(err.to_string()))?;
+        let model = catalog.get(&job.model)?;
         let Some(variable) = missing(model) else {
             continue;
         };
@@ -190,29 +183,12 @@ fn check_keys(catalog: &Catalog, config: &Config, jobs: &[Job]) -> Result<(), Cl
     let policy = FallbackPolicy::from_config(config);
     for (from, to) in policy.targets() {
         let used = jobs.iter().any(|j| j.model == from);
-        let target = catalog
-            .get(to)
-            .map_err(|err| CliError::Usage(err.to_string()))?;
+        let target = catalog.get(to)?;
         if let (true, Some(variable)) = (used, missing(target)) {
             return Err(CliError::Usage(format!(
                 "fallback {from}:{to}: {to} needs {variable}: set it, drop the pair, or use --demo"
             )));
         }
-    }
-    Ok(())
-}
-
-/// Refuses a quote above what is left of the budget.
-///
-/// # Errors
-/// `Usage` showing the quote and the remaining budget.
-pub fn check_budget(budget: Option<f64>, quote: f64, spent: f64) -> Result<(), CliError> {
-    let Some(budget) = budget else { return Ok(()) };
-    let remaining = budget - spent;
-    if quote > remaining + 1e-9 {
-        return Err(CliError::Usage(format!(
-            "quote ${quote:.2} is above the remaining budget ${remaining:.2} (budget ${budget:.2}, spent ${spent:.2}); raise --budget or fire fewer jobs"
-        )));
     }
     Ok(())
 }

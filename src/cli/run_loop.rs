@@ -7,58 +7,29 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::CliError;
+use super::prepare::Prepared;
 use super::progress::Progress;
-use super::run::{Prepared, RunArgs};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
-    FallbackPolicy, INTERRUPTED_SUBMIT, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle,
-    Runner, RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all,
-    job_spec, settle_interrupted_submits,
+    FallbackPolicy, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle, Runner, RunnerOptions,
+    SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all, job_spec,
 };
 use crate::services::Backend;
 use crate::session::{
-    JobStage, Session, SessionStore, SessionWriter, StoreError, learned_latencies, now_rfc3339,
+    JobStage, Session, SessionStore, SessionWriter, learned_latencies, now_rfc3339,
     write_atomically,
 };
 
-/// Opens a stored session for `--resume` (`id` empty: the latest) and makes the run talk to
-/// what the session ran on (DEMO or not).
-///
-/// # Errors
-/// `Usage` when there is no such session; `Failed` when it is locked or unreadable.
-pub fn prepare_resume(
-    store: &SessionStore,
-    id: &str,
-    config: &mut Config,
-) -> Result<Prepared, CliError> {
-    let id = if id.is_empty() {
-        store
-            .latest()
-            .map_err(|err| CliError::Usage(format!("--resume: {err}")))?
-    } else {
-        id.to_string()
-    };
-    let (mut session, locked) = store.open(&id).map_err(|err| match err {
-        StoreError::NotFound(_) => CliError::Usage(format!("--resume: {err}")),
-        other => CliError::Failed(other.to_string()),
-    })?;
-    config.demo = session.demo;
-    eprintln!("session: {}", session.id);
-    for clip_id in settle_interrupted_submits(&mut session) {
-        eprintln!("{clip_id}: {INTERRUPTED_SUBMIT}");
-    }
-    // Only never-submitted jobs cost anything new; they must fit in what is left.
-    let quote: f64 = session
-        .jobs
-        .iter()
-        .filter(|j| j.stage == JobStage::Planned)
-        .map(|j| j.cost_usd)
-        .sum();
-    if quote > 0.0 {
-        super::run::check_budget(config.budget_usd, quote, session.spent_usd())?;
-    }
-    Ok(Prepared { session, locked })
+/// What the headless loop takes from the `run` flags.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopOptions<'a> {
+    /// In DEMO, the simulator's latencies are divided by this.
+    pub sim_speed: f64,
+    /// Give up on a job this many minutes after its submit (default: the policy's).
+    pub job_timeout_min: Option<f64>,
+    /// Where the export JSON goes (stdout when `None`).
+    pub out: Option<&'a Path>,
 }
 
 /// Runs every unfinished job of the session and writes the export.
@@ -67,17 +38,14 @@ pub fn prepare_resume(
 /// `Failed` when logging, the backend or the disk fail; `Interrupted` on Ctrl-C (jobs stay
 /// resumable).
 pub async fn execute(
-    args: &RunArgs,
+    args: &LoopOptions<'_>,
     catalog: &Catalog,
     config: &Config,
     prepared: Prepared,
 ) -> Result<(), CliError> {
-    let _log_guard =
-        crate::logging::init(&config.data_dir, &config.log_filter).map_err(CliError::Failed)?;
+    let _log_guard = crate::logging::init(&config.data_dir, &config.log_filter)?;
     let mut interrupts = Interrupts::listen()?;
-    let backend = Backend::connect(config, args.sim_speed.unwrap_or(1.0))
-        .await
-        .map_err(CliError::Failed)?;
+    let backend = Backend::connect(config, args.sim_speed).await?;
     let Prepared {
         mut session,
         locked,
@@ -119,16 +87,14 @@ pub async fn execute(
     .await;
     let saved = writer.save_now(&session).await;
     drop(writer);
-    let closed = writer_task
-        .await
-        .map_err(|err| CliError::Failed(err.to_string()))?;
+    let closed = writer_task.await?;
     saved
         .and(closed)
-        .map_err(|err| CliError::Failed(format!("cannot save the session: {err}")))?;
+        .map_err(CliError::store_while("cannot save the session"))?;
     if let Ended::Interrupted { at_once } = ended {
         return Err(interrupted(&session, at_once));
     }
-    write_export(&session, catalog, args.out.as_deref())
+    write_export(&session, catalog, args.out)
 }
 
 /// Specs for every job that has not finished (resumed ones keep their request ids).
@@ -340,7 +306,7 @@ impl Interrupts {
         {
             use tokio::signal::unix::{SignalKind, signal};
             let signal = signal(SignalKind::interrupt())
-                .map_err(|err| CliError::Failed(format!("cannot listen for Ctrl-C: {err}")))?;
+                .map_err(CliError::io("cannot listen for Ctrl-C"))?;
             Ok(Interrupts { signal })
         }
         #[cfg(not(unix))]
@@ -384,9 +350,8 @@ fn write_export(session: &Session, catalog: &Catalog, out: Option<&Path>) -> Res
     let json = crate::export::export_json_string(session, catalog, &now_rfc3339());
     if let Some(path) = out {
         return write_atomically(path, json.as_bytes())
-            .map_err(|err| CliError::Failed(format!("cannot write the export: {err}")));
+            .map_err(CliError::store_while("cannot write the export"));
     }
     let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{json}")
-        .map_err(|err| CliError::Failed(format!("cannot write to stdout: {err}")))
+    write!(stdout, "{json}").map_err(CliError::stdout)
 }

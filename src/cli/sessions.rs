@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::CliError;
 use crate::session::{JobStage, SessionStore};
 
 /// Prints one line per session: id, created, DEMO marker, prompts, job counts, spend.
@@ -9,10 +10,10 @@ use crate::session::{JobStage, SessionStore};
 ///
 /// # Errors
 /// When the sessions folder cannot be listed or stdout fails.
-pub fn print_sessions(store: &SessionStore, out: &mut impl Write) -> Result<(), String> {
-    let ids = store.ids().map_err(|err| err.to_string())?;
+pub fn print_sessions(store: &SessionStore, out: &mut impl Write) -> Result<(), CliError> {
+    let ids = store.ids()?;
     if ids.is_empty() {
-        writeln!(out, "no sessions yet").map_err(|err| err.to_string())?;
+        writeln!(out, "no sessions yet").map_err(CliError::stdout)?;
     }
     for id in ids {
         let line = match store.read(&id) {
@@ -35,7 +36,7 @@ pub fn print_sessions(store: &SessionStore, out: &mut impl Write) -> Result<(), 
             }
             Err(err) => format!("{id}  unreadable: {err}"),
         };
-        writeln!(out, "{line}").map_err(|err| err.to_string())?;
+        writeln!(out, "{line}").map_err(CliError::stdout)?;
     }
     Ok(())
 }

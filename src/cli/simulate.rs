@@ -51,23 +51,36 @@ pub async fn run(args: &SimulateArgs) -> Result<(), CliError> {
     };
     tokio::select! {
         served = serve_forever(config, announce) => {
-            served.map_err(|err| CliError::Failed(format!("simulator on port {}: {err}", args.port)))
+            served.map_err(CliError::io(format!("simulator on port {}", args.port)))
         }
         _ = tokio::signal::ctrl_c() => Ok(()),
     }
 }
 
+/// A flag's number outside what the flag allows; clap prints the line after the flag and the
+/// value given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum NumberError {
+    /// Zero, negative, infinite or not a number.
+    #[error("allowed: a number greater than 0, e.g. 10")]
+    NotPositive,
+    /// Outside 0..=1 or not a number.
+    #[error("allowed: a number from 0 to 1, e.g. 0.2")]
+    NotFraction,
+}
+
 /// Parses a number greater than 0 (for speeds and timeouts).
-pub(crate) fn positive_f64(value: &str) -> Result<f64, String> {
+pub(crate) fn positive_f64(value: &str) -> Result<f64, NumberError> {
     match value.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
-        _ => Err("allowed: a number greater than 0, e.g. 10".into()),
+        _ => Err(NumberError::NotPositive),
     }
 }
 
-fn fraction(value: &str) -> Result<f64, String> {
+/// Parses a share from 0 to 1 (for failure rates).
+fn fraction(value: &str) -> Result<f64, NumberError> {
     match value.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
-        _ => Err("allowed: a number from 0 to 1, e.g. 0.2".into()),
+        _ => Err(NumberError::NotFraction),
     }
 }

@@ -62,12 +62,9 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
     let store = SessionStore::new(&config.data_dir);
     let (mut session, locked, notice) = open_or_create(&store, args, config.demo)?;
     config.demo = session.demo;
-    let _log_guard =
-        crate::logging::init(&config.data_dir, &config.log_filter).map_err(CliError::Failed)?;
+    let _log_guard = crate::logging::init(&config.data_dir, &config.log_filter)?;
     let sim_speed = args.sim_speed.unwrap_or(1.0);
-    let backend = Backend::connect(&config, sim_speed)
-        .await
-        .map_err(CliError::Failed)?;
+    let backend = Backend::connect(&config, sim_speed).await?;
     backend.adopt_in_flight(&session);
     let settled = settle_interrupted_submits(&mut session);
     let clips_dir = locked.clips_dir();
@@ -99,11 +96,9 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
         clips_dir,
     };
     let outcome = run_loop(app, context).await;
-    let saved = writer_task
-        .await
-        .map_err(|err| CliError::Failed(err.to_string()))?;
-    outcome.map_err(|err| CliError::Failed(format!("terminal: {err}")))?;
-    saved.map_err(|err| CliError::Failed(format!("cannot save the session: {err}")))?;
+    let saved = writer_task.await?;
+    outcome.map_err(CliError::io("terminal"))?;
+    saved.map_err(CliError::store_while("cannot save the session"))?;
     println!("session {id} saved; reopen it with: clipbench --session {id}");
     Ok(())
 }
@@ -129,7 +124,7 @@ fn open_or_create(
                     error: true,
                 });
             }
-            Err(err) => return Err(CliError::Failed(err.to_string())),
+            Err(err) => return Err(err.into()),
         }
     }
     let prompts =
@@ -140,7 +135,7 @@ fn open_or_create(
     };
     let locked = store
         .create(&session)
-        .map_err(|err| CliError::Failed(format!("cannot create the session: {err}")))?;
+        .map_err(CliError::store_while("cannot create the session"))?;
     Ok((session, locked, notice))
 }
 

@@ -6,8 +6,8 @@
 //! runner's Submitting rule puts it on disk before its submit goes out. A fallback never falls
 //! back again, and a job gets at most one, so a stored session never grows a chain.
 
-use super::{INTERRUPTED_SUBMIT, plan_jobs};
-use crate::catalog::Catalog;
+use super::{INTERRUPTED_SUBMIT, PlanError, plan_jobs};
+use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
 use crate::session::{Job, JobStage, Session};
 
@@ -124,7 +124,10 @@ pub fn fall_back(
     let job = session.job(failed)?;
     let target = due_target(session, policy, job)?.to_string();
     let planned = match policy.unavailable(&target) {
-        Some(why) => Err(format!("no fallback to {target}: {why}")),
+        Some(why) => Err(NoFallback {
+            target: target.clone(),
+            reason: Box::new(SkipReason::Unavailable(why.to_string())),
+        }),
         None => plan_fallback(session, catalog, budget_usd, job, &target),
     };
     let outcome = match planned {
@@ -139,7 +142,8 @@ pub fn fall_back(
                 cost_usd,
             }
         }
-        Err(reason) => {
+        Err(no_fallback) => {
+            let reason = no_fallback.to_string();
             if let Some(job) = session.job_mut(failed) {
                 job.fallback_skipped = Some(reason.clone());
             }
@@ -195,6 +199,47 @@ fn due_target<'a>(session: &Session, policy: &'a FallbackPolicy, job: &Job) -> O
     due.then(|| policy.target(&job.model)).flatten()
 }
 
+/// Why a failed job gets no fallback; its line is stored with the job (`fallback_skipped`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("no fallback to {target}: {reason}")]
+pub struct NoFallback {
+    /// The fallback model.
+    pub target: String,
+    /// Why not (boxed: the catalog's errors are large, and this is returned often).
+    #[source]
+    pub reason: Box<SkipReason>,
+}
+
+/// Why a fallback model cannot take a failed job's prompt.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SkipReason {
+    /// The model cannot be used in this run (e.g. its key is missing).
+    #[error("{0}")]
+    Unavailable(String),
+    /// The job's prompt is no longer in the session.
+    #[error("prompt {0} is gone")]
+    PromptGone(String),
+    /// The catalog does not hold the model.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The model cannot run the prompt's settings.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// Planning gave no job.
+    #[error("nothing to plan")]
+    NothingPlanned,
+    /// The fallback costs more than is left of the budget.
+    #[error("${cost:.2} is above the remaining budget ${remaining:.2} (budget ${budget:.2})")]
+    OverBudget {
+        /// The fallback's price.
+        cost: f64,
+        /// What is left (never below 0).
+        remaining: f64,
+        /// The session's budget.
+        budget: f64,
+    },
+}
+
 /// The fallback job for `job` on `target`, or why there is none (settings the model cannot
 /// do, or a price above what is left of the budget).
 fn plan_fallback(
@@ -203,27 +248,28 @@ fn plan_fallback(
     budget_usd: Option<f64>,
     job: &Job,
     target: &str,
-) -> Result<Job, String> {
-    let not_run = |why: String| format!("no fallback to {target}: {why}");
+) -> Result<Job, NoFallback> {
+    let not_run = |reason: SkipReason| NoFallback {
+        target: target.to_string(),
+        reason: Box::new(reason),
+    };
     let prompt = session
         .prompt(&job.prompt_id)
-        .ok_or_else(|| not_run(format!("prompt {} is gone", job.prompt_id)))?;
-    let model = catalog
-        .get(target)
-        .map_err(|err| not_run(err.to_string()))?;
+        .ok_or_else(|| not_run(SkipReason::PromptGone(job.prompt_id.clone())))?;
+    let model = catalog.get(target).map_err(|err| not_run(err.into()))?;
     let mut planned = plan_jobs(std::slice::from_ref(prompt), &[model], &session.jobs)
-        .map_err(|err| not_run(err.to_string()))?;
+        .map_err(|err| not_run(err.into()))?;
     let mut fallback = planned
         .pop()
-        .ok_or_else(|| not_run("nothing to plan".to_string()))?;
+        .ok_or_else(|| not_run(SkipReason::NothingPlanned))?;
     if let Some(budget) = budget_usd {
         let remaining = budget - session.committed_usd();
         if fallback.cost_usd > remaining + 1e-9 {
-            return Err(not_run(format!(
-                "${:.2} is above the remaining budget ${:.2} (budget ${budget:.2})",
-                fallback.cost_usd,
-                remaining.max(0.0)
-            )));
+            return Err(not_run(SkipReason::OverBudget {
+                cost: fallback.cost_usd,
+                remaining: remaining.max(0.0),
+                budget,
+            }));
         }
     }
     fallback.fallback_for = Some(job.clip_id.clone());

@@ -5,6 +5,8 @@ mod due;
 
 use std::time::Duration;
 
+pub use crate::random::Jitter;
+
 pub use due::{DueWindow, SimulatedPolls};
 
 /// Polling and retry timings for every job.
@@ -87,32 +89,6 @@ impl PollPolicy {
     }
 }
 
-/// A tiny per-task random source for jitter (xorshift64*): no shared state, no dependency.
-#[derive(Debug, Clone)]
-pub struct Jitter(u64);
-
-impl Jitter {
-    /// Seeded from the process's random hasher keys and `salt`.
-    pub fn new(salt: &str) -> Self {
-        let state = std::collections::hash_map::RandomState::new();
-        Jitter(std::hash::BuildHasher::hash_one(&state, salt) | 1)
-    }
-
-    /// Seeded from `seed` alone, for reproducible schedules (tests, benchmarks).
-    pub fn seeded(seed: u64) -> Self {
-        Jitter(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
-    }
-
-    /// A number in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let bits = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11;
-        bits as f64 / (1u64 << 53) as f64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,13 +152,5 @@ mod tests {
             p.backoff(0, Some(Duration::from_secs(4)), 0.3),
             Duration::from_secs(4)
         );
-    }
-
-    #[test]
-    fn jitter_draws_are_in_range_and_vary() {
-        let mut j = Jitter::new("a");
-        let draws: Vec<f64> = (0..100).map(|_| j.unit()).collect();
-        assert!(draws.iter().all(|u| (0.0..1.0).contains(u)));
-        assert!(draws.windows(2).any(|w| (w[0] - w[1]).abs() > 1e-6));
     }
 }

@@ -4,7 +4,7 @@
 //! model's clips for one prompt rise and fall together with how hard that prompt is), so a
 //! resample draws prompts with replacement and recomputes every model's value from the scored
 //! clips of the drawn prompts. Pure and deterministic: the same session and seed always give the
-//! same intervals and verdict (a small built-in PRNG, no `rand`).
+//! same intervals and verdict (the crate's seeded [`crate::random`], no `rand`).
 
 use std::collections::BTreeMap;
 
@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::{ModelSummary, model_summaries, quality, value};
 use crate::catalog::Catalog;
+use crate::random::{SplitMix64, fnv1a};
 use crate::session::Session;
 
 /// Resamples the leaderboard uses: enough for a stable 90% interval (the 5th and 95th
@@ -120,12 +121,7 @@ pub fn uncertainty_of(
 /// so the TUI and every report of one session show the same intervals and verdict, while two
 /// sessions do not share their draws.
 pub fn session_seed(session_id: &str) -> u64 {
-    session_id
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        })
-        ^ DEFAULT_SEED
+    fnv1a(session_id) ^ DEFAULT_SEED
 }
 
 /// The 90% interval of each valued model's value (see [`value_uncertainty`]).
@@ -209,7 +205,7 @@ impl Observations {
     /// prompts has a scored clip of that model (the model skips that resample). Every model is
     /// valued on the same draws, so resamples can be compared model against model.
     fn resample(&self, resamples: u32, seed: u64) -> Vec<Vec<Option<f64>>> {
-        let mut rng = SplitMix64(seed);
+        let mut rng = SplitMix64::new(seed);
         let mut values = vec![Vec::with_capacity(resamples as usize); self.models.len()];
         let mut drawn = vec![0; self.prompts];
         for _ in 0..resamples {
@@ -343,27 +339,6 @@ fn share_percent(ahead: u32, total: u32) -> u32 {
         0 => 0,
         _ if ahead == total => 100,
         _ => rounded.clamp(1, 99),
-    }
-}
-
-/// splitmix64 (Steele, Lea and Flood, 2014): tiny, fast and well distributed — plenty for
-/// drawing resample indices, and its output is fixed for a seed on every platform.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// The next 64 random bits.
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A uniform index in `0..n` (`n` > 0), by multiply-and-shift: the bias is below n / 2^64,
-    /// far under anything a bootstrap can see.
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 }
 

@@ -15,13 +15,44 @@ use super::model::{SCHEMA_VERSION, Session};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Reading or writing failed.
-    #[error("{path}: {message}")]
+    #[error("{path}: {source}")]
     Io {
         /// The file or directory.
         path: String,
         /// The OS error.
-        message: String,
+        #[source]
+        source: std::io::Error,
     },
+    /// The session could not be turned into JSON (cannot happen with string-keyed maps).
+    #[error("{path}: {source}")]
+    Encode {
+        /// The session's folder.
+        path: String,
+        /// The serialiser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The session writer task has ended, so nothing more can be saved.
+    #[error("{id}: the session writer has stopped")]
+    WriterStopped {
+        /// Session id.
+        id: String,
+    },
+    /// The session writer task panicked.
+    #[error("session: {0}")]
+    WriterPanicked(#[source] tokio::task::JoinError),
+    /// The save a caller waited for failed (one failure, reported to every waiter).
+    #[error("{id}: {source}")]
+    Saving {
+        /// Session id.
+        id: String,
+        /// The save's error.
+        #[source]
+        source: std::sync::Arc<StoreError>,
+    },
+    /// The same failure as another's, shared (the writer's last save, also sent to waiters).
+    #[error(transparent)]
+    Shared(std::sync::Arc<StoreError>),
     /// The file is not a session this build can read; it is left untouched.
     #[error("{path}: cannot be parsed ({message}); the file is left untouched")]
     Corrupt {
@@ -43,10 +74,10 @@ pub enum StoreError {
     NotFound(String),
 }
 
-fn io_error(path: &Path, err: &std::io::Error) -> StoreError {
+fn io_error(path: &Path, source: std::io::Error) -> StoreError {
     StoreError::Io {
         path: path.display().to_string(),
-        message: err.to_string(),
+        source,
     }
 }
 
@@ -84,7 +115,7 @@ impl SessionStore {
     /// `Io` when the data dir is not writable; `Locked` if the id is somehow taken.
     pub fn create(&self, session: &Session) -> Result<LockedSession, StoreError> {
         let dir = self.session_dir(&session.id);
-        fs::create_dir_all(dir.join("clips")).map_err(|err| io_error(&dir, &err))?;
+        fs::create_dir_all(dir.join("clips")).map_err(|err| io_error(&dir, err))?;
         let locked = self.lock(&session.id)?;
         locked.save(session)?;
         Ok(locked)
@@ -124,7 +155,7 @@ impl SessionStore {
         let entries = match fs::read_dir(&self.root) {
             Ok(entries) => entries,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(err) => return Err(io_error(&self.root, &err)),
+            Err(err) => return Err(io_error(&self.root, err)),
         };
         let mut ids: Vec<String> = entries
             .filter_map(Result::ok)
@@ -154,7 +185,7 @@ impl SessionStore {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|err| io_error(&path, &err))?;
+            .map_err(|err| io_error(&path, err))?;
         match file.try_lock() {
             Ok(()) => Ok(LockedSession {
                 id: id.to_string(),
@@ -165,7 +196,7 @@ impl SessionStore {
                 id: id.to_string(),
                 path: path.display().to_string(),
             }),
-            Err(TryLockError::Error(err)) => Err(io_error(&path, &err)),
+            Err(TryLockError::Error(err)) => Err(io_error(&path, err)),
         }
     }
 }
@@ -192,9 +223,9 @@ impl LockedSession {
     /// # Errors
     /// `Io` on any failure; the previous file is then intact.
     pub fn save(&self, session: &Session) -> Result<(), StoreError> {
-        let json = serde_json::to_vec_pretty(session).map_err(|err| StoreError::Io {
+        let json = serde_json::to_vec_pretty(session).map_err(|source| StoreError::Encode {
             path: self.dir.display().to_string(),
-            message: err.to_string(),
+            source,
         })?;
         write_atomically(&self.dir.join("session.json"), &json)
     }
@@ -221,12 +252,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     })();
     result.map_err(|err| {
         let _ = fs::remove_file(&temp);
-        io_error(path, &err)
+        io_error(path, err)
     })
 }
 
 fn read_session(path: &Path) -> Result<Session, StoreError> {
-    let text = fs::read(path).map_err(|err| io_error(path, &err))?;
+    let text = fs::read(path).map_err(|err| io_error(path, err))?;
     let corrupt = |message: String| StoreError::Corrupt {
         path: path.display().to_string(),
         message,

@@ -18,8 +18,8 @@ use tokio::task::JoinHandle;
 use super::model::Session;
 use super::store::{LockedSession, StoreError};
 
-/// Told to whoever waits for a write: its outcome (the error as text: it goes to many).
-type Done = oneshot::Sender<Result<(), String>>;
+/// Told to whoever waits for a write: its outcome (one error, shared by every waiter).
+type Done = oneshot::Sender<Result<(), Arc<StoreError>>>;
 
 /// A snapshot to write, and who waits for it.
 struct WriteRequest {
@@ -159,8 +159,8 @@ impl SessionWriter {
         async move {
             match wait.await {
                 Ok(Ok(())) => Ok(()),
-                Ok(Err(message)) => Err(failed(&id, message)),
-                Err(_) => Err(failed(&id, "the session writer has stopped".into())),
+                Ok(Err(source)) => Err(StoreError::Saving { id, source }),
+                Err(_) => Err(StoreError::WriterStopped { id }),
             }
         }
     }
@@ -176,14 +176,6 @@ impl SessionWriter {
         }
         self.offer(session);
         written.await
-    }
-}
-
-/// The error of a write of session `id`.
-fn failed(id: &str, message: String) -> StoreError {
-    StoreError::Io {
-        path: id.to_string(),
-        message,
     }
 }
 
@@ -211,10 +203,10 @@ where
         let save = Arc::clone(&save);
         let result = tokio::task::spawn_blocking(move || save(&latest))
             .await
-            .unwrap_or_else(|err| Err(failed("session", err.to_string())));
-        let reply = result.as_ref().copied().map_err(ToString::to_string);
+            .unwrap_or_else(|err| Err(StoreError::WriterPanicked(err)))
+            .map_err(Arc::new);
         for done in waiting {
-            let _ = done.send(reply.clone());
+            let _ = done.send(result.clone());
         }
         for _ in 0..batch {
             let _ = ended.send(());
@@ -224,5 +216,5 @@ where
         }
         last_result = result;
     }
-    last_result
+    last_result.map_err(StoreError::Shared)
 }

@@ -31,12 +31,23 @@ pub struct AdoptedJob {
     pub request_id: String,
 }
 
+/// Why a job cannot be adopted: a submit of it would have been refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AdoptError {
+    /// The fal endpoint is not one the simulator serves.
+    #[error("unknown endpoint {0}")]
+    UnknownEndpoint(String),
+    /// The input fails validation (fal's 422 detail, or Kie's message).
+    #[error("input refused: {0}")]
+    InputRefused(String),
+}
+
 /// Registers `job` under its old id, validated exactly as a submit would be. Not counted as a
 /// submit in the stats: nothing was sent again.
 ///
 /// # Errors
 /// A one-line reason when the endpoint is unknown or the input would not have been accepted.
-pub(super) fn adopt(state: &SimState, job: AdoptedJob) -> Result<(), String> {
+pub(super) fn adopt(state: &SimState, job: AdoptedJob) -> Result<(), AdoptError> {
     let new = match job.protocol {
         Protocol::Fal => fal_job(&job)?,
         Protocol::Kie => kie_job(&job)?,
@@ -45,17 +56,16 @@ pub(super) fn adopt(state: &SimState, job: AdoptedJob) -> Result<(), String> {
     Ok(())
 }
 
-fn fal_job(job: &AdoptedJob) -> Result<NewJob, String> {
-    let endpoint =
-        find_endpoint(&job.endpoint).ok_or_else(|| format!("unknown endpoint {}", job.endpoint))?;
+fn fal_job(job: &AdoptedJob) -> Result<NewJob, AdoptError> {
+    let endpoint = find_endpoint(&job.endpoint)
+        .ok_or_else(|| AdoptError::UnknownEndpoint(job.endpoint.clone()))?;
     let valid = validate_fal(endpoint, &job.input)
-        .map_err(|detail| format!("input refused: {}", Value::Array(detail)))?;
+        .map_err(|detail| AdoptError::InputRefused(Value::Array(detail).to_string()))?;
     Ok(super::fal::new_job(endpoint, job.input.clone(), valid))
 }
 
-fn kie_job(job: &AdoptedJob) -> Result<NewJob, String> {
+fn kie_job(job: &AdoptedJob) -> Result<NewJob, AdoptError> {
     let request = json!({"model": job.endpoint, "input": job.input});
-    let task =
-        validate_kie(&request).map_err(|refusal| format!("input refused: {}", refusal.msg))?;
+    let task = validate_kie(&request).map_err(|refusal| AdoptError::InputRefused(refusal.msg))?;
     Ok(super::kie::new_job(task, request))
 }

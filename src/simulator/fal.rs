@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::clips::clip_seconds;
+use super::fal_call::{FalCall, not_found, with_request_id};
 use super::fal_schema::{Endpoint, ValidInput, find_endpoint, validate};
 use super::fal_status::{QueueUrls, submit_body};
 use super::fault_reply::{held, hold_if_stalled, submit_fault};
@@ -19,27 +20,8 @@ use super::reply::{credential, json, queue_origin};
 use super::state::{NewJob, SimState};
 use super::{fal_queue, fal_stream};
 
-/// Header fal puts the request id in (the JS client reads it on results).
-pub const FAL_REQUEST_ID: HeaderName = HeaderName::from_static("x-fal-request-id");
-
 /// Header naming the real fal URL in the JS client's proxy mode.
 const TARGET_URL: &str = "x-fal-target-url";
-
-/// One fal request, whether it came directly or through the proxy.
-pub struct FalCall {
-    /// The shared simulator state.
-    pub state: Arc<SimState>,
-    /// HTTP method.
-    pub method: Method,
-    /// Path on the fal queue host (from the URI or the proxy target).
-    pub path: String,
-    /// Query string without `?` (may be empty).
-    pub query: String,
-    /// Request headers (auth, `Host`).
-    pub headers: HeaderMap,
-    /// Raw request body.
-    pub body: Bytes,
-}
 
 /// Fallback handler: every path no other route claims is a fal queue path.
 pub async fn direct(
@@ -123,11 +105,6 @@ fn route(call: &FalCall) -> Response {
     }
 }
 
-/// fal's generic 404.
-pub fn not_found() -> Response {
-    json(StatusCode::NOT_FOUND, &json!({"detail": "Not Found"}))
-}
-
 fn submit(call: &FalCall, endpoint_id: &str) -> Response {
     let state = &call.state;
     state.count(|s| s.submit_attempts += 1);
@@ -190,12 +167,4 @@ fn invalid_json(err: &serde_json::Error) -> Response {
         StatusCode::UNPROCESSABLE_ENTITY,
         &json!({ "detail": detail }),
     )
-}
-
-/// Adds `x-fal-request-id`.
-pub fn with_request_id(mut response: Response, id: &str) -> Response {
-    if let Ok(value) = HeaderValue::from_str(id) {
-        response.headers_mut().insert(FAL_REQUEST_ID, value);
-    }
-    response
 }

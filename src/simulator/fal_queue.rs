@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::json;
 
-use super::fal::{FalCall, with_request_id};
+use super::fal_call::{FalCall, with_request_id};
 use super::fal_status::{QueueUrls, failure_result, output, status_body};
 use super::fault_reply::{result_fault, status_fault};
 use super::faults::{FaultKind, FaultSpec, Hook};

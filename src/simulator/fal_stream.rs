@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use serde_json::json;
 
-use super::fal::{FalCall, not_found, with_request_id};
+use super::fal_call::{FalCall, not_found, with_request_id};
 use super::fal_queue::{find, wants_logs};
 use super::fal_status::{QueueUrls, status_body};
 use super::fault_reply::status_fault;

@@ -14,23 +14,15 @@ use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
-use super::faults::{FaultKind, FaultSpec};
+use super::faults::{FaultKind, FaultSpec, INLINE_FILE_DATA_BYTES, STALL};
 use super::jobs::Api;
-use super::kie::kie_reply;
-use super::reply::json;
+use super::reply::{json, kie_reply};
 
 /// Size of the [`FaultKind::StatusOversized`] body.
 pub const OVERSIZED_BYTES: usize = 20 * 1024 * 1024;
 
-/// Size of the `video.file_data` string [`FaultKind::ResultInlineData`] adds: above the 2 MiB
-/// a status answer may have, well below a result's cap.
-pub const INLINE_FILE_DATA_BYTES: usize = 3 * 1024 * 1024;
-
 /// fal's error-type header.
 pub const FAL_ERROR_TYPE: HeaderName = HeaderName::from_static("x-fal-error-type");
-
-/// How long a stalled request waits before it answers: far beyond any client's timeout.
-pub const STALL: Duration = Duration::from_mins(10);
 
 /// Marks a response to be held back this long (see [`hold_if_stalled`]).
 #[derive(Debug, Clone, Copy)]

@@ -6,6 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::jobs::Api;
 
+/// How long a stalled request waits before it answers: far beyond any client's timeout.
+pub const STALL: Duration = Duration::from_mins(10);
+
+/// Size of the `video.file_data` string [`FaultKind::ResultInlineData`] adds: above the 2 MiB
+/// a status answer may have, well below a result's cap.
+pub const INLINE_FILE_DATA_BYTES: usize = 3 * 1024 * 1024;
+
 /// Which provider protocol a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,7 +58,7 @@ pub enum FaultKind {
     StatusDroppedConnection,
     /// A status poll answers with a 20 MiB JSON body.
     StatusOversized,
-    /// A status poll gets no answer for [`STALL`](super::fault_reply::STALL), then the one it
+    /// A status poll gets no answer for [`STALL`](STALL), then the one it
     /// would have had.
     StatusStalled,
     /// A status poll answers a status value no documentation lists: fal `"status": "PAUSED"`,
@@ -83,7 +90,7 @@ pub enum FaultKind {
     ResultUnavailable,
     /// The result body is cut mid-stream: half of it arrives, then the connection drops.
     ResultTruncated,
-    /// The result fetch gets no answer for [`STALL`](super::fault_reply::STALL).
+    /// The result fetch gets no answer for [`STALL`](STALL).
     ResultStalled,
     /// A finished Kie task's record is briefly not visible: body code 422 "recordInfo is null"
     /// (never fires for fal).
@@ -92,7 +99,7 @@ pub enum FaultKind {
     /// fal).
     ResultEmpty,
     /// A succeeded fal result also carries the clip inline: `video.file_data` (optional in fal's
-    /// `File`, protocols.md §2.2) holds [`INLINE_FILE_DATA_BYTES`](super::fault_reply::INLINE_FILE_DATA_BYTES)
+    /// `File`, protocols.md §2.2) holds [`INLINE_FILE_DATA_BYTES`](INLINE_FILE_DATA_BYTES)
     /// of base64, making the body larger than any status answer (never fires for Kie).
     ResultInlineData,
     /// A clip download fails with HTTP 500 (the clip's model decides the provider: Kling is Kie).

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use super::config::SimConfig;
-use super::rng::SplitMix64;
+use crate::random::SplitMix64;
 
 /// Which wire protocol a job came in on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,23 +17,8 @@ use super::fault_reply::{self, hold_if_stalled, status_fault, submit_fault};
 use super::faults::{FaultKind, Hook};
 use super::jobs::{Api, Failure, Job, Model, Phase};
 use super::kie_schema::{ValidTask, validate};
-use super::reply::{clip_origin, credential, json};
+use super::reply::{clip_origin, credential, json, kie_reply, kie_status};
 use super::state::{NewJob, SimState};
-
-/// A Kie envelope `{"code","msg"[,"data"]}`; `data: None` leaves the key out, as some of
-/// Kie's documented error bodies do.
-pub fn kie_reply(mirror: bool, code: u16, msg: &str, data: Option<Value>) -> Response {
-    let mut body = json!({"code": code, "msg": msg});
-    if let Some(data) = data {
-        body["data"] = data;
-    }
-    let status = if mirror {
-        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
-    } else {
-        StatusCode::OK
-    };
-    json(status, &body)
-}
 
 fn unauthorized(state: &SimState) -> Response {
     kie_reply(
@@ -148,12 +133,7 @@ pub async fn record_info(
         let normal = (StatusCode::OK, body.to_string());
         return hold_if_stalled(status_fault(Api::Kie, &fault, normal, mirror)).await;
     }
-    let status = if mirror {
-        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
-    } else {
-        StatusCode::OK
-    };
-    json(status, &body)
+    json(kie_status(mirror, code), &body)
 }
 
 /// `GET /api/v1/chat/credit`.

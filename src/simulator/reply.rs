@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::state::SimState;
 
@@ -14,6 +14,26 @@ pub fn json(status: StatusCode, value: &Value) -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// A Kie envelope `{"code","msg"[,"data"]}`; `data: None` leaves the key out, as some of
+/// Kie's documented error bodies do.
+pub fn kie_reply(mirror: bool, code: u16, msg: &str, data: Option<Value>) -> Response {
+    let mut body = json!({"code": code, "msg": msg});
+    if let Some(data) = data {
+        body["data"] = data;
+    }
+    json(kie_status(mirror, code), &body)
+}
+
+/// The HTTP status of a Kie answer whose body says `code`: 200, or `code` itself when the
+/// simulator mirrors Kie's body codes as HTTP statuses.
+pub fn kie_status(mirror: bool, code: u16) -> StatusCode {
+    if mirror {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+    } else {
+        StatusCode::OK
+    }
 }
 
 /// `http://<Host>` of this request, so any client reaching the simulator gets URLs it can follow;

@@ -12,8 +12,8 @@ use super::clock::unix_ms;
 use super::config::SimConfig;
 use super::faults::{FaultBook, FaultSpec, Hook};
 use super::jobs::{Api, Draw, Job, Model};
-use super::rng::{SplitMix64, fnv1a};
 use super::stats::{RequestRecord, SimStats, StatsBook};
+use crate::random::{SplitMix64, fnv1a};
 
 /// Kie credits a fresh simulator account holds.
 const START_CREDITS: i64 = 10_000;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
 
+use super::task_error::TaskError;
 use crate::jobs::JobReport;
 
 /// A user intent, as bound in the keymap.
@@ -101,21 +102,21 @@ pub enum Action {
     /// The terminal was resized.
     Resize(u16, u16),
     /// An export finished (path, or the error).
-    Exported(Result<PathBuf, String>),
+    Exported(Result<PathBuf, TaskError>),
     /// Opening a clip finished.
-    Opened(Result<String, String>),
+    Opened(Result<String, TaskError>),
     /// The HTML report was written (its path, or why not) and, once written, opened; the
     /// error says why it could not be opened.
     Reported {
         /// The report's path, or why it could not be written.
-        written: Result<PathBuf, String>,
+        written: Result<PathBuf, TaskError>,
         /// Why the written report could not be opened, if it could not.
-        open_error: Option<String>,
+        open_error: Option<TaskError>,
     },
     /// A prompts file was read (prompts, or the error).
-    PromptsLoaded(Result<Vec<crate::session::PromptSpec>, String>),
+    PromptsLoaded(Result<Vec<crate::session::PromptSpec>, crate::prompts::PromptsError>),
     /// The cost dashboard was computed from every stored session (the report, or the error).
-    CostsLoaded(Result<Box<crate::costs::CostReport>, String>),
+    CostsLoaded(Result<Box<crate::costs::CostReport>, crate::session::StoreError>),
 }
 
 /// What to open for the user.

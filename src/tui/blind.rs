@@ -4,8 +4,8 @@
 //! nor its header, nor the cursor's place pairs a clip with a model. Status lines name a job by
 //! its label rather than its id, which holds the model's.
 
-use super::scoring::{label_key, seed, shuffle};
 use super::state::App;
+use crate::scoring::review::blind_order;
 use crate::session::Job;
 
 impl App {
@@ -20,15 +20,13 @@ impl App {
         if !self.session().blind {
             return jobs.collect();
         }
-        let labels = &self.session().blind_labels;
-        let (mut labelled, mut others): (Vec<&Job>, Vec<&Job>) = jobs
-            .flatten()
-            .partition(|job| labels.contains_key(&job.clip_id));
-        labelled.sort_by_cached_key(|job| label_key(&labels[&job.clip_id]));
-        // Catalog order would say which model each unlabelled job is; a fixed shuffle keeps
-        // the cells from moving while they run.
-        shuffle(&mut others, seed(&self.session().id, &prompt.id));
-        let mut cells: Vec<Option<&Job>> = labelled.into_iter().chain(others).map(Some).collect();
+        let ordered = blind_order(
+            jobs.flatten(),
+            &self.session().blind_labels,
+            &self.session().id,
+            &prompt.id,
+        );
+        let mut cells: Vec<Option<&Job>> = ordered.into_iter().map(Some).collect();
         cells.resize(models.len(), None);
         cells
     }

@@ -15,7 +15,10 @@ impl App {
 
     /// Shows the report — also while another layer covers the dashboard, so it is there when
     /// that layer closes — unless the dashboard was closed meanwhile.
-    pub(super) fn costs_loaded(&mut self, result: Result<Box<CostReport>, String>) -> Vec<Effect> {
+    pub(super) fn costs_loaded(
+        &mut self,
+        result: Result<Box<CostReport>, crate::session::StoreError>,
+    ) -> Vec<Effect> {
         let view = self.layers.iter_mut().find_map(|layer| match layer {
             Overlay::Costs(view) => Some(view),
             _ => None,
@@ -66,7 +69,10 @@ mod tests {
     fn a_failure_is_shown_and_esc_closes() {
         let mut app = demo_app();
         app.update(Action::Command(Command::Costs));
-        app.update(Action::CostsLoaded(Err("/data/sessions: denied\n".into())));
+        app.update(Action::CostsLoaded(Err(crate::session::StoreError::Io {
+            path: "/data/sessions".into(),
+            source: std::io::Error::other("denied\n"),
+        })));
         assert!(matches!(
             app.overlay(),
             Some(Overlay::Costs(CostsView::Failed(text))) if text == "/data/sessions: denied"

@@ -4,9 +4,28 @@ use super::action::Effect;
 use super::layers::{Overlay, Quote, QuoteLine};
 use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
-use crate::jobs::{Fallback, fall_back, plan_jobs, plan_routed, unique_clip_id};
+use crate::jobs::{Fallback, PlanError, fall_back, plan_jobs, plan_routed, unique_clip_id};
 use crate::sanitize::clean_line;
 use crate::session::{Job, JobStage};
+
+/// Why `g` fires nothing: one line for the status bar.
+#[derive(Debug, thiserror::Error)]
+enum NotFired {
+    /// A prompt cannot run on a model as asked.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// No model is ticked and no routing rules apply.
+    #[error("no model ticked: tick one in the models pane (Space)")]
+    NoModel,
+    /// A routing rule picked a model whose key is not set.
+    #[error("{prompt} is routed to {model} by {rule}, which needs {variable}: set it and restart")]
+    MissingKey {
+        prompt: String,
+        model: String,
+        rule: String,
+        variable: &'static str,
+    },
+}
 
 impl App {
     /// The ticked models that can fire (key present or DEMO).
@@ -33,7 +52,7 @@ impl App {
         }
         let jobs = match self.plan_firing() {
             Ok(jobs) => jobs,
-            Err(message) => return self.fail(message),
+            Err(message) => return self.fail(message.to_string()),
         };
         let lines = self
             .catalog
@@ -60,31 +79,33 @@ impl App {
     }
 
     /// The jobs `g` would fire, or why none can.
-    fn plan_firing(&self) -> Result<Vec<Job>, String> {
+    fn plan_firing(&self) -> Result<Vec<Job>, NotFired> {
         let models = self.firing_models();
         if !models.is_empty() {
-            return plan_jobs(&self.session().prompts, &models, &self.session().jobs)
-                .map_err(|err| err.to_string());
+            return Ok(plan_jobs(
+                &self.session().prompts,
+                &models,
+                &self.session().jobs,
+            )?);
         }
         let Some(routing) = &self.routing else {
-            return Err("no model ticked: tick one in the models pane (Space)".into());
+            return Err(NotFired::NoModel);
         };
         let jobs = plan_routed(
             &self.session().prompts,
             routing,
             &self.catalog,
             &self.session().jobs,
-        )
-        .map_err(|err| err.to_string())?;
+        )?;
         for job in &jobs {
             let choice = self.models.iter().find(|m| m.id == job.model);
             if let Some(KeyState::Missing(variable)) = choice.map(|m| &m.key) {
-                return Err(format!(
-                    "{} is routed to {} by {}, which needs {variable}: set it and restart",
-                    job.prompt_id,
-                    job.model,
-                    job.routed_by.as_deref().unwrap_or("default")
-                ));
+                return Err(NotFired::MissingKey {
+                    prompt: job.prompt_id.clone(),
+                    model: job.model.clone(),
+                    rule: job.routed_by.as_deref().unwrap_or("default").to_string(),
+                    variable,
+                });
             }
         }
         Ok(jobs)

@@ -6,7 +6,7 @@ use super::action::Effect;
 use super::editor::{EditorOutcome, TextEditor};
 use super::layers::{FileReply, FormField, Overlay, PromptForm};
 use super::state::{App, KeyState, Status};
-use crate::prompts::PromptDefaults;
+use crate::prompts::{PromptDefaults, PromptsError};
 use crate::session::PromptSpec;
 
 impl App {
@@ -147,7 +147,7 @@ impl App {
             .collect();
         match form.prompt(&others) {
             Err(reason) => {
-                form.error = Some(reason);
+                form.error = Some(reason.to_string());
                 Vec::new()
             }
             Ok(mut prompt) => {
@@ -172,11 +172,11 @@ impl App {
     /// A prompts file was read: its prompts join the session (ids must be new).
     pub(super) fn prompts_loaded(
         &mut self,
-        result: Result<Vec<PromptSpec>, String>,
+        result: Result<Vec<PromptSpec>, PromptsError>,
     ) -> Vec<Effect> {
         let prompts = match result {
             Ok(prompts) => prompts,
-            Err(err) => return self.fail(err),
+            Err(err) => return self.fail(err.to_string()),
         };
         if let Some(clash) = prompts
             .iter()

@@ -11,9 +11,10 @@ use std::path::{Component, Path, PathBuf};
 
 use super::action::{Effect, OpenTarget};
 use super::layers::Overlay;
-use super::scoring::assign_blind_labels;
 use super::state::{App, Status};
+use super::task_error::TaskError;
 use crate::sanitize::clean_line;
+use crate::scoring::review::assign_blind_labels;
 use crate::session::SessionStore;
 
 /// Whether the app may open `target`: an absolute path inside `data_dir` without `..`
@@ -121,15 +122,15 @@ impl App {
     /// The report's outcome in the status bar: where it is, and whether it opened.
     pub(super) fn reported(
         &mut self,
-        written: Result<PathBuf, String>,
-        open_error: Option<String>,
+        written: Result<PathBuf, TaskError>,
+        open_error: Option<TaskError>,
     ) -> Vec<Effect> {
         match (written, open_error) {
             (Ok(path), None) => self.report(Ok(format!("opened report {}", path.display())), ""),
             (Ok(path), Some(err)) => self.fail(format!(
                 "report written to {} but not opened: {}",
                 path.display(),
-                clean_line(&err)
+                clean_line(&err.to_string())
             )),
             (Err(err), _) => self.report(Err(err), "report failed"),
         }

@@ -1,118 +1,13 @@
 //! Scoring clips in the TUI: stars per criterion, notes, moving between clips, and blind mode
-//! (model names hidden, clips labelled A/B/C in an order shuffled per prompt).
+//! (model names hidden, clips labelled A/B/C; the labels and the review order are
+//! [`crate::scoring::review`]'s).
 
 use crossterm::event::KeyEvent;
 
 use super::action::Effect;
 use super::layers::{NotesReply, Overlay, ScoringState};
 use super::state::{App, Status};
-use crate::scoring::Criterion;
-use crate::session::{Job, JobStage, Session};
-
-/// True for a clip that can be scored: delivered and on disk.
-fn scorable(job: &Job) -> bool {
-    job.stage == JobStage::Completed && job.clip.is_some()
-}
-
-/// Scorable clips in review order: by prompt, and within a prompt by blind label when blind.
-pub fn review_order(session: &Session) -> Vec<&Job> {
-    let mut clips: Vec<&Job> = Vec::new();
-    for prompt in &session.prompts {
-        let mut mine: Vec<&Job> = session
-            .jobs
-            .iter()
-            .filter(|j| j.prompt_id == prompt.id && scorable(j))
-            .collect();
-        if session.blind {
-            mine.sort_by_cached_key(|j| {
-                label_key(
-                    session
-                        .blind_labels
-                        .get(&j.clip_id)
-                        .map_or("", String::as_str),
-                )
-            });
-        }
-        clips.extend(mine);
-    }
-    clips
-}
-
-/// Orders blind labels as they were given: `Z` before `AA`.
-pub fn label_key(label: &str) -> (usize, String) {
-    (label.chars().count(), label.to_string())
-}
-
-/// True once every criterion of the clip has stars.
-pub fn fully_scored(job: &Job) -> bool {
-    Criterion::ALL.iter().all(|c| c.get(&job.scores).is_some())
-}
-
-/// Gives every scorable clip without one a blind label: per prompt, letters in an order
-/// shuffled by a seed drawn from the session and prompt ids, so the order is stable across
-/// restarts and says nothing about the model.
-pub fn assign_blind_labels(session: &mut Session) {
-    let prompts: Vec<String> = session.prompts.iter().map(|p| p.id.clone()).collect();
-    for prompt in prompts {
-        let mut unlabelled: Vec<String> = session
-            .jobs
-            .iter()
-            .filter(|j| {
-                j.prompt_id == prompt
-                    && scorable(j)
-                    && !session.blind_labels.contains_key(&j.clip_id)
-            })
-            .map(|j| j.clip_id.clone())
-            .collect();
-        let taken = session
-            .jobs
-            .iter()
-            .filter(|j| j.prompt_id == prompt && session.blind_labels.contains_key(&j.clip_id))
-            .count();
-        shuffle(&mut unlabelled, seed(&session.id, &prompt));
-        for (offset, clip_id) in unlabelled.into_iter().enumerate() {
-            session.blind_labels.insert(clip_id, letter(taken + offset));
-        }
-    }
-}
-
-/// `A`…`Z`, then `AA`, `AB`…
-fn letter(index: usize) -> String {
-    let alphabet = b'A'..=b'Z';
-    let count = alphabet.clone().count();
-    let mut label = String::new();
-    let mut n = index;
-    loop {
-        label.insert(0, char::from(b'A' + (n % count) as u8));
-        if n < count {
-            return label;
-        }
-        n = n / count - 1;
-    }
-}
-
-/// FNV-1a over both ids: a fixed, documented seed (std's hasher is randomised per process).
-pub(super) fn seed(session: &str, prompt: &str) -> u64 {
-    session
-        .bytes()
-        .chain([0])
-        .chain(prompt.bytes())
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
-}
-
-/// Fisher-Yates with splitmix64.
-pub(super) fn shuffle<T>(items: &mut [T], mut state: u64) {
-    for i in (1..items.len()).rev() {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        items.swap(i, (z % (i as u64 + 1)) as usize);
-    }
-}
+use crate::scoring::review::{assign_blind_labels, fully_scored, review_order, scorable};
 
 impl App {
     /// Enter on a grid cell: score its clip.
@@ -245,33 +140,5 @@ impl App {
                 vec![Effect::Save]
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn letters_run_past_z() {
-        assert_eq!(
-            [letter(0), letter(2), letter(25), letter(26), letter(27)],
-            ["A", "C", "Z", "AA", "AB"]
-        );
-    }
-
-    #[test]
-    fn shuffles_are_stable_for_a_seed_and_differ_between_seeds() {
-        let mut a: Vec<u32> = (0..8).collect();
-        let mut b = a.clone();
-        shuffle(&mut a, seed("s1", "p"));
-        shuffle(&mut b, seed("s1", "p"));
-        assert_eq!(a, b);
-        let mut c: Vec<u32> = (0..8).collect();
-        shuffle(&mut c, seed("s2", "p"));
-        assert_ne!(a, c);
-        let mut sorted = a.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, (0..8).collect::<Vec<_>>());
     }
 }

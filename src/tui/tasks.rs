@@ -10,39 +10,47 @@ use tokio::sync::mpsc;
 use super::action::{Action, OpenTarget};
 use super::open::may_open;
 use super::state::App;
+use super::task_error::TaskError;
 use crate::catalog::Catalog;
+use crate::export;
 use crate::session::{Session, write_atomically};
 
 /// Writes the export JSON under the data dir, then reports [`Action::Exported`].
 pub(super) fn spawn_export(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, dir) = (
-        app.session().clone(),
-        app.catalog.clone(),
-        app.data_dir.join("exports"),
-    );
+    let (session, catalog, data_dir) = snapshot(app);
     tokio::task::spawn_blocking(move || {
+        let dir = data_dir.join("exports");
         let _ = tx.send(Action::Exported(write_export(&session, &catalog, &dir)));
     });
 }
 
+/// What a blocking task takes of the app: the session and catalog as they are now (the task
+/// works on its own copy while the app moves on) and the data dir.
+fn snapshot(app: &App) -> (Session, Catalog, PathBuf) {
+    (
+        app.session().clone(),
+        app.catalog.clone(),
+        app.data_dir.clone(),
+    )
+}
+
 /// Writes `<data dir>/exports/<session id>-<UTC timestamp>.json`.
-fn write_export(session: &Session, catalog: &Catalog, dir: &Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+fn write_export(session: &Session, catalog: &Catalog, dir: &Path) -> Result<PathBuf, TaskError> {
+    std::fs::create_dir_all(dir).map_err(|source| TaskError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let now = jiff::Timestamp::now();
     let path = dir.join(crate::export::export_file_name(&session.id, now));
     let json = crate::export::export_json_string(session, catalog, &now.to_string());
-    write_atomically(&path, json.as_bytes()).map_err(|err| err.to_string())?;
+    write_atomically(&path, json.as_bytes())?;
     Ok(path)
 }
 
 /// Writes the HTML report under the data dir and opens it, then reports
 /// [`Action::Reported`].
 pub(super) fn spawn_report(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, data_dir) = (
-        app.session().clone(),
-        app.catalog.clone(),
-        app.data_dir.clone(),
-    );
+    let (session, catalog, data_dir) = snapshot(app);
     tokio::task::spawn_blocking(move || {
         let written = write_report(&session, &catalog, &data_dir, jiff::Timestamp::now());
         let open_error = match &written {
@@ -66,15 +74,10 @@ pub fn write_report(
     catalog: &Catalog,
     data_dir: &Path,
     now: jiff::Timestamp,
-) -> Result<PathBuf, String> {
-    let dir = data_dir.join("exports");
-    std::fs::create_dir_all(&dir).map_err(|err| format!("{}: {err}", dir.display()))?;
-    let path = dir.join(crate::export::report_file_name(&session.id, now));
-    let doc = crate::export::export_document(session, catalog, &now.to_string());
-    // The clips are addressed relative to the report's folder, so the page keeps working when
-    // the data dir moves.
-    let html = crate::export::export_html(&doc, &dir).map_err(|err| err.to_string())?;
-    write_atomically(&path, html.as_bytes()).map_err(|err| err.to_string())?;
+) -> Result<PathBuf, TaskError> {
+    let path = export::default_report_path(data_dir, &session.id, now)?;
+    let doc = export::export_document(session, catalog, &now.to_string());
+    export::write_report(&export::Report::of_export(&doc), &path)?;
     Ok(path)
 }
 
@@ -112,14 +115,16 @@ pub(super) fn spawn_open_blind(
 ///
 /// # Errors
 /// Why the folder could not be made or neither a link nor a copy could be written.
-pub fn neutral_link(clip: &Path, link: &Path) -> Result<(), String> {
+pub fn neutral_link(clip: &Path, link: &Path) -> Result<(), TaskError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| TaskError::Io { path, source }
+    };
     if let Some(dir) = link.parent() {
-        std::fs::create_dir_all(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
     }
     match std::fs::remove_file(link) {
-        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-            return Err(format!("{}: {err}", link.display()));
-        }
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(io(link)(err)),
         _ => {}
     }
     if std::fs::hard_link(clip, link).is_ok() {
@@ -127,19 +132,22 @@ pub fn neutral_link(clip: &Path, link: &Path) -> Result<(), String> {
     }
     std::fs::copy(clip, link)
         .map(drop)
-        .map_err(|err| format!("cannot link or copy the clip to {}: {err}", link.display()))
+        .map_err(|source| TaskError::Link {
+            link: link.to_path_buf(),
+            source,
+        })
 }
 
 /// Opens `target` in the browser or player, if [`may_open`] allows it.
-fn open_checked(target: &OpenTarget, data_dir: &Path) -> Result<(), String> {
+fn open_checked(target: &OpenTarget, data_dir: &Path) -> Result<(), TaskError> {
     if !may_open(target, data_dir) {
-        return Err("only files inside the data dir and http(s) URLs are opened".into());
+        return Err(TaskError::NotAllowed);
     }
     let result = match target {
         OpenTarget::File(path) => open::that_detached(path),
         OpenTarget::Url(url) => open::that_detached(url),
     };
-    result.map_err(|err| err.to_string())
+    result.map_err(TaskError::Open)
 }
 
 /// Reads a prompts file, then reports [`Action::PromptsLoaded`].
@@ -147,7 +155,7 @@ pub(super) fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
     tokio::task::spawn_blocking(move || {
         let loaded =
             crate::prompts::load_prompts_file(&path, &crate::prompts::PromptDefaults::default());
-        let _ = tx.send(Action::PromptsLoaded(loaded.map_err(|err| err.0)));
+        let _ = tx.send(Action::PromptsLoaded(loaded));
     });
 }
 
@@ -155,23 +163,17 @@ pub(super) fn spawn_load(path: PathBuf, tx: mpsc::UnboundedSender<Action>) {
 /// and computes the dashboard on a blocking thread; this session's live state replaces its
 /// file, which may lag behind by a coalesced save.
 pub(super) fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
-    let (session, catalog, data_dir) = (
-        app.session().clone(),
-        app.catalog.clone(),
-        app.data_dir.clone(),
-    );
+    let (session, catalog, data_dir) = snapshot(app);
     tokio::task::spawn_blocking(move || {
         let store = crate::session::SessionStore::new(&data_dir);
-        let report = crate::costs::load_sessions(&store)
-            .map(|stored| {
-                let stored = stored.with_session(session);
-                Box::new(crate::costs::report(
-                    &stored,
-                    &catalog,
-                    crate::costs::DEFAULT_VIDEOS_PER_MONTH,
-                ))
-            })
-            .map_err(|err| err.to_string());
+        let report = crate::costs::load_sessions(&store).map(|stored| {
+            let stored = stored.with_session(session);
+            Box::new(crate::costs::report(
+                &stored,
+                &catalog,
+                crate::costs::DEFAULT_VIDEOS_PER_MONTH,
+            ))
+        });
         let _ = tx.send(Action::CostsLoaded(report));
     });
 }
@@ -179,6 +181,7 @@ pub(super) fn spawn_costs(app: &App, tx: mpsc::UnboundedSender<Action>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::ReportFileError;
     use crate::scoring::fixtures::{catalog, completed, planned, scored, session};
 
     /// A session in `data_dir` with one scored clip whose file exists.
@@ -224,7 +227,11 @@ mod tests {
         std::fs::write(data.path().join("exports"), b"in the way").unwrap();
         let now = jiff::Timestamp::UNIX_EPOCH;
         let err = write_report(&s, &catalog(), data.path(), now).unwrap_err();
-        assert!(err.contains("exports"), "{err}");
+        assert!(
+            matches!(&err, TaskError::Report(ReportFileError::CreateDir { .. })),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("exports"), "{err}");
     }
 
     #[test]

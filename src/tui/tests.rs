@@ -17,6 +17,7 @@ use super::keymap::Context;
 use super::keymap::InputMode;
 use super::layers::Overlay;
 use super::state::{App, KeyState, ModelChoice, Pane};
+use super::task_error::TaskError;
 use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::prompts::{PromptDefaults, default_prompts};
@@ -479,7 +480,9 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
         app.status.as_ref().map(|s| s.text.as_str()),
         Some("exported to /data/exports/x.json")
     );
-    app.update(Action::Opened(Err("no browser\u{1b}[2J".into())));
+    app.update(Action::Opened(Err(TaskError::Open(std::io::Error::other(
+        "no browser\u{1b}[2J",
+    )))));
     assert!(
         app.status
             .as_ref()

@@ -74,11 +74,15 @@ impl App {
     }
 
     /// Sets the status bar from an outcome.
-    pub(super) fn report(&mut self, result: Result<String, String>, failure: &str) -> Vec<Effect> {
+    pub(super) fn report(
+        &mut self,
+        result: Result<String, super::task_error::TaskError>,
+        failure: &str,
+    ) -> Vec<Effect> {
         self.status = Some(match result {
             Ok(text) => Status { text, error: false },
             Err(err) => Status {
-                text: format!("{failure}: {}", clean_line(&err)),
+                text: format!("{failure}: {}", clean_line(&err.to_string())),
                 error: true,
             },
         });

@@ -136,8 +136,10 @@ fn an_unwritable_out_is_a_failure() {
         data.path(),
     )
     .unwrap_err();
+    assert_eq!(err.exit_code(), 1, "{err:?}");
     assert!(
-        matches!(&err, CliError::Failed(m) if m.contains("missing-folder")),
-        "{err:?}"
+        err.to_string().starts_with("cannot write the export: ")
+            && err.to_string().contains("missing-folder"),
+        "{err}"
     );
 }

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 use super::*;
-use crate::export::export_json_string;
+use crate::export::{export_json_string, render_report};
 use crate::mutation::{any_bytes, config, mutated_bytes, mutated_json};
 use crate::scoring::fixtures::{catalog, completed, planned, scored, session, submitted};
 use crate::session::JobStage;

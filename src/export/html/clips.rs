@@ -83,7 +83,7 @@ fn prompt_section(report: &Report, spec: &PromptSpec, report_dir: &Path) -> Prom
             Err(reason) => others.push(OtherClip {
                 clip_id: clip.clip_id.clone(),
                 model_name,
-                reason,
+                reason: reason.to_string(),
             }),
         }
     }
@@ -100,23 +100,43 @@ fn prompt_section(report: &Report, spec: &PromptSpec, report_dir: &Path) -> Prom
     }
 }
 
+/// Why a clip has no player: the line the page shows in its place.
+#[derive(Debug, thiserror::Error)]
+enum Unplayable {
+    /// The job did not complete: its status, and the provider's error if any.
+    #[error("{status}{}", error.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
+    NotCompleted {
+        status: String,
+        error: Option<String>,
+    },
+    /// Completed but never downloaded.
+    #[error("completed, not downloaded{}", error.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
+    NotDownloaded { error: Option<String> },
+    /// The file was deleted since the run.
+    #[error("clip file missing: {}", .0.display())]
+    Missing(std::path::PathBuf),
+    /// A relative path, which no URL can be made from.
+    #[error("clip path is not absolute: {}", .0.display())]
+    NotAbsolute(std::path::PathBuf),
+}
+
 /// The `src` of a clip's player, or why it has none.
-fn playable_src(clip: &ReportClip, report_dir: &Path) -> Result<String, String> {
-    let because = |what: &str| match &clip.error {
-        Some(error) => format!("{what}: {error}"),
-        None => what.to_string(),
-    };
+fn playable_src(clip: &ReportClip, report_dir: &Path) -> Result<String, Unplayable> {
     if clip.status != "completed" {
-        return Err(because(&clip.status));
+        return Err(Unplayable::NotCompleted {
+            status: clip.status.clone(),
+            error: clip.error.clone(),
+        });
     }
     let Some(path) = clip.local_path.as_deref().map(Path::new) else {
-        return Err(because("completed, not downloaded"));
+        return Err(Unplayable::NotDownloaded {
+            error: clip.error.clone(),
+        });
     };
     if !path.is_file() {
-        return Err(format!("clip file missing: {}", path.display()));
+        return Err(Unplayable::Missing(path.to_path_buf()));
     }
-    media_src(path, report_dir)
-        .ok_or_else(|| format!("clip path is not absolute: {}", path.display()))
+    media_src(path, report_dir).ok_or_else(|| Unplayable::NotAbsolute(path.to_path_buf()))
 }
 
 fn player(clip: &ReportClip, model_name: String, src: String) -> Player {

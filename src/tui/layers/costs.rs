@@ -17,13 +17,13 @@ pub enum CostsView {
 impl CostsView {
     /// The report (or why there is none) arrived: shown while the view still waits for it;
     /// a view that already shows one keeps it.
-    pub fn load(&mut self, result: Result<Box<CostReport>, String>) {
+    pub fn load(&mut self, result: Result<Box<CostReport>, crate::session::StoreError>) {
         if *self != CostsView::Loading {
             return;
         }
         *self = match result {
             Ok(report) => CostsView::Ready(report),
-            Err(err) => CostsView::Failed(crate::sanitize::clean_line(&err)),
+            Err(err) => CostsView::Failed(crate::sanitize::clean_line(&err.to_string())),
         };
     }
 }

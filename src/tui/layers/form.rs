@@ -5,10 +5,33 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::prompts::{check_aspect_ratio, check_resolution};
+use crate::prompts::{PromptFieldError, check_aspect_ratio, check_resolution};
 use crate::sanitize::clean_line;
 use crate::session::PromptSpec;
 use crate::tui::editor::{EditorOutcome, TextEditor};
+
+/// Why the form does not describe a prompt yet: one line for the form's error row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    /// A blank id, or one with spaces, slashes or control characters.
+    #[error("id \"{0}\": allowed: letters, digits, - and _ (no spaces or slashes)")]
+    BadId(String),
+    /// Another prompt of the session has this id.
+    #[error("id \"{0}\" is already used by another prompt")]
+    TakenId(String),
+    /// No prompt text.
+    #[error("the prompt text is empty")]
+    EmptyText,
+    /// Not a whole number of seconds from 1 to 60.
+    #[error("duration \"{0}\": allowed: whole seconds from 1 to 60")]
+    Duration(String),
+    /// The aspect ratio or resolution.
+    #[error(transparent)]
+    Field(#[from] PromptFieldError),
+    /// Not an http(s) URL.
+    #[error("image URL \"{0}\": allowed: an http(s) URL")]
+    ImageUrl(String),
+}
 
 /// Which field of the prompt form has focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,24 +153,22 @@ impl PromptForm {
     /// The prompt the form describes, or why not (`other_ids`: the ids it must not take).
     ///
     /// # Errors
-    /// A one-line reason naming the bad field and what is allowed.
-    pub fn prompt(&self, other_ids: &[&str]) -> Result<PromptSpec, String> {
+    /// A [`FormError`] naming the bad field and what is allowed.
+    pub fn prompt(&self, other_ids: &[&str]) -> Result<PromptSpec, FormError> {
         let id = self.id.trim().to_string();
         if id.is_empty()
             || id
                 .chars()
                 .any(|c| c.is_control() || c == '/' || c == '\\' || c.is_whitespace())
         {
-            return Err(format!(
-                "id \"{id}\": allowed: letters, digits, - and _ (no spaces or slashes)"
-            ));
+            return Err(FormError::BadId(id));
         }
         if other_ids.contains(&id.as_str()) {
-            return Err(format!("id \"{id}\" is already used by another prompt"));
+            return Err(FormError::TakenId(id));
         }
         let text = self.text.text();
         if text.trim().is_empty() {
-            return Err("the prompt text is empty".into());
+            return Err(FormError::EmptyText);
         }
         let duration_s: u32 = self
             .duration
@@ -155,19 +176,14 @@ impl PromptForm {
             .parse()
             .ok()
             .filter(|d| (1..=60).contains(d))
-            .ok_or_else(|| {
-                format!(
-                    "duration \"{}\": allowed: whole seconds from 1 to 60",
-                    self.duration.trim()
-                )
-            })?;
+            .ok_or_else(|| FormError::Duration(self.duration.trim().to_string()))?;
         check_aspect_ratio(self.aspect.trim())?;
         check_resolution(self.resolution.trim())?;
         let image_url = Some(self.image_url.trim().to_string()).filter(|u| !u.is_empty());
         if let Some(url) = &image_url
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
-            return Err(format!("image URL \"{url}\": allowed: an http(s) URL"));
+            return Err(FormError::ImageUrl(url.clone()));
         }
         Ok(PromptSpec {
             id,

@@ -7,6 +7,7 @@ use crate::tui::action::{Action, Command, Effect, OpenTarget};
 use crate::tui::layers::Overlay;
 use crate::tui::open::may_open;
 use crate::tui::state::{App, Pane};
+use crate::tui::task_error::TaskError;
 
 fn status(app: &App) -> (String, bool) {
     let status = app.status.as_ref().expect("a status line");
@@ -126,12 +127,15 @@ fn the_report_outcome_shows_its_path() {
     );
     app.update(Action::Reported {
         written: Ok(path.clone()),
-        open_error: Some("no browser found".into()),
+        open_error: Some(TaskError::Open(std::io::Error::other("no browser found"))),
     });
     let (text, error) = status(&app);
     assert!(error && text.contains(&path.display().to_string()) && text.contains("no browser"));
     app.update(Action::Reported {
-        written: Err("/data/exports: permission denied".into()),
+        written: Err(TaskError::Io {
+            path: "/data/exports".into(),
+            source: std::io::Error::other("permission denied"),
+        }),
         open_error: None,
     });
     assert_eq!(

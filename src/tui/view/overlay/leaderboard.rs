@@ -203,7 +203,7 @@ fn coverage_lines(app: &App) -> Vec<Line<'static>> {
 fn coverage_mark(app: &App, prompt: &str, model: &str) -> &'static str {
     match app.cell_job(prompt, model) {
         None => " ",
-        Some(job) if crate::tui::scoring::fully_scored(job) => "✓",
+        Some(job) if crate::scoring::review::fully_scored(job) => "✓",
         Some(job) if job.stage == JobStage::Completed => "○",
         Some(job) if matches!(job.stage, JobStage::Failed | JobStage::Cancelled) => "✗",
         Some(_) => "·",

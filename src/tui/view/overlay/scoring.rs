@@ -8,10 +8,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::theme;
 use super::popup;
+use crate::scoring::review::{fully_scored, review_order};
 use crate::scoring::{Criterion, clip_value, quality};
 use crate::session::Job;
 use crate::tui::layers::ScoringState;
-use crate::tui::scoring::review_order;
 use crate::tui::state::App;
 
 /// Draws the scoring view over most of the screen.
@@ -154,10 +154,7 @@ fn position_text(app: &App, job: &Job) -> String {
         .iter()
         .position(|j| j.clip_id == job.clip_id)
         .map_or(0, |i| i + 1);
-    let scored = order
-        .iter()
-        .filter(|j| crate::tui::scoring::fully_scored(j))
-        .count();
+    let scored = order.iter().filter(|j| fully_scored(j)).count();
     let probe = match (&job.clip, app.session().blind) {
         (Some(clip), false) => match (clip.width, clip.height, clip.duration_s) {
             (Some(w), Some(h), Some(d)) => format!(" · {w}x{h} {d:.1}s"),

@@ -7,10 +7,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{app, draw, ready};
+use crate::scoring::review::assign_blind_labels;
 use crate::session::JobStage;
-use crate::tui::layers::Overlay;
-use crate::tui::layers::ScoringState;
-use crate::tui::scoring::assign_blind_labels;
+use crate::tui::layers::{Overlay, ScoringState};
 use crate::tui::state::{App, Pane, Status};
 
 /// Words that would give a model away: names, ids (and so the clips' file names, which hold
