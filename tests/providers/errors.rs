@@ -5,7 +5,7 @@ use std::time::Duration;
 use clipbench::provider::{ErrorKind, ProviderError};
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget};
 
-use super::{fal, input, kie, model, simulator};
+use super::{fal, input, kie, model, simulator, submit_on};
 
 pub fn expect_kind(
     result: Result<impl std::fmt::Debug, ProviderError>,
@@ -57,8 +57,7 @@ async fn submit_errors_are_typed() {
 #[tokio::test]
 async fn fal_status_errors_are_typed() {
     let sim = simulator(2_000, 0.0).await;
-    let fal = fal(&sim.base_url());
-    let handle = fal.submit(&model("wan25"), &input("x")).await.unwrap();
+    let (fal, handle) = submit_on(&sim, fal, "wan25", "x").await;
     sim.inject(once(FaultTarget::Fal, FaultKind::StatusServerError));
     assert!(expect_kind(fal.status(&handle, 0).await, ErrorKind::Server).is_transient());
     sim.inject(once(FaultTarget::Fal, FaultKind::StatusUnavailable));
@@ -82,11 +81,7 @@ async fn fal_status_errors_are_typed() {
 #[tokio::test]
 async fn kie_status_errors_are_typed() {
     let sim = simulator(2_000, 0.0).await;
-    let kie = kie(&sim.base_url());
-    let handle = kie
-        .submit(&model("kling-turbo"), &input("x"))
-        .await
-        .unwrap();
+    let (kie, handle) = submit_on(&sim, kie, "kling-turbo", "x").await;
     sim.inject(once(FaultTarget::Kie, FaultKind::StatusServerError));
     expect_kind(kie.status(&handle, 0).await, ErrorKind::Server);
     sim.inject(once(FaultTarget::Kie, FaultKind::StatusUnavailable));

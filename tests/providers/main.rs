@@ -46,6 +46,21 @@ fn kie(base: &str) -> Provider {
     ))
 }
 
+/// A client on `sim` made by `client`, and one job of `model_id` submitted through it.
+async fn submit_on(
+    sim: &Simulator,
+    client: fn(&str) -> Provider,
+    model_id: &str,
+    prompt: &str,
+) -> (Provider, JobHandle) {
+    let provider = client(&sim.base_url());
+    let handle = provider
+        .submit(&model(model_id), &input(prompt))
+        .await
+        .unwrap();
+    (provider, handle)
+}
+
 fn model(id: &str) -> Model {
     Catalog::embedded().unwrap().get(id).unwrap().clone()
 }
@@ -168,11 +183,7 @@ async fn fal_job_goes_from_queue_to_a_downloadable_clip() {
 #[tokio::test]
 async fn ray_text_to_video_uses_the_endpoint_without_suffix() {
     let sim = simulator(300, 0.0).await;
-    let provider = fal(&sim.base_url());
-    let handle = provider
-        .submit(&model("ray2-flash"), &input("sand"))
-        .await
-        .unwrap();
+    let (_provider, handle) = submit_on(&sim, fal, "ray2-flash", "sand").await;
     assert_eq!(handle.endpoint, "fal-ai/luma-dream-machine/ray-2-flash");
     assert!(
         handle
@@ -185,11 +196,7 @@ async fn ray_text_to_video_uses_the_endpoint_without_suffix() {
 #[tokio::test]
 async fn kie_job_goes_from_queue_to_a_clip_url_inside_result_json() {
     let sim = simulator(900, 0.0).await;
-    let provider = kie(&sim.base_url());
-    let handle = provider
-        .submit(&model("kling-turbo"), &input("foam"))
-        .await
-        .unwrap();
+    let (provider, handle) = submit_on(&sim, kie, "kling-turbo", "foam").await;
     assert!(!handle.request_id.is_empty());
     let seen = follow(&provider, &handle).await;
     assert!(matches!(seen[0], JobStatus::Queued { .. }), "{seen:?}");
@@ -220,11 +227,7 @@ async fn kie_job_goes_from_queue_to_a_clip_url_inside_result_json() {
 #[tokio::test]
 async fn failures_carry_the_providers_reason() {
     let sim = simulator(300, 1.0).await;
-    let fal = fal(&sim.base_url());
-    let handle = fal
-        .submit(&model("ray2-flash"), &input("doomed"))
-        .await
-        .unwrap();
+    let (fal, handle) = submit_on(&sim, fal, "ray2-flash", "doomed").await;
     let JobStatus::Failed { reason, .. } = follow(&fal, &handle).await.pop().unwrap() else {
         panic!()
     };
@@ -234,11 +237,7 @@ async fn failures_carry_the_providers_reason() {
         "a failed request's result is an error"
     );
 
-    let kie = kie(&sim.base_url());
-    let handle = kie
-        .submit(&model("kling-turbo"), &input("doomed"))
-        .await
-        .unwrap();
+    let (kie, handle) = submit_on(&sim, kie, "kling-turbo", "doomed").await;
     let JobStatus::Failed { reason, .. } = follow(&kie, &handle).await.pop().unwrap() else {
         panic!()
     };
@@ -248,11 +247,7 @@ async fn failures_carry_the_providers_reason() {
 #[tokio::test]
 async fn fal_cancel_and_its_outcomes() {
     let sim = simulator(5_000, 0.0).await;
-    let provider = fal(&sim.base_url());
-    let handle = provider
-        .submit(&model("wan25"), &input("cancel me"))
-        .await
-        .unwrap();
+    let (provider, handle) = submit_on(&sim, fal, "wan25", "cancel me").await;
     assert_eq!(
         provider.cancel(&handle).await.unwrap(),
         CancelOutcome::Requested

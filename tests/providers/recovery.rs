@@ -10,7 +10,7 @@ use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget};
 use url::Url;
 
 use super::errors::{expect_kind, once};
-use super::{FAL_TEST_KEY, KIE_TEST_KEY, fal, follow, input, kie, model, simulator};
+use super::{FAL_TEST_KEY, KIE_TEST_KEY, fal, follow, input, kie, model, simulator, submit_on};
 
 /// One WAN job on fal and one Kling job on Kie, submitted.
 async fn submit_both(fal: &Provider, kie: &Provider) -> (JobHandle, JobHandle) {
@@ -97,8 +97,7 @@ async fn a_body_cut_mid_stream_is_truncated_and_worth_fetching_again() {
 #[tokio::test]
 async fn result_errors_retry_only_what_is_not_the_models_answer() {
     let sim = simulator(200, 0.0).await;
-    let fal = fal(&sim.base_url());
-    let handle = fal.submit(&model("ray2-flash"), &input("x")).await.unwrap();
+    let (fal, handle) = submit_on(&sim, fal, "ray2-flash", "x").await;
     follow(&fal, &handle).await;
     let limited = FaultSpec::new(FaultTarget::Fal, FaultKind::ResultRateLimited, 1);
     sim.inject(limited.with_retry_after(2));
@@ -116,11 +115,7 @@ async fn result_errors_retry_only_what_is_not_the_models_answer() {
 #[tokio::test]
 async fn kie_carries_the_output_and_survives_its_record_blinking() {
     let sim = simulator(200, 0.0).await;
-    let kie = kie(&sim.base_url());
-    let handle = kie
-        .submit(&model("kling-turbo"), &input("x"))
-        .await
-        .unwrap();
+    let (kie, handle) = submit_on(&sim, kie, "kling-turbo", "x").await;
     sim.inject(once(FaultTarget::Kie, FaultKind::ResultEmpty));
     assert!(
         matches!(
@@ -192,8 +187,7 @@ async fn kie_submit_codes_500_and_455_created_nothing_but_fals_500_may_have() {
 #[tokio::test]
 async fn result_fetch_error_after_completion_is_final() {
     let sim = simulator(200, 0.0).await;
-    let fal = fal(&sim.base_url());
-    let handle = fal.submit(&model("ray2-flash"), &input("x")).await.unwrap();
+    let (fal, handle) = submit_on(&sim, fal, "ray2-flash", "x").await;
     follow(&fal, &handle).await;
     sim.inject(FaultSpec::new(FaultTarget::Fal, FaultKind::ResultError, 1));
     let err = fal.result(&handle).await.expect_err("result error");

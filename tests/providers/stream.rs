@@ -5,7 +5,7 @@ use clipbench::provider::fal::{FalClient, StreamOpen};
 use clipbench::provider::{ErrorKind, JobStatus, Provider};
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget};
 
-use super::{fal, input, model, simulator};
+use super::{fal, simulator, submit_on};
 
 fn fal_client(provider: &Provider) -> &FalClient {
     match provider {
@@ -17,11 +17,7 @@ fn fal_client(provider: &Provider) -> &FalClient {
 #[tokio::test]
 async fn a_stream_brings_each_status_and_log_line_once_then_ends() {
     let sim = simulator(1_200, 0.0).await;
-    let provider = fal(&sim.base_url());
-    let handle = provider
-        .submit(&model("wan25"), &input("streamed"))
-        .await
-        .unwrap();
+    let (provider, handle) = submit_on(&sim, fal, "wan25", "streamed").await;
     let open = fal_client(&provider)
         .open_status_stream(&handle)
         .await
@@ -56,11 +52,7 @@ async fn a_stream_brings_each_status_and_log_line_once_then_ends() {
 #[tokio::test]
 async fn refusals_mean_poll_and_server_errors_mean_try_again() {
     let sim = simulator(5_000, 0.0).await;
-    let provider = fal(&sim.base_url());
-    let handle = provider
-        .submit(&model("ray2-flash"), &input("refused"))
-        .await
-        .unwrap();
+    let (provider, handle) = submit_on(&sim, fal, "ray2-flash", "refused").await;
     let client = fal_client(&provider);
     let arm = |kind| sim.inject(FaultSpec::new(FaultTarget::Fal, kind, 1));
     for kind in [FaultKind::StreamRefused, FaultKind::StreamNotEventStream] {

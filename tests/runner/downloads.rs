@@ -4,35 +4,12 @@
 
 use std::time::Duration;
 
-use clipbench::jobs::{JobEvent, JobReport, PollPolicy, RunHandle, download_percent};
+use clipbench::jobs::{JobEvent, JobReport, PollPolicy, download_percent};
 use clipbench::simulator::{CLIP_PATH, FaultKind, FaultSpec, FaultTarget, Simulator};
 
-use super::{simulator, start};
-
-/// Quick retries, so a test with several failed attempts stays short.
-fn brisk() -> PollPolicy {
-    PollPolicy {
-        backoff_base: Duration::from_millis(20),
-        backoff_max: Duration::from_millis(200),
-        job_timeout: Duration::from_secs(20),
-        ..PollPolicy::default()
-    }
-}
-
-/// Every event of the run, acknowledging saves at once.
-async fn events(run: &mut RunHandle) -> Vec<JobEvent> {
-    let mut seen = Vec::new();
-    let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
-            seen.push(event);
-        }
-    });
-    drained.await.expect("run finished in time");
-    seen
-}
+use super::{
+    all_events, arm, brisk, download_reports, events_within, reports_within, simulator, start,
+};
 
 fn last(events: &[JobEvent]) -> &JobEvent {
     events.last().expect("the job reported")
@@ -75,9 +52,9 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[tokio::test]
 async fn a_clip_that_fails_twice_is_still_downloaded_and_probed() {
     let sim = simulator(300).await;
-    sim.inject(FaultSpec::new(FaultTarget::Both, FaultKind::ClipError, 2));
+    arm(&sim, FaultTarget::Both, FaultKind::ClipError, 2);
     let (mut run, dir) = start(&sim, &["a"], &["wan25"], brisk());
-    let seen = events(&mut run).await;
+    let seen = all_events(&mut run).await;
     let JobEvent::Ready { clip, .. } = last(&seen) else {
         panic!("{seen:?}");
     };
@@ -94,9 +71,9 @@ async fn a_clip_that_fails_twice_is_still_downloaded_and_probed() {
 #[tokio::test]
 async fn a_clip_that_keeps_failing_names_the_status_after_five_attempts() {
     let sim = simulator(300).await;
-    sim.inject(FaultSpec::new(FaultTarget::Both, FaultKind::ClipError, 50));
+    arm(&sim, FaultTarget::Both, FaultKind::ClipError, 50);
     let (mut run, dir) = start(&sim, &["a"], &["kling-turbo"], brisk());
-    let seen = events(&mut run).await;
+    let seen = all_events(&mut run).await;
     let JobEvent::DownloadFailed { reason, .. } = last(&seen) else {
         panic!("{seen:?}");
     };
@@ -113,13 +90,9 @@ async fn a_clip_that_keeps_failing_names_the_status_after_five_attempts() {
 #[tokio::test]
 async fn a_missing_clip_is_not_asked_for_again() {
     let sim = simulator(300).await;
-    sim.inject(FaultSpec::new(
-        FaultTarget::Both,
-        FaultKind::ClipNotFound,
-        5,
-    ));
+    arm(&sim, FaultTarget::Both, FaultKind::ClipNotFound, 5);
     let (mut run, _dir) = start(&sim, &["a"], &["ray2-flash"], brisk());
-    let seen = events(&mut run).await;
+    let seen = all_events(&mut run).await;
     let JobEvent::DownloadFailed { reason, .. } = last(&seen) else {
         panic!("{seen:?}");
     };
@@ -130,21 +103,11 @@ async fn a_missing_clip_is_not_asked_for_again() {
 #[tokio::test]
 async fn a_cut_off_clip_starts_over_and_its_progress_with_it() {
     let sim = simulator(300).await;
-    sim.inject(FaultSpec::new(
-        FaultTarget::Both,
-        FaultKind::ClipTruncated,
-        1,
-    ));
+    arm(&sim, FaultTarget::Both, FaultKind::ClipTruncated, 1);
     let (mut run, dir) = start(&sim, &["a"], &["wan25"], brisk());
-    let seen = events(&mut run).await;
+    let seen = all_events(&mut run).await;
     assert!(matches!(last(&seen), JobEvent::Ready { .. }), "{seen:?}");
-    let reports: Vec<(u64, Option<u64>)> = seen
-        .iter()
-        .filter_map(|e| match e {
-            JobEvent::Downloading { bytes, total, .. } => Some((*bytes, *total)),
-            _ => None,
-        })
-        .collect();
+    let reports = download_reports(&seen);
     // Only a restart reports 0 bytes: chunks are never empty.
     let restarts: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].0 == 0).collect();
     assert!(
@@ -168,23 +131,14 @@ async fn a_rate_limited_clip_waits_as_long_as_the_cdn_asks() {
     let limited = FaultSpec::new(FaultTarget::Both, FaultKind::ClipRateLimited, 1);
     sim.inject(limited.with_retry_after(1));
     let (mut run, _dir) = start(&sim, &["a"], &["ray2-flash"], brisk());
-    let mut delivered = None;
-    let mut waited = None;
-    let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
-            match event {
-                JobEvent::Completed { .. } => delivered = Some(tokio::time::Instant::now()),
-                JobEvent::Ready { .. } => waited = delivered.map(|at| at.elapsed()),
-                _ => {}
-            }
-        }
-    });
-    drained.await.expect("run finished in time");
+    let reports = reports_within(&mut run, Duration::from_secs(30)).await;
+    let at =
+        |wanted: fn(&JobEvent) -> bool| reports.iter().find(|r| wanted(&r.event)).map(|r| r.at);
+    let delivered = at(|e| matches!(e, JobEvent::Completed { .. })).expect("delivered");
+    let waited =
+        at(|e| matches!(e, JobEvent::Ready { .. })).map(|ready| delivered.duration_until(ready));
     let waited = waited.expect("the clip was downloaded");
-    assert!(waited >= Duration::from_secs(1), "{waited:?}");
+    assert!(waited >= jiff::SignedDuration::from_secs(1), "{waited:?}");
     assert_eq!(clip_requests(&sim), 2);
 }
 
@@ -200,9 +154,7 @@ async fn cancelling_during_a_retry_wait_ends_the_download_at_once() {
     let (mut run, _dir) = start(&sim, &["a"], &["wan25"], policy);
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
+            super::ack_now(&mut event);
             // A report at 0 bytes is the restart: the first attempt failed, the wait began.
             if matches!(event, JobEvent::Downloading { bytes: 0, .. }) {
                 run.cancel("a.wan25");
@@ -232,9 +184,8 @@ async fn no_retry_wait_outlasts_the_jobs_deadline() {
         ..brisk()
     };
     let (mut run, _dir) = start(&sim, &["a"], &["kling-turbo"], policy);
-    let seen = tokio::time::timeout(Duration::from_secs(10), events(&mut run))
-        .await
-        .expect("ended at the deadline, not after the 30 s wait");
+    // Ends at the deadline, not after the 30 s wait.
+    let seen = events_within(&mut run, Duration::from_secs(10)).await;
     let JobEvent::DownloadFailed { reason, .. } = last(&seen) else {
         panic!("{seen:?}");
     };
@@ -246,13 +197,9 @@ async fn no_retry_wait_outlasts_the_jobs_deadline() {
 #[tokio::test]
 async fn a_fal_result_carrying_the_clip_inline_is_read_whole() {
     let sim = simulator(300).await;
-    sim.inject(FaultSpec::new(
-        FaultTarget::Fal,
-        FaultKind::ResultInlineData,
-        1,
-    ));
+    arm(&sim, FaultTarget::Fal, FaultKind::ResultInlineData, 1);
     let (mut run, _dir) = start(&sim, &["a"], &["ray2-flash"], brisk());
-    let seen = events(&mut run).await;
+    let seen = all_events(&mut run).await;
     assert!(matches!(last(&seen), JobEvent::Ready { .. }), "{seen:?}");
     let stats = sim.stats();
     assert_eq!(

@@ -87,31 +87,86 @@ fn start_with_options(
     (run, dir)
 }
 
+/// Arms `count` faults of `kind` on `target`.
+fn arm(sim: &Simulator, target: FaultTarget, kind: FaultKind, count: u32) {
+    sim.inject(FaultSpec::new(target, kind, count));
+}
+
+/// Quick retries, so a test with several failed attempts or re-opens stays short.
+fn brisk() -> PollPolicy {
+    PollPolicy {
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+        job_timeout: Duration::from_secs(20),
+        ..PollPolicy::default()
+    }
+}
+
+/// How many of `ends` are clips made and downloaded.
+fn ready(ends: &[JobEvent]) -> usize {
+    ends.iter()
+        .filter(|e| matches!(e, JobEvent::Ready { .. }))
+        .count()
+}
+
+/// Acknowledges the save `event` asks for, if any, at once.
+fn ack_now(event: &mut JobEvent) {
+    if let Some(ack) = event.take_ack() {
+        ack.done();
+    }
+}
+
+/// Every report of the run until it ends, acknowledging saves at once; fails unless the run
+/// ends within `limit`. Every report must carry the time its task saw the event: never later
+/// than it is read, never before the job's previous one.
+async fn reports_within(run: &mut RunHandle, limit: Duration) -> Vec<JobReport> {
+    let mut seen = Vec::new();
+    let mut last_at = std::collections::HashMap::new();
+    let drained = tokio::time::timeout(limit, async {
+        while let Some(mut report) = run.next_event().await {
+            let at = report.at;
+            assert!(at <= jiff::Timestamp::now(), "stamped when it happened");
+            let previous = last_at.insert(report.event.clip_id().to_string(), at);
+            assert!(previous.is_none_or(|before| before <= at), "in order");
+            ack_now(&mut report.event);
+            seen.push(report);
+        }
+    });
+    drained.await.expect("run finished in time");
+    seen
+}
+
+/// The events of [`reports_within`].
+async fn events_within(run: &mut RunHandle, limit: Duration) -> Vec<JobEvent> {
+    let reports = reports_within(run, limit).await;
+    reports.into_iter().map(|report| report.event).collect()
+}
+
+/// The (bytes, total) of each download progress report among `events`.
+fn download_reports(events: &[JobEvent]) -> Vec<(u64, Option<u64>)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            JobEvent::Downloading { bytes, total, .. } => Some((*bytes, *total)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every event of the run, acknowledging saves at once.
+async fn all_events(run: &mut RunHandle) -> Vec<JobEvent> {
+    events_within(run, Duration::from_secs(30)).await
+}
+
 /// Drains the run, acknowledging saves at once; returns the terminal event of each job.
 async fn finish(run: &mut RunHandle) -> Vec<JobEvent> {
     finish_within(run, Duration::from_secs(30)).await
 }
 
-/// [`finish`], failing unless the run ends within `limit`. Every report must carry the time
-/// its task saw the event: never later than it is read, never before the job's previous one.
+/// [`finish`], failing unless the run ends within `limit`.
 async fn finish_within(run: &mut RunHandle, limit: Duration) -> Vec<JobEvent> {
-    let mut ends = Vec::new();
-    let mut last_at = std::collections::HashMap::new();
-    let drained = tokio::time::timeout(limit, async {
-        while let Some(JobReport { mut event, at }) = run.next_event().await {
-            assert!(at <= jiff::Timestamp::now(), "stamped when it happened");
-            let previous = last_at.insert(event.clip_id().to_string(), at);
-            assert!(previous.is_none_or(|before| before <= at), "in order");
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
-            if event.is_terminal() {
-                ends.push(event);
-            }
-        }
-    });
-    drained.await.expect("run finished in time");
-    ends
+    let events = events_within(run, limit).await;
+    events.into_iter().filter(JobEvent::is_terminal).collect()
 }
 
 #[tokio::test]
@@ -125,9 +180,7 @@ async fn cancelling_one_job_calls_the_providers_cancel_and_spares_the_rest() {
     );
     let mut ends = Vec::new();
     while let Some(JobReport { mut event, .. }) = run.next_event().await {
-        if let Some(ack) = event.take_ack() {
-            ack.done();
-        }
+        ack_now(&mut event);
         if matches!(&event, JobEvent::Queued { clip_id, .. } if clip_id == "a.wan25") {
             run.cancel("a.wan25");
         }
@@ -151,11 +204,7 @@ async fn cancelling_one_job_calls_the_providers_cancel_and_spares_the_rest() {
 #[tokio::test]
 async fn an_auth_error_fails_one_providers_jobs_and_not_the_others() {
     let sim = simulator(500).await;
-    sim.inject(FaultSpec::new(
-        FaultTarget::Fal,
-        FaultKind::SubmitUnauthorized,
-        2,
-    ));
+    arm(&sim, FaultTarget::Fal, FaultKind::SubmitUnauthorized, 2);
     let (mut run, _dir) = start(
         &sim,
         &["a"],
@@ -224,13 +273,7 @@ async fn no_job_is_polled_before_its_request_id_is_acknowledged() {
         ack.done();
     }
     let ends = finish(&mut run).await;
-    assert_eq!(
-        ends.iter()
-            .filter(|e| matches!(e, JobEvent::Ready { .. }))
-            .count(),
-        4,
-        "{ends:?}"
-    );
+    assert_eq!(ready(&ends), 4, "{ends:?}");
     assert!(sim.stats().status_polls > 0);
 }
 
@@ -243,7 +286,7 @@ async fn transient_poll_errors_never_fail_a_job() {
         FaultKind::StatusDroppedConnection,
         FaultKind::StatusUnavailable,
     ] {
-        sim.inject(FaultSpec::new(FaultTarget::Both, kind, 3));
+        arm(&sim, FaultTarget::Both, kind, 3);
     }
     sim.inject(
         FaultSpec::new(FaultTarget::Both, FaultKind::SubmitRateLimited, 2).with_retry_after(1),
@@ -255,13 +298,7 @@ async fn transient_poll_errors_never_fail_a_job() {
         PollPolicy::default(),
     );
     let ends = finish(&mut run).await;
-    assert_eq!(
-        ends.iter()
-            .filter(|e| matches!(e, JobEvent::Ready { .. }))
-            .count(),
-        6,
-        "{ends:?}"
-    );
+    assert_eq!(ready(&ends), 6, "{ends:?}");
     let stats = sim.stats();
     assert_eq!(stats.submits, 6);
     assert!(stats.faults_fired >= 14, "{}", stats.faults_fired);
@@ -271,22 +308,15 @@ async fn transient_poll_errors_never_fail_a_job() {
 async fn a_download_reports_its_progress_up_to_100_percent() {
     let sim = simulator(300).await;
     let (mut run, _dir) = start(&sim, &["a"], &["wan25"], PollPolicy::default());
-    let mut reports = Vec::new();
-    let mut ready = None;
-    let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
-            match event {
-                JobEvent::Downloading { bytes, total, .. } => reports.push((bytes, total)),
-                JobEvent::Ready { clip, .. } => ready = Some(clip),
-                _ => {}
-            }
-        }
-    });
-    drained.await.expect("run finished in time");
-    let clip = ready.expect("the clip was downloaded");
+    let events = all_events(&mut run).await;
+    let reports = download_reports(&events);
+    let clip = events
+        .iter()
+        .find_map(|e| match e {
+            JobEvent::Ready { clip, .. } => Some(clip),
+            _ => None,
+        })
+        .expect("the clip was downloaded");
     let percents: Vec<u8> = reports
         .iter()
         .map(|&(bytes, total)| download_percent(bytes, total).expect("the simulator sends a size"))

@@ -10,11 +10,7 @@ use clipbench::provider::kie::KieClient;
 use clipbench::provider::{ApiKey, Provider, build_http_client};
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, Simulator};
 
-use super::{finish_within, providers, simulator, start, start_with};
-
-fn arm(sim: &Simulator, target: FaultTarget, kind: FaultKind, count: u32) {
-    sim.inject(FaultSpec::new(target, kind, count));
-}
+use super::{ack_now, arm, brisk, finish_within, providers, ready, simulator, start, start_with};
 
 /// Clients on the simulator that give up on a call after 300 ms.
 pub(super) fn impatient(sim: &Simulator) -> Providers {
@@ -27,22 +23,6 @@ pub(super) fn impatient(sim: &Simulator) -> Providers {
         fal: Some(Provider::Fal(fal.with_request_timeout(timeout))),
         kie: Some(Provider::Kie(kie.with_request_timeout(timeout))),
     }
-}
-
-/// Quick retries, so a test with many faults stays short.
-fn brisk() -> PollPolicy {
-    PollPolicy {
-        backoff_base: Duration::from_millis(20),
-        backoff_max: Duration::from_millis(200),
-        job_timeout: Duration::from_secs(20),
-        ..PollPolicy::default()
-    }
-}
-
-fn ready(ends: &[JobEvent]) -> usize {
-    ends.iter()
-        .filter(|e| matches!(e, JobEvent::Ready { .. }))
-        .count()
 }
 
 /// The reason and the abandoned flag of each failed job.
@@ -94,9 +74,7 @@ async fn cancelling_during_a_stalled_poll_ends_the_job_at_once() {
     let (mut run, _dir) = start(&sim, &["a"], &["wan25"], PollPolicy::default());
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
+            ack_now(&mut event);
             if matches!(event, JobEvent::Submitted { .. }) {
                 // Cancel only once the first poll is out (and stalled).
                 while sim.stats().status_polls == 0 {

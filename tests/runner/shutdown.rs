@@ -6,21 +6,6 @@ use std::time::{Duration, Instant};
 
 use super::*;
 
-/// Every event until the stream ends (acknowledging saves at once), failing after `limit`.
-async fn drain(run: &mut RunHandle, limit: Duration) -> Vec<JobEvent> {
-    let mut seen = Vec::new();
-    let drained = tokio::time::timeout(limit, async {
-        while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
-            seen.push(event);
-        }
-    });
-    drained.await.expect("the run ended in time");
-    seen
-}
-
 /// Waits until the simulator has created `jobs` jobs.
 async fn until_submitted(sim: &Simulator, jobs: u64) {
     let start = Instant::now();
@@ -56,14 +41,12 @@ async fn a_shutdown_lets_sent_submits_answer_and_plans_unsent_ones_again() {
     let mut submitting = 0;
     while submitting < 3 {
         let mut event = run.next_event().await.unwrap().event;
-        if let Some(ack) = event.take_ack() {
-            ack.done();
-        }
+        ack_now(&mut event);
         submitting += usize::from(matches!(event, JobEvent::Submitting { .. }));
     }
     until_submitted(&sim, 1).await;
     run.shutdown();
-    let seen = drain(&mut run, Duration::from_secs(10)).await;
+    let seen = events_within(&mut run, Duration::from_secs(10)).await;
 
     let sent: Vec<&str> = seen
         .iter()
@@ -97,15 +80,13 @@ async fn a_shutdown_ends_polling_jobs_at_once_without_cancelling_them() {
     let mut following = std::collections::HashSet::new();
     while following.len() < 2 {
         let mut event = run.next_event().await.unwrap().event;
-        if let Some(ack) = event.take_ack() {
-            ack.done();
-        }
+        ack_now(&mut event);
         if matches!(event, JobEvent::Queued { .. } | JobEvent::Running { .. }) {
             following.insert(event.clip_id().to_string());
         }
     }
     run.shutdown();
-    let seen = drain(&mut run, Duration::from_secs(10)).await;
+    let seen = events_within(&mut run, Duration::from_secs(10)).await;
     let ends: Vec<&JobEvent> = seen.iter().filter(|e| e.is_terminal()).collect();
     assert_eq!(ends.len(), 2, "{seen:?}");
     assert!(

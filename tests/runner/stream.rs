@@ -8,24 +8,11 @@ use clipbench::jobs::{JobEvent, JobReport, PollPolicy, RunHandle, RunnerOptions}
 use clipbench::provider::build_http_client;
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, SimStats, Simulator};
 
-use super::{finish, providers, simulator, start, start_with_options};
+use super::{
+    ack_now, all_events, brisk, finish, providers, ready, simulator, start, start_with_options,
+};
 
 const FAL_MODELS: [&str; 2] = ["ray2-flash", "wan25"];
-
-/// Quick re-opens, so tests with a fault on every stream stay short.
-fn brisk() -> PollPolicy {
-    PollPolicy {
-        backoff_base: Duration::from_millis(20),
-        backoff_max: Duration::from_millis(200),
-        ..PollPolicy::default()
-    }
-}
-
-fn ready(ends: &[JobEvent]) -> usize {
-    ends.iter()
-        .filter(|e| matches!(e, JobEvent::Ready { .. }))
-        .count()
-}
 
 /// Status requests that were plain polls, not stream opens.
 fn plain_polls(stats: &SimStats) -> u64 {
@@ -91,11 +78,7 @@ async fn streams_that_drop_after_one_event_are_polled_and_reopened_until_done() 
 #[tokio::test]
 async fn a_silent_stream_is_given_up_and_after_three_the_job_polls() {
     let sim = simulator(3_000).await;
-    sim.inject(FaultSpec::new(
-        FaultTarget::Fal,
-        FaultKind::StreamSilent,
-        1_000,
-    ));
+    super::arm(&sim, FaultTarget::Fal, FaultKind::StreamSilent, 1_000);
     // The silence limit is the client's request timeout when that is shorter than 15 s.
     let (mut run, _dir) = start_with_options(
         super::recovery::impatient(&sim),
@@ -110,21 +93,6 @@ async fn a_silent_stream_is_given_up_and_after_three_the_job_polls() {
         3,
         "three silent streams, then polls"
     );
-}
-
-/// Every event of the run, acknowledging saves at once.
-async fn all_events(run: &mut RunHandle) -> Vec<JobEvent> {
-    let mut seen = Vec::new();
-    let drained = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            if let Some(ack) = event.take_ack() {
-                ack.done();
-            }
-            seen.push(event);
-        }
-    });
-    drained.await.expect("run finished in time");
-    seen
 }
 
 #[tokio::test]
@@ -205,9 +173,7 @@ async fn wait_for_streams(run: &mut RunHandle, sim: &Simulator, count: u64) -> b
             let next = tokio::time::timeout(Duration::from_millis(20), run.next_event()).await;
             match next {
                 Ok(Some(JobReport { mut event, .. })) => {
-                    if let Some(ack) = event.take_ack() {
-                        ack.done();
-                    }
+                    ack_now(&mut event);
                     if event.is_terminal() {
                         return false;
                     }

@@ -8,8 +8,7 @@ use crate::support::*;
 
 #[tokio::test]
 async fn faults_can_be_armed_listed_and_cleared_over_http() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(600).await;
     let faults = format!("{base}/_sim/faults");
     let one =
         json!({"target": "fal", "kind": "submit_rate_limited", "count": 2, "retry_after_s": 4});
@@ -40,16 +39,10 @@ async fn faults_can_be_armed_listed_and_cleared_over_http() {
 
 #[tokio::test]
 async fn stats_count_everything_and_record_authorization() {
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(200).await;
     let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "soap"})).await;
     fal_submit(&c, &base, WAN_T2V, &json!({"prompt": "soap"})).await;
-    let task = kie_create(
-        &c,
-        &base,
-        &json!({"model": KLING_T2V, "input": {"prompt": "sand"}}),
-    )
-    .await;
+    let task = kie_task(&c, &base, "sand").await;
     fal_wait(&c, submit["status_url"].as_str().unwrap(), "COMPLETED").await;
     let (_, out) = send(fal_get(&c, submit["response_url"].as_str().unwrap())).await;
     c.get(out["video"]["url"].as_str().unwrap())
@@ -108,23 +101,18 @@ async fn stats_count_everything_and_record_authorization() {
 
 #[tokio::test]
 async fn bad_config_is_refused_with_a_clear_error() {
-    let err = Simulator::start(SimConfig {
-        speed: 0.0,
-        ..SimConfig::default()
-    })
-    .await
-    .err()
-    .unwrap();
-    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
-    assert!(err.to_string().contains("speed"), "{err}");
-    let err = Simulator::start(SimConfig {
-        fail_rate: 2.0,
-        ..SimConfig::default()
-    })
-    .await
-    .err()
-    .unwrap();
-    assert!(err.to_string().contains("fail rate"), "{err}");
+    type Tweak = fn(&mut SimConfig);
+    let cases: [(Tweak, &str); 2] = [
+        (|c| c.speed = 0.0, "speed"),
+        (|c| c.fail_rate = 2.0, "fail rate"),
+    ];
+    for (tweak, named) in cases {
+        let mut config = SimConfig::default();
+        tweak(&mut config);
+        let err = Simulator::start(config).await.err().unwrap();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{named}");
+        assert!(err.to_string().contains(named), "{named}: {err}");
+    }
 }
 
 /// A job served (so a connection was open), then shutdown: the port answers no more. That

@@ -7,8 +7,7 @@ use crate::support::*;
 
 #[tokio::test]
 async fn fal_lifecycle_from_submit_to_ranged_clip() {
-    let sim = sim_with(1200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(1200).await;
     let response = fal_post(
         &c,
         &base,
@@ -125,8 +124,7 @@ async fn check_clip(c: &reqwest::Client, url: &str, size: u64) {
 
 #[tokio::test]
 async fn wan_output_has_video_metadata_seed_and_actual_prompt() {
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(200).await;
     let body = json!({"prompt": "sand", "duration": "10", "resolution": "720p", "seed": 77,
                       "aspect_ratio": "9:16", "enable_prompt_expansion": false});
     let submit = fal_submit(&c, &base, WAN_T2V, &body).await;
@@ -157,8 +155,7 @@ async fn wan_output_has_video_metadata_seed_and_actual_prompt() {
 
 #[tokio::test]
 async fn status_result_and_cancel_match_on_owner_app_only() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(600).await;
     let submit = fal_submit(&c, &base, RAY_I2V, &json!({"prompt": "p"})).await;
     let id = submit["request_id"].as_str().unwrap();
     let full_path = format!("{base}/{RAY_I2V}/requests/{id}/status");
@@ -199,8 +196,7 @@ async fn status_result_and_cancel_match_on_owner_app_only() {
 
 #[tokio::test]
 async fn missing_or_wrong_auth_is_401_everywhere() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(600).await;
     let want = json!({"detail": "No user found for Key ID and Secret"});
     let url = format!("{base}/{RAY}");
     let body = json!({"prompt": "p"});
@@ -222,8 +218,7 @@ async fn missing_or_wrong_auth_is_401_everywhere() {
 
 #[tokio::test]
 async fn validation_lists_every_bad_field() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(600).await;
     let body = json!({"duration": "7", "aspect_ratio": "2:1", "resolution": "4k", "loop": 1});
     let (code, value) = send(fal_post(&c, &base, RAY, &body)).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
@@ -287,8 +282,7 @@ async fn validation_lists_every_bad_field() {
 
 #[tokio::test]
 async fn proxy_mode_routes_on_the_target_url_header() {
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(200).await;
     let proxy = format!("{base}/fal/proxy");
     let submit = c
         .post(&proxy)
@@ -351,8 +345,7 @@ async fn overrides_put_queue_and_clip_urls_on_other_origins() {
 async fn urls_behind_a_tls_terminator_keep_https() {
     // The official Python client follows the submit's URLs; behind a TLS-terminating proxy
     // (`X-Forwarded-Proto: https`) they must stay on the https origin the client reached.
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(200).await;
     let host = base.trim_start_matches("http://");
     let submit: Value = fal_post(&c, &base, RAY, &json!({"prompt": "tls"}))
         .header("X-Forwarded-Proto", "https")

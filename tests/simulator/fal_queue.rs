@@ -13,8 +13,7 @@ fn put(c: &reqwest::Client, url: &str) -> reqwest::RequestBuilder {
 
 #[tokio::test]
 async fn cancel_codes_and_cancelled_outcome() {
-    let sim = sim_with(4000, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(4000).await;
     let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "to cancel"})).await;
     let (cancel_url, status_url) = (
         submit["cancel_url"].as_str().unwrap(),
@@ -64,8 +63,7 @@ async fn cancel_codes_and_cancelled_outcome() {
 
 #[tokio::test]
 async fn cancel_while_running_and_after_completion() {
-    let sim = sim_with(1200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(1200).await;
     let submit = fal_submit(&c, &base, WAN_T2V, &json!({"prompt": "run then cancel"})).await;
     let status_url = submit["status_url"].as_str().unwrap();
     fal_wait(&c, status_url, "IN_PROGRESS").await;
@@ -148,8 +146,7 @@ async fn same_seed_fails_the_same_prompts() {
 
 #[tokio::test]
 async fn sse_stream_sends_status_events_and_closes_after_completed() {
-    let sim = sim_with(800, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(800).await;
     let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "stream me"})).await;
     let url = format!("{}/stream?logs=1", submit["status_url"].as_str().unwrap());
     let response = fal_get(&c, &url)
@@ -214,8 +211,7 @@ async fn open_stream(c: &reqwest::Client, status_url: &str) -> (StatusCode, Stri
 
 #[tokio::test]
 async fn stream_faults_refuse_answer_as_a_poll_or_drop_after_one_event() {
-    let sim = sim_with(3_000, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(3_000).await;
     let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "stream faults"})).await;
     let status_url = submit["status_url"].as_str().unwrap();
     let kie = FaultSpec::new(FaultTarget::Kie, FaultKind::StreamRefused, 1);

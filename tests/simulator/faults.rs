@@ -24,8 +24,7 @@ async fn two_jobs(c: &Client, base: &str) -> (String, String) {
 
 #[tokio::test]
 async fn submit_faults_rate_limit_auth_and_billing() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(600).await;
     sim.inject(
         FaultSpec::new(FaultTarget::Both, FaultKind::SubmitRateLimited, 2).with_retry_after(3),
     );
@@ -84,20 +83,14 @@ async fn submit_faults_rate_limit_auth_and_billing() {
     assert_eq!(sim.stats().submits, 0);
     // Used up: the next submits go through.
     fal_submit(&c, &base, RAY, &json!({"prompt": "p"})).await;
-    kie_create(
-        &c,
-        &base,
-        &json!({"model": KLING_T2V, "input": {"prompt": "p"}}),
-    )
-    .await;
+    kie_task(&c, &base, "p").await;
     let stats = sim.stats();
     assert_eq!((stats.submits, stats.faults_fired), (2, 5));
 }
 
 #[tokio::test]
 async fn status_server_errors() {
-    let sim = sim_with(5000, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(5000).await;
     let (status_url, task) = two_jobs(&c, &base).await;
     arm(&sim, FaultTarget::Fal, FaultKind::StatusUnavailable);
     let response = fal_get(&c, &status_url).send().await.unwrap();
@@ -125,8 +118,7 @@ async fn status_server_errors() {
 
 #[tokio::test]
 async fn truncated_dropped_and_oversized_status_bodies() {
-    let sim = sim_with(5000, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(5000).await;
     let (status_url, task) = two_jobs(&c, &base).await;
     for (fal, request) in [
         (true, fal_get(&c, &status_url)),
@@ -138,15 +130,7 @@ async fn truncated_dropped_and_oversized_status_bodies() {
             FaultTarget::Kie
         };
         arm(&sim, target, FaultKind::StatusTruncatedJson);
-        let text = request
-            .try_clone()
-            .unwrap()
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = resend(&request).await.text().await.unwrap();
         assert!(
             !text.is_empty() && serde_json::from_str::<Value>(&text).is_err(),
             "{text}"
@@ -160,15 +144,7 @@ async fn truncated_dropped_and_oversized_status_bodies() {
         );
 
         arm(&sim, target, FaultKind::StatusOversized);
-        let big = request
-            .try_clone()
-            .unwrap()
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let big = resend(&request).await.bytes().await.unwrap();
         assert!(big.len() >= 20 * 1024 * 1024, "{}", big.len());
 
         let (_, normal) = send(request).await;
@@ -179,8 +155,7 @@ async fn truncated_dropped_and_oversized_status_bodies() {
 
 #[tokio::test]
 async fn result_and_clip_errors() {
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(200).await;
     let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "p"})).await;
     fal_wait(&c, submit["status_url"].as_str().unwrap(), "COMPLETED").await;
     arm(&sim, FaultTarget::Fal, FaultKind::ResultError);
@@ -212,8 +187,7 @@ async fn result_and_clip_errors() {
 
 #[tokio::test]
 async fn clip_refusals_cut_bodies_and_an_inline_result() {
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(200).await;
     let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "p"})).await;
     fal_wait(&c, submit["status_url"].as_str().unwrap(), "COMPLETED").await;
     let response_url = submit["response_url"].as_str().unwrap();

@@ -12,8 +12,7 @@ fn t2v(prompt: &str, duration: &str) -> Value {
 
 #[tokio::test]
 async fn kie_lifecycle_reaches_success_with_a_result_json_string() {
-    let sim = sim_with(1500, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(1500).await;
     let id = kie_create(&c, &base, &t2v("foam squeezing", "10")).await;
     assert!(
         id.starts_with("task_kling_")
@@ -72,8 +71,7 @@ async fn kie_lifecycle_reaches_success_with_a_result_json_string() {
 
 #[tokio::test]
 async fn in_progress_records_have_every_field_with_empty_placeholders() {
-    let sim = sim_with(5000, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (_sim, c, base) = bench(5000).await;
     let body =
         json!({"model": KLING_I2V, "input": {"prompt": "p", "image_url": "https://x.test/a.png"}});
     let id = kie_create(&c, &base, &body).await;
@@ -107,8 +105,7 @@ async fn in_progress_records_have_every_field_with_empty_placeholders() {
 
 #[tokio::test]
 async fn kie_errors_are_http_200_with_body_codes() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(600).await;
     let create = format!("{base}/api/v1/jobs/createTask");
     let denied = json!({"code": 401, "msg": "You do not have access permissions"});
     assert_eq!(

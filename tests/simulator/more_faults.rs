@@ -33,8 +33,7 @@ async fn finished_jobs(c: &Client, base: &str) -> (String, String) {
 
 #[tokio::test]
 async fn fal_result_faults_rate_limit_gateway_and_cut_off() {
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(200).await;
     let (response_url, _) = finished_jobs(&c, &base).await;
     sim.inject(
         FaultSpec::new(FaultTarget::Fal, FaultKind::ResultRateLimited, 1).with_retry_after(4),
@@ -65,8 +64,7 @@ async fn fal_result_faults_rate_limit_gateway_and_cut_off() {
 
 #[tokio::test]
 async fn stalled_calls_get_no_answer() {
-    let sim = sim_with(200, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(200).await;
     let (response_url, task) = finished_jobs(&c, &base).await;
     let patience = Duration::from_millis(300);
     for (target, kind) in [
@@ -89,14 +87,8 @@ async fn stalled_calls_get_no_answer() {
 
 #[tokio::test]
 async fn kie_result_faults_hit_only_finished_tasks() {
-    let sim = sim_with(600, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
-    let running = kie_create(
-        &c,
-        &base,
-        &json!({"model": KLING_T2V, "input": {"prompt": "r"}}),
-    )
-    .await;
+    let (sim, c, base) = bench(600).await;
+    let running = kie_task(&c, &base, "r").await;
     arm(&sim, FaultTarget::Kie, FaultKind::ResultEmpty);
     let (_, body) = send(kie_record(&c, &base, &running)).await;
     assert_eq!(body["code"], 200, "a running task is not hit: {body}");
@@ -138,16 +130,10 @@ async fn kie_result_faults_hit_only_finished_tasks() {
 
 #[tokio::test]
 async fn unknown_states_and_records_without_data() {
-    let sim = sim_with(5000, |_| {}).await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(5000).await;
     let submit = fal_submit(&c, &base, RAY, &json!({"prompt": "p"})).await;
     let status_url = submit["status_url"].as_str().unwrap();
-    let task = kie_create(
-        &c,
-        &base,
-        &json!({"model": KLING_T2V, "input": {"prompt": "p"}}),
-    )
-    .await;
+    let task = kie_task(&c, &base, "p").await;
     arm(&sim, FaultTarget::Both, FaultKind::StatusUnknownState);
     arm(&sim, FaultTarget::Both, FaultKind::StatusUnknownState);
     assert_eq!(send(fal_get(&c, status_url)).await.1["status"], "PAUSED");
@@ -174,8 +160,7 @@ async fn unknown_states_and_records_without_data() {
 
 #[tokio::test]
 async fn refused_submits_create_nothing() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(600).await;
     let kie_body = json!({"model": KLING_T2V, "input": {"prompt": "p"}});
     arm(&sim, FaultTarget::Both, FaultKind::SubmitServerError);
     arm(&sim, FaultTarget::Both, FaultKind::SubmitServerError);
@@ -205,8 +190,7 @@ async fn refused_submits_create_nothing() {
 /// when it comes, is the normal one: on fal and on Kie, armed over the HTTP control API.
 #[tokio::test]
 async fn a_held_submit_creates_the_job_first_and_answers_later() {
-    let sim = sim().await;
-    let (c, base) = (client(), sim.base_url());
+    let (sim, c, base) = bench(600).await;
     let (status, _) = send(c.post(format!("{base}/_sim/faults")).json(&json!({
         "target": "both", "kind": "submit_held", "count": 2, "hold_ms": 60_000
     })))

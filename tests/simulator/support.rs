@@ -34,6 +34,18 @@ pub async fn sim() -> Simulator {
     sim_with(600, |_| {}).await
 }
 
+/// A simulator with `total_ms` jobs, a client, and the simulator's base URL.
+pub async fn bench(total_ms: u64) -> (Simulator, Client, String) {
+    let sim = sim_with(total_ms, |_| {}).await;
+    let base = sim.base_url();
+    (sim, client(), base)
+}
+
+/// Sends a copy of `request` (which must not stream its body) and returns the answer.
+pub async fn resend(request: &RequestBuilder) -> Response {
+    request.try_clone().unwrap().send().await.unwrap()
+}
+
 pub fn client() -> Client {
     Client::builder()
         .timeout(Duration::from_secs(20))
@@ -99,6 +111,16 @@ pub async fn kie_create(client: &Client, base: &str, body: &Value) -> String {
         "{value}"
     );
     value["data"]["taskId"].as_str().unwrap().to_owned()
+}
+
+/// Creates a Kie text-to-video task with `prompt` and returns its id.
+pub async fn kie_task(client: &Client, base: &str, prompt: &str) -> String {
+    kie_create(
+        client,
+        base,
+        &serde_json::json!({"model": KLING_T2V, "input": {"prompt": prompt}}),
+    )
+    .await
 }
 
 /// Calls `check` every 20 ms until it returns `Some`, failing after [`DEADLINE`].
