@@ -3,6 +3,7 @@
 
 mod history;
 mod model;
+mod stamp;
 mod store;
 mod writer;
 

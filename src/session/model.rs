@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use jiff::Timestamp;
+
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::ProviderKind;
@@ -169,15 +171,15 @@ pub struct Job {
     /// Provider handle; present from the moment the submit was accepted.
     #[serde(default)]
     pub handle: Option<JobHandle>,
-    /// When the submit was accepted (RFC 3339).
-    #[serde(default)]
-    pub submitted_at: Option<String>,
-    /// When generation was first seen running (RFC 3339).
-    #[serde(default)]
-    pub started_at: Option<String>,
-    /// When the provider reported completion (RFC 3339).
-    #[serde(default)]
-    pub completed_at: Option<String>,
+    /// When the submit was accepted.
+    #[serde(default, with = "super::stamp")]
+    pub submitted_at: Option<Timestamp>,
+    /// When generation was first seen running.
+    #[serde(default, with = "super::stamp")]
+    pub started_at: Option<Timestamp>,
+    /// When the provider reported completion.
+    #[serde(default, with = "super::stamp")]
+    pub completed_at: Option<Timestamp>,
     /// Seconds spent in the queue.
     #[serde(default)]
     pub queue_s: Option<f64>,

@@ -117,8 +117,7 @@ impl JobIndex {
     /// Adds or removes an unfinished job's submission time under its model.
     fn count_unfinished(&mut self, job: &Job, sign: i8) {
         let entry = self.unfinished.entry(job.model.clone()).or_default();
-        let stamp = job.submitted_at.as_deref().and_then(|s| s.parse().ok());
-        match stamp {
+        match job.submitted_at {
             Some(stamp) => {
                 let n = entry.submitted.entry(stamp).or_default();
                 *n = n.saturating_add_signed(isize::from(sign));

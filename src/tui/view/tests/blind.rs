@@ -214,7 +214,7 @@ fn ending_blind_mode_shows_the_models_again() {
 fn a_running_job_and_an_empty_cell_name_no_model() {
     let mut app = app();
     let mut running = super::job(&app, "soap-cutting", "ray2-flash", JobStage::Running);
-    running.started_at = Some("2026-11-26T11:45:42Z".into());
+    running.started_at = Some("2026-11-26T11:45:42Z".parse().expect("valid time"));
     app.book.push(running);
     app.book.push(ready(&app, "soap-cutting", "kling-turbo"));
     app.book.session_mut().blind = true;

@@ -74,7 +74,7 @@ fn auto_grid_with_a_fallback() {
         job(&app, "sand-pouring", "kling-turbo", JobStage::Running),
         "contains \"pouring\"",
     );
-    running.started_at = Some("2026-11-26T11:45:48Z".into());
+    running.started_at = Some("2026-11-26T11:45:48Z".parse().expect("valid time"));
     let foam = routed(ready(&app, "foam-squeezing", "ray2-flash"), "default");
     app.book.session_mut().jobs = vec![failed, running, foam, fallback];
     app.focus = Pane::Grid;
