@@ -57,7 +57,7 @@ fn scoring(mut app: App) -> App {
     }
     app.layers.push(Overlay::Scoring(ScoringState {
         clip_id: id.into(),
-        criterion: 2,
+        criterion: crate::scoring::Criterion::MotionSmoothness,
         notes: None,
     }));
     app
