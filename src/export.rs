@@ -102,7 +102,7 @@ fn export_clip(job: &Job) -> ExportClip {
     let cost_usd = job.handle.as_ref().and(round(job.cost_usd, MONEY_DECIMALS));
     let complete_scores = scoring::quality(&job.scores).map(|_| job.scores);
     ExportClip {
-        clip_id: job.clip_id.clone(),
+        clip_id: job.clip_id.to_string(),
         prompt_id: job.prompt_id.clone(),
         model: job.model.clone(),
         provider: job.provider,

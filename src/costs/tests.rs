@@ -16,7 +16,7 @@ fn close(actual: Option<f64>, expected: f64) {
 /// A delivered job completed at `at` (RFC 3339; unreadable text loads as no time).
 fn delivered(prompt: &str, model: &str, seconds: u32, at: &str) -> Job {
     let mut job = completed(planned(prompt, model, seconds), 20.0);
-    job.clip_id = format!("{prompt}.{model}.{seconds}.{at}");
+    job.clip_id = format!("{prompt}.{model}.{seconds}.{at}").into();
     job.completed_at = at.parse().ok();
     job
 }

@@ -107,7 +107,7 @@ pub fn settle_interrupted_submits(session: &mut Session) -> Vec<String> {
             job.stage = JobStage::Failed;
             job.error = Some(INTERRUPTED_SUBMIT.to_string());
             job.retryable = true;
-            settled.push(job.clip_id.clone());
+            settled.push(job.clip_id.to_string());
         }
     }
     settled

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use serde::{Deserialize, Serialize};
 
+use super::ClipId;
 use crate::catalog::ProviderKind;
 use crate::provider::{JobHandle, JobOutput};
 
@@ -148,7 +149,7 @@ pub struct Scores {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     /// Unique id within the session (`soap-cutting.wan25`, with `.2`, `.3` for later attempts).
-    pub clip_id: String,
+    pub clip_id: ClipId,
     /// The prompt's id.
     pub prompt_id: String,
     /// The model's id.
@@ -305,7 +306,7 @@ impl Job {
         cost_usd: f64,
     ) -> Job {
         Job {
-            clip_id,
+            clip_id: clip_id.into(),
             prompt_id,
             model,
             provider,

@@ -23,8 +23,8 @@ impl App {
         let labels = &self.session().blind_labels;
         let (mut labelled, mut others): (Vec<&Job>, Vec<&Job>) = jobs
             .flatten()
-            .partition(|job| labels.contains_key(&job.clip_id));
-        labelled.sort_by_cached_key(|job| label_key(&labels[&job.clip_id]));
+            .partition(|job| labels.contains_key(job.clip_id.as_str()));
+        labelled.sort_by_cached_key(|job| label_key(&labels[job.clip_id.as_str()]));
         // Catalog order would say which model each unlabelled job is; a fixed shuffle keeps
         // the cells from moving while they run.
         shuffle(&mut others, seed(&self.session().id, &prompt.id));
@@ -37,11 +37,11 @@ impl App {
     /// before it has a label).
     pub(super) fn job_name(&self, job: &Job) -> String {
         if !self.session().blind {
-            return job.clip_id.clone();
+            return job.clip_id.to_string();
         }
         self.session()
             .blind_labels
-            .get(&job.clip_id)
+            .get(job.clip_id.as_str())
             .map_or_else(|| "this job".to_string(), |label| format!("clip {label}"))
     }
 }

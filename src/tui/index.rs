@@ -79,7 +79,9 @@ impl JobIndex {
 
     /// Adds the job at `position`, which must be the next one (`jobs.len()` before the push).
     fn push(&mut self, position: usize, job: &Job) {
-        self.by_clip.entry(job.clip_id.clone()).or_insert(position);
+        self.by_clip
+            .entry(job.clip_id.to_string())
+            .or_insert(position);
         self.newest
             .entry(job.prompt_id.clone())
             .or_default()

@@ -28,7 +28,7 @@ pub fn review_order(session: &Session) -> Vec<&Job> {
                 label_key(
                     session
                         .blind_labels
-                        .get(&j.clip_id)
+                        .get(j.clip_id.as_str())
                         .map_or("", String::as_str),
                 )
             });
@@ -60,14 +60,16 @@ pub fn assign_blind_labels(session: &mut Session) {
             .filter(|j| {
                 j.prompt_id == prompt
                     && scorable(j)
-                    && !session.blind_labels.contains_key(&j.clip_id)
+                    && !session.blind_labels.contains_key(j.clip_id.as_str())
             })
-            .map(|j| j.clip_id.clone())
+            .map(|j| j.clip_id.to_string())
             .collect();
         let taken = session
             .jobs
             .iter()
-            .filter(|j| j.prompt_id == prompt && session.blind_labels.contains_key(&j.clip_id))
+            .filter(|j| {
+                j.prompt_id == prompt && session.blind_labels.contains_key(j.clip_id.as_str())
+            })
             .count();
         shuffle(&mut unlabelled, seed(&session.id, &prompt));
         for (offset, clip_id) in unlabelled.into_iter().enumerate() {
@@ -123,7 +125,7 @@ impl App {
         if !scorable(job) {
             return self.fail("only downloaded clips can be scored");
         }
-        let clip_id = job.clip_id.clone();
+        let clip_id = job.clip_id.to_string();
         if self.session().blind {
             self.book.edit(assign_blind_labels);
         }
@@ -161,7 +163,7 @@ impl App {
         };
         let order: Vec<(String, bool)> = review_order(self.session())
             .iter()
-            .map(|j| (j.clip_id.clone(), fully_scored(j)))
+            .map(|j| (j.clip_id.to_string(), fully_scored(j)))
             .collect();
         let at = order.iter().position(|(id, _)| *id == current).unwrap_or(0);
         let n = order.len();

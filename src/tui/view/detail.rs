@@ -71,7 +71,7 @@ fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
 fn blind_label(app: &App, job: &Job) -> String {
     app.session()
         .blind_labels
-        .get(&job.clip_id)
+        .get(job.clip_id.as_str())
         .map_or_else(|| "–".to_string(), |label| clean_line(label))
 }
 

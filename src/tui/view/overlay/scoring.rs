@@ -60,7 +60,7 @@ fn title(app: &App, job: &Job) -> String {
         let label = app
             .session()
             .blind_labels
-            .get(&job.clip_id)
+            .get(job.clip_id.as_str())
             .map_or("?", String::as_str);
         return format!("Score clip {label} · {prompt} · BLIND");
     }

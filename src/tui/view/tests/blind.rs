@@ -36,7 +36,7 @@ fn blind() -> App {
     app.focus = Pane::Grid;
     app.grid_cell = (1, 1);
     let selected = app.selected_job().expect("a clip under the cursor");
-    let label = &app.session().blind_labels[&selected.clip_id];
+    let label = &app.session().blind_labels[selected.clip_id.as_str()];
     app.status = Some(Status {
         text: format!(
             "opened /data/clipbench/sessions/{}/blind/sand-pouring-{label}.mp4",
@@ -158,7 +158,7 @@ fn each_row_lists_its_clips_by_label_so_a_column_is_no_model() {
         let labels: Vec<&str> = app
             .row_jobs(row)
             .iter()
-            .map(|job| app.session().blind_labels[&job.expect("a clip").clip_id].as_str())
+            .map(|job| app.session().blind_labels[job.expect("a clip").clip_id.as_str()].as_str())
             .collect();
         assert_eq!(labels, ["A", "B", "C"], "row {row}");
     }
