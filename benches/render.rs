@@ -61,8 +61,10 @@ fn job(
         entry.endpoint.clone().unwrap_or_default(),
         format!("req-{n}"),
     ));
-    job.submitted_at = Some(format!("2026-11-26T11:45:{:02}.{:03}Z", n % 60, n % 1000));
-    job.started_at = Some("2026-11-26T11:45:50Z".into());
+    job.submitted_at = format!("2026-11-26T11:45:{:02}.{:03}Z", n % 60, n % 1000)
+        .parse()
+        .ok();
+    job.started_at = "2026-11-26T11:45:50Z".parse().ok();
     job.logs = vec!["step 3/30".into(), "step 4/30".into()];
     if job.stage == JobStage::Failed {
         job.error = Some("provider said: 500 internal error".into());

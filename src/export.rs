@@ -104,7 +104,7 @@ fn export_clip(job: &Job) -> ExportClip {
     let cost_usd = job.handle.as_ref().and(round(job.cost_usd, MONEY_DECIMALS));
     let complete_scores = scoring::quality(&job.scores).map(|_| job.scores);
     ExportClip {
-        clip_id: job.clip_id.clone(),
+        clip_id: job.clip_id.to_string(),
         prompt_id: job.prompt_id.clone(),
         model: job.model.clone(),
         provider: job.provider,
@@ -114,8 +114,8 @@ fn export_clip(job: &Job) -> ExportClip {
         video_url: job.output.as_ref().map(|o| o.video_url.clone()),
         local_path: clip.map(|c| c.path.display().to_string()),
         requested: job.requested.clone(),
-        submitted_at: job.submitted_at.clone(),
-        completed_at: job.completed_at.clone(),
+        submitted_at: job.submitted_at.map(|at| at.to_string()),
+        completed_at: job.completed_at.map(|at| at.to_string()),
         queue_s: job.queue_s.and_then(|s| round(s, SECONDS_DECIMALS)),
         generation_s: job.generation_s.and_then(|s| round(s, SECONDS_DECIMALS)),
         duration_s: clip

@@ -52,6 +52,27 @@ impl Criterion {
         Criterion::ColorAccuracy,
     ];
 
+    /// The criterion after this one, in [`Criterion::ALL`] order; the last stays.
+    #[must_use]
+    pub fn next(self) -> Criterion {
+        let at = self.position();
+        Criterion::ALL[(at + 1).min(Criterion::ALL.len() - 1)]
+    }
+
+    /// The criterion before this one, in [`Criterion::ALL`] order; the first stays.
+    #[must_use]
+    pub fn previous(self) -> Criterion {
+        Criterion::ALL[self.position().saturating_sub(1)]
+    }
+
+    /// Where this criterion stands in [`Criterion::ALL`].
+    fn position(self) -> usize {
+        Criterion::ALL
+            .iter()
+            .position(|&c| c == self)
+            .unwrap_or_default()
+    }
+
     /// Display name (`Visual clarity`).
     pub fn name(self) -> &'static str {
         match self {

@@ -2,11 +2,14 @@
 //! it safe on disk.
 
 mod history;
+mod ids;
 mod model;
+mod stamp;
 mod store;
 mod writer;
 
 pub use history::learned_latencies;
+pub use ids::{ClipId, ModelId, PromptId};
 pub use model::{
     ClipFile, Job, JobStage, MAX_JOB_LOG_LINES, PromptSpec, Requested, SCHEMA_VERSION, Scores,
     Session,

@@ -141,17 +141,12 @@ fn sum(models: &ByModel) -> Tally {
 }
 
 /// The UTC day money was committed for `job`: delivery, else submission, else the session's
-/// creation (the first of them that parses).
+/// creation (when it parses).
 fn billing_day(session: &Session, job: &Job) -> Option<jiff::civil::Date> {
-    [
-        job.completed_at.as_deref(),
-        job.submitted_at.as_deref(),
-        Some(session.created_at.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|text| text.parse::<jiff::Timestamp>().ok())
-    .map(|stamp| jiff::tz::Offset::UTC.to_datetime(stamp).date())
+    job.completed_at
+        .or(job.submitted_at)
+        .or_else(|| session.created_at.parse::<jiff::Timestamp>().ok())
+        .map(|stamp| jiff::tz::Offset::UTC.to_datetime(stamp).date())
 }
 
 /// `("2026-11-26", "2026-11")` for a day, `unknown` for both without one.

@@ -13,11 +13,11 @@ fn close(actual: Option<f64>, expected: f64) {
     );
 }
 
-/// A delivered job completed at `at` (RFC 3339).
+/// A delivered job completed at `at` (RFC 3339; unreadable text loads as no time).
 fn delivered(prompt: &str, model: &str, seconds: u32, at: &str) -> Job {
     let mut job = completed(planned(prompt, model, seconds), 20.0);
-    job.clip_id = format!("{prompt}.{model}.{seconds}.{at}");
-    job.completed_at = Some(at.to_string());
+    job.clip_id = format!("{prompt}.{model}.{seconds}.{at}").into();
+    job.completed_at = at.parse().ok();
     job
 }
 
@@ -100,7 +100,7 @@ fn a_catalog_without_the_baseline_or_a_720p_price_says_so() {
 /// Two real sessions across a month boundary and one DEMO session.
 fn history() -> StoredSessions {
     let mut failed = submitted(planned("p2", "wan25", 5), JobStage::Failed);
-    failed.completed_at = Some("2026-11-30T10:00:00Z".into());
+    failed.completed_at = Some("2026-11-30T10:00:00Z".parse().expect("valid time"));
     // fal's own 5xx failure (retryable) is not billed; a cancellation still in the queue neither.
     failed.retryable = true;
     let cancelled = submitted(planned("p3", "ray2-flash", 5), JobStage::Cancelled);
@@ -209,7 +209,7 @@ fn ledgers_together_count_exactly_what_spent_usd_counts() {
 fn the_day_falls_back_to_submission_then_to_the_session() {
     let mut no_completion = delivered("p1", "ray2-flash", 5, "x");
     no_completion.completed_at = None;
-    no_completion.submitted_at = Some("2026-10-31T23:00:00Z".into());
+    no_completion.submitted_at = Some("2026-10-31T23:00:00Z".parse().expect("valid time"));
     let mut no_times = delivered("p2", "kling-turbo", 5, "garbled");
     no_times.submitted_at = None;
     let mut unreadable = real("s", vec![no_completion, no_times]);

@@ -310,7 +310,8 @@ fn scores_given_blind_stay_marked_blind_after_the_reveal() {
     let mut s = sample_session();
     assert_eq!(export(&s)["blind"], false);
     // Labels alone (blind mode turned on, then off before any star) say nothing.
-    s.blind_labels.insert(s.jobs[0].clip_id.clone(), "B".into());
+    s.blind_labels
+        .insert(s.jobs[0].clip_id.to_string(), "B".into());
     assert_eq!(export(&s)["blind"], false);
     // A star set while blind: the export says blind, after the reveal too.
     s.jobs[0].scored_blind = true;

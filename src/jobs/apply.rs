@@ -20,10 +20,7 @@ pub fn apply_event(session: &mut Session, report: &JobReport) -> bool {
 pub fn apply_to_job(job: &mut Job, report: &JobReport) -> bool {
     let JobReport { at: now, event } = report;
     let now = *now;
-    let stamp = now
-        .round(jiff::Unit::Millisecond)
-        .unwrap_or(now)
-        .to_string();
+    let stamp = now.round(jiff::Unit::Millisecond).unwrap_or(now);
     match event {
         JobEvent::Submitting { .. } => job.stage = JobStage::Submitting,
         JobEvent::Submitted { handle, .. } => {
@@ -47,14 +44,14 @@ pub fn apply_to_job(job: &mut Job, report: &JobReport) -> bool {
             return false;
         }
         JobEvent::Running { new_logs, .. } => {
-            mark_started(job, now, &stamp);
+            mark_started(job, now, stamp);
             job.stage = JobStage::Running;
             job.queue_position = None;
             push_logs(job, new_logs);
         }
         JobEvent::Completed { output, .. } => {
-            mark_started(job, now, &stamp);
-            job.generation_s = seconds_since(job.started_at.as_deref(), now);
+            mark_started(job, now, stamp);
+            job.generation_s = seconds_since(job.started_at, now);
             job.completed_at = Some(stamp);
             job.output = Some(output.clone());
             job.stage = JobStage::Downloading;
@@ -110,7 +107,7 @@ pub fn settle_interrupted_submits(session: &mut Session) -> Vec<String> {
             job.stage = JobStage::Failed;
             job.error = Some(INTERRUPTED_SUBMIT.to_string());
             job.retryable = true;
-            settled.push(job.clip_id.clone());
+            settled.push(job.clip_id.to_string());
         }
     }
     settled
@@ -118,10 +115,10 @@ pub fn settle_interrupted_submits(session: &mut Session) -> Vec<String> {
 
 /// Records the end of queueing the first time generation is seen (a job that completes
 /// between two polls counts its whole wait as queue time).
-fn mark_started(job: &mut Job, now: Timestamp, stamp: &str) {
+fn mark_started(job: &mut Job, now: Timestamp, stamp: Timestamp) {
     if job.started_at.is_none() {
-        job.started_at = Some(stamp.to_string());
-        job.queue_s = seconds_since(job.submitted_at.as_deref(), now);
+        job.started_at = Some(stamp);
+        job.queue_s = seconds_since(job.submitted_at, now);
     }
 }
 
@@ -131,10 +128,9 @@ fn push_logs(job: &mut Job, lines: &[String]) {
     job.logs.drain(..excess);
 }
 
-/// Seconds from an RFC 3339 time to `now` (None when the time is missing or unreadable).
-fn seconds_since(from: Option<&str>, now: Timestamp) -> Option<f64> {
-    let from: Timestamp = from?.parse().ok()?;
-    let span = now.duration_since(from);
+/// Seconds from `from` to `now`, to the millisecond (None when `from` is missing).
+fn seconds_since(from: Option<Timestamp>, now: Timestamp) -> Option<f64> {
+    let span = now.duration_since(from?);
     Some((span.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 

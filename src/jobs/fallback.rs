@@ -133,7 +133,7 @@ pub fn fall_back(
     let outcome = match planned {
         Ok(fallback) => {
             let cost_usd = fallback.cost_usd;
-            let (clip_id, model) = (fallback.clip_id.clone(), fallback.model.clone());
+            let (clip_id, model) = (fallback.clip_id.to_string(), fallback.model.clone());
             session.jobs.push(fallback);
             Fallback::Planned {
                 failed: failed.to_string(),
@@ -168,7 +168,7 @@ pub fn fall_back_all(
         .jobs
         .iter()
         .filter(|j| j.stage == JobStage::Failed)
-        .map(|j| j.clip_id.clone())
+        .map(|j| j.clip_id.to_string())
         .collect();
     failed
         .iter()
@@ -272,7 +272,7 @@ fn plan_fallback(
             }));
         }
     }
-    fallback.fallback_for = Some(job.clip_id.clone());
+    fallback.fallback_for = Some(job.clip_id.to_string());
     Ok(fallback)
 }
 

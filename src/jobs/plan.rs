@@ -199,7 +199,7 @@ pub fn settings_note(prompt: &PromptSpec, model: &Model) -> Option<String> {
 /// What a task needs to run (or resume) a stored job.
 pub fn job_spec(job: &Job, prompt: &PromptSpec, model: &Model, clips_dir: &Path) -> JobSpec {
     JobSpec {
-        clip_id: job.clip_id.clone(),
+        clip_id: job.clip_id.to_string(),
         model: model.clone(),
         input: job_input(prompt),
         handle: job.handle.clone(),

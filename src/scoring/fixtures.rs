@@ -63,14 +63,14 @@ pub(crate) fn submitted(mut job: Job, stage: JobStage) -> Job {
         format!("req-{}", job.clip_id),
     ));
     job.stage = stage;
-    job.submitted_at = Some("2026-11-26T11:45:01.000Z".into());
+    job.submitted_at = Some("2026-11-26T11:45:01Z".parse().expect("valid time"));
     job
 }
 
 /// The same job, delivered after `generation_s` and downloaded.
 pub(crate) fn completed(job: Job, generation_s: f64) -> Job {
     let mut job = submitted(job, JobStage::Completed);
-    job.completed_at = Some("2026-11-26T11:45:30.000Z".into());
+    job.completed_at = Some("2026-11-26T11:45:30Z".parse().expect("valid time"));
     job.queue_s = Some(1.25);
     job.generation_s = Some(generation_s);
     job.output = Some(JobOutput {

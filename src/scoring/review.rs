@@ -34,7 +34,7 @@ pub fn review_order(session: &Session) -> Vec<&Job> {
                 label_key(
                     session
                         .blind_labels
-                        .get(&j.clip_id)
+                        .get(j.clip_id.as_str())
                         .map_or("", String::as_str),
                 )
             });
@@ -61,14 +61,16 @@ pub fn assign_blind_labels(session: &mut Session) {
             .filter(|j| {
                 j.prompt_id == prompt
                     && scorable(j)
-                    && !session.blind_labels.contains_key(&j.clip_id)
+                    && !session.blind_labels.contains_key(j.clip_id.as_str())
             })
-            .map(|j| j.clip_id.clone())
+            .map(|j| j.clip_id.to_string())
             .collect();
         let taken = session
             .jobs
             .iter()
-            .filter(|j| j.prompt_id == prompt && session.blind_labels.contains_key(&j.clip_id))
+            .filter(|j| {
+                j.prompt_id == prompt && session.blind_labels.contains_key(j.clip_id.as_str())
+            })
             .count();
         shuffle(&mut unlabelled, &session.id, &prompt);
         for (offset, clip_id) in unlabelled.into_iter().enumerate() {
@@ -88,8 +90,8 @@ pub fn blind_order<'a>(
 ) -> Vec<&'a Job> {
     let (mut labelled, mut others): (Vec<&Job>, Vec<&Job>) = jobs
         .into_iter()
-        .partition(|job| labels.contains_key(&job.clip_id));
-    labelled.sort_by_cached_key(|job| label_key(&labels[&job.clip_id]));
+        .partition(|job| labels.contains_key(job.clip_id.as_str()));
+    labelled.sort_by_cached_key(|job| label_key(&labels[job.clip_id.as_str()]));
     shuffle(&mut others, session_id, prompt_id);
     labelled.extend(others);
     labelled

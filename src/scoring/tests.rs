@@ -35,6 +35,19 @@ fn criteria_are_the_five_in_order_with_the_session_keys() {
 }
 
 #[test]
+fn next_and_previous_walk_the_criteria_and_stop_at_the_ends() {
+    let forward: Vec<Criterion> = Criterion::ALL.iter().map(|c| c.next()).collect();
+    assert_eq!(forward[..4], Criterion::ALL[1..]);
+    assert_eq!(Criterion::ColorAccuracy.next(), Criterion::ColorAccuracy);
+    let back: Vec<Criterion> = Criterion::ALL.iter().map(|c| c.previous()).collect();
+    assert_eq!(back[1..], Criterion::ALL[..4]);
+    assert_eq!(
+        Criterion::VisualClarity.previous(),
+        Criterion::VisualClarity
+    );
+}
+
+#[test]
 fn set_clamps_and_get_reads_back() {
     let mut scores = Scores::default();
     Criterion::MotionSmoothness.set(&mut scores, Some(9));

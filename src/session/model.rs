@@ -4,8 +4,11 @@
 
 use std::path::PathBuf;
 
+use jiff::Timestamp;
+
 use serde::{Deserialize, Serialize};
 
+use super::ClipId;
 use crate::catalog::ProviderKind;
 use crate::provider::{JobHandle, JobOutput};
 
@@ -146,7 +149,7 @@ pub struct Scores {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     /// Unique id within the session (`soap-cutting.wan25`, with `.2`, `.3` for later attempts).
-    pub clip_id: String,
+    pub clip_id: ClipId,
     /// The prompt's id.
     pub prompt_id: String,
     /// The model's id.
@@ -169,15 +172,15 @@ pub struct Job {
     /// Provider handle; present from the moment the submit was accepted.
     #[serde(default)]
     pub handle: Option<JobHandle>,
-    /// When the submit was accepted (RFC 3339).
-    #[serde(default)]
-    pub submitted_at: Option<String>,
-    /// When generation was first seen running (RFC 3339).
-    #[serde(default)]
-    pub started_at: Option<String>,
-    /// When the provider reported completion (RFC 3339).
-    #[serde(default)]
-    pub completed_at: Option<String>,
+    /// When the submit was accepted.
+    #[serde(default, with = "super::stamp")]
+    pub submitted_at: Option<Timestamp>,
+    /// When generation was first seen running.
+    #[serde(default, with = "super::stamp")]
+    pub started_at: Option<Timestamp>,
+    /// When the provider reported completion.
+    #[serde(default, with = "super::stamp")]
+    pub completed_at: Option<Timestamp>,
     /// Seconds spent in the queue.
     #[serde(default)]
     pub queue_s: Option<f64>,
@@ -303,7 +306,7 @@ impl Job {
         cost_usd: f64,
     ) -> Job {
         Job {
-            clip_id,
+            clip_id: clip_id.into(),
             prompt_id,
             model,
             provider,

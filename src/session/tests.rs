@@ -207,3 +207,59 @@ async fn a_save_waited_for_never_lands_after_a_newer_save() {
     task.await.unwrap().unwrap();
     assert_eq!(store.read(&s.id).unwrap().prompts[0].prompt, "newest");
 }
+
+/// The three job times as the untyped code wrote them: jiff's RFC 3339, rounded to the
+/// millisecond (whole seconds without a fraction).
+const OLD_TIMES: [(&str, &str); 3] = [
+    ("submitted_at", "2026-11-26T11:45:01Z"),
+    ("started_at", "2026-11-26T11:45:05.25Z"),
+    ("completed_at", "2026-11-26T11:45:30.123Z"),
+];
+
+#[test]
+fn times_written_as_text_load_and_save_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SessionStore::new(dir.path());
+    let job = crate::scoring::fixtures::planned("p1", "wan25", 5);
+    let s = Session {
+        jobs: vec![job],
+        ..session("20260101-000000-0009")
+    };
+    drop(store.create(&s).unwrap());
+    let path = store.session_dir(&s.id).join("session.json");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (field, time) in OLD_TIMES {
+        let null = format!("\"{field}\": null");
+        assert!(text.contains(&null), "{field} missing");
+        text = text.replace(&null, &format!("\"{field}\": \"{time}\""));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let (loaded, locked) = store.open(&s.id).unwrap();
+    let job = &loaded.jobs[0];
+    let [submitted, started, completed] = [job.submitted_at, job.started_at, job.completed_at]
+        .map(|t| t.map(|t| t.to_string()).unwrap());
+    assert_eq!(
+        [submitted.as_str(), started.as_str(), completed.as_str()],
+        OLD_TIMES.map(|(_, t)| t)
+    );
+    locked.save(&loaded).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn an_unreadable_time_loads_as_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SessionStore::new(dir.path());
+    let job = crate::scoring::fixtures::planned("p1", "wan25", 5);
+    let s = Session {
+        jobs: vec![job],
+        ..session("20260101-000000-0010")
+    };
+    drop(store.create(&s).unwrap());
+    let path = store.session_dir(&s.id).join("session.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"submitted_at\": null", "\"submitted_at\": \"yesterday\"");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(store.read(&s.id).unwrap().jobs[0].submitted_at, None);
+}

@@ -35,11 +35,11 @@ impl App {
     /// before it has a label).
     pub(super) fn job_name(&self, job: &Job) -> String {
         if !self.session().blind {
-            return job.clip_id.clone();
+            return job.clip_id.to_string();
         }
         self.session()
             .blind_labels
-            .get(&job.clip_id)
+            .get(job.clip_id.as_str())
             .map_or_else(|| "this job".to_string(), |label| format!("clip {label}"))
     }
 }

@@ -281,7 +281,7 @@ fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
         .jobs
         .iter()
         .filter(|j| !j.stage.is_final())
-        .map(|j| j.clip_id.clone())
+        .map(|j| j.clip_id.to_string())
         .collect();
     start_jobs(app, context, run, &ids);
 }

@@ -160,7 +160,7 @@ impl App {
         let mut jobs = std::mem::take(&mut quote.jobs);
         self.layers.pop();
         fresh_ids(&self.session().jobs, &mut jobs);
-        let ids: Vec<String> = jobs.iter().map(|j| j.clip_id.clone()).collect();
+        let ids: Vec<String> = jobs.iter().map(|j| j.clip_id.to_string()).collect();
         self.add_jobs(jobs);
         self.focus = Pane::Grid;
         self.grid_cell = (0, 0);
@@ -173,7 +173,7 @@ impl App {
         let Some(job) = self.selected_job() else {
             return self.fail("no job in this cell");
         };
-        let id = job.clip_id.clone();
+        let id = job.clip_id.to_string();
         match job.stage {
             stage if stage.is_final() => {
                 let name = self.job_name(job);
@@ -227,7 +227,7 @@ impl App {
                 self.remaining_budget().unwrap_or(0.0)
             ));
         }
-        let ids = planned.iter().map(|j| j.clip_id.clone()).collect();
+        let ids = planned.iter().map(|j| j.clip_id.to_string()).collect();
         self.add_jobs(planned);
         vec![Effect::Save, Effect::StartJobs(ids)]
     }
@@ -246,7 +246,7 @@ fn fresh_ids(existing: &[Job], planned: &mut [Job]) {
                 .any(|j| j.clip_id == id)
         };
         if taken(&job.clip_id) {
-            job.clip_id = unique_clip_id(&job.clip_id, taken);
+            job.clip_id = unique_clip_id(&job.clip_id, taken).into();
         }
     }
 }

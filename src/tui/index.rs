@@ -79,7 +79,9 @@ impl JobIndex {
 
     /// Adds the job at `position`, which must be the next one (`jobs.len()` before the push).
     fn push(&mut self, position: usize, job: &Job) {
-        self.by_clip.entry(job.clip_id.clone()).or_insert(position);
+        self.by_clip
+            .entry(job.clip_id.to_string())
+            .or_insert(position);
         self.newest
             .entry(job.prompt_id.clone())
             .or_default()
@@ -117,8 +119,7 @@ impl JobIndex {
     /// Adds or removes an unfinished job's submission time under its model.
     fn count_unfinished(&mut self, job: &Job, sign: i8) {
         let entry = self.unfinished.entry(job.model.clone()).or_default();
-        let stamp = job.submitted_at.as_deref().and_then(|s| s.parse().ok());
-        match stamp {
+        match job.submitted_at {
             Some(stamp) => {
                 let n = entry.submitted.entry(stamp).or_default();
                 *n = n.saturating_add_signed(isize::from(sign));

@@ -18,7 +18,7 @@ impl App {
         if !scorable(job) {
             return self.fail("only downloaded clips can be scored");
         }
-        let clip_id = job.clip_id.clone();
+        let clip_id = job.clip_id.to_string();
         if self.session().blind {
             self.book.edit(assign_blind_labels);
         }
@@ -56,7 +56,7 @@ impl App {
         };
         let order: Vec<(String, bool)> = review_order(self.session())
             .iter()
-            .map(|j| (j.clip_id.clone(), fully_scored(j)))
+            .map(|j| (j.clip_id.to_string(), fully_scored(j)))
             .collect();
         let at = order.iter().position(|(id, _)| *id == current).unwrap_or(0);
         let n = order.len();

@@ -217,7 +217,7 @@ impl App {
         if job.stage != JobStage::Downloading {
             return None;
         }
-        self.downloads.get(&job.clip_id).copied()
+        self.downloads.get(job.clip_id.as_str()).copied()
     }
 
     /// The job under the grid cursor.

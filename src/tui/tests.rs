@@ -205,7 +205,7 @@ fn navigation_moves_within_bounds_and_tab_cycles_panes() {
 #[test]
 fn job_events_update_the_session_and_save() {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.to_string();
     let handle = JobHandle::new(crate::catalog::ProviderKind::Fal, "e".into(), "r1".into());
     let effects = app.update(Action::Job(
         JobEvent::Submitted {
@@ -233,7 +233,7 @@ fn job_events_update_the_session_and_save() {
 #[test]
 fn cancel_and_retry_the_selected_job() {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.to_string();
     app.update(Action::Job(
         JobEvent::Submitting {
             clip_id: id.clone(),
@@ -313,7 +313,7 @@ fn quit_asks_while_jobs_run() {
     let mut app = demo_app();
     assert_eq!(cmd(&mut app, Command::Quit), [Effect::Quit]);
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.to_string();
     app.update(Action::Job(
         JobEvent::Queued {
             clip_id: id,
@@ -498,7 +498,7 @@ pub(super) fn delivered_app() -> App {
         .session()
         .jobs
         .iter()
-        .map(|j| j.clip_id.clone())
+        .map(|j| j.clip_id.to_string())
         .collect();
     for (n, clip_id) in ids.into_iter().enumerate() {
         let job = app.session().job(&clip_id).unwrap();
@@ -626,7 +626,7 @@ fn blind_mode_labels_clips_per_prompt_and_reveals_when_all_are_scored() {
         .jobs
         .iter()
         .filter(|j| j.prompt_id == "soap-cutting")
-        .map(|j| &app.session().blind_labels[&j.clip_id])
+        .map(|j| &app.session().blind_labels[j.clip_id.as_str()])
         .collect();
     let mut letters: Vec<&str> = soap.iter().map(|s| s.as_str()).collect();
     letters.sort_unstable();

@@ -13,7 +13,7 @@ fn printed(report: &CostReport, days: bool) -> String {
 
 fn history() -> StoredSessions {
     let mut kling = completed(planned("p1", "kling-turbo", 5), 20.0);
-    kling.completed_at = Some("2026-12-01T09:00:00Z".into());
+    kling.completed_at = Some("2026-12-01T09:00:00Z".parse().expect("valid time"));
     let billed = Session {
         demo: false,
         ..session(vec![completed(planned("p1", "ray2-flash", 5), 20.0), kling])

@@ -32,7 +32,7 @@ fn sample(root: &Path) -> Session {
     let mut failed = submitted(planned("soap-cutting", "wan25", 5), JobStage::Failed);
     failed.error = Some(format!("policy: {HOSTILE}"));
     let mut undownloaded = completed(planned("soap-cutting", "ray2-flash", 9), 30.0);
-    undownloaded.clip_id.push_str(".2");
+    undownloaded.clip_id = format!("{}.2", undownloaded.clip_id).into();
     undownloaded.clip = None;
     let mut s = session(vec![
         ray,

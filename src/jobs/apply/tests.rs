@@ -178,7 +178,7 @@ fn failures_keep_the_reason_and_unknown_ids_are_ignored() {
 fn billed_after(provider: ProviderKind, events: &[fn(String) -> JobEvent]) -> bool {
     let mut s = session();
     s.jobs[0].provider = provider;
-    let id = s.jobs[0].clip_id.clone();
+    let id = s.jobs[0].clip_id.to_string();
     for event in events {
         apply_at(&mut s, event(id.clone()), at(1));
     }

@@ -117,7 +117,7 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
         .session()
         .jobs
         .iter()
-        .map(|j| j.clip_id.clone())
+        .map(|j| j.clip_id.to_string())
         .collect();
     // One job lives to the end, one fails, one is cancelled, one loses its download, one
     // is still queued; the rest stay planned.
@@ -167,13 +167,13 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
     assert_eq!(
-        app.selected_job().map(|j| j.clip_id.clone()),
+        app.selected_job().map(|j| j.clip_id.to_string()),
         Some(ids[1].clone())
     );
     step(&mut app, Action::Command(Command::RetryJob));
     let retry = format!("{}.2", ids[1]);
     assert_eq!(
-        app.selected_job().map(|j| j.clip_id.clone()),
+        app.selected_job().map(|j| j.clip_id.to_string()),
         Some(retry.clone())
     );
     for event in life(&retry).into_iter().take(4) {
@@ -217,14 +217,14 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
     for job in app.session().jobs.clone() {
         if job.model == first.model && job.clip_id != first.clip_id {
             let done = JobEvent::Cancelled {
-                clip_id: job.clip_id.clone(),
+                clip_id: job.clip_id.to_string(),
             };
             report(&mut app, done);
         }
     }
     assert_eq!(unfinished(&app), Some(40.0));
     let done = JobEvent::Cancelled {
-        clip_id: first.clip_id.clone(),
+        clip_id: first.clip_id.to_string(),
     };
     report(&mut app, done);
     assert_eq!(unfinished(&app), None, "nothing left for the model");
@@ -264,7 +264,7 @@ fn every_mutator_of_the_book_keeps_the_index_current() {
     book.push(extra);
     assert_current(&book);
     assert_eq!(book.job("extra").map(|j| j.clip_id.as_str()), Some("extra"));
-    let first = book.session().jobs[0].clip_id.clone();
+    let first = book.session().jobs[0].clip_id.to_string();
     let billed = book.update(&first, |job| {
         job.stage = JobStage::Completed;
         job.output = Some(output());

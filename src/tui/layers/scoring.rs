@@ -10,8 +10,8 @@ use crate::scoring::Criterion;
 pub struct ScoringState {
     /// The clip being scored.
     pub clip_id: String,
-    /// Index into [`Criterion::ALL`] of the current criterion.
-    pub criterion: usize,
+    /// The criterion under the cursor.
+    pub criterion: Criterion,
     /// The notes being typed, while editing them.
     pub notes: Option<String>,
 }
@@ -30,25 +30,24 @@ impl ScoringState {
     pub fn new(clip_id: String) -> ScoringState {
         ScoringState {
             clip_id,
-            criterion: 0,
+            criterion: Criterion::VisualClarity,
             notes: None,
         }
     }
 
     /// `↑`/`↓`: the previous or next criterion (stopping at the ends).
     pub fn move_criterion(&mut self, down: bool) {
-        let last = Criterion::ALL.len() - 1;
         self.criterion = if down {
-            (self.criterion + 1).min(last)
+            self.criterion.next()
         } else {
-            self.criterion.saturating_sub(1)
+            self.criterion.previous()
         };
     }
 
     /// Stars were given: the criterion they were for, the cursor moved on to the next (the
     /// last one stays).
     pub fn rate(&mut self) -> Criterion {
-        let rated = Criterion::ALL[self.criterion];
+        let rated = self.criterion;
         self.move_criterion(true);
         rated
     }

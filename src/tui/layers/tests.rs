@@ -1,11 +1,12 @@
 //! The stack on its own: push over, pop back, replace in place, one of each kind.
 
 use super::{Layers, Overlay, ScoringState};
+use crate::scoring::Criterion;
 
 fn scoring(clip: &str) -> Overlay {
     Overlay::Scoring(ScoringState {
         clip_id: clip.into(),
-        criterion: 2,
+        criterion: Criterion::MotionSmoothness,
         notes: Some("draft".into()),
     })
 }
@@ -39,7 +40,7 @@ fn a_pushed_layer_covers_the_one_beneath_until_it_pops() {
     };
     assert_eq!(
         (state.criterion, state.notes.as_deref()),
-        (2, Some("draft"))
+        (Criterion::MotionSmoothness, Some("draft"))
     );
     assert!(matches!(layers.pop(), Some(Overlay::Scoring(_))));
     assert!(layers.pop().is_none() && layers.is_empty());
@@ -86,10 +87,12 @@ fn iter_mut_reaches_layers_beneath_the_top_first_to_last() {
         .collect();
     assert_eq!(order, [true, false]);
     if let Some(Overlay::Scoring(state)) = layers.iter_mut().nth(1) {
-        state.criterion = 4;
+        state.criterion = Criterion::ColorAccuracy;
     }
     layers.pop();
-    assert!(matches!(layers.top(), Some(Overlay::Scoring(s)) if s.criterion == 4));
+    assert!(
+        matches!(layers.top(), Some(Overlay::Scoring(s)) if s.criterion == Criterion::ColorAccuracy)
+    );
 }
 
 #[test]
@@ -99,11 +102,15 @@ fn the_scoring_state_keeps_its_own_cursor_and_notes_draft() {
     let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
     let mut state = ScoringState::new("a".into());
     state.move_criterion(false);
-    assert_eq!(state.criterion, 0, "stops at the first criterion");
+    assert_eq!(
+        state.criterion,
+        Criterion::VisualClarity,
+        "stops at the first criterion"
+    );
     for _ in 0..10 {
         state.rate();
     }
-    assert_eq!(state.criterion, crate::scoring::Criterion::ALL.len() - 1);
+    assert_eq!(state.criterion, Criterion::ColorAccuracy);
     assert_eq!(state.notes_key(key(KeyCode::Char('x'))), NotesReply::Typing);
     assert_eq!(state.notes, None, "keys do nothing until notes are edited");
     state.edit_notes("ok".into());

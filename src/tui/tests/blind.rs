@@ -29,7 +29,7 @@ fn the_cursor_walks_the_clips_of_a_row_in_label_order() {
     for (col, label) in ["A", "B", "C"].iter().enumerate() {
         app.grid_cell = (1, col);
         let job = app.selected_job().expect("a clip in every cell");
-        assert_eq!(app.session().blind_labels[&job.clip_id], *label);
+        assert_eq!(app.session().blind_labels[job.clip_id.as_str()], *label);
     }
     // `b` again (from the scoring view): the columns are the models again.
     cmd(&mut app, Command::ScoreClip);
@@ -51,7 +51,7 @@ fn unlabelled_jobs_follow_the_labelled_clips_and_empty_cells_come_last() {
         let first = &mut session.jobs[1];
         first.stage = JobStage::Completed;
         first.clip = delivered;
-        let first_id = first.clip_id.clone();
+        let first_id = first.clip_id.to_string();
         session.jobs[0].stage = JobStage::Running;
         let wan = session
             .jobs
@@ -94,7 +94,7 @@ fn cancel_and_retry_name_the_clip_by_its_label() {
 fn a_retry_above_the_budget_names_no_price_while_blind() {
     let mut app = blind_app();
     app.grid_cell = (0, 0);
-    let id = app.selected_job().unwrap().clip_id.clone();
+    let id = app.selected_job().unwrap().clip_id.to_string();
     app.book.session_mut().job_mut(&id).unwrap().stage = JobStage::Failed;
     app.budget_usd = Some(app.session().spent_usd());
     cmd(&mut app, Command::RetryJob);

@@ -11,7 +11,7 @@ use crate::tui::state::{App, DownloadProgress};
 /// A fired app whose first job was delivered and is downloading; returns its clip id.
 fn downloading() -> (App, String) {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.clone();
+    let id = app.session().jobs[0].clip_id.to_string();
     app.update(Action::Job(
         JobEvent::Completed {
             clip_id: id.clone(),

@@ -34,7 +34,7 @@ fn mid_scoring() -> (App, ScoringState) {
     let Some(Overlay::Scoring(state)) = app.overlay().cloned() else {
         panic!("the scoring view is open");
     };
-    assert_eq!(state.criterion, 2);
+    assert_eq!(state.criterion, crate::scoring::Criterion::MotionSmoothness);
     (app, state)
 }
 

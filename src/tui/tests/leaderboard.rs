@@ -14,7 +14,7 @@ fn score_all(app: &mut App, stars: impl Fn(&str) -> u8) {
         .session()
         .jobs
         .iter()
-        .map(|j| j.clip_id.clone())
+        .map(|j| j.clip_id.to_string())
         .collect();
     for _ in &ids {
         let Some(Overlay::Scoring(state)) = app.overlay() else {

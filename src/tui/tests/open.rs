@@ -18,7 +18,7 @@ fn status(app: &App) -> (String, bool) {
 fn blind_open_goes_through_a_neutral_link_in_the_session_dir() {
     let mut app = blind_app();
     let job = app.selected_job().unwrap().clone();
-    let label = app.session().blind_labels[&job.clip_id].clone();
+    let label = app.session().blind_labels[job.clip_id.as_str()].clone();
     let effects = cmd(&mut app, Command::OpenClip);
     let expected_link = PathBuf::from(format!(
         "/data/sessions/{}/blind/{}-{label}.mp4",
@@ -60,7 +60,7 @@ fn blind_open_while_scoring_opens_the_scored_clip_by_its_label() {
 #[test]
 fn blind_mode_never_opens_a_url() {
     let mut app = blind_app();
-    let id = app.selected_job().unwrap().clip_id.clone();
+    let id = app.selected_job().unwrap().clip_id.to_string();
     // Delivered but not downloaded: only the provider's URL is left, and it names the model.
     app.book.session_mut().job_mut(&id).unwrap().clip = None;
     assert!(cmd(&mut app, Command::OpenClip).is_empty());
@@ -70,7 +70,7 @@ fn blind_mode_never_opens_a_url() {
     );
     // A file outside the data dir is no better.
     let mut app = blind_app();
-    let id = app.selected_job().unwrap().clip_id.clone();
+    let id = app.selected_job().unwrap().clip_id.to_string();
     if let Some(clip) = app.book.session_mut().job_mut(&id).unwrap().clip.as_mut() {
         clip.path = "/elsewhere/soap-cutting.ray2-flash.mp4".into();
     }
@@ -81,7 +81,7 @@ fn blind_mode_never_opens_a_url() {
 #[test]
 fn a_clip_downloaded_after_blind_went_on_is_labelled_when_opened() {
     let mut app = blind_app();
-    let id = app.selected_job().unwrap().clip_id.clone();
+    let id = app.selected_job().unwrap().clip_id.to_string();
     app.book.session_mut().blind_labels.remove(&id);
     // Unlabelled, it moves behind the labelled clips of its row: the cursor follows it.
     let row = app.grid_cell.0;

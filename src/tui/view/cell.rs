@@ -118,8 +118,8 @@ fn queued(job: &Job, style: Style) -> CellText {
 /// `running 12s` since generation started, with a gauge of the whole job against the
 /// model's typical latency.
 fn running(job: &Job, now: Timestamp, typical_s: f64, style: Style) -> CellText {
-    let since_start = elapsed_s(job.started_at.as_deref(), now);
-    let since_submit = elapsed_s(job.submitted_at.as_deref(), now);
+    let since_start = elapsed_s(job.started_at, now);
+    let since_submit = elapsed_s(job.submitted_at, now);
     let Some(elapsed) = since_start.or(since_submit) else {
         return CellText::new("running", "run", style);
     };

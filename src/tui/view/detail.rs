@@ -71,7 +71,7 @@ fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
 fn blind_label(app: &App, job: &Job) -> String {
     app.session()
         .blind_labels
-        .get(&job.clip_id)
+        .get(job.clip_id.as_str())
         .map_or_else(|| "–".to_string(), |label| clean_line(label))
 }
 
@@ -199,9 +199,9 @@ fn fallback_line(app: &App, job: &Job) -> Option<Line<'static>> {
 
 /// `cost $0.40 · submitted 11:45:02 UTC`.
 fn cost_line(job: &Job) -> Line<'static> {
-    let submitted = job.submitted_at.as_deref().map_or_else(
+    let submitted = job.submitted_at.map_or_else(
         || "not submitted".to_string(),
-        |s| format!("submitted {}", clock(s)),
+        |at| format!("submitted {}", clock(at)),
     );
     Line::from(format!("cost {} · {submitted}", usd(job.cost_usd)))
 }

@@ -58,7 +58,7 @@ fn text_for(app: &App, job: Option<&Job>, latency: f64) -> CellText {
         return cell_text(job, app.now, latency, download);
     }
     let label = job
-        .and_then(|j| app.session().blind_labels.get(&j.clip_id))
+        .and_then(|j| app.session().blind_labels.get(j.clip_id.as_str()))
         .map(|label| clean_line(label));
     blind_cell_text(job, label.as_deref(), app.now, download)
 }

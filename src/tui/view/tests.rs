@@ -88,7 +88,7 @@ pub(super) fn planned(app: &App, prompt: &str, model: &str) -> Job {
 /// failed part way (retryable, so not billed); `Cancelled` was cancelled in the queue.
 pub(super) fn advance(job: &mut Job, stage: JobStage, start: &str) {
     let start: Timestamp = start.parse().expect("fixture time parses");
-    let id = job.clip_id.clone();
+    let id = job.clip_id.to_string();
     let handle = JobHandle::new(
         job.provider,
         job.endpoint.clone(),

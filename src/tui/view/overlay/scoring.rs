@@ -60,7 +60,7 @@ fn title(app: &App, job: &Job) -> String {
         let label = app
             .session()
             .blind_labels
-            .get(&job.clip_id)
+            .get(job.clip_id.as_str())
             .map_or("?", String::as_str);
         return format!("Score clip {label} · {prompt} · BLIND");
     }
@@ -84,17 +84,16 @@ fn prompt_lines(app: &App, job: &Job) -> Vec<Line<'static>> {
 }
 
 /// One line per criterion: a marker on the current one, stars and the number.
-fn criteria_lines(job: &Job, current: usize) -> Vec<Line<'static>> {
+fn criteria_lines(job: &Job, current: Criterion) -> Vec<Line<'static>> {
     Criterion::ALL
         .iter()
-        .enumerate()
-        .map(|(i, criterion)| {
+        .map(|&criterion| {
             let stars = criterion.get(&job.scores);
             let filled = usize::from(stars.unwrap_or(0));
             let bar = format!("{}{}", "★".repeat(filled), "☆".repeat(5 - filled.min(5)));
             let number = stars.map_or_else(|| "–".to_string(), |s| s.to_string());
-            let marker = if i == current { "▶ " } else { "  " };
-            let style = if i == current {
+            let marker = if criterion == current { "▶ " } else { "  " };
+            let style = if criterion == current {
                 theme::strong()
             } else {
                 ratatui::style::Style::new()

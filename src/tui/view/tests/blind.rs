@@ -35,7 +35,7 @@ fn blind() -> App {
     app.focus = Pane::Grid;
     app.grid_cell = (1, 1);
     let selected = app.selected_job().expect("a clip under the cursor");
-    let label = &app.session().blind_labels[&selected.clip_id];
+    let label = &app.session().blind_labels[selected.clip_id.as_str()];
     app.status = Some(Status {
         text: format!(
             "opened /data/clipbench/sessions/{}/blind/sand-pouring-{label}.mp4",
@@ -56,7 +56,7 @@ fn scoring(mut app: App) -> App {
     }
     app.layers.push(Overlay::Scoring(ScoringState {
         clip_id: id.into(),
-        criterion: 2,
+        criterion: crate::scoring::Criterion::MotionSmoothness,
         notes: None,
     }));
     app
@@ -157,7 +157,7 @@ fn each_row_lists_its_clips_by_label_so_a_column_is_no_model() {
         let labels: Vec<&str> = app
             .row_jobs(row)
             .iter()
-            .map(|job| app.session().blind_labels[&job.expect("a clip").clip_id].as_str())
+            .map(|job| app.session().blind_labels[job.expect("a clip").clip_id.as_str()].as_str())
             .collect();
         assert_eq!(labels, ["A", "B", "C"], "row {row}");
     }
@@ -213,7 +213,7 @@ fn ending_blind_mode_shows_the_models_again() {
 fn a_running_job_and_an_empty_cell_name_no_model() {
     let mut app = app();
     let mut running = super::job(&app, "soap-cutting", "ray2-flash", JobStage::Running);
-    running.started_at = Some("2026-11-26T11:45:42Z".into());
+    running.started_at = Some("2026-11-26T11:45:42Z".parse().expect("valid time"));
     app.book.push(running);
     app.book.push(ready(&app, "soap-cutting", "kling-turbo"));
     app.book.session_mut().blind = true;

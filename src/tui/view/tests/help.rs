@@ -173,7 +173,7 @@ fn the_help_over_the_scoring_view() {
     app.book.push(clip);
     app.layers.push(Overlay::Scoring(ScoringState {
         clip_id: "soap-cutting.ray2-flash".into(),
-        criterion: 1,
+        criterion: crate::scoring::Criterion::PromptAdherence,
         notes: None,
     }));
     app.layers.push(Overlay::Help);

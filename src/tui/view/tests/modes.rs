@@ -69,12 +69,12 @@ fn auto_grid_with_a_fallback() {
     );
     failed.error = Some("Runner disconnected".into());
     let mut fallback = ready(&app, "soap-cutting", "ray2-flash");
-    fallback.fallback_for = Some(failed.clip_id.clone());
+    fallback.fallback_for = Some(failed.clip_id.to_string());
     let mut running = routed(
         job(&app, "sand-pouring", "kling-turbo", JobStage::Running),
         "contains \"pouring\"",
     );
-    running.started_at = Some("2026-11-26T11:45:48Z".into());
+    running.started_at = Some("2026-11-26T11:45:48Z".parse().expect("valid time"));
     let foam = routed(ready(&app, "foam-squeezing", "ray2-flash"), "default");
     app.book.session_mut().jobs = vec![failed, running, foam, fallback];
     app.focus = Pane::Grid;

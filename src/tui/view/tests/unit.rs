@@ -169,7 +169,7 @@ fn eta_is_the_slowest_model_left_and_reads_any_stamp_form() {
     // was 10 s ago (11:45:50Z), an older one 20 s ago: 20 s left.
     let older = job(&app, "soap-cutting", "ray2-flash", JobStage::Running);
     let mut newer = job(&app, "sand-pouring", "ray2-flash", JobStage::Queued);
-    newer.submitted_at = Some("2026-11-26T12:45:50+01:00".into());
+    newer.submitted_at = Some("2026-11-26T12:45:50+01:00".parse().expect("valid time"));
     let done = job(&app, "foam-squeezing", "wan25", JobStage::Failed);
     app.book.session_mut().jobs = vec![older, newer, done];
     let summary = batch(&app);
