@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use clipbench::jobs::{JobEvent, JobReport, PollPolicy, download_percent};
+use clipbench::jobs::{JobEvent, PollPolicy, download_percent};
 use clipbench::simulator::{CLIP_PATH, FaultKind, FaultSpec, FaultTarget, Simulator};
 
 use super::{
