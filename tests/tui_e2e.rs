@@ -145,8 +145,11 @@ fn start_demo(dir: &Path, name: &str) -> (Tmux, std::path::PathBuf) {
     (Tmux::start(name, &launch), data)
 }
 
-/// From the start screen: `g`, the quote, `y`, then waits until all nine jobs are done.
-fn fire_all_and_wait(tmux: &Tmux) {
+/// [`start_demo`] in a fresh temporary dir, then from the start screen: `g`, the quote, `y`,
+/// and waits until all nine jobs are done; the dir, the terminal and the data dir.
+fn demo_all_done(name: &str) -> (tempfile::TempDir, Tmux, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (tmux, data) = start_demo(dir.path(), name);
     let limit = PATIENCE;
     tmux.wait_for("the start screen", limit, |s| {
         s.contains("DEMO") && s.contains("soap-cutting")
@@ -155,6 +158,7 @@ fn fire_all_and_wait(tmux: &Tmux) {
     tmux.wait_for("the quote", limit, |s| s.contains("$3.33"));
     tmux.keys("y");
     tmux.wait_for("every job done", 2 * PATIENCE, |s| s.contains("9/9 done"));
+    (dir, tmux, data)
 }
 
 /// The one export file under `<data>/exports`, parsed.
@@ -169,15 +173,12 @@ fn only_export(data: &Path) -> serde_json::Value {
 
 #[test]
 fn demo_session_from_start_to_export_in_a_real_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let (tmux, data) = start_demo(dir.path(), "e2e");
-    fire_all_and_wait(&tmux);
-    let limit = PATIENCE;
+    let (dir, tmux, data) = demo_all_done("e2e");
 
     tmux.keys("o");
     let opened = dir.path().join("opened.txt");
     let start = Instant::now();
-    while !opened.exists() && start.elapsed() < limit {
+    while !opened.exists() && start.elapsed() < PATIENCE {
         std::thread::sleep(Duration::from_millis(100));
     }
     let target = std::fs::read_to_string(&opened).unwrap_or_default();
@@ -188,7 +189,7 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
     );
 
     tmux.keys("x");
-    tmux.wait_for("the export path", limit, |s| s.contains("exported to"));
+    tmux.wait_for("the export path", PATIENCE, |s| s.contains("exported to"));
     let export = only_export(&data);
     assert_eq!(export["demo"], true);
     assert_eq!(export["clips"].as_array().unwrap().len(), 9);
@@ -199,20 +200,16 @@ fn demo_session_from_start_to_export_in_a_real_terminal() {
         .map(|c| format!("{} {} {}", c["model"], c["status"], c["error"]))
         .collect();
     assert!(
-        export["clips"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["status"] == "completed"),
+        common::all_clips_have_status(&export, "completed"),
         "{statuses:#?}\nscreen:\n{}",
         tmux.screen()
     );
 
-    check_cost_dashboard(&tmux, limit);
-    assert_r_opens_the_report(&tmux, &dir.path().join("opened.txt"), &data, limit);
+    check_cost_dashboard(&tmux, PATIENCE);
+    assert_r_opens_the_report(&tmux, &dir.path().join("opened.txt"), &data, PATIENCE);
 
     tmux.keys("q");
-    let screen = tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED"));
+    let screen = tmux.wait_for("the app to exit", PATIENCE, |s| s.contains("EXITED"));
     assert!(screen.contains("EXITED 0"), "{screen}");
     assert!(
         screen.contains("reopen it with: clipbench --session"),
@@ -365,13 +362,12 @@ fn quitting_during_slow_submits_saves_every_request_id() {
 /// explicit save, and the export carries them with quality and value.
 #[test]
 fn scoring_by_keyboard_in_a_real_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let (tmux, data) = start_demo(dir.path(), "scoring");
-    fire_all_and_wait(&tmux);
-    let limit = PATIENCE;
+    let (_dir, tmux, data) = demo_all_done("scoring");
 
     tmux.keys("Enter");
-    tmux.wait_for("the scoring view", limit, |s| s.contains("Visual clarity"));
+    tmux.wait_for("the scoring view", PATIENCE, |s| {
+        s.contains("Visual clarity")
+    });
     for digit in ["4", "5", "3", "5", "4"] {
         tmux.keys(digit);
     }
@@ -398,7 +394,7 @@ fn scoring_by_keyboard_in_a_real_terminal() {
             break text;
         }
         assert!(
-            start.elapsed() < limit,
+            start.elapsed() < PATIENCE,
             "ratings never reached the session file; screen:\n{}",
             tmux.screen()
         );
@@ -408,7 +404,7 @@ fn scoring_by_keyboard_in_a_real_terminal() {
 
     tmux.keys("Escape");
     tmux.keys("x");
-    tmux.wait_for("the export path", limit, |s| s.contains("exported to"));
+    tmux.wait_for("the export path", PATIENCE, |s| s.contains("exported to"));
     let export = only_export(&data);
     let clips = export["clips"].as_array().unwrap();
     let first = clips
@@ -433,5 +429,5 @@ fn scoring_by_keyboard_in_a_real_terminal() {
     );
 
     tmux.keys("q");
-    tmux.wait_for("the app to exit", limit, |s| s.contains("EXITED 0"));
+    tmux.wait_for("the app to exit", PATIENCE, |s| s.contains("EXITED 0"));
 }

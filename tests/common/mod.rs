@@ -70,10 +70,7 @@ impl ExternalSim {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let line = first_line(child.stdout.take().unwrap());
         ExternalSim {
             child,
             base: line.trim().to_string(),
@@ -151,14 +148,23 @@ pub fn session_id(stderr: &str) -> String {
         .to_string()
 }
 
+/// Every clip of the export has `status`.
+pub fn all_clips_have_status(export: &Value, status: &str) -> bool {
+    export["clips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["status"] == status)
+}
+
 /// Every clip of the export completed.
 pub fn assert_all_completed(export: &Value) {
-    assert!(
-        export["clips"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["status"] == "completed"),
-        "{export}"
-    );
+    assert!(all_clips_have_status(export, "completed"), "{export}");
+}
+
+/// The first line a child wrote to `stream` (its stdout or stderr), with its newline.
+pub fn first_line(stream: impl std::io::Read) -> String {
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).unwrap();
+    line
 }

@@ -12,7 +12,7 @@ use axum::routing::get;
 use clipbench::media::{MediaError, download_clip};
 use futures_util::{StreamExt, stream};
 
-use super::{PORTRAIT, client, files_in, limits};
+use super::{PORTRAIT, assert_no_files, client, limits};
 
 /// A loopback server answering each way a CDN fails; returns its base URL.
 async fn flaky_cdn() -> String {
@@ -95,7 +95,7 @@ async fn not_now_answers_may_pass_and_say_when_to_come_back() {
         assert!(err.is_transient(), "{path}");
         assert!(err.to_string().contains(&format!("HTTP {status}")), "{err}");
     }
-    assert!(files_in(dir.path()).is_empty());
+    assert_no_files(dir.path());
 }
 
 #[tokio::test]
@@ -115,7 +115,7 @@ async fn a_refused_clip_is_final() {
         );
         assert!(!err.is_transient(), "{path}");
     }
-    assert!(files_in(dir.path()).is_empty());
+    assert_no_files(dir.path());
 }
 
 #[tokio::test]
@@ -126,9 +126,5 @@ async fn a_body_cut_short_may_pass_and_leaves_no_file() {
     assert!(matches!(err, MediaError::Network { .. }), "{err:?}");
     assert!(err.is_transient());
     assert!(!err.to_string().contains("127.0.0.1"), "no URL: {err}");
-    assert!(
-        files_in(dir.path()).is_empty(),
-        "{:?}",
-        files_in(dir.path())
-    );
+    assert_no_files(dir.path());
 }

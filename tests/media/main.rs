@@ -15,8 +15,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use clipbench::media::{
-    ClipProbe, DownloadLimits, MediaError, describe_mismatch, download_clip, probe_mp4,
-    probe_mp4_async,
+    ClipProbe, DownloadLimits, DownloadedClip, MediaError, describe_mismatch, download_clip,
+    probe_mp4, probe_mp4_async,
 };
 use futures_util::stream;
 
@@ -60,6 +60,17 @@ impl Server {
         format!("http://{}{path}", self.addr)
     }
 
+    /// `download_clip` of this server's `path` to `dest`, with a fresh client.
+    async fn download(
+        &self,
+        path: &str,
+        dest: &Path,
+        limits: DownloadLimits,
+        progress: impl FnMut(u64, Option<u64>),
+    ) -> Result<DownloadedClip, MediaError> {
+        download_clip(&client(), &self.url(path), dest, limits, progress).await
+    }
+
     fn seen(&self) -> Vec<HeaderMap> {
         self.seen.lock().unwrap().clone()
     }
@@ -97,6 +108,12 @@ fn limits(max_bytes: u64) -> DownloadLimits {
     }
 }
 
+/// Fails naming what is left when `dir` holds any file (a failed download must leave none).
+fn assert_no_files(dir: &Path) {
+    let left = files_in(dir);
+    assert!(left.is_empty(), "{left:?}");
+}
+
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
         .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
@@ -109,15 +126,15 @@ async fn downloads_hashes_and_probes_a_real_clip_without_credentials() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("clips").join("ray.mp4");
     let mut calls = Vec::new();
-    let clip = download_clip(
-        &client(),
-        &server.url("/portrait.mp4"),
-        &dest,
-        DownloadLimits::default(),
-        |bytes, total| calls.push((bytes, total)),
-    )
-    .await
-    .unwrap();
+    let clip = server
+        .download(
+            "/portrait.mp4",
+            &dest,
+            DownloadLimits::default(),
+            |bytes, total| calls.push((bytes, total)),
+        )
+        .await
+        .unwrap();
 
     assert_eq!(clip.path, dest);
     assert!(clip.path.is_absolute());
@@ -150,15 +167,10 @@ async fn follows_redirects_and_replaces_an_existing_file() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("clip.mp4");
     std::fs::write(&dest, b"an older clip").unwrap();
-    let clip = download_clip(
-        &client(),
-        &server.url("/moved"),
-        &dest,
-        limits(1 << 20),
-        |_, _| {},
-    )
-    .await
-    .unwrap();
+    let clip = server
+        .download("/moved", &dest, limits(1 << 20), |_, _| {})
+        .await
+        .unwrap();
     assert_eq!(clip.bytes, PORTRAIT.len() as u64);
     assert_eq!(std::fs::read(&dest).unwrap(), PORTRAIT);
     assert_eq!(server.seen().len(), 3, "two redirects, then the clip");
@@ -176,20 +188,15 @@ async fn an_announced_size_over_the_cap_fails_at_once_and_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("big.mp4");
     let mut calls = 0;
-    let err = download_clip(
-        &client(),
-        &server.url("/big"),
-        &dest,
-        limits(1024),
-        |_, _| {
+    let err = server
+        .download("/big", &dest, limits(1024), |_, _| {
             calls += 1;
-        },
-    )
-    .await
-    .unwrap_err();
+        })
+        .await
+        .unwrap_err();
     assert_eq!(err, MediaError::TooLarge { limit: 1024 });
     assert_eq!(calls, 0, "nothing was read");
-    assert!(files_in(dir.path()).is_empty());
+    assert_no_files(dir.path());
 }
 
 #[tokio::test]
@@ -198,26 +205,17 @@ async fn a_chunked_body_growing_past_the_cap_is_cut_off_and_removed() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("endless.mp4");
     let mut last = 0;
-    let err = download_clip(
-        &client(),
-        &server.url("/endless"),
-        &dest,
-        limits(4000),
-        |bytes, total| {
+    let err = server
+        .download("/endless", &dest, limits(4000), |bytes, total| {
             assert_eq!(total, None, "chunked: no Content-Length");
             last = bytes;
-        },
-    )
-    .await
-    .unwrap_err();
+        })
+        .await
+        .unwrap_err();
     assert_eq!(err, MediaError::TooLarge { limit: 4000 });
     assert!(!err.is_transient(), "a larger clip would be cut again");
     assert!(last <= 4000);
-    assert!(
-        files_in(dir.path()).is_empty(),
-        "{:?}",
-        files_in(dir.path())
-    );
+    assert_no_files(dir.path());
 }
 
 #[tokio::test]
@@ -229,7 +227,8 @@ async fn a_stalled_body_times_out_and_leaves_no_file() {
         max_bytes: 1 << 20,
         timeout: Duration::from_millis(300),
     };
-    let err = download_clip(&client(), &server.url("/stalls"), &dest, short, |_, _| {})
+    let err = server
+        .download("/stalls", &dest, short, |_, _| {})
         .await
         .unwrap_err();
     let MediaError::Network { message } = &err else {
@@ -241,7 +240,7 @@ async fn a_stalled_body_times_out_and_leaves_no_file() {
         !message.contains("127.0.0.1"),
         "no URL in the message: {message}"
     );
-    assert!(files_in(dir.path()).is_empty());
+    assert_no_files(dir.path());
 }
 
 #[tokio::test]
@@ -267,11 +266,7 @@ async fn a_cancelled_download_leaves_no_file() {
     assert!(!dest.exists());
     // Cancelling a job drops its future: the temp file goes with it.
     drop(download);
-    assert!(
-        files_in(dir.path()).is_empty(),
-        "{:?}",
-        files_in(dir.path())
-    );
+    assert_no_files(dir.path());
 }
 
 #[tokio::test]
@@ -289,7 +284,7 @@ async fn non_http_urls_are_refused_before_any_request() {
         assert!(matches!(err, MediaError::BadUrl { .. }), "{err:?}");
         assert!(err.to_string().contains(scheme), "{err}");
     }
-    assert!(files_in(dir.path()).is_empty());
+    assert_no_files(dir.path());
 }
 
 #[test]

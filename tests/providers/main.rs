@@ -77,6 +77,16 @@ fn input(prompt: &str) -> JobInput {
 }
 
 /// Polls until the job ends, returning every status seen (transient errors are retried).
+/// Submits `prompt` on `model_id` and follows the job to its end; its handle.
+async fn finished(provider: &Provider, model_id: &str, prompt: &str) -> JobHandle {
+    let handle = provider
+        .submit(&model(model_id), &input(prompt))
+        .await
+        .unwrap();
+    follow(provider, &handle).await;
+    handle
+}
+
 async fn follow(provider: &Provider, handle: &JobHandle) -> Vec<JobStatus> {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = Vec::new();
@@ -262,11 +272,7 @@ async fn fal_cancel_and_its_outcomes() {
 
     let quick = simulator(200, 0.0).await;
     let provider = fal(&quick.base_url());
-    let handle = provider
-        .submit(&model("wan25"), &input("done"))
-        .await
-        .unwrap();
-    follow(&provider, &handle).await;
+    let handle = finished(&provider, "wan25", "done").await;
     assert_eq!(
         provider.cancel(&handle).await.unwrap(),
         CancelOutcome::AlreadyCompleted
@@ -303,11 +309,7 @@ async fn the_key_never_goes_to_a_foreign_origin() {
     let output = fal.result(&handle).await.unwrap();
     assert!(output.video_url.starts_with(&foreign.base_url()));
     let kie = kie(&home.base_url());
-    let khandle = kie
-        .submit(&model("kling-turbo"), &input("y"))
-        .await
-        .unwrap();
-    follow(&kie, &khandle).await;
+    let khandle = finished(&kie, "kling-turbo", "y").await;
     kie.result(&khandle).await.unwrap();
     assert!(
         foreign

@@ -8,14 +8,9 @@ use super::support::*;
 fn a_job_that_fails_for_good_runs_once_on_its_fallback_and_resume_keeps_it_at_one() {
     let dir = tempfile::tempdir().unwrap();
     let sim = sim_failing_next_submit("fal");
-    let env = [
-        ("ENABLE_MODEL_COMPARISON", "false"),
-        ("VIDEO_MODEL", "wan25"),
-        ("VIDEO_FALLBACK", "wan25:ray2-flash"),
-    ];
-    let out = with_env(run_cmd(dir.path(), &["--prompt", "soap"], &env), &sim.env())
-        .output()
-        .unwrap();
+    let mut env = single_model("wan25");
+    env.push(("VIDEO_FALLBACK", "wan25:ray2-flash"));
+    let out = run_against(&sim, dir.path(), &["--prompt", "soap"], &env);
     let export = export_of(&out);
     let clips = export["clips"].as_array().unwrap();
     assert_eq!(clips.len(), 2, "{export}");
@@ -48,16 +43,9 @@ fn a_job_that_fails_for_good_runs_once_on_its_fallback_and_resume_keeps_it_at_on
     );
 
     let id = session_id(&text(&out.stderr));
-    let resume_env = [
-        ("ENABLE_MODEL_COMPARISON", "false"),
-        ("VIDEO_MODEL", "wan25"),
-    ];
+    let resume_env = single_model("wan25");
     let args = ["--resume", id.as_str(), "--fallback", "wan25=ray2-flash"];
-    let again = export_of(
-        &with_env(run_cmd(dir.path(), &args, &resume_env), &sim.env())
-            .output()
-            .unwrap(),
-    );
+    let again = export_of(&run_against(&sim, dir.path(), &args, &resume_env));
     assert_eq!(clip_summary(&again), clip_summary(&export));
     assert_eq!(sim.stats()["submit_attempts"], 2, "resume added nothing");
 }
@@ -70,11 +58,7 @@ fn a_comparison_gets_no_fallback() {
         ("COMPARISON_MODELS", "wan25,kling-turbo"),
         ("VIDEO_FALLBACK", "wan25:ray2-flash"),
     ];
-    let export = export_of(
-        &with_env(run_cmd(dir.path(), &["--prompt", "soap"], &env), &sim.env())
-            .output()
-            .unwrap(),
-    );
+    let export = export_of(&run_against(&sim, dir.path(), &["--prompt", "soap"], &env));
     assert_eq!(
         clip_summary(&export),
         [
@@ -89,10 +73,7 @@ fn a_comparison_gets_no_fallback() {
 fn a_fallback_above_the_budget_is_not_submitted_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let sim = sim_failing_next_submit("kie");
-    let env = [
-        ("ENABLE_MODEL_COMPARISON", "false"),
-        ("VIDEO_MODEL", "kling-turbo"),
-    ];
+    let env = single_model("kling-turbo");
     let args = [
         "--prompt",
         "soap",
@@ -101,9 +82,7 @@ fn a_fallback_above_the_budget_is_not_submitted_and_says_why() {
         "--budget",
         "0.30",
     ];
-    let out = with_env(run_cmd(dir.path(), &args, &env), &sim.env())
-        .output()
-        .unwrap();
+    let out = run_against(&sim, dir.path(), &args, &env);
     let export = export_of(&out);
     assert_eq!(
         clip_summary(&export),

@@ -13,7 +13,6 @@ mod modes;
 mod shutdown;
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -152,14 +151,7 @@ fn bin_output(dir: &Path, args: &[&str]) -> String {
 fn failures_are_recorded_with_reasons_and_the_run_still_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let sim = ExternalSim::start(&["--speed", "40", "--fail-rate", "0.5", "--seed", "3"]);
-    let prompts = write_prompts(dir.path(), 4);
-    let out = with_env(
-        run_cmd(dir.path(), &["--prompts", prompts.to_str().unwrap()], &[]),
-        &sim.env(),
-    )
-    .output()
-    .unwrap();
-    let export = export_of(&out);
+    let export = run_export(&sim, dir.path(), 4);
     let clips = export["clips"].as_array().unwrap();
     let failed: Vec<_> = clips.iter().filter(|c| c["status"] == "failed").collect();
     assert!(
@@ -180,22 +172,14 @@ fn failures_are_recorded_with_reasons_and_the_run_still_exits_0() {
 #[test]
 fn transient_faults_are_survived_without_duplicate_submits() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = ExternalSim::start(&["--speed", "40"]);
-    sim.inject(&[
+    let sim = sim_with_faults(&[
         json!({"target": "both", "kind": "submit_rate_limited", "count": 3, "retry_after_s": 1}),
         json!({"target": "both", "kind": "status_server_error", "count": 4}),
         json!({"target": "both", "kind": "status_unavailable", "count": 2}),
         json!({"target": "both", "kind": "status_truncated_json", "count": 3}),
         json!({"target": "both", "kind": "status_dropped_connection", "count": 3}),
     ]);
-    let prompts = write_prompts(dir.path(), 3);
-    let out = with_env(
-        run_cmd(dir.path(), &["--prompts", prompts.to_str().unwrap()], &[]),
-        &sim.env(),
-    )
-    .output()
-    .unwrap();
-    let export = export_of(&out);
+    let export = run_export(&sim, dir.path(), 3);
     assert_all_completed(&export);
     let stats = sim.stats();
     assert_eq!(stats["submits"], 9, "{stats}");
@@ -219,9 +203,7 @@ fn kill_9_then_resume_loses_nothing_and_submits_nothing_twice() {
         9,
     );
 
-    let out = with_env(run_cmd(dir.path(), &["--resume"], &[]), &sim.env())
-        .output()
-        .unwrap();
+    let out = run_against(&sim, dir.path(), &["--resume"], &[]);
     let export = export_of(&out);
     assert_eq!(session_id(&text(&out.stderr)), id);
     assert_all_completed(&export);
@@ -245,11 +227,7 @@ fn kill_9_once_submitted(mut run: Command, dir: &Path, jobs: usize) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let id = session_id(&first);
+    let id = session_id(&first_line(child.stderr.take().unwrap()));
     let session_file = dir.join("data/sessions").join(&id).join("session.json");
     wait_until(Duration::from_secs(20), || {
         submitted_count(&session_file) == jobs
@@ -379,9 +357,7 @@ fn bad_requests_exit_2_before_anything_is_submitted() {
     ];
     for (args, file, expected) in cases {
         std::fs::write(&bad, file).unwrap();
-        let out = with_env(run_cmd(dir.path(), &args, &[]), &sim.env())
-            .output()
-            .unwrap();
+        let out = run_against(&sim, dir.path(), &args, &[]);
         assert_eq!(
             out.status.code(),
             Some(2),
@@ -535,12 +511,12 @@ fn an_image_only_model_refuses_a_text_prompt_before_submitting() {
     let config = dir.path().join("config/clipbench");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(config.join("models.json"), catalog.to_string()).unwrap();
-    let out = with_env(
-        run_cmd(dir.path(), &["--prompt", "soap", "--models", "wan25"], &[]),
-        &sim.env(),
-    )
-    .output()
-    .unwrap();
+    let out = run_against(
+        &sim,
+        dir.path(),
+        &["--prompt", "soap", "--models", "wan25"],
+        &[],
+    );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");

@@ -8,10 +8,7 @@ use super::support::*;
 fn single_model_mode_fires_video_model_only() {
     let dir = tempfile::tempdir().unwrap();
     let prompts = write_prompts(dir.path(), 2);
-    let env = [
-        ("ENABLE_MODEL_COMPARISON", "false"),
-        ("VIDEO_MODEL", "kling-turbo"),
-    ];
+    let env = single_model("kling-turbo");
     let args = ["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"];
     let export = export_of(&run_cmd(dir.path(), &args, &env).output().unwrap());
     assert_eq!(
@@ -27,15 +24,10 @@ fn single_model_mode_fires_video_model_only() {
 fn auto_mode_routes_each_prompt_by_the_guide_rules() {
     let dir = tempfile::tempdir().unwrap();
     let sim = ExternalSim::start(&["--speed", "40"]);
-    let env = [
-        ("ENABLE_MODEL_COMPARISON", "false"),
-        ("VIDEO_MODEL", "auto"),
-    ];
+    let env = single_model("auto");
     let prompts = asmr_prompts();
     let args = ["--prompts", prompts.to_str().unwrap()];
-    let out = with_env(run_cmd(dir.path(), &args, &env), &sim.env())
-        .output()
-        .unwrap();
+    let out = run_against(&sim, dir.path(), &args, &env);
     let export = export_of(&out);
     assert_eq!(
         clip_summary(&export),
@@ -84,10 +76,7 @@ fn a_user_routing_file_replaces_the_rules() {
         r#"{"rules": [{"regex": "(?i)\\bfoam\\b", "model": "wan25"}], "default": "kling-turbo"}"#,
     )
     .unwrap();
-    let env = [
-        ("ENABLE_MODEL_COMPARISON", "false"),
-        ("VIDEO_MODEL", "auto"),
-    ];
+    let env = single_model("auto");
     let prompts = asmr_prompts();
     let args = ["--prompts", prompts.to_str().unwrap(), "--sim-speed", "40"];
     let export = export_of(&run_cmd(dir.path(), &args, &env).output().unwrap());
@@ -127,15 +116,10 @@ fn a_bad_routing_file_exits_2_with_one_line_before_anything_is_submitted() {
             "rules[1].regex: \"[a-\" is not a valid regex",
         ),
     ];
-    let env = [
-        ("ENABLE_MODEL_COMPARISON", "false"),
-        ("VIDEO_MODEL", "auto"),
-    ];
+    let env = single_model("auto");
     for (content, expected) in cases {
         std::fs::write(&file, content).unwrap();
-        let out = with_env(run_cmd(dir.path(), &["--prompt", "x"], &env), &sim.env())
-            .output()
-            .unwrap();
+        let out = run_against(&sim, dir.path(), &["--prompt", "x"], &env);
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");

@@ -81,14 +81,25 @@ fn session_jobs(dir: &std::path::Path, id: &str) -> Vec<Value> {
     session["jobs"].as_array().unwrap().clone()
 }
 
+/// `start_run` against a simulator that holds all 12 submit answers for `hold_ms`, interrupted
+/// (SIGINT) once the simulator has accepted every submit.
+fn interrupted_run(
+    dir: &std::path::Path,
+    hold_ms: u64,
+) -> (ExternalSim, Child, mpsc::Receiver<String>, String) {
+    let sim = sim_with_faults(&[
+        json!({"target": "both", "kind": "submit_held", "count": 12, "hold_ms": hold_ms}),
+    ]);
+    let (child, lines, id) = start_run(dir, &sim);
+    until_all_submits_accepted(&sim);
+    interrupt(&child);
+    (sim, child, lines, id)
+}
+
 #[test]
 fn ctrl_c_during_slow_submits_saves_every_request_id_and_resume_finishes_them() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = ExternalSim::start(&["--speed", "40"]);
-    sim.inject(&[json!({"target": "both", "kind": "submit_held", "count": 12, "hold_ms": 4000})]);
-    let (mut child, lines, id) = start_run(dir.path(), &sim);
-    until_all_submits_accepted(&sim);
-    interrupt(&child);
+    let (sim, mut child, lines, id) = interrupted_run(dir.path(), 4000);
     let exit = child.wait().unwrap();
     let stderr: Vec<String> = lines.iter().collect();
     let stderr = stderr.join("\n");
@@ -102,9 +113,7 @@ fn ctrl_c_during_slow_submits_saves_every_request_id_and_resume_finishes_them() 
     assert!(!stderr.contains("$-0.00"), "{stderr}");
     assert_eq!(submitted_count(&session_file(dir.path(), &id)), 12);
 
-    let out = with_env(run_cmd(dir.path(), &["--resume", &id], &[]), &sim.env())
-        .output()
-        .unwrap();
+    let out = run_against(&sim, dir.path(), &["--resume", &id], &[]);
     let export = export_of(&out);
     assert_all_completed(&export);
     assert_eq!(export["clips"].as_array().unwrap().len(), 12);
@@ -119,14 +128,8 @@ fn ctrl_c_during_slow_submits_saves_every_request_id_and_resume_finishes_them() 
 #[test]
 fn a_second_ctrl_c_quits_at_once_and_the_unanswered_submits_are_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = ExternalSim::start(&["--speed", "40"]);
     // Held far beyond the run's 15 s grace: only the second Ctrl-C can end the wait.
-    sim.inject(&[
-        json!({"target": "both", "kind": "submit_held", "count": 12, "hold_ms": 600_000}),
-    ]);
-    let (mut child, lines, id) = start_run(dir.path(), &sim);
-    until_all_submits_accepted(&sim);
-    interrupt(&child);
+    let (sim, mut child, lines, id) = interrupted_run(dir.path(), 600_000);
     until_line(&lines, "interrupted: waiting");
     interrupt(&child);
     let exit = child.wait().unwrap();
@@ -146,9 +149,7 @@ fn a_second_ctrl_c_quits_at_once_and_the_unanswered_submits_are_reported() {
         "{jobs:#?}"
     );
 
-    let out = with_env(run_cmd(dir.path(), &["--resume", &id], &[]), &sim.env())
-        .output()
-        .unwrap();
+    let out = run_against(&sim, dir.path(), &["--resume", &id], &[]);
     let export = export_of(&out);
     let resumed = text(&out.stderr);
     assert_eq!(
@@ -156,13 +157,6 @@ fn a_second_ctrl_c_quits_at_once_and_the_unanswered_submits_are_reported() {
         12,
         "{resumed}"
     );
-    assert!(
-        export["clips"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["status"] == "failed"),
-        "{export}"
-    );
+    assert!(all_clips_have_status(&export, "failed"), "{export}");
     assert_eq!(sim.stats()["submits"], 12, "nothing sent again");
 }

@@ -68,9 +68,37 @@ pub fn row(
     )
 }
 
+/// The env of single-model mode on `model` (no comparison); `"auto"` routes each prompt.
+pub fn single_model(model: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![("ENABLE_MODEL_COMPARISON", "false"), ("VIDEO_MODEL", model)]
+}
+
 /// A simulator whose next fal submit is refused for good (billing), so the first fal job fails.
 pub fn sim_failing_next_submit(target: &str) -> ExternalSim {
+    sim_with_faults(&[json!({"target": target, "kind": "submit_billing_error", "count": 1})])
+}
+
+/// A `clipbench simulate` at 40x speed with `faults` injected before anything is submitted.
+pub fn sim_with_faults(faults: &[Value]) -> ExternalSim {
     let sim = ExternalSim::start(&["--speed", "40"]);
-    sim.inject(&[json!({"target": target, "kind": "submit_billing_error", "count": 1})]);
+    sim.inject(faults);
     sim
+}
+
+/// `run ARGS` in `dir` with `env`, against `sim`; its output.
+pub fn run_against(sim: &ExternalSim, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    with_env(run_cmd(dir, args, env), &sim.env())
+        .output()
+        .unwrap()
+}
+
+/// `run --prompts FILE` over `count` fresh prompts against `sim`; its export, checked to exit 0.
+pub fn run_export(sim: &ExternalSim, dir: &Path, count: usize) -> Value {
+    let prompts = write_prompts(dir, count);
+    export_of(&run_against(
+        sim,
+        dir,
+        &["--prompts", prompts.to_str().unwrap()],
+        &[],
+    ))
 }

@@ -4,11 +4,12 @@
 
 use std::time::Duration;
 
-use clipbench::jobs::{JobEvent, JobReport, PollPolicy, download_percent};
+use clipbench::jobs::{JobEvent, PollPolicy, download_percent};
 use clipbench::simulator::{CLIP_PATH, FaultKind, FaultSpec, FaultTarget, Simulator};
 
 use super::{
     all_events, arm, brisk, download_reports, events_within, reports_within, simulator, start,
+    until_event,
 };
 
 fn last(events: &[JobEvent]) -> &JobEvent {
@@ -28,6 +29,12 @@ fn clip_requests(sim: &Simulator) -> usize {
         "a key went with a download: {requests:?}"
     );
     requests.len()
+}
+
+/// Fails naming what is left when `dir` holds any file (a failed download must leave none).
+fn assert_no_files(dir: &std::path::Path) {
+    let left = files_in(dir);
+    assert!(left.is_empty(), "{left:?}");
 }
 
 fn files_in(dir: &std::path::Path) -> Vec<String> {
@@ -80,11 +87,7 @@ async fn a_clip_that_keeps_failing_names_the_status_after_five_attempts() {
     assert!(reason.contains("HTTP 500"), "{reason}");
     assert!(reason.contains("5 attempts"), "{reason}");
     assert_eq!(clip_requests(&sim), 5, "one try and four retries");
-    assert!(
-        files_in(dir.path()).is_empty(),
-        "{:?}",
-        files_in(dir.path())
-    );
+    assert_no_files(dir.path());
 }
 
 #[tokio::test]
@@ -153,17 +156,13 @@ async fn cancelling_during_a_retry_wait_ends_the_download_at_once() {
     };
     let (mut run, _dir) = start(&sim, &["a"], &["wan25"], policy);
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            super::ack_now(&mut event);
-            // A report at 0 bytes is the restart: the first attempt failed, the wait began.
-            if matches!(event, JobEvent::Downloading { bytes: 0, .. }) {
-                run.cancel("a.wan25");
-            }
-            if event.is_terminal() {
-                return event;
-            }
-        }
-        panic!("the run ended without a last event");
+        // A report at 0 bytes is the restart: the first attempt failed, the wait began.
+        until_event(&mut run, |e| {
+            matches!(e, JobEvent::Downloading { bytes: 0, .. })
+        })
+        .await;
+        run.cancel("a.wan25");
+        until_event(&mut run, JobEvent::is_terminal).await
     });
     let last = ended.await.expect("cancelled without waiting 30 s");
     let JobEvent::DownloadFailed { reason, .. } = &last else {

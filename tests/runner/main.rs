@@ -163,6 +163,17 @@ async fn finish(run: &mut RunHandle) -> Vec<JobEvent> {
     finish_within(run, Duration::from_secs(30)).await
 }
 
+/// Acks every report until one matches `wanted`; that event. Panics if the run ends first.
+async fn until_event(run: &mut RunHandle, wanted: impl Fn(&JobEvent) -> bool) -> JobEvent {
+    while let Some(JobReport { mut event, .. }) = run.next_event().await {
+        ack_now(&mut event);
+        if wanted(&event) {
+            return event;
+        }
+    }
+    panic!("the run ended without the awaited event");
+}
+
 /// [`finish`], failing unless the run ends within `limit`.
 async fn finish_within(run: &mut RunHandle, limit: Duration) -> Vec<JobEvent> {
     let events = events_within(run, limit).await;

@@ -4,13 +4,15 @@
 
 use std::time::Duration;
 
-use clipbench::jobs::{JobEvent, JobReport, PollPolicy, Providers};
+use clipbench::jobs::{JobEvent, PollPolicy, Providers};
 use clipbench::provider::fal::FalClient;
 use clipbench::provider::kie::KieClient;
 use clipbench::provider::{ApiKey, Provider, build_http_client};
 use clipbench::simulator::{FaultKind, FaultSpec, FaultTarget, Simulator};
 
-use super::{ack_now, arm, brisk, finish_within, providers, ready, simulator, start, start_with};
+use super::{
+    arm, brisk, finish_within, providers, ready, simulator, start, start_with, until_event,
+};
 
 /// Clients on the simulator that give up on a call after 300 ms.
 pub(super) fn impatient(sim: &Simulator) -> Providers {
@@ -73,20 +75,13 @@ async fn cancelling_during_a_stalled_poll_ends_the_job_at_once() {
     arm(&sim, FaultTarget::Fal, FaultKind::StatusStalled, 100);
     let (mut run, _dir) = start(&sim, &["a"], &["wan25"], PollPolicy::default());
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(JobReport { mut event, .. }) = run.next_event().await {
-            ack_now(&mut event);
-            if matches!(event, JobEvent::Submitted { .. }) {
-                // Cancel only once the first poll is out (and stalled).
-                while sim.stats().status_polls == 0 {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                }
-                run.cancel("a.wan25");
-            }
-            if event.is_terminal() {
-                return event;
-            }
+        until_event(&mut run, |e| matches!(e, JobEvent::Submitted { .. })).await;
+        // Cancel only once the first poll is out (and stalled).
+        while sim.stats().status_polls == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        panic!("the run ended without a last event");
+        run.cancel("a.wan25");
+        until_event(&mut run, JobEvent::is_terminal).await
     });
     let last = ended
         .await

@@ -82,6 +82,11 @@ async fn fal_lifecycle_from_submit_to_ranged_clip() {
     .await;
 }
 
+/// A GET of `url` with `Range: range`.
+async fn get_range(c: &reqwest::Client, url: &str, range: &str) -> reqwest::Response {
+    c.get(url).header("Range", range).send().await.unwrap()
+}
+
 /// Full GET, ranged GET, HEAD and an unsatisfiable range on a clip URL (no credentials sent).
 async fn check_clip(c: &reqwest::Client, url: &str, size: u64) {
     let full = c.get(url).send().await.unwrap();
@@ -92,12 +97,7 @@ async fn check_clip(c: &reqwest::Client, url: &str, size: u64) {
     assert_eq!(bytes.len() as u64, size);
     assert_eq!(&bytes[4..8], b"ftyp");
 
-    let part = c
-        .get(url)
-        .header("Range", "bytes=0-99")
-        .send()
-        .await
-        .unwrap();
+    let part = get_range(c, url, "bytes=0-99").await;
     assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(
         header(&part, "content-range"),
@@ -109,12 +109,7 @@ async fn check_clip(c: &reqwest::Client, url: &str, size: u64) {
     assert_eq!(head.status(), StatusCode::OK);
     assert_eq!(header(&head, "content-length"), Some(size.to_string()));
 
-    let beyond = c
-        .get(url)
-        .header("Range", format!("bytes={size}-"))
-        .send()
-        .await
-        .unwrap();
+    let beyond = get_range(c, url, &format!("bytes={size}-")).await;
     assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
     assert_eq!(
         header(&beyond, "content-range"),
