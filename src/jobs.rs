@@ -46,13 +46,13 @@ pub use progress::{MIN_REPORT_INTERVAL, download_percent, mebibytes};
 
 use crate::catalog::{Model, ProviderKind};
 use crate::provider::{JobHandle, JobInput, JobOutput, Provider};
-use crate::session::ClipFile;
+use crate::session::{ClipFile, ClipId};
 
 /// What one job task is given.
 #[derive(Debug, Clone)]
 pub struct JobSpec {
     /// The job's id in the session.
-    pub clip_id: String,
+    pub clip_id: ClipId,
     /// The model (endpoints, wire forms).
     pub model: Model,
     /// What to generate.
@@ -98,14 +98,14 @@ pub enum JobEvent {
     /// The submit is about to be sent; save that, then call `ack.done()`.
     Submitting {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// To be acknowledged once the stage is on disk.
         ack: SaveAck,
     },
     /// The provider accepted the job; save `handle`, then call `ack.done()`.
     Submitted {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// Request id and URLs to follow.
         handle: JobHandle,
         /// To be acknowledged once the handle is on disk.
@@ -114,14 +114,14 @@ pub enum JobEvent {
     /// Waiting in the provider's queue.
     Queued {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// Place in the queue, when the provider says.
         position: Option<u32>,
     },
     /// Generating; `new_logs` holds lines not reported before.
     Running {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// New provider log lines (sanitised).
         new_logs: Vec<String>,
         /// Progress 0-100 when the provider reports one.
@@ -130,7 +130,7 @@ pub enum JobEvent {
     /// The provider delivered.
     Completed {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// Video URL and what the provider told about it.
         output: JobOutput,
     },
@@ -141,7 +141,7 @@ pub enum JobEvent {
     /// starts over, and nothing on screen keeps the failed attempt's figure.
     Downloading {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// Bytes so far.
         bytes: u64,
         /// Total bytes, when known.
@@ -150,21 +150,21 @@ pub enum JobEvent {
     /// The clip is on disk and probed.
     Ready {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// The file and what the probe measured.
         clip: ClipFile,
     },
     /// The provider delivered but the download or the probe failed.
     DownloadFailed {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// Why (sanitised).
         reason: String,
     },
     /// The job ended without a video.
     Failed {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
         /// The provider's reason, or ours (timeout, auth) — sanitised.
         reason: String,
         /// Whether retrying might help.
@@ -176,19 +176,19 @@ pub enum JobEvent {
     /// The job was cancelled.
     Cancelled {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
     },
     /// The run shut down before this job's submit was sent: nothing reached the provider, so
     /// nothing can be billed, and the job is planned again (a resume submits it).
     Unsent {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
     },
     /// The run shut down while the provider had this job: it runs on there, its request id is
     /// saved, and a resume follows it (quitting is not cancelling).
     Detached {
         /// The job.
-        clip_id: String,
+        clip_id: ClipId,
     },
 }
 
@@ -204,7 +204,7 @@ impl JobEvent {
     }
 
     /// The job the event is about.
-    pub fn clip_id(&self) -> &str {
+    pub fn clip_id(&self) -> &ClipId {
         match self {
             JobEvent::Submitting { clip_id, .. }
             | JobEvent::Submitted { clip_id, .. }

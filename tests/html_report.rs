@@ -59,7 +59,7 @@ fn job(prompt_id: &str, model: &str, stage: JobStage, clip: Option<PathBuf>) -> 
         }),
         error: (stage == JobStage::Failed).then(|| "content policy violation".into()),
         ..Job::planned(
-            clip_id,
+            clip_id.into(),
             prompt_id.into(),
             model.into(),
             provider,

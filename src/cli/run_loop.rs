@@ -17,7 +17,7 @@ use crate::jobs::{
 };
 use crate::services::Backend;
 use crate::session::{
-    JobStage, Session, SessionStore, SessionWriter, learned_latencies, now_rfc3339,
+    ClipId, JobStage, Session, SessionStore, SessionWriter, learned_latencies, now_rfc3339,
     write_atomically,
 };
 
@@ -136,7 +136,7 @@ impl Fallbacks<'_> {
     fn after_failure(
         &self,
         session: &mut Session,
-        failed: &str,
+        failed: &ClipId,
         progress: &mut Progress,
     ) -> Option<JobSpec> {
         let outcome = fall_back(session, self.catalog, &self.policy, self.budget_usd, failed)?;
@@ -215,7 +215,7 @@ struct Driver<'a> {
     session: &'a mut Session,
     writer: &'a mut SessionWriter,
     progress: Progress,
-    running: HashSet<String>,
+    running: HashSet<ClipId>,
 }
 
 impl Driver<'_> {

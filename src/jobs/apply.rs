@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use super::{JobEvent, JobReport};
-use crate::session::{Job, JobStage, MAX_JOB_LOG_LINES, Session};
+use crate::session::{ClipId, Job, JobStage, MAX_JOB_LOG_LINES, Session};
 
 /// Applies one event to its job (unknown clip ids are ignored), recording the time the event
 /// happened. Returns whether the session changed (download progress alone does not change it).
@@ -100,14 +100,14 @@ pub const INTERRUPTED_SUBMIT: &str = "interrupted while submitting: the provider
 /// On resume: a job saved as `Submitting` without a request id may or may not exist at the
 /// provider. Submitting it again could pay twice, so it is failed (retryable) instead. Returns
 /// the clip ids so settled.
-pub fn settle_interrupted_submits(session: &mut Session) -> Vec<String> {
+pub fn settle_interrupted_submits(session: &mut Session) -> Vec<ClipId> {
     let mut settled = Vec::new();
     for job in &mut session.jobs {
         if job.stage == JobStage::Submitting && job.handle.is_none() {
             job.stage = JobStage::Failed;
             job.error = Some(INTERRUPTED_SUBMIT.to_string());
             job.retryable = true;
-            settled.push(job.clip_id.to_string());
+            settled.push(job.clip_id.clone());
         }
     }
     settled

@@ -9,7 +9,7 @@
 use super::{INTERRUPTED_SUBMIT, PlanError, plan_jobs};
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
-use crate::session::{Job, JobStage, Session};
+use crate::session::{ClipId, Job, JobStage, Session};
 
 /// Which model each model falls back to; empty when fallbacks do not apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -79,9 +79,9 @@ pub enum Fallback {
     /// A fallback job joined the session (planned): start it.
     Planned {
         /// The failed job.
-        failed: String,
+        failed: ClipId,
         /// The new job.
-        clip_id: String,
+        clip_id: ClipId,
         /// Its model.
         model: String,
         /// Its catalog price.
@@ -90,7 +90,7 @@ pub enum Fallback {
     /// No fallback was submitted; the reason is also saved on the failed job.
     Skipped {
         /// The failed job.
-        failed: String,
+        failed: ClipId,
         /// Why, in one line.
         reason: String,
     },
@@ -119,7 +119,7 @@ pub fn fall_back(
     catalog: &Catalog,
     policy: &FallbackPolicy,
     budget_usd: Option<f64>,
-    failed: &str,
+    failed: &ClipId,
 ) -> Option<Fallback> {
     let job = session.job(failed)?;
     let target = due_target(session, policy, job)?.to_string();
@@ -133,10 +133,10 @@ pub fn fall_back(
     let outcome = match planned {
         Ok(fallback) => {
             let cost_usd = fallback.cost_usd;
-            let (clip_id, model) = (fallback.clip_id.to_string(), fallback.model.clone());
+            let (clip_id, model) = (fallback.clip_id.clone(), fallback.model.clone());
             session.jobs.push(fallback);
             Fallback::Planned {
-                failed: failed.to_string(),
+                failed: failed.clone(),
                 clip_id,
                 model,
                 cost_usd,
@@ -148,7 +148,7 @@ pub fn fall_back(
                 job.fallback_skipped = Some(reason.clone());
             }
             Fallback::Skipped {
-                failed: failed.to_string(),
+                failed: failed.clone(),
                 reason,
             }
         }
@@ -164,11 +164,11 @@ pub fn fall_back_all(
     policy: &FallbackPolicy,
     budget_usd: Option<f64>,
 ) -> Vec<Fallback> {
-    let failed: Vec<String> = session
+    let failed: Vec<ClipId> = session
         .jobs
         .iter()
         .filter(|j| j.stage == JobStage::Failed)
-        .map(|j| j.clip_id.to_string())
+        .map(|j| j.clip_id.clone())
         .collect();
     failed
         .iter()

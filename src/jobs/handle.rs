@@ -12,6 +12,7 @@ use tokio_util::task::TaskTracker;
 
 use super::{JobEvent, JobReport, JobSpec, RunContext, task};
 use crate::provider::API_REQUEST_TIMEOUT;
+use crate::session::ClipId;
 
 /// How long a shutdown waits for the submits already sent to answer: the request timeout
 /// that bounds each of them, but never more than 15 s (someone is waiting to get their
@@ -36,7 +37,7 @@ struct RunningJob {
 pub struct RunHandle {
     events: mpsc::Receiver<JobReport>,
     /// The jobs whose task has not ended; a job leaves when its last event is read.
-    jobs: HashMap<String, RunningJob>,
+    jobs: HashMap<ClipId, RunningJob>,
     root: CancellationToken,
     /// The shutdown switch: stop following, cancel nothing (see [`RunHandle::shutdown`]).
     detach: CancellationToken,
@@ -124,7 +125,7 @@ impl RunHandle {
     }
 
     /// Cancels one job (the provider's cancel endpoint is called when it has one).
-    pub fn cancel(&self, clip_id: &str) {
+    pub fn cancel(&self, clip_id: &ClipId) {
         if let Some(job) = self.jobs.get(clip_id) {
             job.cancel.cancel();
         }

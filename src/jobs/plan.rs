@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::catalog::{Catalog, CatalogError, Model};
 use crate::provider::{JobInput, endpoint_for, wire_input};
 use crate::routing::Routing;
-use crate::session::{Job, PromptSpec, Requested};
+use crate::session::{ClipId, Job, PromptSpec, Requested};
 
 use super::JobSpec;
 
@@ -134,7 +134,7 @@ pub fn plan_routed(
 
 /// The clip id of `prompt` on `model` (`<prompt>.<model>`, then `.2`, `.3`, …), unique among
 /// the `existing` jobs and those `planned` so far.
-fn next_clip_id(prompt: &PromptSpec, model: &Model, existing: &[Job], planned: &[Job]) -> String {
+fn next_clip_id(prompt: &PromptSpec, model: &Model, existing: &[Job], planned: &[Job]) -> ClipId {
     let taken = |id: &str| existing.iter().chain(planned).any(|j| j.clip_id == id);
     unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken)
 }
@@ -143,7 +143,7 @@ fn next_clip_id(prompt: &PromptSpec, model: &Model, existing: &[Job], planned: &
 ///
 /// # Errors
 /// When the model cannot run the prompt as asked.
-pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: String) -> Result<Job, PlanError> {
+pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: ClipId) -> Result<Job, PlanError> {
     check_settings(prompt, model)?;
     let input = job_input(prompt);
     let cost_usd = model
@@ -199,7 +199,7 @@ pub fn settings_note(prompt: &PromptSpec, model: &Model) -> Option<String> {
 /// What a task needs to run (or resume) a stored job.
 pub fn job_spec(job: &Job, prompt: &PromptSpec, model: &Model, clips_dir: &Path) -> JobSpec {
     JobSpec {
-        clip_id: job.clip_id.to_string(),
+        clip_id: job.clip_id.clone(),
         model: model.clone(),
         input: job_input(prompt),
         handle: job.handle.clone(),
@@ -295,14 +295,14 @@ fn unsupported(
 }
 
 /// `base`, or `base.2`, `base.3`… the first one not taken.
-pub fn unique_clip_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+pub fn unique_clip_id(base: &str, taken: impl Fn(&str) -> bool) -> ClipId {
     if !taken(base) {
-        return base.to_string();
+        return base.into();
     }
     (2..u32::MAX)
         .map(|n| format!("{base}.{n}"))
         .find(|id| !taken(id))
-        .unwrap_or_else(|| base.to_string())
+        .map_or_else(|| base.into(), ClipId::from)
 }
 
 /// A clip id as a file name: anything but ASCII letters, digits, `.`, `-`, `_` becomes `_`.

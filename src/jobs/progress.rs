@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::{JobEvent, JobReport};
+use crate::session::ClipId;
 
 /// The least time between two reports of one download (the last one, at 100 %, is never held
 /// back).
@@ -84,7 +85,7 @@ impl ProgressThrottle {
 #[derive(Debug)]
 pub(crate) struct DownloadReporter {
     /// The job.
-    clip_id: String,
+    clip_id: ClipId,
     /// Where reports go.
     events: mpsc::Sender<JobReport>,
     /// What the current attempt has reported.
@@ -95,7 +96,7 @@ pub(crate) struct DownloadReporter {
 
 impl DownloadReporter {
     /// A reporter for `clip_id`'s download.
-    pub fn new(clip_id: String, events: mpsc::Sender<JobReport>) -> Self {
+    pub fn new(clip_id: ClipId, events: mpsc::Sender<JobReport>) -> Self {
         Self {
             clip_id,
             events,

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Jitter, JobEvent, JobReport, JobSpec, PollPolicy, RunContext, SaveAck};
 use crate::provider::{ErrorKind, JobHandle, JobOutput, JobStatus, Provider, ProviderError};
+use crate::session::ClipId;
 
 /// How a stage of the job ended early.
 enum Stop {
@@ -93,7 +94,7 @@ pub(crate) async fn run_job(
 }
 
 impl Job {
-    fn clip_id(&self) -> String {
+    fn clip_id(&self) -> ClipId {
         self.spec.clip_id.clone()
     }
 

@@ -37,7 +37,7 @@ pub(crate) fn planned(prompt_id: &str, model: &str, duration_s: u32) -> Job {
     let cat = catalog();
     let entry = cat.get(model).ok();
     Job::planned(
-        format!("{prompt_id}.{model}"),
+        format!("{prompt_id}.{model}").into(),
         prompt_id.into(),
         model.into(),
         entry.map_or(ProviderKind::Fal, |m| m.provider),

@@ -296,7 +296,7 @@ impl Job {
         reason = "one argument per field that says what the job is; the rest start empty"
     )]
     pub fn planned(
-        clip_id: String,
+        clip_id: ClipId,
         prompt_id: String,
         model: String,
         provider: ProviderKind,
@@ -306,7 +306,7 @@ impl Job {
         cost_usd: f64,
     ) -> Job {
         Job {
-            clip_id: clip_id.into(),
+            clip_id,
             prompt_id,
             model,
             provider,

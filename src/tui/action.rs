@@ -7,6 +7,7 @@ use crossterm::event::KeyEvent;
 
 use super::task_error::TaskError;
 use crate::jobs::JobReport;
+use crate::session::ClipId;
 
 /// A user intent, as bound in the keymap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,9 +133,9 @@ pub enum OpenTarget {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Start (or resume) these jobs of the session.
-    StartJobs(Vec<String>),
+    StartJobs(Vec<ClipId>),
     /// Cancel this job at the provider.
-    CancelJob(String),
+    CancelJob(ClipId),
     /// Save the session (coalesced).
     Save,
     /// Write the export JSON under the data dir.

@@ -21,7 +21,7 @@ use super::state::{App, Status};
 use super::tasks;
 use super::view;
 use crate::jobs::{JobReport, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
-use crate::session::{JobStage, SessionWriter};
+use crate::session::{ClipId, JobStage, SessionWriter};
 
 /// How often running jobs' clocks and gauges move on screen.
 const TICK: Duration = Duration::from_millis(250);
@@ -276,17 +276,17 @@ fn ingest(
 
 /// Re-attaches every job of a stored session that has not finished.
 fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
-    let ids: Vec<String> = app
+    let ids: Vec<ClipId> = app
         .session()
         .jobs
         .iter()
         .filter(|j| !j.stage.is_final())
-        .map(|j| j.clip_id.to_string())
+        .map(|j| j.clip_id.clone())
         .collect();
     start_jobs(app, context, run, &ids);
 }
 
-fn start_jobs(app: &App, context: &LoopContext, run: &mut RunHandle, ids: &[String]) {
+fn start_jobs(app: &App, context: &LoopContext, run: &mut RunHandle, ids: &[ClipId]) {
     for id in ids {
         let Some(job) = app.session().job(id) else {
             continue;

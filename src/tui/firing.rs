@@ -6,7 +6,7 @@ use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
 use crate::jobs::{Fallback, PlanError, fall_back, plan_jobs, plan_routed, unique_clip_id};
 use crate::sanitize::clean_line;
-use crate::session::{Job, JobStage};
+use crate::session::{ClipId, Job, JobStage};
 
 /// Why `g` fires nothing: one line for the status bar.
 #[derive(Debug, thiserror::Error)]
@@ -113,7 +113,7 @@ impl App {
 
     /// A job failed: its fallback joins the session and starts, when one is due (or the
     /// status bar says why none runs).
-    pub(super) fn fall_back(&mut self, failed: &str) -> Vec<Effect> {
+    pub(super) fn fall_back(&mut self, failed: &ClipId) -> Vec<Effect> {
         let (catalog, fallbacks, budget) = (&self.catalog, &self.fallbacks, self.budget_usd);
         // The fallback joins the session through the job layer: the book reindexes after it.
         let outcome = self
@@ -160,7 +160,7 @@ impl App {
         let mut jobs = std::mem::take(&mut quote.jobs);
         self.layers.pop();
         fresh_ids(&self.session().jobs, &mut jobs);
-        let ids: Vec<String> = jobs.iter().map(|j| j.clip_id.to_string()).collect();
+        let ids: Vec<ClipId> = jobs.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(jobs);
         self.focus = Pane::Grid;
         self.grid_cell = (0, 0);
@@ -173,7 +173,7 @@ impl App {
         let Some(job) = self.selected_job() else {
             return self.fail("no job in this cell");
         };
-        let id = job.clip_id.to_string();
+        let id = job.clip_id.clone();
         match job.stage {
             stage if stage.is_final() => {
                 let name = self.job_name(job);
@@ -227,7 +227,7 @@ impl App {
                 self.remaining_budget().unwrap_or(0.0)
             ));
         }
-        let ids = planned.iter().map(|j| j.clip_id.to_string()).collect();
+        let ids = planned.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(planned);
         vec![Effect::Save, Effect::StartJobs(ids)]
     }
@@ -246,7 +246,7 @@ fn fresh_ids(existing: &[Job], planned: &mut [Job]) {
                 .any(|j| j.clip_id == id)
         };
         if taken(&job.clip_id) {
-            job.clip_id = unique_clip_id(&job.clip_id, taken).into();
+            job.clip_id = unique_clip_id(&job.clip_id, taken);
         }
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
-use crate::session::{Job, JobStage, PromptSpec, Session};
+use crate::session::{ClipId, Job, JobStage, PromptSpec, Session};
 
 /// Money is summed in whole micro-dollars: a float sum that is added to and subtracted from
 /// drifts, and then no longer equals the same sum built afresh.
@@ -23,7 +23,7 @@ const MICROS_PER_USD: f64 = 1_000_000.0;
 pub struct JobIndex {
     /// Position in `session.jobs` of each clip id (the first, should an id repeat, as
     /// `Session::job` finds).
-    by_clip: HashMap<String, usize>,
+    by_clip: HashMap<ClipId, usize>,
     /// Position of the newest job of each pair, by prompt id then model id. Jobs are only
     /// ever appended, so the newest is the one pushed last.
     newest: HashMap<String, HashMap<String, usize>>,
@@ -79,9 +79,7 @@ impl JobIndex {
 
     /// Adds the job at `position`, which must be the next one (`jobs.len()` before the push).
     fn push(&mut self, position: usize, job: &Job) {
-        self.by_clip
-            .entry(job.clip_id.to_string())
-            .or_insert(position);
+        self.by_clip.entry(job.clip_id.clone()).or_insert(position);
         self.newest
             .entry(job.prompt_id.clone())
             .or_default()

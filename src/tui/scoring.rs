@@ -8,6 +8,7 @@ use super::action::Effect;
 use super::layers::{NotesReply, Overlay, ScoringState};
 use super::state::{App, Status};
 use crate::scoring::review::{assign_blind_labels, fully_scored, review_order, scorable};
+use crate::session::ClipId;
 
 impl App {
     /// Enter on a grid cell: score its clip.
@@ -18,7 +19,7 @@ impl App {
         if !scorable(job) {
             return self.fail("only downloaded clips can be scored");
         }
-        let clip_id = job.clip_id.to_string();
+        let clip_id = job.clip_id.clone();
         if self.session().blind {
             self.book.edit(assign_blind_labels);
         }
@@ -54,9 +55,9 @@ impl App {
         let Some(current) = self.scoring().map(|s| s.clip_id.clone()) else {
             return Vec::new();
         };
-        let order: Vec<(String, bool)> = review_order(self.session())
+        let order: Vec<(ClipId, bool)> = review_order(self.session())
             .iter()
-            .map(|j| (j.clip_id.to_string(), fully_scored(j)))
+            .map(|j| (j.clip_id.clone(), fully_scored(j)))
             .collect();
         let at = order.iter().position(|(id, _)| *id == current).unwrap_or(0);
         let n = order.len();

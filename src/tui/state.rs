@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::catalog::{Catalog, Model, ProviderKind};
-use crate::session::{Job, JobStage, Session};
+use crate::session::{ClipId, Job, JobStage, Session};
 use crate::tui::index::{JobIndex, SessionBook};
 use crate::tui::layers::{Layers, LeaderboardStats, Overlay};
 
@@ -129,7 +129,7 @@ pub struct App {
     pub leaderboard_stats: Option<LeaderboardStats>,
     /// Download progress by clip id, while clips download. Not part of the session (and never
     /// saved): after a restart a download starts over and reports afresh.
-    pub downloads: HashMap<String, DownloadProgress>,
+    pub downloads: HashMap<ClipId, DownloadProgress>,
     /// Moved on by `update` whenever what is shown may have changed (see [`App::revision`]).
     pub(super) revision: u64,
 }

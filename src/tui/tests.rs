@@ -22,7 +22,7 @@ use crate::catalog::Catalog;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::prompts::{PromptDefaults, default_prompts};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::{ClipFile, JobStage, Session};
+use crate::session::{ClipFile, ClipId, JobStage, Session};
 
 /// A fresh DEMO app with the three ASMR prompts and all models ticked.
 pub(crate) fn demo_app() -> App {
@@ -205,7 +205,7 @@ fn navigation_moves_within_bounds_and_tab_cycles_panes() {
 #[test]
 fn job_events_update_the_session_and_save() {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.to_string();
+    let id = app.session().jobs[0].clip_id.clone();
     let handle = JobHandle::new(crate::catalog::ProviderKind::Fal, "e".into(), "r1".into());
     let effects = app.update(Action::Job(
         JobEvent::Submitted {
@@ -233,7 +233,7 @@ fn job_events_update_the_session_and_save() {
 #[test]
 fn cancel_and_retry_the_selected_job() {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.to_string();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(
         JobEvent::Submitting {
             clip_id: id.clone(),
@@ -261,7 +261,10 @@ fn cancel_and_retry_the_selected_job() {
     let effects = cmd(&mut app, Command::RetryJob);
     assert_eq!(
         effects,
-        [Effect::Save, Effect::StartJobs(vec![format!("{id}.2")])]
+        [
+            Effect::Save,
+            Effect::StartJobs(vec![format!("{id}.2").into()])
+        ]
     );
     assert_eq!(
         app.selected_job().map(|j| j.clip_id.as_str()),
@@ -313,7 +316,7 @@ fn quit_asks_while_jobs_run() {
     let mut app = demo_app();
     assert_eq!(cmd(&mut app, Command::Quit), [Effect::Quit]);
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.to_string();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(
         JobEvent::Queued {
             clip_id: id,
@@ -494,11 +497,11 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
 /// through `update`, as the event loop would.
 pub(super) fn delivered_app() -> App {
     let mut app = fired_app();
-    let ids: Vec<String> = app
+    let ids: Vec<ClipId> = app
         .session()
         .jobs
         .iter()
-        .map(|j| j.clip_id.to_string())
+        .map(|j| j.clip_id.clone())
         .collect();
     for (n, clip_id) in ids.into_iter().enumerate() {
         let job = app.session().job(&clip_id).unwrap();
@@ -564,7 +567,7 @@ pub(super) fn blind_app() -> App {
     app
 }
 
-pub(super) fn scoring_clip(app: &App) -> Option<String> {
+pub(super) fn scoring_clip(app: &App) -> Option<ClipId> {
     match app.overlay() {
         Some(Overlay::Scoring(state)) => Some(state.clip_id.clone()),
         _ => None,

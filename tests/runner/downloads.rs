@@ -161,7 +161,7 @@ async fn cancelling_during_a_retry_wait_ends_the_download_at_once() {
             matches!(e, JobEvent::Downloading { bytes: 0, .. })
         })
         .await;
-        run.cancel("a.wan25");
+        run.cancel(&"a.wan25".into());
         until_event(&mut run, JobEvent::is_terminal).await
     });
     let last = ended.await.expect("cancelled without waiting 30 s");

@@ -193,7 +193,7 @@ async fn cancelling_one_job_calls_the_providers_cancel_and_spares_the_rest() {
     while let Some(JobReport { mut event, .. }) = run.next_event().await {
         ack_now(&mut event);
         if matches!(&event, JobEvent::Queued { clip_id, .. } if clip_id == "a.wan25") {
-            run.cancel("a.wan25");
+            run.cancel(&"a.wan25".into());
         }
         if event.is_terminal() {
             ends.push(event);

@@ -80,7 +80,7 @@ async fn cancelling_during_a_stalled_poll_ends_the_job_at_once() {
         while sim.stats().status_polls == 0 {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        run.cancel("a.wan25");
+        run.cancel(&"a.wan25".into());
         until_event(&mut run, JobEvent::is_terminal).await
     });
     let last = ended

@@ -51,7 +51,7 @@ async fn a_shutdown_lets_sent_submits_answer_and_plans_unsent_ones_again() {
     let sent: Vec<&str> = seen
         .iter()
         .filter(|e| matches!(e, JobEvent::Submitted { .. }))
-        .map(JobEvent::clip_id)
+        .map(|e| e.clip_id().as_str())
         .collect();
     assert_eq!(sent.len(), 1, "the held answer still arrived: {seen:?}");
     let ends: Vec<&JobEvent> = seen.iter().filter(|e| e.is_terminal()).collect();

@@ -30,7 +30,7 @@ fn apply_at(s: &mut Session, event: JobEvent, time: Timestamp) -> bool {
 #[test]
 fn queue_and_generation_times_are_recorded_separately() {
     let mut s = session();
-    let id = "p.wan25".to_string();
+    let id = ClipId::from("p.wan25");
     apply_at(&mut s, accepted(id.clone()), at(0));
     apply_at(
         &mut s,
@@ -120,7 +120,7 @@ fn an_interrupted_submit_is_never_resubmitted() {
 #[test]
 fn a_submit_never_sent_is_planned_again_and_a_detached_job_stays_as_saved() {
     let mut s = session();
-    let id = "p.wan25".to_string();
+    let id = ClipId::from("p.wan25");
     let submitting = JobEvent::Submitting {
         clip_id: id.clone(),
         ack: SaveAck::detached(),
@@ -175,10 +175,10 @@ fn failures_keep_the_reason_and_unknown_ids_are_ignored() {
 
 /// Runs `events` on a fresh one-job session (WAN 2.5 on fal, $0.50) and says whether the
 /// job counts as spent.
-fn billed_after(provider: ProviderKind, events: &[fn(String) -> JobEvent]) -> bool {
+fn billed_after(provider: ProviderKind, events: &[fn(ClipId) -> JobEvent]) -> bool {
     let mut s = session();
     s.jobs[0].provider = provider;
-    let id = s.jobs[0].clip_id.to_string();
+    let id = s.jobs[0].clip_id.clone();
     for event in events {
         apply_at(&mut s, event(id.clone()), at(1));
     }
@@ -187,7 +187,7 @@ fn billed_after(provider: ProviderKind, events: &[fn(String) -> JobEvent]) -> bo
     billed
 }
 
-fn accepted(clip_id: String) -> JobEvent {
+fn accepted(clip_id: ClipId) -> JobEvent {
     JobEvent::Submitted {
         clip_id,
         handle: JobHandle::new(ProviderKind::Fal, "e".into(), "r".into()),
@@ -195,7 +195,7 @@ fn accepted(clip_id: String) -> JobEvent {
     }
 }
 
-fn running(clip_id: String) -> JobEvent {
+fn running(clip_id: ClipId) -> JobEvent {
     JobEvent::Running {
         clip_id,
         new_logs: Vec::new(),
@@ -203,7 +203,7 @@ fn running(clip_id: String) -> JobEvent {
     }
 }
 
-fn refused_for_content(clip_id: String) -> JobEvent {
+fn refused_for_content(clip_id: ClipId) -> JobEvent {
     JobEvent::Failed {
         clip_id,
         reason: "Flagged [content_policy_violation]".into(),
@@ -212,7 +212,7 @@ fn refused_for_content(clip_id: String) -> JobEvent {
     }
 }
 
-fn runner_died(clip_id: String) -> JobEvent {
+fn runner_died(clip_id: ClipId) -> JobEvent {
     JobEvent::Failed {
         clip_id,
         reason: "Runner disconnected [runner_disconnected]".into(),
@@ -221,7 +221,7 @@ fn runner_died(clip_id: String) -> JobEvent {
     }
 }
 
-fn timed_out(clip_id: String) -> JobEvent {
+fn timed_out(clip_id: ClipId) -> JobEvent {
     JobEvent::Failed {
         clip_id,
         reason: "timed out after 15.0 min without finishing".into(),
@@ -230,7 +230,7 @@ fn timed_out(clip_id: String) -> JobEvent {
     }
 }
 
-fn cancelled(clip_id: String) -> JobEvent {
+fn cancelled(clip_id: ClipId) -> JobEvent {
     JobEvent::Cancelled { clip_id }
 }
 

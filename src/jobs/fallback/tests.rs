@@ -41,7 +41,7 @@ fn run(session: &mut Session, budget: Option<f64>, failed: &str) -> Option<Fallb
         &Catalog::embedded().unwrap(),
         &policy(),
         budget,
-        failed,
+        &failed.into(),
     )
 }
 
@@ -85,7 +85,7 @@ fn a_failed_fallback_does_not_fall_back_again() {
     ]);
     let cat = Catalog::embedded().unwrap();
     assert_eq!(
-        fall_back(&mut s, &cat, &chained, None, "a.ray2-flash"),
+        fall_back(&mut s, &cat, &chained, None, &"a.ray2-flash".into()),
         None
     );
     assert_eq!(s.jobs.len(), 2);
@@ -146,7 +146,7 @@ fn settings_the_fallback_model_cannot_do_are_a_recorded_skip() {
     fail(&mut s, "a.kling-turbo", "boom");
     let cat = Catalog::embedded().unwrap();
     let to_wan = FallbackPolicy::new(vec![("kling-turbo".into(), "wan25".into())]);
-    let outcome = fall_back(&mut s, &cat, &to_wan, None, "a.kling-turbo");
+    let outcome = fall_back(&mut s, &cat, &to_wan, None, &"a.kling-turbo".into());
     let Some(Fallback::Skipped { reason, .. }) = outcome else {
         panic!("{outcome:?}");
     };
@@ -187,7 +187,7 @@ fn a_target_that_cannot_run_is_skipped_with_the_reason() {
     fail(&mut s, "a.wan25", "content policy");
     let keyless = policy().without("ray2-flash", "FAL_KEY is not set".into());
     let cat = Catalog::embedded().unwrap();
-    let outcome = fall_back(&mut s, &cat, &keyless, None, "a.wan25");
+    let outcome = fall_back(&mut s, &cat, &keyless, None, &"a.wan25".into());
     assert_eq!(
         outcome,
         Some(Fallback::Skipped {

@@ -15,7 +15,7 @@ fn fired() -> (App, impl Fn(JobEvent) -> Action) {
 #[test]
 fn a_repeated_job_state_asks_nothing_and_draws_nothing() {
     let (mut app, job) = fired();
-    let clip_id = app.session().jobs[0].clip_id.to_string();
+    let clip_id = app.session().jobs[0].clip_id.clone();
     let queued = || {
         job(JobEvent::Queued {
             clip_id: clip_id.clone(),
@@ -48,7 +48,7 @@ fn a_repeated_job_state_asks_nothing_and_draws_nothing() {
 #[test]
 fn download_progress_draws_only_when_it_moved() {
     let (mut app, job) = fired();
-    let clip_id = app.session().jobs[0].clip_id.to_string();
+    let clip_id = app.session().jobs[0].clip_id.clone();
     let progress = |bytes| {
         job(JobEvent::Downloading {
             clip_id: clip_id.clone(),

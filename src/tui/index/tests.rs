@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use super::JobIndex;
 use crate::jobs::{JobEvent, SaveAck};
 use crate::provider::{JobHandle, JobOutput};
-use crate::session::JobStage;
+use crate::session::{ClipId, JobStage};
 use crate::tui::action::{Action, Command};
 use crate::tui::state::{App, Pane};
 use crate::tui::tests::{demo_app, unprobed_clip};
@@ -37,7 +37,7 @@ fn output() -> JobOutput {
 
 /// Every event a job can report, in the order a job that downloads its clip meets them.
 fn life(id: &str) -> Vec<JobEvent> {
-    let clip_id = || id.to_string();
+    let clip_id = || ClipId::from(id);
     vec![
         JobEvent::Submitting {
             clip_id: clip_id(),
@@ -113,11 +113,11 @@ fn step(app: &mut App, action: Action) {
 #[test]
 fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
     let mut app = fired();
-    let ids: Vec<String> = app
+    let ids: Vec<ClipId> = app
         .session()
         .jobs
         .iter()
-        .map(|j| j.clip_id.to_string())
+        .map(|j| j.clip_id.clone())
         .collect();
     // One job lives to the end, one fails, one is cancelled, one loses its download, one
     // is still queued; the rest stay planned.
@@ -167,13 +167,13 @@ fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
     app.focus = Pane::Grid;
     app.grid_cell = (0, 1);
     assert_eq!(
-        app.selected_job().map(|j| j.clip_id.to_string()),
+        app.selected_job().map(|j| j.clip_id.clone()),
         Some(ids[1].clone())
     );
     step(&mut app, Action::Command(Command::RetryJob));
-    let retry = format!("{}.2", ids[1]);
+    let retry = ClipId::from(format!("{}.2", ids[1]));
     assert_eq!(
-        app.selected_job().map(|j| j.clip_id.to_string()),
+        app.selected_job().map(|j| j.clip_id.clone()),
         Some(retry.clone())
     );
     for event in life(&retry).into_iter().take(4) {
@@ -191,7 +191,7 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
         report(
             app,
             JobEvent::Submitted {
-                clip_id: id.to_string(),
+                clip_id: id.into(),
                 handle: handle(id),
                 ack: SaveAck::detached(),
             },
@@ -217,14 +217,14 @@ fn the_eta_follows_the_newest_unfinished_submission_of_each_model() {
     for job in app.session().jobs.clone() {
         if job.model == first.model && job.clip_id != first.clip_id {
             let done = JobEvent::Cancelled {
-                clip_id: job.clip_id.to_string(),
+                clip_id: job.clip_id.clone(),
             };
             report(&mut app, done);
         }
     }
     assert_eq!(unfinished(&app), Some(40.0));
     let done = JobEvent::Cancelled {
-        clip_id: first.clip_id.to_string(),
+        clip_id: first.clip_id.clone(),
     };
     report(&mut app, done);
     assert_eq!(unfinished(&app), None, "nothing left for the model");
@@ -264,7 +264,7 @@ fn every_mutator_of_the_book_keeps_the_index_current() {
     book.push(extra);
     assert_current(&book);
     assert_eq!(book.job("extra").map(|j| j.clip_id.as_str()), Some("extra"));
-    let first = book.session().jobs[0].clip_id.to_string();
+    let first = book.session().jobs[0].clip_id.clone();
     let billed = book.update(&first, |job| {
         job.stage = JobStage::Completed;
         job.output = Some(output());

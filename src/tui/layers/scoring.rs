@@ -4,12 +4,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::scoring::Criterion;
+use crate::session::ClipId;
 
 /// Where the reviewer is in the scoring view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoringState {
     /// The clip being scored.
-    pub clip_id: String,
+    pub clip_id: ClipId,
     /// The criterion under the cursor.
     pub criterion: Criterion,
     /// The notes being typed, while editing them.
@@ -27,7 +28,7 @@ pub enum NotesReply {
 
 impl ScoringState {
     /// The view of `clip_id`, on its first criterion, no notes being typed.
-    pub fn new(clip_id: String) -> ScoringState {
+    pub fn new(clip_id: ClipId) -> ScoringState {
         ScoringState {
             clip_id,
             criterion: Criterion::VisualClarity,

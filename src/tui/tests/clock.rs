@@ -7,6 +7,7 @@ use super::fired_app;
 use crate::catalog::ProviderKind;
 use crate::jobs::{JobEvent, JobReport, SaveAck, apply_event};
 use crate::provider::{JobHandle, JobOutput};
+use crate::session::ClipId;
 use crate::tui::action::Action;
 
 /// `hh:mm:ss` of the fixtures' day, UTC.
@@ -17,7 +18,7 @@ fn at(time: &str) -> Timestamp {
 /// A job's life as its task would report it: submitted at :01, queued at :02, running at
 /// :05, delivered at :20 (a function: events are not `Clone`, for their acks).
 fn life(clip_id: &str) -> Vec<JobReport> {
-    let id = || clip_id.to_string();
+    let id = || ClipId::from(clip_id);
     vec![
         JobEvent::Submitting {
             clip_id: id(),
@@ -55,7 +56,7 @@ fn life(clip_id: &str) -> Vec<JobReport> {
 #[test]
 fn the_time_an_event_happened_is_recorded_not_the_time_it_was_applied() {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.to_string();
+    let id = app.session().jobs[0].clip_id.clone();
     // The app's clock is far ahead of the events: applied late, as after a busy frame.
     app.update(Action::Tick(at("12:07:00")));
     for report in life(&id) {
@@ -80,7 +81,7 @@ fn the_time_an_event_happened_is_recorded_not_the_time_it_was_applied() {
 #[test]
 fn the_headless_runner_and_the_tui_record_the_same_times_for_the_same_events() {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.to_string();
+    let id = app.session().jobs[0].clip_id.clone();
     // The headless runner folds each report into its session with `apply_event`.
     let mut headless = app.session().clone();
     for report in life(&id) {

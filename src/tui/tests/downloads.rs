@@ -4,14 +4,14 @@
 use super::{fired_app, unprobed_clip};
 use crate::jobs::JobEvent;
 use crate::provider::JobOutput;
-use crate::session::JobStage;
+use crate::session::{ClipId, JobStage};
 use crate::tui::action::{Action, Effect};
 use crate::tui::state::{App, DownloadProgress};
 
 /// A fired app whose first job was delivered and is downloading; returns its clip id.
-fn downloading() -> (App, String) {
+fn downloading() -> (App, ClipId) {
     let mut app = fired_app();
-    let id = app.session().jobs[0].clip_id.to_string();
+    let id = app.session().jobs[0].clip_id.clone();
     app.update(Action::Job(
         JobEvent::Completed {
             clip_id: id.clone(),
@@ -30,7 +30,7 @@ fn downloading() -> (App, String) {
 fn progress(clip_id: &str, bytes: u64, total: Option<u64>) -> Action {
     Action::Job(
         JobEvent::Downloading {
-            clip_id: clip_id.to_string(),
+            clip_id: clip_id.into(),
             bytes,
             total,
         }

@@ -4,6 +4,7 @@
 use super::demo_app;
 use crate::jobs::{FallbackPolicy, JobEvent};
 use crate::routing::Routing;
+use crate::session::ClipId;
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::layers::Overlay;
 use crate::tui::state::{App, KeyState};
@@ -84,7 +85,7 @@ fn auto_mode_fires_one_job_per_prompt_and_other_cells_stay_empty() {
         effects,
         [
             Effect::Save,
-            Effect::StartJobs(ids.iter().map(ToString::to_string).collect())
+            Effect::StartJobs(ids.iter().copied().map(ClipId::from).collect())
         ]
     );
     let routed: Vec<_> = app
@@ -289,7 +290,7 @@ fn a_fallback_that_took_a_quoted_id_meanwhile_does_not_share_it() {
         panic!("the quote fires")
     };
     assert!(
-        started.contains(&"soap-cutting.wan25.2".to_string()),
+        started.contains(&"soap-cutting.wan25.2".into()),
         "{started:?}"
     );
     let mut ids: Vec<&str> = app

@@ -45,7 +45,7 @@ fn blind_open_while_scoring_opens_the_scored_clip_by_its_label() {
     cmd(&mut app, Command::ScoreClip);
     cmd(&mut app, Command::NextClip);
     let id = scoring_clip(&app).unwrap();
-    let label = app.session().blind_labels[&id].clone();
+    let label = app.session().blind_labels[id.as_str()].clone();
     match cmd(&mut app, Command::OpenClip).as_slice() {
         [Effect::OpenBlind { link, .. }] => {
             assert!(link.ends_with(format!(

@@ -66,7 +66,7 @@ pub(super) fn job(app: &App, prompt: &str, model: &str, stage: JobStage) -> Job 
 pub(super) fn planned(app: &App, prompt: &str, model: &str) -> Job {
     let entry = app.catalog.get(model).expect("fixture model exists");
     Job::planned(
-        format!("{prompt}.{model}"),
+        format!("{prompt}.{model}").into(),
         prompt.to_string(),
         model.to_string(),
         entry.provider,
@@ -88,7 +88,7 @@ pub(super) fn planned(app: &App, prompt: &str, model: &str) -> Job {
 /// failed part way (retryable, so not billed); `Cancelled` was cancelled in the queue.
 pub(super) fn advance(job: &mut Job, stage: JobStage, start: &str) {
     let start: Timestamp = start.parse().expect("fixture time parses");
-    let id = job.clip_id.to_string();
+    let id = job.clip_id.clone();
     let handle = JobHandle::new(
         job.provider,
         job.endpoint.clone(),
@@ -170,7 +170,7 @@ pub(super) fn apply(job: &mut Job, at: &str, event: JobEvent) {
 /// A `Running` report of `clip_id` with `logs`.
 pub(super) fn running(clip_id: &str, logs: &[&str]) -> JobEvent {
     JobEvent::Running {
-        clip_id: clip_id.to_string(),
+        clip_id: clip_id.into(),
         new_logs: logs.iter().map(ToString::to_string).collect(),
         progress: None,
     }

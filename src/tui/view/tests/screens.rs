@@ -14,7 +14,7 @@ fn in_flight() -> App {
     let mut app = app();
     let mut queued = job(&app, "soap-cutting", "ray2-flash", JobStage::Submitted);
     let position = JobEvent::Queued {
-        clip_id: queued.clip_id.to_string(),
+        clip_id: queued.clip_id.clone(),
         position: Some(2),
     };
     apply(&mut queued, "11:45:41", position);
@@ -66,7 +66,7 @@ fn downloads() -> App {
 fn failures() -> App {
     let mut app = in_flight();
     let mut failed = job(&app, "sand-pouring", "ray2-flash", JobStage::Queued);
-    let id = failed.clip_id.to_string();
+    let id = failed.clip_id.clone();
     apply(
         &mut failed,
         "11:45:44",
@@ -84,7 +84,7 @@ fn failures() -> App {
     let cancelled = job(&app, "sand-pouring", "kling-turbo", JobStage::Cancelled);
     let mut lost = job(&app, "sand-pouring", "wan25", JobStage::Downloading);
     let reset = JobEvent::DownloadFailed {
-        clip_id: lost.clip_id.to_string(),
+        clip_id: lost.clip_id.clone(),
         reason: "download failed: connection reset after 512 KiB".into(),
     };
     apply(&mut lost, "11:45:59", reset);
@@ -104,7 +104,7 @@ fn failures() -> App {
 fn mismatch() -> App {
     let mut app = app();
     let mut clip = job(&app, "foam-squeezing", "kling-turbo", JobStage::Queued);
-    let id = clip.clip_id.to_string();
+    let id = clip.clip_id.clone();
     apply(
         &mut clip,
         "11:45:42",
