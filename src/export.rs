@@ -105,7 +105,7 @@ fn export_clip(job: &Job) -> ExportClip {
     let complete_scores = scoring::quality(&job.scores).map(|_| job.scores);
     ExportClip {
         clip_id: job.clip_id.to_string(),
-        prompt_id: job.prompt_id.clone(),
+        prompt_id: job.prompt_id.to_string(),
         model: job.model.clone(),
         provider: job.provider,
         request_id: job.handle.as_ref().map(|h| h.request_id.clone()),

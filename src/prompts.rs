@@ -40,7 +40,7 @@ impl PromptDefaults {
     /// A text-to-video prompt at these settings, with no negative prompt.
     pub fn prompt(&self, id: &str, text: &str) -> PromptSpec {
         PromptSpec {
-            id: id.to_string(),
+            id: id.into(),
             prompt: text.to_string(),
             negative_prompt: None,
             image_url: None,
@@ -229,7 +229,7 @@ fn check_entry(entry: Entry, defaults: &PromptDefaults) -> Result<PromptSpec, Pr
         check_image_url(url)?;
     }
     Ok(PromptSpec {
-        id,
+        id: id.into(),
         prompt,
         negative_prompt: entry.negative_prompt.filter(|n| !n.trim().is_empty()),
         image_url: entry.image_url,

@@ -9,7 +9,7 @@
 use super::{INTERRUPTED_SUBMIT, PlanError, plan_jobs};
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
-use crate::session::{ClipId, Job, JobStage, Session};
+use crate::session::{ClipId, Job, JobStage, PromptId, Session};
 
 /// Which model each model falls back to; empty when fallbacks do not apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -218,7 +218,7 @@ pub enum SkipReason {
     Unavailable(String),
     /// The job's prompt is no longer in the session.
     #[error("prompt {0} is gone")]
-    PromptGone(String),
+    PromptGone(PromptId),
     /// The catalog does not hold the model.
     #[error(transparent)]
     Catalog(#[from] CatalogError),

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::catalog::{Catalog, CatalogError, Model};
 use crate::provider::{JobInput, endpoint_for, wire_input};
 use crate::routing::Routing;
-use crate::session::{ClipId, Job, PromptSpec, Requested};
+use crate::session::{ClipId, Job, PromptId, PromptSpec, Requested};
 
 use super::JobSpec;
 
@@ -17,7 +17,7 @@ pub enum PlanError {
     #[error("prompt \"{prompt}\": {source}")]
     NoPrice {
         /// Prompt id.
-        prompt: String,
+        prompt: PromptId,
         /// The catalog's error, naming model and settings.
         source: CatalogError,
     },
@@ -25,7 +25,7 @@ pub enum PlanError {
     #[error("prompt \"{prompt}\": {model} {problem}")]
     NoEndpoint {
         /// Prompt id.
-        prompt: String,
+        prompt: PromptId,
         /// Model id.
         model: String,
         /// What is missing, and what would work.
@@ -35,7 +35,7 @@ pub enum PlanError {
     #[error("prompt \"{prompt}\": routed to an {source}")]
     UnknownModel {
         /// Prompt id.
-        prompt: String,
+        prompt: PromptId,
         /// The catalog's error, listing the ids it holds.
         source: CatalogError,
     },
@@ -43,7 +43,7 @@ pub enum PlanError {
     #[error("prompt \"{prompt}\": {model} cannot do {setting} \"{value}\"; allowed: {allowed}")]
     Unsupported {
         /// Prompt id.
-        prompt: String,
+        prompt: PromptId,
         /// Model id.
         model: String,
         /// Which setting.
@@ -60,7 +60,7 @@ pub enum PlanError {
     )]
     TooLong {
         /// Prompt id.
-        prompt: String,
+        prompt: PromptId,
         /// Model id.
         model: String,
         /// `prompt` or `negative prompt`.

@@ -24,7 +24,7 @@ fn the_guide_rules_route_the_asmr_prompts() {
     let prompts = default_prompts(&PromptDefaults::default()).unwrap();
     let routed: Vec<(String, (String, String))> = prompts
         .iter()
-        .map(|p| (p.id.clone(), route(&routing, &p.prompt)))
+        .map(|p| (p.id.to_string(), route(&routing, &p.prompt)))
         .collect();
     assert_eq!(
         routed,

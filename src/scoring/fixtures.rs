@@ -16,7 +16,7 @@ pub(crate) fn catalog() -> Catalog {
 
 /// A session holding these jobs and the prompts they name (5 s, 720p, 9:16).
 pub(crate) fn session(jobs: Vec<Job>) -> Session {
-    let mut prompt_ids: Vec<String> = jobs.iter().map(|j| j.prompt_id.clone()).collect();
+    let mut prompt_ids: Vec<String> = jobs.iter().map(|j| j.prompt_id.to_string()).collect();
     prompt_ids.dedup();
     Session::new(
         "20261126-114500-3fa2".into(),

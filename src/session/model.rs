@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use serde::{Deserialize, Serialize};
 
-use super::ClipId;
+use super::{ClipId, PromptId};
 use crate::catalog::ProviderKind;
 use crate::provider::{JobHandle, JobOutput};
 
@@ -45,7 +45,7 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromptSpec {
     /// Short unique id (`soap-cutting`).
-    pub id: String,
+    pub id: PromptId,
     /// The prompt text, exactly as it will be sent.
     pub prompt: String,
     /// Negative prompt, for models that take one.
@@ -151,7 +151,7 @@ pub struct Job {
     /// Unique id within the session (`soap-cutting.wan25`, with `.2`, `.3` for later attempts).
     pub clip_id: ClipId,
     /// The prompt's id.
-    pub prompt_id: String,
+    pub prompt_id: PromptId,
     /// The model's id.
     pub model: String,
     /// The model's provider.
@@ -297,7 +297,7 @@ impl Job {
     )]
     pub fn planned(
         clip_id: ClipId,
-        prompt_id: String,
+        prompt_id: PromptId,
         model: String,
         provider: ProviderKind,
         endpoint: String,

@@ -6,7 +6,7 @@ use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
 use crate::jobs::{Fallback, PlanError, fall_back, plan_jobs, plan_routed, unique_clip_id};
 use crate::sanitize::clean_line;
-use crate::session::{ClipId, Job, JobStage};
+use crate::session::{ClipId, Job, JobStage, PromptId};
 
 /// Why `g` fires nothing: one line for the status bar.
 #[derive(Debug, thiserror::Error)]
@@ -20,7 +20,7 @@ enum NotFired {
     /// A routing rule picked a model whose key is not set.
     #[error("{prompt} is routed to {model} by {rule}, which needs {variable}: set it and restart")]
     MissingKey {
-        prompt: String,
+        prompt: PromptId,
         model: String,
         rule: String,
         variable: &'static str,

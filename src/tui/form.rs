@@ -20,7 +20,7 @@ impl App {
             Some((index, prompt)) => PromptForm {
                 editing: Some(index),
                 field: FormField::Text,
-                id: prompt.id.clone(),
+                id: prompt.id.to_string(),
                 text: TextEditor::new(&prompt.prompt),
                 duration: prompt.duration_s.to_string(),
                 aspect: prompt.aspect_ratio.clone(),

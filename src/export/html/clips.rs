@@ -59,7 +59,7 @@ fn prompt_specs(report: &Report) -> Vec<PromptSpec> {
     for clip in &report.clips {
         if !specs.iter().any(|p| p.id == clip.prompt_id) {
             specs.push(PromptSpec {
-                id: clip.prompt_id.clone(),
+                id: clip.prompt_id.clone().into(),
                 prompt: "(this prompt is no longer in the session)".into(),
                 negative_prompt: None,
                 image_url: None,
@@ -88,7 +88,7 @@ fn prompt_section(report: &Report, spec: &PromptSpec, report_dir: &Path) -> Prom
         }
     }
     PromptSection {
-        id: spec.id.clone(),
+        id: spec.id.to_string(),
         text: spec.prompt.clone(),
         negative: spec.negative_prompt.clone(),
         settings: format!(

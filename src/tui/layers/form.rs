@@ -186,7 +186,7 @@ impl PromptForm {
             return Err(FormError::ImageUrl(url.clone()));
         }
         Ok(PromptSpec {
-            id,
+            id: id.into(),
             prompt: text,
             negative_prompt: None,
             image_url,

@@ -67,7 +67,7 @@ pub(super) fn planned(app: &App, prompt: &str, model: &str) -> Job {
     let entry = app.catalog.get(model).expect("fixture model exists");
     Job::planned(
         format!("{prompt}.{model}").into(),
-        prompt.to_string(),
+        prompt.into(),
         model.to_string(),
         entry.provider,
         entry.endpoint.clone().unwrap_or_default(),

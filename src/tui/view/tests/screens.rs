@@ -315,7 +315,12 @@ fn scored_leaderboard() -> App {
         ),
         ("wan25", [[5, 5, 5, 4, 5], [5, 4, 5, 5, 5], [4, 5, 5, 5, 4]]),
     ];
-    let prompts: Vec<String> = app.session().prompts.iter().map(|p| p.id.clone()).collect();
+    let prompts: Vec<String> = app
+        .session()
+        .prompts
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
     for (model, per_prompt) in stars {
         for (prompt, ratings) in prompts.iter().zip(per_prompt) {
             let mut clip = ready(&app, prompt, model);
