@@ -92,7 +92,7 @@ fn price_table(session: &Session, catalog: &Catalog) -> BTreeMap<String, Option<
                 price_source: model.price_source.clone(),
                 price_checked: model.price_checked.clone(),
             });
-            (job.model.clone(), table)
+            (job.model.to_string(), table)
         })
         .collect()
 }
@@ -106,7 +106,7 @@ fn export_clip(job: &Job) -> ExportClip {
     ExportClip {
         clip_id: job.clip_id.to_string(),
         prompt_id: job.prompt_id.to_string(),
-        model: job.model.clone(),
+        model: job.model.to_string(),
         provider: job.provider,
         request_id: job.handle.as_ref().map(|h| h.request_id.clone()),
         status: job.export_status().to_string(),

@@ -223,7 +223,7 @@ fn models_in_session(session: &Session, catalog: &Catalog) -> Vec<String> {
     let mut unknown: Vec<String> = session
         .jobs
         .iter()
-        .map(|j| j.model.clone())
+        .map(|j| j.model.to_string())
         .filter(|id| catalog.get(id).is_err())
         .collect();
     unknown.sort();

@@ -107,7 +107,7 @@ impl Ledger {
         for session in sessions {
             for job in session.jobs.iter().filter(|j| j.is_billed()) {
                 let (day, month) = periods(billing_day(session, job));
-                models.entry(job.model.clone()).or_default().add(job);
+                models.entry(job.model.to_string()).or_default().add(job);
                 add(&mut months, month, job);
                 add(&mut days, day, job);
             }
@@ -126,7 +126,7 @@ fn add(periods: &mut BTreeMap<String, ByModel>, period: String, job: &Job) {
     periods
         .entry(period)
         .or_default()
-        .entry(job.model.clone())
+        .entry(job.model.to_string())
         .or_default()
         .add(job);
 }

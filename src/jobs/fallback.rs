@@ -9,7 +9,7 @@
 use super::{INTERRUPTED_SUBMIT, PlanError, plan_jobs};
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
-use crate::session::{ClipId, Job, JobStage, PromptId, Session};
+use crate::session::{ClipId, Job, JobStage, ModelId, PromptId, Session};
 
 /// Which model each model falls back to; empty when fallbacks do not apply.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub enum Fallback {
         /// The new job.
         clip_id: ClipId,
         /// Its model.
-        model: String,
+        model: ModelId,
         /// Its catalog price.
         cost_usd: f64,
     },

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::catalog::{Catalog, CatalogError, Model};
 use crate::provider::{JobInput, endpoint_for, wire_input};
 use crate::routing::Routing;
-use crate::session::{ClipId, Job, PromptId, PromptSpec, Requested};
+use crate::session::{ClipId, Job, ModelId, PromptId, PromptSpec, Requested};
 
 use super::JobSpec;
 
@@ -27,7 +27,7 @@ pub enum PlanError {
         /// Prompt id.
         prompt: PromptId,
         /// Model id.
-        model: String,
+        model: ModelId,
         /// What is missing, and what would work.
         problem: &'static str,
     },
@@ -45,7 +45,7 @@ pub enum PlanError {
         /// Prompt id.
         prompt: PromptId,
         /// Model id.
-        model: String,
+        model: ModelId,
         /// Which setting.
         setting: &'static str,
         /// The value asked for.
@@ -62,7 +62,7 @@ pub enum PlanError {
         /// Prompt id.
         prompt: PromptId,
         /// Model id.
-        model: String,
+        model: ModelId,
         /// `prompt` or `negative prompt`.
         field: &'static str,
         /// Its length in characters (Unicode scalar values).
@@ -156,7 +156,7 @@ pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: ClipId) -> Result<J
     Ok(Job::planned(
         clip_id,
         prompt.id.clone(),
-        model.id.clone(),
+        model.id.clone().into(),
         model.provider,
         endpoint.to_string(),
         serde_json::Value::Object(wire_input(model, &input)),
@@ -254,7 +254,7 @@ fn check_length(
     match limit {
         Some(limit) if length > limit => Err(PlanError::TooLong {
             prompt: prompt.id.clone(),
-            model: model.id.clone(),
+            model: model.id.clone().into(),
             field,
             length,
             limit,
@@ -273,7 +273,7 @@ fn endpoint_missing(prompt: &PromptSpec, model: &Model) -> PlanError {
     };
     PlanError::NoEndpoint {
         prompt: prompt.id.clone(),
-        model: model.id.clone(),
+        model: model.id.clone().into(),
         problem,
     }
 }
@@ -287,7 +287,7 @@ fn unsupported(
 ) -> PlanError {
     PlanError::Unsupported {
         prompt: prompt.id.clone(),
-        model: model.id.clone(),
+        model: model.id.clone().into(),
         setting,
         value: value.to_string(),
         allowed: allowed.to_string(),

@@ -38,7 +38,7 @@ pub fn learned_latencies(
             };
             let total = queue + generation;
             if total.is_finite() && total >= 0.0 {
-                let entry = sums.entry(job.model.clone()).or_default();
+                let entry = sums.entry(job.model.to_string()).or_default();
                 *entry = (entry.0 + total, entry.1 + 1);
             }
         }

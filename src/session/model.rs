@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClipId, PromptId};
+use super::{ClipId, ModelId, PromptId};
 use crate::catalog::ProviderKind;
 use crate::provider::{JobHandle, JobOutput};
 
@@ -153,7 +153,7 @@ pub struct Job {
     /// The prompt's id.
     pub prompt_id: PromptId,
     /// The model's id.
-    pub model: String,
+    pub model: ModelId,
     /// The model's provider.
     pub provider: ProviderKind,
     /// Endpoint id (fal) or model name (Kie) used.
@@ -298,7 +298,7 @@ impl Job {
     pub fn planned(
         clip_id: ClipId,
         prompt_id: PromptId,
-        model: String,
+        model: ModelId,
         provider: ProviderKind,
         endpoint: String,
         params: serde_json::Value,

@@ -6,7 +6,7 @@ use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
 use crate::jobs::{Fallback, PlanError, fall_back, plan_jobs, plan_routed, unique_clip_id};
 use crate::sanitize::clean_line;
-use crate::session::{ClipId, Job, JobStage, PromptId};
+use crate::session::{ClipId, Job, JobStage, ModelId, PromptId};
 
 /// Why `g` fires nothing: one line for the status bar.
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +21,7 @@ enum NotFired {
     #[error("{prompt} is routed to {model} by {rule}, which needs {variable}: set it and restart")]
     MissingKey {
         prompt: PromptId,
-        model: String,
+        model: ModelId,
         rule: String,
         variable: &'static str,
     },
@@ -61,7 +61,7 @@ impl App {
             .filter_map(|m| {
                 let mine: Vec<_> = jobs.iter().filter(|j| j.model == m.id).collect();
                 (!mine.is_empty()).then(|| QuoteLine {
-                    model: m.id.clone(),
+                    model: m.id.clone().into(),
                     name: m.name.clone(),
                     jobs: mine.len(),
                     total_usd: mine.iter().map(|j| j.cost_usd).sum(),

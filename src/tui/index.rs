@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 
-use crate::session::{ClipId, Job, JobStage, PromptId, PromptSpec, Session};
+use crate::session::{ClipId, Job, JobStage, ModelId, PromptId, PromptSpec, Session};
 
 /// Money is summed in whole micro-dollars: a float sum that is added to and subtracted from
 /// drifts, and then no longer equals the same sum built afresh.
@@ -26,7 +26,7 @@ pub struct JobIndex {
     by_clip: HashMap<ClipId, usize>,
     /// Position of the newest job of each pair, by prompt id then model id. Jobs are only
     /// ever appended, so the newest is the one pushed last.
-    newest: HashMap<PromptId, HashMap<String, usize>>,
+    newest: HashMap<PromptId, HashMap<ModelId, usize>>,
     /// Jobs submitted (or being submitted) and not finished.
     in_flight: usize,
     /// Jobs finished (completed, failed or cancelled).
@@ -36,7 +36,7 @@ pub struct JobIndex {
     /// Cost of the billed jobs (see `Job::is_billed`), in micro-dollars.
     spent_micros: i64,
     /// Unfinished jobs by model id, for the ETA.
-    unfinished: BTreeMap<String, Unfinished>,
+    unfinished: BTreeMap<ModelId, Unfinished>,
 }
 
 /// One model's unfinished jobs, as far as the ETA cares.

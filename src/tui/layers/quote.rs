@@ -1,12 +1,12 @@
 //! The cost quote shown before anything is fired.
 
-use crate::session::Job;
+use crate::session::{Job, ModelId};
 
 /// One model's line of a quote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuoteLine {
     /// Model id.
-    pub model: String,
+    pub model: ModelId,
     /// Display name.
     pub name: String,
     /// Jobs on this model.

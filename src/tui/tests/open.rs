@@ -33,7 +33,7 @@ fn blind_open_goes_through_a_neutral_link_in_the_session_dir() {
         }]
     );
     let link = expected_link.to_string_lossy().into_owned();
-    assert!(!link.contains(&job.model), "{link}");
+    assert!(!link.contains(job.model.as_str()), "{link}");
     // The status line names the link, never the clip's own file.
     app.update(Action::Opened(Ok(link.clone())));
     assert_eq!(status(&app), (format!("opened {link}"), false));

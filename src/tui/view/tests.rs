@@ -68,7 +68,7 @@ pub(super) fn planned(app: &App, prompt: &str, model: &str) -> Job {
     Job::planned(
         format!("{prompt}.{model}").into(),
         prompt.into(),
-        model.to_string(),
+        model.into(),
         entry.provider,
         entry.endpoint.clone().unwrap_or_default(),
         serde_json::json!({}),
@@ -224,7 +224,7 @@ pub(super) fn quote(app: &App, remaining_usd: Option<f64>) -> Quote {
         .models()
         .iter()
         .map(|m| QuoteLine {
-            model: m.id.clone(),
+            model: m.id.clone().into(),
             name: m.name.clone(),
             jobs: 3,
             total_usd: jobs

@@ -170,7 +170,7 @@ fn each_row_lists_its_clips_by_label_so_a_column_is_no_model() {
     // rows: the column says nothing about the model.
     let models_in = |col: usize| -> Vec<String> {
         (0..3)
-            .map(|row| app.row_jobs(row)[col].expect("a clip").model.clone())
+            .map(|row| app.row_jobs(row)[col].expect("a clip").model.to_string())
             .collect()
     };
     assert!(
