@@ -125,7 +125,7 @@ fn export_clip(job: &Job) -> ExportClip {
         height: clip.and_then(|c| c.height),
         mismatch: clip.and_then(|c| c.mismatch.clone()),
         cost_usd,
-        fallback_for: job.fallback_for.clone(),
+        fallback_for: job.fallback_for.as_ref().map(ToString::to_string),
         routed_by: job.routed_by.clone(),
         provenance: provenance(job),
         scores: complete_scores,

@@ -184,7 +184,7 @@ fn due_target<'a>(session: &Session, policy: &'a FallbackPolicy, job: &Job) -> O
     let has_one = session
         .jobs
         .iter()
-        .any(|j| j.fallback_for.as_deref() == Some(job.clip_id.as_str()));
+        .any(|j| j.fallback_for.as_ref() == Some(&job.clip_id));
     // The TUI can fire a comparison even in single-model mode: a prompt with first-hand jobs
     // on other models is being compared and gets no fallback.
     let compared = session
@@ -272,7 +272,7 @@ fn plan_fallback(
             }));
         }
     }
-    fallback.fallback_for = Some(job.clip_id.to_string());
+    fallback.fallback_for = Some(job.clip_id.clone());
     Ok(fallback)
 }
 

@@ -209,7 +209,7 @@ pub struct Job {
     pub logs: Vec<String>,
     /// The clip this job re-runs on a fallback model.
     #[serde(default)]
-    pub fallback_for: Option<String>,
+    pub fallback_for: Option<ClipId>,
     /// The routing rule that chose the model (auto mode).
     #[serde(default)]
     pub routed_by: Option<String>,

@@ -183,7 +183,7 @@ fn fallback_line(app: &App, job: &Job) -> Option<Line<'static>> {
         .session()
         .jobs
         .iter()
-        .find(|j| j.fallback_for.as_deref() == Some(job.clip_id.as_str()));
+        .find(|j| j.fallback_for.as_ref() == Some(&job.clip_id));
     if let Some(fallback) = stand_in {
         let text = format!(
             "↪ fell back to {} as {}",

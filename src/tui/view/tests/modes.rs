@@ -69,7 +69,7 @@ fn auto_grid_with_a_fallback() {
     );
     failed.error = Some("Runner disconnected".into());
     let mut fallback = ready(&app, "soap-cutting", "ray2-flash");
-    fallback.fallback_for = Some(failed.clip_id.to_string());
+    fallback.fallback_for = Some(failed.clip_id.clone());
     let mut running = routed(
         job(&app, "sand-pouring", "kling-turbo", JobStage::Running),
         "contains \"pouring\"",
