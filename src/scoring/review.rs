@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::Criterion;
 use crate::random::{SplitMix64, fnv1a_bytes};
-use crate::session::{Job, JobStage, PromptId, Session};
+use crate::session::{Job, JobStage, Session};
 
 /// True for a clip that can be scored: delivered and on disk.
 pub fn scorable(job: &Job) -> bool {
@@ -53,7 +53,7 @@ pub fn label_key(label: &str) -> (usize, String) {
 /// shuffled by a seed drawn from the session and prompt ids, so the order is stable across
 /// restarts and says nothing about the model.
 pub fn assign_blind_labels(session: &mut Session) {
-    let prompts: Vec<PromptId> = session.prompts.iter().map(|p| p.id.clone()).collect();
+    let prompts = session.prompt_ids();
     for prompt in prompts {
         let mut unlabelled: Vec<String> = session
             .jobs

@@ -255,6 +255,16 @@ impl Session {
         self.prompts.iter().find(|p| p.id == id)
     }
 
+    /// Every job's clip id, in the session's order.
+    pub fn clip_ids(&self) -> Vec<ClipId> {
+        self.jobs.iter().map(|j| j.clip_id.clone()).collect()
+    }
+
+    /// Every prompt's id, in the session's order.
+    pub fn prompt_ids(&self) -> Vec<PromptId> {
+        self.prompts.iter().map(|p| p.id.clone()).collect()
+    }
+
     /// The job with this clip id.
     pub fn job(&self, clip_id: &str) -> Option<&Job> {
         self.jobs.iter().find(|j| j.clip_id == clip_id)

@@ -497,12 +497,7 @@ fn ticks_move_the_clock_and_results_reach_the_status_bar() {
 /// through `update`, as the event loop would.
 pub(super) fn delivered_app() -> App {
     let mut app = fired_app();
-    let ids: Vec<ClipId> = app
-        .session()
-        .jobs
-        .iter()
-        .map(|j| j.clip_id.clone())
-        .collect();
+    let ids = app.session().clip_ids();
     for (n, clip_id) in ids.into_iter().enumerate() {
         let job = app.session().job(&clip_id).unwrap();
         let handle = JobHandle::new(job.provider, job.endpoint.clone(), format!("req-{n}"));

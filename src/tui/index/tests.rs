@@ -113,12 +113,7 @@ fn step(app: &mut App, action: Action) {
 #[test]
 fn update_keeps_the_index_equal_to_a_rebuild_through_every_change() {
     let mut app = fired();
-    let ids: Vec<ClipId> = app
-        .session()
-        .jobs
-        .iter()
-        .map(|j| j.clip_id.clone())
-        .collect();
+    let ids = app.session().clip_ids();
     // One job lives to the end, one fails, one is cancelled, one loses its download, one
     // is still queued; the rest stay planned.
     for event in life(&ids[0]) {

@@ -10,12 +10,7 @@ use crate::tui::state::App;
 /// Every delivered clip of `app` scored `stars` on each criterion through the scoring view.
 fn score_all(app: &mut App, stars: impl Fn(&str) -> u8) {
     cmd(app, Command::ScoreClip);
-    let ids: Vec<String> = app
-        .session()
-        .jobs
-        .iter()
-        .map(|j| j.clip_id.to_string())
-        .collect();
+    let ids = app.session().clip_ids();
     for _ in &ids {
         let Some(Overlay::Scoring(state)) = app.overlay() else {
             panic!("scoring view open");

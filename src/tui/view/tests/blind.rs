@@ -22,12 +22,7 @@ const REVEALING: &[&str] = &[
 /// second clip (`B`) of the second prompt; that clip just opened through its neutral link.
 fn blind() -> App {
     let mut app = app();
-    let prompts: Vec<String> = app
-        .session()
-        .prompts
-        .iter()
-        .map(|p| p.id.to_string())
-        .collect();
+    let prompts = app.session().prompt_ids();
     for prompt in &prompts {
         for model in ["ray2-flash", "kling-turbo", "wan25"] {
             let mut clip = ready(&app, prompt, model);

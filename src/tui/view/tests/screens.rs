@@ -315,12 +315,7 @@ fn scored_leaderboard() -> App {
         ),
         ("wan25", [[5, 5, 5, 4, 5], [5, 4, 5, 5, 5], [4, 5, 5, 5, 4]]),
     ];
-    let prompts: Vec<String> = app
-        .session()
-        .prompts
-        .iter()
-        .map(|p| p.id.to_string())
-        .collect();
+    let prompts = app.session().prompt_ids();
     for (model, per_prompt) in stars {
         for (prompt, ratings) in prompts.iter().zip(per_prompt) {
             let mut clip = ready(&app, prompt, model);
