@@ -72,6 +72,9 @@ pub enum StoreError {
     /// No session with this id (or none at all).
     #[error("no session {0} under the data dir")]
     NotFound(String),
+    /// A new session's id is already taken: the stored one is left as it is.
+    #[error("session {0} already exists under the data dir; it is left untouched")]
+    Exists(String),
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> StoreError {
@@ -112,10 +115,18 @@ impl SessionStore {
     /// Creates the folder of a new session, locks it and writes the first `session.json`.
     ///
     /// # Errors
-    /// `Io` when the data dir is not writable; `Locked` if the id is somehow taken.
+    /// `Io` when the data dir is not writable; `Exists` when the id is taken (two new ids
+    /// drawn in the same second with the same suffix): the stored session is never overwritten.
     pub fn create(&self, session: &Session) -> Result<LockedSession, StoreError> {
         let dir = self.session_dir(&session.id);
-        fs::create_dir_all(dir.join("clips")).map_err(|err| io_error(&dir, err))?;
+        fs::create_dir_all(&self.root).map_err(|err| io_error(&self.root, err))?;
+        // `create_dir`, not `create_dir_all`: it fails on a folder that is already there, so
+        // a taken id cannot reach the write below.
+        fs::create_dir(&dir).map_err(|err| match err.kind() {
+            std::io::ErrorKind::AlreadyExists => StoreError::Exists(session.id.clone()),
+            _ => io_error(&dir, err),
+        })?;
+        fs::create_dir(dir.join("clips")).map_err(|err| io_error(&dir, err))?;
         let locked = self.lock(&session.id)?;
         locked.save(session)?;
         Ok(locked)

@@ -30,6 +30,25 @@ fn create_save_and_read_back() {
 }
 
 #[test]
+fn a_taken_id_is_refused_and_the_stored_session_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SessionStore::new(dir.path());
+    let mut first = session("20260101-000000-0001");
+    first.blind = true;
+    drop(store.create(&first).unwrap());
+    let before = std::fs::read(store.session_dir(&first.id).join("session.json")).unwrap();
+    let second = session("20260101-000000-0001");
+    let err = store.create(&second).unwrap_err();
+    assert!(
+        matches!(err, StoreError::Exists(ref id) if id == &first.id),
+        "{err}"
+    );
+    let after = std::fs::read(store.session_dir(&first.id).join("session.json")).unwrap();
+    assert_eq!(before, after);
+    assert_eq!(store.read(&first.id).unwrap(), first);
+}
+
+#[test]
 fn a_second_writer_is_refused_until_the_first_lets_go() {
     let dir = tempfile::tempdir().unwrap();
     let store = SessionStore::new(dir.path());
