@@ -119,15 +119,13 @@ impl SessionStore {
     /// drawn in the same second with the same suffix): the stored session is never overwritten.
     pub fn create(&self, session: &Session) -> Result<LockedSession, StoreError> {
         let dir = self.session_dir(&session.id);
-        fs::create_dir_all(&self.root).map_err(|err| io_error(&self.root, err))?;
-        // `create_dir`, not `create_dir_all`: it fails on a folder that is already there, so
-        // a taken id cannot reach the write below.
-        fs::create_dir(&dir).map_err(|err| match err.kind() {
-            std::io::ErrorKind::AlreadyExists => StoreError::Exists(session.id.clone()),
-            _ => io_error(&dir, err),
-        })?;
-        fs::create_dir(dir.join("clips")).map_err(|err| io_error(&dir, err))?;
+        fs::create_dir_all(dir.join("clips")).map_err(|err| io_error(&dir, err))?;
         let locked = self.lock(&session.id)?;
+        // Checked under the lock, so a second process with the same id cannot slip in
+        // between the check and the write.
+        if dir.join("session.json").exists() {
+            return Err(StoreError::Exists(session.id.clone()));
+        }
         locked.save(session)?;
         Ok(locked)
     }
