@@ -2,9 +2,11 @@
 
 use proptest::prelude::*;
 use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::Value;
 
 use super::JobStatus;
 use super::http::Answer;
+use crate::mutation::{mutated_bytes, mutated_json};
 
 /// What a server sent: any status, now and then the headers the parsers read, and a body.
 #[derive(Debug, Clone)]
@@ -57,6 +59,20 @@ pub(crate) fn reply(body: Vec<u8>) -> impl Strategy<Value = Reply> {
             body: body.clone(),
         },
     )
+}
+
+/// Replies whose body is one of `docs` with its JSON edited (values replaced, keys removed …).
+pub(crate) fn json_edited_replies(docs: Vec<Value>) -> impl Strategy<Value = Reply> {
+    prop::sample::select(docs)
+        .prop_flat_map(mutated_json)
+        .prop_flat_map(|doc| reply(doc.to_string().into_bytes()))
+}
+
+/// Replies whose body is one of `docs` with its bytes edited (flipped, inserted, cut …).
+pub(crate) fn byte_edited_replies(docs: Vec<Value>) -> impl Strategy<Value = Reply> {
+    prop::sample::select(docs)
+        .prop_flat_map(|doc| mutated_bytes(doc.to_string().into_bytes()))
+        .prop_flat_map(reply)
 }
 
 /// The texts of a status that came from the network and reach the terminal.

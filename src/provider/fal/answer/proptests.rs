@@ -5,10 +5,10 @@ use proptest::prelude::*;
 use serde_json::json;
 
 use super::*;
-use crate::mutation::{
-    any_bytes, any_json, config, is_one_printable_line, mutated_bytes, mutated_json,
+use crate::mutation::{any_bytes, any_json, config, is_one_printable_line};
+use crate::provider::replies::{
+    Reply, byte_edited_replies, json_edited_replies, reply, status_texts,
 };
-use crate::provider::replies::{Reply, reply, status_texts};
 
 /// Status objects as the simulator sends them (protocols.md §1.4), one per status value.
 fn valid_statuses() -> Vec<Value> {
@@ -103,18 +103,14 @@ proptest! {
 
     #[test]
     fn mutated_answers_give_a_typed_error_or_a_status(
-        reply in prop::sample::select(valid_documents())
-            .prop_flat_map(mutated_json)
-            .prop_flat_map(|doc| reply(doc.to_string().into_bytes()))
+        reply in json_edited_replies(valid_documents())
     ) {
         check_answer(&reply)?;
     }
 
     #[test]
     fn answers_with_bytes_edited_give_a_typed_error_or_a_status(
-        reply in prop::sample::select(valid_documents())
-            .prop_flat_map(|doc| mutated_bytes(doc.to_string().into_bytes()))
-            .prop_flat_map(reply)
+        reply in byte_edited_replies(valid_documents())
     ) {
         check_answer(&reply)?;
     }
