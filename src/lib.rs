@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod costs;
 pub mod export;
+pub mod frames;
 pub mod jobs;
 pub mod logging;
 pub mod media;
