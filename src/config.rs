@@ -14,8 +14,8 @@ use crate::catalog::{Catalog, ProviderKind};
 use crate::provider::ApiKey;
 pub use values::parse_usd;
 use values::{
-    base_url, boolean, budget, data_dir, fal_key, key, log_filter, model_list, parse_fallbacks,
-    video_model,
+    base_url, boolean, budget, data_dir, fal_key, graphics, key, log_filter, model_list,
+    no_color, parse_fallbacks, video_model,
 };
 
 /// Default fal queue origin.
@@ -50,6 +50,28 @@ pub enum VideoModel {
     Model(String),
     /// Chosen per prompt by the routing rules.
     Auto,
+}
+
+/// How the TUI draws clip pictures (`CLIPBENCH_GRAPHICS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphicsChoice {
+    /// Ask the terminal at start-up: kitty, sixel or iTerm2 when it has one, else half blocks.
+    Auto,
+    /// The kitty graphics protocol.
+    Kitty,
+    /// Sixel graphics.
+    Sixel,
+    /// The iTerm2 inline image protocol.
+    Iterm2,
+    /// Unicode half blocks with colours (works in every colour terminal).
+    HalfBlocks,
+    /// No pictures at all.
+    Off,
+}
+
+impl GraphicsChoice {
+    /// The values `CLIPBENCH_GRAPHICS` takes, in the order the error lists them.
+    pub const ALLOWED: &'static str = "auto, kitty, sixel, iterm2, halfblocks, off";
 }
 
 /// Which models a command fires.
@@ -105,6 +127,10 @@ pub struct Config {
     pub log_filter: String,
     /// Run on the embedded simulator (asked for, or no keys at all).
     pub demo: bool,
+    /// `CLIPBENCH_GRAPHICS` (default `auto`).
+    pub graphics: GraphicsChoice,
+    /// `NO_COLOR` set to anything but the empty string (no-color.org): the TUI drops colour.
+    pub no_color: bool,
 }
 
 impl Config {
@@ -182,6 +208,8 @@ impl Config {
             config_dir: config_dir(),
             log_filter: log_filter(vars)?,
             demo,
+            graphics: graphics(vars)?,
+            no_color: no_color(vars),
         })
     }
 }

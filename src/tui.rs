@@ -15,6 +15,8 @@ pub mod keymap;
 pub mod layers;
 pub mod leaderboard;
 pub mod open;
+pub mod picture;
+mod playback;
 pub mod scoring;
 pub mod setup;
 pub mod state;

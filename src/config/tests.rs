@@ -240,3 +240,23 @@ fn dotenv_is_read_and_the_environment_wins() {
     std::fs::write(&path, "BROKEN LINE WITHOUT EQUALS\n").unwrap();
     assert!(load_vars(&path).unwrap_err().to_string().contains(".env"));
 }
+
+#[test]
+fn graphics_and_no_color_are_read_and_a_bad_graphics_value_names_the_allowed_ones() {
+    let config = load(&[], &FlagOverrides::default()).unwrap();
+    assert_eq!(config.graphics, GraphicsChoice::Auto);
+    assert!(!config.no_color);
+    let config = load(
+        &[("CLIPBENCH_GRAPHICS", "HalfBlocks"), ("NO_COLOR", "1")],
+        &FlagOverrides::default(),
+    )
+    .unwrap();
+    assert_eq!(config.graphics, GraphicsChoice::HalfBlocks);
+    assert!(config.no_color);
+    let empty = load(&[("NO_COLOR", "")], &FlagOverrides::default()).unwrap();
+    assert!(!empty.no_color, "an empty NO_COLOR does not count (no-color.org)");
+    assert_eq!(
+        error(&[("CLIPBENCH_GRAPHICS", "ascii")]),
+        "CLIPBENCH_GRAPHICS: \"ascii\" is not a way to draw pictures; allowed: auto, kitty, sixel, iterm2, halfblocks, off"
+    );
+}

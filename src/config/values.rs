@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use url::Url;
 
-use super::{ConfigError, DEFAULT_VIDEO_MODEL, FlagOverrides, Vars, VideoModel};
+use super::{ConfigError, DEFAULT_VIDEO_MODEL, FlagOverrides, GraphicsChoice, Vars, VideoModel};
 use crate::catalog::Catalog;
 use crate::provider::ApiKey;
 
@@ -132,6 +132,32 @@ pub(super) fn boolean(vars: &Vars, name: &str, default: bool) -> Result<bool, Co
             "true, false, 1, 0, yes, no, on, off",
         )),
     }
+}
+
+/// `CLIPBENCH_GRAPHICS`: how clip pictures are drawn (unset: `auto`).
+pub(super) fn graphics(vars: &Vars) -> Result<GraphicsChoice, ConfigError> {
+    let Some(value) = vars.get("CLIPBENCH_GRAPHICS") else {
+        return Ok(GraphicsChoice::Auto);
+    };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "auto" => Ok(GraphicsChoice::Auto),
+        "kitty" => Ok(GraphicsChoice::Kitty),
+        "sixel" => Ok(GraphicsChoice::Sixel),
+        "iterm2" => Ok(GraphicsChoice::Iterm2),
+        "halfblocks" => Ok(GraphicsChoice::HalfBlocks),
+        "off" => Ok(GraphicsChoice::Off),
+        _ => Err(ConfigError::bad_value(
+            "CLIPBENCH_GRAPHICS",
+            value,
+            "is not a way to draw pictures",
+            GraphicsChoice::ALLOWED,
+        )),
+    }
+}
+
+/// `NO_COLOR`: set and not empty (no-color.org) means no colour.
+pub(super) fn no_color(vars: &Vars) -> bool {
+    vars.get("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// `--budget` (wins) or `CLIPBENCH_BUDGET_USD`: a positive USD amount.

@@ -76,6 +76,18 @@ pub enum Command {
     Leaderboard,
     /// Show or hide the cost dashboard (spend across every session).
     Costs,
+    /// Play or pause the clip (every clip, in compare).
+    PlayPause,
+    /// One frame on (`true`) or back.
+    StepFrame(bool),
+    /// One second on (`true`) or back.
+    StepSecond(bool),
+    /// Back to the start of the clip.
+    ToStart,
+    /// Compare every clip of the prompt side by side (and back).
+    Compare,
+    /// In compare: one picture, flipping to the next clip at the same frame.
+    Flip,
 }
 
 /// Everything `update` reacts to.
@@ -116,6 +128,8 @@ pub enum Action {
     },
     /// A prompts file was read (prompts, or the error).
     PromptsLoaded(Result<Vec<crate::session::PromptSpec>, crate::prompts::PromptsError>),
+    /// Decoded frames of a clip arrived (the last batch says how the decode ended).
+    Frames(crate::tui::picture::FrameBatch),
     /// The cost dashboard was computed from every stored session (the report, or the error).
     CostsLoaded(Result<Box<crate::costs::CostReport>, crate::session::StoreError>),
 }
@@ -157,6 +171,8 @@ pub enum Effect {
     /// Read every stored session and compute the cost dashboard (with this session's live
     /// state in place of its file).
     LoadCosts,
+    /// Decode a clip's frames for its picture (the loop runs it off the UI thread).
+    Decode(crate::tui::picture::DecodeJob),
     /// Leave the app (jobs keep running at the provider).
     Quit,
 }

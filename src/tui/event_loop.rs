@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use super::action::{Action, Command, Effect};
 use super::keymap;
 use super::keymap::InputMode;
+use super::picture::{Decodes, Graphics, PLAY_FPS};
 use super::state::{App, Status};
 use super::tasks;
 use super::view;
@@ -84,6 +85,8 @@ pub struct LoopContext {
 /// When the terminal cannot be drawn to.
 pub async fn run(mut app: App, context: LoopContext) -> std::io::Result<()> {
     let mut terminal = ratatui::init();
+    // In the alternate screen, before any event is read: the terminal answers on stdin.
+    app.pictures.graphics = Graphics::detect(app.pictures.choice);
     let _ = crossterm::execute!(
         std::io::stdout(),
         crossterm::event::EnableMouseCapture,
@@ -128,10 +131,16 @@ async fn drive(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Runs only while a picture plays: a paused picture costs no wake-up at all.
+    let mut play = tokio::time::interval(Duration::from_secs(1) / PLAY_FPS);
+    play.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Every decode is this loop's; they end with the session.
+    let decodes = Decodes::new();
     let mut frames = Frames::start(app, terminal)?;
     while !app.should_quit {
         frames.draw_if_due(app, terminal)?;
         let moving = app.jobs_in_flight();
+        let playing = app.playing();
         let stale = frames.stale(app);
         let action = tokio::select! {
             event = events.next() => match event {
@@ -140,32 +149,34 @@ async fn drive(
                 None => Some(Action::Command(Command::Quit)),
             },
             Some(report) = run.next_event() => {
-                ingest(app, &mut context, &mut run, &tx, &mut acks, report);
+                ingest(app, &mut context, &mut run, (&tx, &decodes), &mut acks, report);
                 None
             }
             Some(action) = background.recv() => Some(action),
             _ = tick.tick(), if moving => Some(Action::Tick(jiff::Timestamp::now())),
+            _ = play.tick(), if playing => Some(Action::Tick(jiff::Timestamp::now())),
             // Changes made during the write that ended are offered below.
             () = context.writer.write_ended() => None,
             () = tokio::time::sleep_until(frames.next), if stale => None,
         };
         if let Some(action) = action {
-            step(app, &mut context, &mut run, &tx, action);
+            step(app, &mut context, &mut run, (&tx, &decodes), action);
         }
         // Ingest everything already waiting before drawing once.
         let mut waiting = Vec::new();
         run.drain_ready(&mut waiting);
         for report in waiting {
-            ingest(app, &mut context, &mut run, &tx, &mut acks, report);
+            ingest(app, &mut context, &mut run, (&tx, &decodes), &mut acks, report);
         }
         context.writer.offer(app.session());
         while acks.try_join_next().is_some() {}
     }
+    decodes.shut_down();
     let result = shut_down(
         app,
         &mut context,
         &mut run,
-        &tx,
+        (&tx, &decodes),
         &mut acks,
         terminal,
         &mut events,
@@ -185,7 +196,7 @@ async fn shut_down(
     app: &mut App,
     context: &mut LoopContext,
     run: &mut RunHandle,
-    tx: &mpsc::UnboundedSender<Action>,
+    tx: Spawn<'_>,
     acks: &mut JoinSet<()>,
     terminal: &mut ratatui::DefaultTerminal,
     events: &mut EventStream,
@@ -237,12 +248,15 @@ fn is_ctrl_c(event: &Event) -> bool {
         && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL))
 }
 
+/// Where background work reports (the actions channel) and the decodes it starts.
+type Spawn<'a> = (&'a mpsc::UnboundedSender<Action>, &'a Decodes);
+
 /// Applies an action and performs its effects.
 fn step(
     app: &mut App,
     context: &mut LoopContext,
     run: &mut RunHandle,
-    tx: &mpsc::UnboundedSender<Action>,
+    tx: Spawn<'_>,
     action: Action,
 ) {
     for effect in app.update(action) {
@@ -257,7 +271,7 @@ fn ingest(
     app: &mut App,
     context: &mut LoopContext,
     run: &mut RunHandle,
-    tx: &mpsc::UnboundedSender<Action>,
+    tx: Spawn<'_>,
     acks: &mut JoinSet<()>,
     mut report: JobReport,
 ) {
@@ -307,10 +321,11 @@ fn perform(
     app: &App,
     context: &mut LoopContext,
     run: &mut RunHandle,
-    tx: &mpsc::UnboundedSender<Action>,
+    (tx, decodes): Spawn<'_>,
     effect: Effect,
 ) {
     match effect {
+        Effect::Decode(job) => decodes.start(job, app.pictures.decoder.clone(), tx.clone()),
         Effect::StartJobs(ids) => start_jobs(app, context, run, &ids),
         Effect::CancelJob(id) => run.cancel(&id),
         Effect::Save => context.writer.changed(),

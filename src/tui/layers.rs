@@ -7,12 +7,14 @@
 //! a reviewer who glances at the help or the leaderboard keeps their clip, criterion and note
 //! draft in the scoring view.
 
+mod compare;
 mod costs;
 mod form;
 mod leaderboard;
 mod quote;
 mod scoring;
 
+pub use compare::CompareState;
 pub use costs::CostsView;
 pub use form::{FilePrompt, FileReply, FormField, PromptForm};
 pub use leaderboard::LeaderboardStats;
@@ -36,6 +38,9 @@ pub enum Overlay {
     LoadFile(FilePrompt),
     /// Scoring a clip.
     Scoring(ScoringState),
+    /// Every clip of the scored clip's prompt, frame-locked (opened over the scoring view,
+    /// which `Esc` shows again).
+    Compare(CompareState),
     /// The leaderboard.
     Leaderboard,
     /// The cost dashboard.

@@ -25,6 +25,7 @@ impl App {
         }
         self.layers
             .replace(Overlay::Scoring(ScoringState::new(clip_id)));
+        self.rewind();
         vec![Effect::Save]
     }
 
@@ -76,6 +77,7 @@ impl App {
                 if let Some(state) = self.scoring() {
                     *state = ScoringState::new(clip_id);
                 }
+                self.rewind();
                 Vec::new()
             }
             (None, true) => self.fail("every other clip is scored"),

@@ -31,6 +31,8 @@ pub fn initial_app(
     app.routing = routing;
     app.fallbacks = fallbacks;
     app.typical_latency_s = typical_latency_s;
+    app.pictures.choice = config.graphics;
+    app.no_color = config.no_color;
     app
 }
 

@@ -132,6 +132,11 @@ pub struct App {
     pub downloads: HashMap<ClipId, DownloadProgress>,
     /// Moved on by `update` whenever what is shown may have changed (see [`App::revision`]).
     pub(super) revision: u64,
+    /// The clip pictures: how they are drawn, the decoded frames, playback. Off until the
+    /// loop has asked the terminal how to draw them (or `CLIPBENCH_GRAPHICS` said).
+    pub(super) pictures: crate::tui::picture::Pictures,
+    /// `NO_COLOR`: the screen drops colour (the clip pictures, being the content, keep it).
+    pub no_color: bool,
 }
 
 impl App {
@@ -164,6 +169,8 @@ impl App {
             leaderboard_stats: None,
             downloads: HashMap::new(),
             revision: 0,
+            pictures: crate::tui::picture::Pictures::default(),
+            no_color: false,
         }
     }
 
@@ -224,6 +231,11 @@ impl App {
     pub fn selected_job(&self) -> Option<&Job> {
         let (row, col) = self.grid_cell;
         self.row_jobs(row).get(col).copied().flatten()
+    }
+
+    /// The clip pictures.
+    pub fn pictures(&self) -> &crate::tui::picture::Pictures {
+        &self.pictures
     }
 
     /// The layer on screen, if any.

@@ -15,6 +15,7 @@ impl App {
             Some(Overlay::Form(_) | Overlay::LoadFile(_)) => InputMode::Text,
             Some(Overlay::Scoring(state)) if state.notes.is_some() => InputMode::Text,
             Some(Overlay::Scoring(_)) => InputMode::Keys(Context::Scoring),
+            Some(Overlay::Compare(_)) => InputMode::Keys(Context::Compare),
             Some(Overlay::Leaderboard) => InputMode::Keys(Context::Leaderboard),
             Some(Overlay::Costs(_)) => InputMode::Keys(Context::Costs),
             Some(Overlay::Quote(_) | Overlay::ConfirmQuit) => InputMode::Keys(Context::Dialog),
@@ -34,8 +35,9 @@ impl App {
         if !matches!(action, Action::Job(_)) {
             self.revision += 1;
         }
-        let effects = self.apply(action);
+        let mut effects = self.apply(action);
         self.refresh_leaderboard_stats();
+        effects.extend(self.request_pictures());
         effects
     }
 
@@ -53,8 +55,10 @@ impl App {
             Action::Job(report) => self.job_event(&report),
             Action::Tick(now) => {
                 self.now = now;
+                self.tick_pictures(now);
                 Vec::new()
             }
+            Action::Frames(batch) => self.frames_arrived(batch),
             Action::Resize(..) => Vec::new(),
             Action::Exported(result) => self.report(
                 result.map(|p| format!("exported to {}", p.display())),
@@ -194,7 +198,13 @@ impl App {
             | Command::NextClip
             | Command::PrevClip
             | Command::NextUnrated
-            | Command::EditNotes => Vec::new(),
+            | Command::EditNotes
+            | Command::PlayPause
+            | Command::StepFrame(_)
+            | Command::StepSecond(_)
+            | Command::ToStart
+            | Command::Compare
+            | Command::Flip => Vec::new(),
         }
     }
 
@@ -216,6 +226,12 @@ impl App {
                 | C::OpenClip
                 | C::ToggleBlind,
             ) => self.scoring_command(command),
+            (
+                Some(Overlay::Scoring(_) | Overlay::Compare(_)),
+                C::PlayPause | C::StepFrame(_) | C::StepSecond(_) | C::ToStart,
+            ) => self.playback_command(command),
+            (Some(Overlay::Scoring(_) | Overlay::Compare(_)), C::Compare) => self.toggle_compare(),
+            (Some(Overlay::Compare(_)), C::Flip) => self.flip(),
             (Some(Overlay::Quote(_)), C::Confirm) => self.fire_quote(),
             (Some(Overlay::ConfirmQuit), C::Confirm) => {
                 self.layers.pop();

@@ -12,6 +12,7 @@ mod layout;
 mod models;
 mod overlay;
 mod paint;
+mod picture;
 mod prompts;
 mod theme;
 
@@ -29,6 +30,7 @@ use crate::tui::state::{App, Pane};
 
 /// Draws the whole screen for `app` into `frame`.
 pub fn render(app: &App, frame: &mut Frame) {
+    theme::set_plain(app.no_color);
     let area = frame.area();
     let areas = layout(area);
     header::render_header(app, frame, areas.header);

@@ -17,6 +17,8 @@ pub enum Context {
     Help,
     /// The scoring view.
     Scoring,
+    /// Every clip of a prompt side by side.
+    Compare,
     /// The leaderboard.
     Leaderboard,
     /// The cost dashboard.
@@ -52,7 +54,9 @@ impl Context {
             Context::Global | Context::Prompts | Context::Models | Context::Grid => {
                 Fallback::Global
             }
-            Context::Scoring | Context::Leaderboard | Context::Costs => Fallback::Everywhere,
+            Context::Scoring | Context::Compare | Context::Leaderboard | Context::Costs => {
+                Fallback::Everywhere
+            }
             Context::Dialog | Context::Help => Fallback::EverywhereUnlisted,
         }
     }

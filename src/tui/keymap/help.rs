@@ -43,6 +43,7 @@ const GROUPS: &[(&str, &[(Context, Filter)])] = &[
     ("Models", &[(Context::Models, all)]),
     ("Job grid", &[(Context::Grid, all)]),
     ("Scoring a clip", &[(Context::Scoring, all)]),
+    ("Comparing clips", &[(Context::Compare, all)]),
     (
         "Leaderboard, costs, help",
         &[

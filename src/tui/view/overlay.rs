@@ -1,5 +1,6 @@
 //! Modal layers drawn over the panes: each a centred popup over a cleared background.
 
+mod compare;
 mod costs;
 mod form;
 mod help;
@@ -28,10 +29,15 @@ fn render_layer(app: &App, layer: &Overlay, frame: &mut Frame, area: Rect) {
     match layer {
         Overlay::Quote(quote) => quote::render_quote(quote, app.session().blind, frame, area),
         Overlay::ConfirmQuit => render_confirm_quit(app, frame, area),
-        Overlay::Help => help::render_help(frame, area),
+        Overlay::Help => {
+            let graphics = &app.pictures().graphics;
+            let note = graphics.tmux_hint.then_some(crate::tui::picture::TMUX_HINT);
+            help::render_help(frame, area, note);
+        }
         Overlay::Form(form) => form::render_form(form, frame, area),
         Overlay::LoadFile(prompt) => render_load_file(&prompt.path, frame, area),
         Overlay::Scoring(state) => scoring::render_scoring(app, state, frame, area),
+        Overlay::Compare(state) => compare::render_compare(app, state, frame, area),
         Overlay::Leaderboard => leaderboard::render_leaderboard(app, frame, area),
         Overlay::Costs(view) => costs::render_costs(view, frame, area),
     }

@@ -14,8 +14,8 @@ use crate::tui::view::theme;
 const GUTTER: u16 = 2;
 
 /// Draws the help popup over `area` (the key bar, which says how to close it, stays in
-/// view), as wide as its columns need.
-pub(super) fn render_help(frame: &mut Frame, area: Rect) {
+/// view), as wide as its columns need, with `note` (how to get better pictures) under them.
+pub(super) fn render_help(frame: &mut Frame, area: Rect, note: Option<&str>) {
     let area = Rect {
         height: area.height.saturating_sub(1),
         ..area
@@ -31,13 +31,20 @@ pub(super) fn render_help(frame: &mut Frame, area: Rect) {
     let groups: Vec<Vec<Line>> = groups.iter().map(|g| group_lines(g, key_width)).collect();
     let widest = groups.iter().flatten().map(Line::width).max().unwrap_or(0);
     let column_width = u16::try_from(widest).unwrap_or(u16::MAX) + 1 + GUTTER;
-    let rows = usize::from(area.height.saturating_sub(2));
+    let note_rows = if note.is_some() { 2 } else { 0 };
+    let rows = usize::from(area.height.saturating_sub(2 + note_rows));
     let room = usize::from(area.width.saturating_sub(2) / column_width).max(1);
     let columns = layout(groups, rows, room);
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let width = columns.len() as u16 * column_width + 2;
-    let inside = popup(frame, area, (width, tallest + 2), "Keys");
+    let note_width = note.map_or(0, |n| Span::raw(n).width() as u16 + 4);
+    let width = (columns.len() as u16 * column_width + 2).max(note_width);
+    let inside = popup(frame, area, (width, tallest + 2 + note_rows), "Keys");
     let buf = frame.buffer_mut();
+    if let Some(note) = note {
+        let line = Line::styled(note.to_string(), theme::dim());
+        let y = inside.bottom().saturating_sub(1);
+        paint::set_line(buf, inside.x + 1, y, &line, inside.width.saturating_sub(1));
+    }
     for (i, column) in columns.iter().enumerate() {
         let x = inside.x + i as u16 * column_width;
         if x >= inside.right() {

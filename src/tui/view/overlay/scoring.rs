@@ -2,12 +2,13 @@
 //! in blind mode nothing that names the model (name, provider, cost, URL, file name).
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::theme;
 use super::popup;
+use crate::tui::view::picture::render_picture;
 use crate::scoring::review::{fully_scored, review_order};
 use crate::scoring::{Criterion, clip_value, quality};
 use crate::session::Job;
@@ -24,11 +25,10 @@ pub(in crate::tui::view) fn render_scoring(
     let Some(job) = app.session().job(&state.clip_id) else {
         return;
     };
-    let size = (
-        area.width.saturating_sub(4).min(100),
-        area.height.saturating_sub(2).min(26),
-    );
+    let size = (area.width.saturating_sub(4), area.height.saturating_sub(2));
     let inside = popup(frame, area, size, &title(app, job));
+    let (text_area, picture_area) = split(inside);
+    render_clip(app, frame, picture_area, job);
     let mut lines = prompt_lines(app, job);
     lines.push(Line::from(""));
     lines.extend(criteria_lines(job, state.criterion));
@@ -37,20 +37,60 @@ pub(in crate::tui::view) fn render_scoring(
     lines.push(notes_line(job, state));
     lines.push(Line::from(""));
     lines.push(Line::styled(position_text(app, job), theme::dim()));
-    let notes_row = inside.y + lines.len() as u16 - 3;
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inside);
+    let notes_row = text_area.y + lines.len() as u16 - 3;
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text_area);
     if let Some(notes) = &state.notes {
-        let x = inside.x
+        let x = text_area.x
             + 7
             + notes
                 .chars()
                 .count()
-                .min(usize::from(inside.width.saturating_sub(8))) as u16;
+                .min(usize::from(text_area.width.saturating_sub(8))) as u16;
         frame.set_cursor_position(Position::new(
-            x.min(inside.right().saturating_sub(1)),
+            x.min(text_area.right().saturating_sub(1)),
             notes_row,
         ));
     }
+}
+
+/// The view's inside split into the criteria and the clip: side by side when there is room
+/// for both, else the clip above.
+fn split(inside: Rect) -> (Rect, Rect) {
+    if inside.width >= 70 {
+        let text = (inside.width * 11 / 20).min(64);
+        let [text, _, picture] = Layout::horizontal([
+            Constraint::Length(text),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(inside);
+        return (text, picture);
+    }
+    let picture = (inside.height / 2).max(3);
+    let [picture, text] =
+        Layout::vertical([Constraint::Length(picture), Constraint::Fill(1)]).areas(inside);
+    (text, picture)
+}
+
+/// The clip's frame at the player's time, with its time and frame number under it.
+fn render_clip(app: &App, frame: &mut Frame, area: Rect, job: &Job) {
+    let [picture, caption] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let player = &app.pictures().player;
+    let index = render_picture(app, frame, picture, job, player.time_s());
+    let clip = app.pictures().cache.get(job.clip_id.as_str());
+    let mut text = super::super::picture::caption(clip, index);
+    if index.is_some() {
+        text.push_str(if player.playing() {
+            " · playing"
+        } else {
+            " · Space plays"
+        });
+    }
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, theme::dim())).centered(),
+        caption,
+    );
 }
 
 /// `Clip B · soap-cutting` in blind mode, else `WAN 2.5 (fal) · soap-cutting`.
