@@ -14,8 +14,8 @@ use crate::catalog::{Catalog, ProviderKind};
 use crate::provider::ApiKey;
 pub use values::parse_usd;
 use values::{
-    base_url, boolean, budget, data_dir, fal_key, graphics, key, log_filter, model_list,
-    no_color, parse_fallbacks, video_model,
+    base_url, boolean, budget, data_dir, fal_key, graphics, key, log_filter, model_list, no_color,
+    parse_fallbacks, video_model,
 };
 
 /// Default fal queue origin.

@@ -254,7 +254,10 @@ fn graphics_and_no_color_are_read_and_a_bad_graphics_value_names_the_allowed_one
     assert_eq!(config.graphics, GraphicsChoice::HalfBlocks);
     assert!(config.no_color);
     let empty = load(&[("NO_COLOR", "")], &FlagOverrides::default()).unwrap();
-    assert!(!empty.no_color, "an empty NO_COLOR does not count (no-color.org)");
+    assert!(
+        !empty.no_color,
+        "an empty NO_COLOR does not count (no-color.org)"
+    );
     assert_eq!(
         error(&[("CLIPBENCH_GRAPHICS", "ascii")]),
         "CLIPBENCH_GRAPHICS: \"ascii\" is not a way to draw pictures; allowed: auto, kitty, sixel, iterm2, halfblocks, off"

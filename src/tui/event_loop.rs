@@ -166,7 +166,14 @@ async fn drive(
         let mut waiting = Vec::new();
         run.drain_ready(&mut waiting);
         for report in waiting {
-            ingest(app, &mut context, &mut run, (&tx, &decodes), &mut acks, report);
+            ingest(
+                app,
+                &mut context,
+                &mut run,
+                (&tx, &decodes),
+                &mut acks,
+                report,
+            );
         }
         context.writer.offer(app.session());
         while acks.try_join_next().is_some() {}

@@ -62,8 +62,32 @@ pub fn lookup(context: Context, key: &KeyEvent) -> Option<Command> {
         .iter()
         .filter(|b| b.context == context)
         .find(matches);
-    own.or_else(|| fallback(context).find(matches))
+    own.or_else(|| shared(context).find(matches))
+        .or_else(|| fallback(context).find(matches))
         .map(|b| b.command)
+}
+
+/// The bindings `context` borrows from another, so the help lists each key once: compare
+/// takes the scoring view's picture keys (playback, `v`/`t`, `Esc` back to scoring), and both
+/// take `Home` (the panes' "first") back to the clip's first frame.
+fn shared(context: Context) -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(move |b| match context {
+        Context::Compare => {
+            b.context == Context::Scoring
+                && matches!(
+                    b.command,
+                    Command::PlayPause
+                        | Command::StepFrame(_)
+                        | Command::StepSecond(_)
+                        | Command::Compare
+                        | Command::Flip
+                        | Command::Dismiss
+                )
+                || b.context == Context::Global && b.command == Command::First
+        }
+        Context::Scoring => b.context == Context::Global && b.command == Command::First,
+        _ => false,
+    })
 }
 
 /// The global bindings `context` falls back to.
@@ -90,7 +114,10 @@ pub fn works_everywhere(command: Command) -> bool {
 
 /// The bindings shown in the key bar for a context: its own, then the fallback ones it lists.
 pub fn bar(context: Context) -> Vec<&'static Binding> {
-    let own = BINDINGS.iter().filter(|b| b.context == context && b.in_bar);
+    let own = BINDINGS
+        .iter()
+        .filter(|b| b.context == context && b.in_bar)
+        .chain(shared(context).filter(|b| b.in_bar));
     let listed = context.fallback() != Fallback::EverywhereUnlisted;
     let fallback = fallback(context).filter(move |b| listed && b.in_bar);
     own.chain(fallback).collect()

@@ -148,9 +148,11 @@ impl App {
         let session = self.session();
         match self.layers.top() {
             Some(Overlay::Scoring(state)) => session.job(&state.clip_id).into_iter().collect(),
-            Some(Overlay::Compare(state)) => {
-                state.clips.iter().filter_map(|id| session.job(id)).collect()
-            }
+            Some(Overlay::Compare(state)) => state
+                .clips
+                .iter()
+                .filter_map(|id| session.job(id))
+                .collect(),
             None if self.focus == Pane::Grid => self.selected_job().into_iter().collect(),
             _ => Vec::new(),
         }
@@ -161,7 +163,12 @@ impl App {
 fn step_frame(frames: Option<&ClipFrames>, now: f64, forward: bool) -> f64 {
     let at = frames.and_then(|c| Some((c, c.index_at(now)?)));
     let Some((clip, index)) = at else {
-        return now + if forward { DEFAULT_FRAME_S } else { -DEFAULT_FRAME_S };
+        return now
+            + if forward {
+                DEFAULT_FRAME_S
+            } else {
+                -DEFAULT_FRAME_S
+            };
     };
     let next = if forward {
         (index + 1).min(clip.frames.len() - 1)

@@ -230,8 +230,16 @@ impl App {
                 Some(Overlay::Scoring(_) | Overlay::Compare(_)),
                 C::PlayPause | C::StepFrame(_) | C::StepSecond(_) | C::ToStart,
             ) => self.playback_command(command),
+            // `Home` (the panes' "first"): the clip's first frame.
+            (Some(Overlay::Scoring(_) | Overlay::Compare(_)), C::First) => {
+                self.playback_command(C::ToStart)
+            }
             (Some(Overlay::Scoring(_) | Overlay::Compare(_)), C::Compare) => self.toggle_compare(),
             (Some(Overlay::Compare(_)), C::Flip) => self.flip(),
+            (Some(Overlay::Scoring(_)), C::Flip) => {
+                self.toggle_compare();
+                self.flip()
+            }
             (Some(Overlay::Quote(_)), C::Confirm) => self.fire_quote(),
             (Some(Overlay::ConfirmQuit), C::Confirm) => {
                 self.layers.pop();

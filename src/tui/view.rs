@@ -3,6 +3,7 @@
 
 mod cell;
 mod detail;
+mod filmstrip;
 mod format;
 mod grid;
 mod header;

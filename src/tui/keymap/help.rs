@@ -39,20 +39,21 @@ const GROUPS: &[(&str, &[(Context, Filter)])] = &[
         "Panes",
         &[(Context::Global, |b| !works_everywhere(b.command))],
     ),
-    ("Prompts", &[(Context::Prompts, all)]),
-    ("Models", &[(Context::Models, all)]),
+    (
+        "Prompts, models",
+        &[(Context::Prompts, all), (Context::Models, all)],
+    ),
     ("Job grid", &[(Context::Grid, all)]),
     ("Scoring a clip", &[(Context::Scoring, all)]),
-    ("Comparing clips", &[(Context::Compare, all)]),
     (
-        "Leaderboard, costs, help",
+        "Leaderboard, costs, help, dialogs",
         &[
             (Context::Leaderboard, all),
             (Context::Costs, all),
             (Context::Help, all),
+            (Context::Dialog, all),
         ],
     ),
-    ("Dialogs (quote, quit)", &[(Context::Dialog, all)]),
 ];
 
 fn all(_: &Binding) -> bool {
@@ -207,14 +208,17 @@ mod tests {
         );
         assert_eq!(line("Scoring a clip", "↑/↓/k/j"), Some("criterion"));
         assert_eq!(line("Scoring a clip", "]/["), Some("next/previous clip"));
-        assert_eq!(line("Prompts", "e/Enter"), Some("edit prompt"));
+        assert_eq!(line("Prompts, models", "e/Enter"), Some("edit prompt"));
         assert_eq!(line("Panes", "↑/k/↓/j"), Some("move up/down"));
         assert_eq!(line("Panes", "←/h/→/l"), Some("move left/right"));
         assert_eq!(
-            line("Leaderboard, costs, help", "Esc/?"),
+            line("Leaderboard, costs, help, dialogs", "Esc/?"),
             Some("close help")
         );
-        assert_eq!(line("Dialogs (quote, quit)", "y/Enter"), Some("yes"));
+        assert_eq!(
+            line("Leaderboard, costs, help, dialogs", "y/Enter"),
+            Some("yes")
+        );
         let everywhere = &groups[0].lines;
         let keys: Vec<&str> = everywhere.iter().map(|l| l.keys.as_str()).collect();
         assert_eq!(keys, ["x", "R", "?", "L", "q"]);

@@ -21,6 +21,7 @@ fn kinds(layers: &Layers) -> Vec<&'static str> {
             Overlay::Form(_) => "form",
             Overlay::LoadFile(_) => "file",
             Overlay::Scoring(_) => "scoring",
+            Overlay::Compare(_) => "compare",
             Overlay::Leaderboard => "leaderboard",
             Overlay::Costs(_) => "costs",
         })

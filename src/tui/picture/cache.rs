@@ -226,7 +226,10 @@ mod tests {
         let mut cache = FrameCache::new(7000);
         decode(&mut cache, "a");
         decode(&mut cache, "b");
-        assert!(!cache.show(&"a".into()), "kept frames are not decoded again");
+        assert!(
+            !cache.show(&"a".into()),
+            "kept frames are not decoded again"
+        );
         decode(&mut cache, "c");
         assert!(cache.bytes() <= 7000, "{}", cache.bytes());
         assert!(cache.get("b").is_none(), "b was shown least recently");
@@ -259,6 +262,9 @@ mod tests {
         assert_eq!(clip.index_at(5.0), Some(9));
         assert_eq!(clip.total(), None, "still decoding");
         cache.finish("a", Err("broken".into()));
-        assert_eq!(cache.get("a").unwrap().state, DecodeState::Failed("broken".into()));
+        assert_eq!(
+            cache.get("a").unwrap().state,
+            DecodeState::Failed("broken".into())
+        );
     }
 }

@@ -96,7 +96,10 @@ impl Player {
             return false;
         };
         let gap = SignedDuration::from_secs(1) / i32::try_from(PLAY_FPS).unwrap_or(12);
-        if anchor.moved.is_some_and(|moved| now.duration_since(moved) < gap) {
+        if anchor
+            .moved
+            .is_some_and(|moved| now.duration_since(moved) < gap)
+        {
             return false;
         }
         anchor.moved = Some(now);
@@ -134,7 +137,10 @@ mod tests {
     fn playing_keeps_the_pace_and_moves_the_picture_at_most_12_times_a_second() {
         let mut player = Player::new();
         player.toggle();
-        assert!(!player.tick(at(0), Some(5.0), 5.0), "the first tick anchors");
+        assert!(
+            !player.tick(at(0), Some(5.0), 5.0),
+            "the first tick anchors"
+        );
         let mut moves = 0;
         let mut shown = vec![0];
         // Ticks every 10 ms for a second: far more often than 12 a second.
@@ -145,7 +151,11 @@ mod tests {
             }
         }
         assert!(moves <= 12, "{moves} moves in a second");
-        assert!((player.time_s() - 0.99).abs() < 0.1, "pace kept: {}", player.time_s());
+        assert!(
+            (player.time_s() - 0.99).abs() < 0.1,
+            "pace kept: {}",
+            player.time_s()
+        );
         assert!(
             shown.windows(2).all(|w| w[1] - w[0] >= 2),
             "frames are skipped, not slowed down: {shown:?}"
@@ -182,6 +192,9 @@ mod tests {
         decoding.toggle();
         decoding.tick(at(0), None, 0.5);
         decoding.tick(at(2000), None, 0.5);
-        assert!((decoding.time_s() - 0.5).abs() < 1e-9, "held at the last frame");
+        assert!(
+            (decoding.time_s() - 0.5).abs() < 1e-9,
+            "held at the last frame"
+        );
     }
 }

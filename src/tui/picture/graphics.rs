@@ -22,8 +22,7 @@ const MAX_CELLS: (u32, u32) = (120, 45);
 const MAX_PIXELS: u32 = 360;
 
 /// What the `?` help says inside tmux without passthrough.
-pub const TMUX_HINT: &str =
-    "pictures are half blocks inside tmux: for sharper ones, `set -g allow-passthrough on` in tmux, then restart";
+pub const TMUX_HINT: &str = "pictures are half blocks inside tmux: for sharper ones, `set -g allow-passthrough on` in tmux, then restart";
 
 /// How pictures are drawn.
 #[derive(Debug, Clone)]
@@ -127,10 +126,16 @@ impl Graphics {
             Painter::Off => None,
             Painter::HalfBlocks => {
                 let size = half_block_size(image.width(), image.height(), area);
-                Halfblocks::new(dynamic, size).ok().map(Protocol::Halfblocks)
+                Halfblocks::new(dynamic, size)
+                    .ok()
+                    .map(Protocol::Halfblocks)
             }
             Painter::Terminal(picker) => picker
-                .new_protocol(dynamic, area.into(), Resize::Fit(Some(FilterType::Triangle)))
+                .new_protocol(
+                    dynamic,
+                    area.into(),
+                    Resize::Fit(Some(FilterType::Triangle)),
+                )
                 .ok(),
         }
     }
@@ -142,7 +147,9 @@ fn half_block_size(width: u32, height: u32, area: Rect) -> Size {
     let (room_w, room_h) = (f64::from(area.width), f64::from(area.height) * 2.0);
     let scale = (room_w / f64::from(width)).min(room_h / f64::from(height));
     let cells_w = (f64::from(width) * scale).round().clamp(1.0, room_w);
-    let cells_h = (f64::from(height) * scale / 2.0).round().clamp(1.0, room_h / 2.0);
+    let cells_h = (f64::from(height) * scale / 2.0)
+        .round()
+        .clamp(1.0, room_h / 2.0);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     Size::new(cells_w as u16, cells_h as u16)
 }
@@ -179,17 +186,32 @@ mod tests {
     #[test]
     fn half_blocks_fit_the_area_with_the_aspect_kept() {
         // A 9:16 portrait into 40x20 cells: 40 pixel rows, so 22-23 pixels wide.
-        assert_eq!(half_block_size(90, 160, Rect::new(0, 0, 40, 20)), Size::new(23, 20));
+        assert_eq!(
+            half_block_size(90, 160, Rect::new(0, 0, 40, 20)),
+            Size::new(23, 20)
+        );
         // A landscape clip is bounded by the width.
-        assert_eq!(half_block_size(160, 90, Rect::new(0, 0, 40, 20)), Size::new(40, 11));
+        assert_eq!(
+            half_block_size(160, 90, Rect::new(0, 0, 40, 20)),
+            Size::new(40, 11)
+        );
     }
 
     #[test]
     fn frames_are_decoded_no_larger_than_the_largest_picture() {
         let fit = Graphics::half_blocks().fit();
-        assert_eq!(fit, Fit::Within { width: 120, height: 90 });
+        assert_eq!(
+            fit,
+            Fit::Within {
+                width: 120,
+                height: 90
+            }
+        );
         let off = Graphics::detect(GraphicsChoice::Off);
         assert!(!off.on());
-        assert!(off.protocol(&RgbImage::new(4, 4), Rect::new(0, 0, 4, 4)).is_none());
+        assert!(
+            off.protocol(&RgbImage::new(4, 4), Rect::new(0, 0, 4, 4))
+                .is_none()
+        );
     }
 }

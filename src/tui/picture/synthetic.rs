@@ -32,7 +32,8 @@ fn decode(
     let (width, height) = match fit {
         Fit::Full => SIZE,
         Fit::Within { width, height } => {
-            let scale = (f64::from(width) / f64::from(SIZE.0)).min(f64::from(height) / f64::from(SIZE.1));
+            let scale =
+                (f64::from(width) / f64::from(SIZE.0)).min(f64::from(height) / f64::from(SIZE.1));
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let fitted = |side: u32| ((f64::from(side) * scale).round() as u32).max(1);
             (fitted(SIZE.0), fitted(SIZE.1))
@@ -68,6 +69,10 @@ fn picture(index: usize, width: u32, height: u32) -> RgbImage {
     let blue = u8::try_from(40 + index % 200).unwrap_or(0);
     RgbImage::from_fn(width, height, |x, y| {
         let inside = (left..left + side).contains(&x) && (top..top + side).contains(&y);
-        if inside { Rgb([250, 240, 200]) } else { Rgb([10, 20, blue]) }
+        if inside {
+            Rgb([250, 240, 200])
+        } else {
+            Rgb([10, 20, blue])
+        }
     })
 }

@@ -194,7 +194,10 @@ mod tests {
         let job = DecodeJob {
             clip_id: "a".into(),
             path: "/clips/a.mp4".into(),
-            fit: Fit::Within { width: 36, height: 64 },
+            fit: Fit::Within {
+                width: 36,
+                height: 64,
+            },
         };
         decodes.start(job, synthetic::decoder(), tx);
         let first = next(&mut rx).await;
@@ -222,9 +225,13 @@ mod tests {
             fit: Fit::Full,
         };
         // What the `--no-default-features` build's decoder answers.
-        let none = Decoder::new(|path: &Path, _: Fit, _: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>| {
-            Err(FrameError::NoDecoder { path: path.to_path_buf() })
-        });
+        let none = Decoder::new(
+            |path: &Path, _: Fit, _: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>| {
+                Err(FrameError::NoDecoder {
+                    path: path.to_path_buf(),
+                })
+            },
+        );
         Decodes::with_limit(1).start(job, none, tx);
         let end = next(&mut rx).await.end.expect("the end");
         let why = end.expect_err("the placeholder has no decoder");

@@ -33,7 +33,13 @@ pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
         Some(j) => format!(" {} ", clean_line(&j.clip_id)),
     };
     frame.render_widget(theme::pane(title, false), area);
-    let inside = inner(area);
+    let mut inside = inner(area);
+    if let Some(job) = job
+        && let Some(strip) = super::filmstrip::filmstrip_area(app, job, inside)
+    {
+        super::filmstrip::render_filmstrip(app, frame, strip, job);
+        inside.height -= strip.height;
+    }
     let lines = match job {
         Some(job) if app.session().blind => blind_lines(app, job, inside),
         Some(job) => job_lines(app, job, inside),

@@ -80,9 +80,16 @@ fn stand_in(app: &App, job: &Job, clip: Option<&ClipFrames>) -> Vec<Line<'static
 
 /// Centred words in `area`.
 fn say(frame: &mut Frame, area: Rect, lines: &[Line<'static>]) {
-    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).min(area.height);
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
     let top = area.y + area.height.saturating_sub(height) / 2;
-    let rect = Rect::new(area.x, top, area.width, area.height.saturating_sub(top - area.y));
+    let rect = Rect::new(
+        area.x,
+        top,
+        area.width,
+        area.height.saturating_sub(top - area.y),
+    );
     let text = Paragraph::new(lines.to_vec())
         .centered()
         .wrap(Wrap { trim: true });

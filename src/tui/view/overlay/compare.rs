@@ -27,16 +27,27 @@ pub(in crate::tui::view) fn render_compare(
         return;
     };
     let blind = if session.blind { " · BLIND" } else { "" };
-    let title = format!("Compare · {} · frame-locked{blind}", clean_line(&lead.prompt_id));
+    let title = format!(
+        "Compare · {} · frame-locked{blind}",
+        clean_line(&lead.prompt_id)
+    );
     let size = (area.width.saturating_sub(2), area.height.saturating_sub(2));
     let inside = popup(frame, area, size, &title);
-    let [top, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inside);
-    let jobs: Vec<&Job> = state.clips.iter().filter_map(|id| session.job(id)).collect();
+    let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inside);
+    let jobs: Vec<&Job> = state
+        .clips
+        .iter()
+        .filter_map(|id| session.job(id))
+        .collect();
     let time = app.pictures().player.time_s();
     match state.flip.and_then(|at| Some((at, *jobs.get(at)?))) {
         Some((at, job)) => {
-            let label = format!("{} ({} of {}) · t: next clip", name(app, job), at + 1, jobs.len());
+            let label = format!(
+                "{} ({} of {}) · t: next clip",
+                name(app, job),
+                at + 1,
+                jobs.len()
+            );
             slot(app, frame, body, job, &label, job.clip_id == state.from);
         }
         None => side_by_side(app, frame, body, &jobs, &state.from),
@@ -60,7 +71,14 @@ fn side_by_side(app: &App, frame: &mut Frame, body: Rect, jobs: &[&Job], from: &
         .spacing(1)
         .split(body);
     for (job, column) in jobs.iter().zip(columns.iter()) {
-        slot(app, frame, *column, job, &name(app, job), job.clip_id == from);
+        slot(
+            app,
+            frame,
+            *column,
+            job,
+            &name(app, job),
+            job.clip_id == from,
+        );
     }
 }
 
@@ -70,7 +88,11 @@ fn slot(app: &App, frame: &mut Frame, area: Rect, job: &Job, label: &str, scored
     let [head, picture] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
     let mark = if scored { "▶ " } else { "" };
-    let style = if scored { theme::selected(true) } else { theme::strong() };
+    let style = if scored {
+        theme::selected(true)
+    } else {
+        theme::strong()
+    };
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(format!("{mark}{label}"), style))).centered(),
         head,

@@ -16,10 +16,6 @@ const GUTTER: u16 = 2;
 /// Draws the help popup over `area` (the key bar, which says how to close it, stays in
 /// view), as wide as its columns need, with `note` (how to get better pictures) under them.
 pub(super) fn render_help(frame: &mut Frame, area: Rect, note: Option<&str>) {
-    let area = Rect {
-        height: area.height.saturating_sub(1),
-        ..area
-    };
     let groups = help_groups();
     // The key column is as wide as the widest key, so no key runs into its words.
     let key_width = groups
@@ -32,9 +28,19 @@ pub(super) fn render_help(frame: &mut Frame, area: Rect, note: Option<&str>) {
     let widest = groups.iter().flatten().map(Line::width).max().unwrap_or(0);
     let column_width = u16::try_from(widest).unwrap_or(u16::MAX) + 1 + GUTTER;
     let note_rows = if note.is_some() { 2 } else { 0 };
-    let rows = usize::from(area.height.saturating_sub(2 + note_rows));
     let room = usize::from(area.width.saturating_sub(2) / column_width).max(1);
-    let columns = layout(groups, rows, room);
+    let fits = |height: u16| {
+        let rows = usize::from(height.saturating_sub(2 + note_rows));
+        layout(groups.clone(), rows, room)
+    };
+    // Above the key bar (which says how to close the help) when every line fits there; over
+    // it when that is the only way to show every key.
+    let mut area = area;
+    let mut columns = fits(area.height);
+    if fits(area.height.saturating_sub(1)).len() <= room {
+        area.height = area.height.saturating_sub(1);
+        columns = fits(area.height);
+    }
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
     let note_width = note.map_or(0, |n| Span::raw(n).width() as u16 + 4);
     let width = (columns.len() as u16 * column_width + 2).max(note_width);

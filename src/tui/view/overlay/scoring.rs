@@ -8,12 +8,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::super::theme;
 use super::popup;
-use crate::tui::view::picture::render_picture;
 use crate::scoring::review::{fully_scored, review_order};
 use crate::scoring::{Criterion, clip_value, quality};
 use crate::session::Job;
 use crate::tui::layers::ScoringState;
 use crate::tui::state::App;
+use crate::tui::view::picture::render_picture;
 
 /// Draws the scoring view over most of the screen.
 pub(in crate::tui::view) fn render_scoring(

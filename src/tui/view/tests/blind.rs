@@ -103,8 +103,8 @@ fn the_scoring_view_names_no_model() {
     for (width, height) in [(100, 30), (120, 40)] {
         let terminal = draw(&app, width, height);
         let buf = terminal.backend().buffer();
-        // The popup as `render_scoring` sizes it: at most 100 x 26, centred.
-        let (w, h) = ((width - 4).min(100), (height - 2).min(26));
+        // The popup as `render_scoring` sizes it: all but a margin, centred.
+        let (w, h) = (width - 4, height - 2);
         let popup = Rect::new((width - w) / 2, (height - h) / 2, w, h);
         let view = text_of(buf, popup);
         assert_reveals_nothing("the scoring view", &view);
