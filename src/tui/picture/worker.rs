@@ -54,6 +54,20 @@ impl Decoder {
     ) -> Decoder {
         Decoder(Arc::new(decode))
     }
+
+    /// Decodes `path` at `fit`, handing each frame to `each` (see
+    /// [`crate::frames::decode_file`]).
+    ///
+    /// # Errors
+    /// Why the clip could not be decoded.
+    pub fn decode(
+        &self,
+        path: &Path,
+        fit: Fit,
+        each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
+    ) -> Result<ClipInfo, FrameError> {
+        (self.0)(path, fit, each)
+    }
 }
 
 /// Frames of one clip, as a decode sends them back.
@@ -150,7 +164,7 @@ fn run(
     };
     let mut batch = Vec::new();
     let mut first = true;
-    let result = (decoder.0)(&job.path, job.fit, &mut |frame| {
+    let result = decoder.decode(&job.path, job.fit, &mut |frame| {
         if cancel.is_cancelled() {
             return ControlFlow::Break(());
         }

@@ -10,10 +10,10 @@ use crate::session::Job;
 use crate::tui::state::App;
 
 /// Rows the filmstrip takes.
-const ROWS: u16 = 6;
+const ROWS: u16 = 4;
 
 /// The pane's inside must be at least this tall for a filmstrip (its text keeps the rest).
-const MIN_PANE_ROWS: u16 = 14;
+const MIN_PANE_ROWS: u16 = 12;
 
 /// Narrowest picture in the strip, in cells.
 const MIN_WIDTH: u16 = 6;

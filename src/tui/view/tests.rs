@@ -4,6 +4,7 @@
 mod blind;
 mod help;
 mod modes;
+mod pictures;
 mod screens;
 mod unit;
 

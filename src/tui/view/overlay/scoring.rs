@@ -80,12 +80,8 @@ fn render_clip(app: &App, frame: &mut Frame, area: Rect, job: &Job) {
     let index = render_picture(app, frame, picture, job, player.time_s());
     let clip = app.pictures().cache.get(job.clip_id.as_str());
     let mut text = super::super::picture::caption(clip, index);
-    if index.is_some() {
-        text.push_str(if player.playing() {
-            " · playing"
-        } else {
-            " · Space plays"
-        });
+    if index.is_some() && player.playing() {
+        text.push_str(" · playing");
     }
     frame.render_widget(
         Paragraph::new(Line::styled(text, theme::dim())).centered(),
