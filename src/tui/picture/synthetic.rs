@@ -24,6 +24,7 @@ pub fn decoder() -> Decoder {
     Decoder::new(decode)
 }
 
+#[allow(clippy::unnecessary_wraps)] // The shape of `frames::decode_file`.
 fn decode(
     _: &Path,
     fit: Fit,

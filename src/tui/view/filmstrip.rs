@@ -33,7 +33,7 @@ pub(super) fn filmstrip_area(app: &App, job: &Job, inside: Rect) -> Option<Rect>
 pub(super) fn render_filmstrip(app: &App, frame: &mut Frame, area: Rect, job: &Job) {
     let clip = app.pictures().cache.get(job.clip_id.as_str());
     let length = clip
-        .and_then(|c| c.length_s())
+        .and_then(crate::tui::picture::ClipFrames::length_s)
         .or_else(|| job.clip.as_ref().and_then(|c| c.duration_s))
         .unwrap_or(1.0);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
