@@ -100,11 +100,15 @@ fn inspect_json_is_one_object_with_the_clips_facts() {
     assert_eq!(json["checks"], serde_json::json!({ "audio": false }));
 }
 
+/// The 1 s, 320x240 clip with an audio track (cheap to decode whole).
+fn with_audio() -> PathBuf {
+    repo_file("tests/fixtures/codecs/h264-aac.mp4")
+}
+
 #[test]
 fn inspect_says_when_a_clip_has_audio() {
     let dir = tempfile::tempdir().unwrap();
-    let clip = repo_file("tests/fixtures/codecs/h264-aac.mp4");
-    let json = inspect_json(dir.path(), &clip);
+    let json = inspect_json(dir.path(), &with_audio());
     assert_eq!(json["checks"]["audio"], true);
     assert_eq!(
         (json["width"].as_u64(), json["height"].as_u64()),
@@ -116,7 +120,7 @@ fn inspect_says_when_a_clip_has_audio() {
 #[test]
 fn inspect_prints_aligned_lines_for_people() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(dir.path(), &["inspect", wan().to_str().unwrap()]);
+    let out = run(dir.path(), &["inspect", with_audio().to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let rows: Vec<(&str, &str)> = stdout
@@ -129,10 +133,10 @@ fn inspect_prints_aligned_lines_for_people() {
     ];
     assert_eq!(labels, expected);
     let values: Vec<&str> = rows.iter().map(|(_, value)| value.trim()).collect();
-    assert_eq!(values[0], wan().to_str().unwrap());
+    assert_eq!(values[0], with_audio().to_str().unwrap());
     assert_eq!(
         &values[1..],
-        ["H.264", "720x1280", "24", "120", "5.000 s", "no"]
+        ["H.264", "320x240", "24", "24", "1.000 s", "yes"]
     );
     // Aligned: every value starts in the same column.
     let columns: Vec<usize> = stdout
@@ -166,11 +170,13 @@ fn frame_writes_the_picture_shown_at_a_time_full_size() {
 #[test]
 fn a_time_past_the_end_gives_the_last_frame_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
-    let (past, note) = frame_at(dir.path(), &wan(), "60", "past.png");
-    let (last, quiet) = frame_at(dir.path(), &wan(), "4.99", "last.png");
+    // 24 frames at 24 fps: the last, 23, is shown from 0.958 s to the end at 1.0 s.
+    let (past, note) = frame_at(dir.path(), &with_audio(), "60", "past.png");
+    let (last, quiet) = frame_at(dir.path(), &with_audio(), "0.99", "last.png");
+    assert_eq!((past.width(), past.height()), (320, 240));
     assert_eq!(past.to_rgb8(), last.to_rgb8());
     assert!(
-        note.contains("past the end") && note.contains("119"),
+        note.contains("past the end") && note.contains("23 at 0.958 s"),
         "{note}"
     );
     assert!(quiet.is_empty(), "{quiet}");
@@ -180,8 +186,8 @@ fn a_time_past_the_end_gives_the_last_frame_with_a_note() {
 fn frame_replaces_an_existing_picture() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("f.png"), b"old").unwrap();
-    let (picture, _) = frame_at(dir.path(), &wan(), "1", "f.png");
-    assert_eq!(picture.width(), 720);
+    let (picture, _) = frame_at(dir.path(), &with_audio(), "0", "f.png");
+    assert_eq!(picture.width(), 320);
 }
 
 /// A copy of the DEMO clip cut in the middle of its `mdat` box.
