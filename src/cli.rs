@@ -6,6 +6,8 @@
 
 mod costs;
 mod export;
+mod frame;
+mod inspect;
 mod merge;
 mod models;
 mod prepare;
@@ -64,6 +66,10 @@ pub enum Command {
     Costs(costs::CostsArgs),
     /// Run the embedded simulator alone (both protocols on one port) and print its base URL.
     Simulate(simulate::SimulateArgs),
+    /// Decode a whole MP4 clip and print what it is: codec, size, fps, frames, length, checks.
+    Inspect(inspect::InspectArgs),
+    /// Write the frame shown at a time (the last one at or before it) as a full-size RGB PNG.
+    Frame(frame::FrameArgs),
 }
 
 /// Flags shared by the commands that fire jobs.
@@ -134,6 +140,9 @@ pub enum CliError {
     /// A task the command waited for panicked (exit 1).
     #[error(transparent)]
     Task(#[from] tokio::task::JoinError),
+    /// A clip could not be decoded (exit 1); the line names the file and what is wrong.
+    #[error(transparent)]
+    Frames(#[from] crate::frames::FrameError),
     /// Ctrl-C stopped the command after it saved what it had (exit 130, as a shell reports
     /// a process ended by SIGINT); the line says how to go on.
     #[error("{0}")]
@@ -203,14 +212,29 @@ fn clap_exit(err: &clap::Error) -> ExitCode {
         print!("{err}");
         return ExitCode::SUCCESS;
     }
-    let rendered = err.to_string();
-    let first = rendered
-        .lines()
+    eprintln!(
+        "error: {} (see clipbench --help)",
+        usage_line(&err.to_string())
+    );
+    ExitCode::from(2)
+}
+
+/// clap's rendered error as one line: its first line, and when that ends in `:` (a missing
+/// argument), the indented lines that name what is missing.
+fn usage_line(rendered: &str) -> String {
+    let mut lines = rendered.lines();
+    let first = lines
         .next()
         .unwrap_or("error: bad usage")
         .trim_start_matches("error: ");
-    eprintln!("error: {first} (see clipbench --help)");
-    ExitCode::from(2)
+    if !first.ends_with(':') {
+        return first.to_string();
+    }
+    let named: Vec<&str> = lines
+        .take_while(|line| line.starts_with(' '))
+        .map(str::trim)
+        .collect();
+    format!("{first} {}", named.join(", "))
 }
 
 /// Runs one parsed command.
@@ -237,6 +261,8 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             costs::run(&args, &catalog, &config.data_dir)
         }
         Some(Command::Simulate(args)) => simulate::run(&args).await,
+        Some(Command::Inspect(args)) => inspect::run(&args).await,
+        Some(Command::Frame(args)) => frame::run(&args).await,
         None => tui::run(&cli.tui).await,
     }
 }
