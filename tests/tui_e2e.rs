@@ -137,7 +137,7 @@ fn start_demo(dir: &Path, name: &str) -> (Tmux, std::path::PathBuf) {
     );
     let data = dir.join("data");
     let launch = format!(
-        "cd {home} && env -i PATH='{path}' HOME='{home}' TERM=xterm-256color XDG_CONFIG_HOME='{home}/config' CLIPBENCH_DATA_DIR='{data}' {exe} --sim-speed 60; echo EXITED $?; sleep 30",
+        "cd {home} && env -i PATH='{path}' HOME='{home}' TERM=xterm-256color CLIPBENCH_GRAPHICS=halfblocks XDG_CONFIG_HOME='{home}/config' CLIPBENCH_DATA_DIR='{data}' {exe} --sim-speed 60; echo EXITED $?; sleep 30",
         home = dir.display(),
         data = data.display(),
         exe = env!("CARGO_BIN_EXE_clipbench"),
@@ -430,4 +430,52 @@ fn scoring_by_keyboard_in_a_real_terminal() {
 
     tmux.keys("q");
     tmux.wait_for("the app to exit", PATIENCE, |s| s.contains("EXITED 0"));
+}
+
+/// The pane with its colours (`capture-pane -e`): half-block pictures differ only in colour.
+fn coloured_screen(tmux: &Tmux) -> String {
+    String::from_utf8_lossy(&tmux.cmd(&["capture-pane", "-e", "-p", "-t", "app"]).stdout).into_owned()
+}
+
+/// The scoring view shows the clip as a half-block picture, decoded by the real H.264 decoder
+/// from the downloaded DEMO clip; frame steps change it; compare shows every clip of the prompt.
+#[test]
+fn clip_pictures_in_a_real_terminal() {
+    let (_dir, tmux, _data) = demo_all_done("pictures");
+
+    tmux.keys("Enter");
+    let first = tmux.wait_for("the first frame", PATIENCE, |s| {
+        s.contains("Visual clarity") && s.contains("0.00 s · frame 1/120") && s.contains('▀')
+    });
+    assert!(first.contains("Score Ray 2 Flash"), "{first}");
+    let first_colours = coloured_screen(&tmux);
+
+    tmux.keys(".");
+    tmux.wait_for("one frame on", PATIENCE, |s| s.contains("0.04 s · frame 2/120"));
+    tmux.keys(">");
+    tmux.wait_for("one second on", PATIENCE, |s| s.contains("1.04 s · frame 26/120"));
+    let later_colours = coloured_screen(&tmux);
+    assert_ne!(
+        picture_rows(&first_colours),
+        picture_rows(&later_colours),
+        "the picture one second later is a different picture"
+    );
+
+    tmux.keys("v");
+    let compare = tmux.wait_for("compare", PATIENCE, |s| {
+        s.contains("Kling 2.5 Turbo") && s.contains("WAN 2.5") && s.contains("Ray 2 Flash")
+    });
+    assert!(compare.contains("1.04 s"), "compare keeps the time: {compare}");
+    tmux.keys("Escape");
+    tmux.wait_for("back to scoring the same clip", PATIENCE, |s| {
+        s.contains("Score Ray 2 Flash") && s.contains("Visual clarity")
+    });
+    tmux.keys("Escape");
+    tmux.keys("q");
+    tmux.wait_for("the app to exit", PATIENCE, |s| s.contains("EXITED 0"));
+}
+
+/// The lines of a coloured capture that hold half blocks (the picture's rows).
+fn picture_rows(screen: &str) -> Vec<&str> {
+    screen.lines().filter(|line| line.contains('▀') || line.contains('▄')).collect()
 }
