@@ -1,0 +1,192 @@
+//! The decoder against ffmpeg: fixture clips (tests/fixtures/decode, made by its make.sh) and
+//! ffmpeg's decodes of chosen frames, compared by presentation time at >= 40 dB PSNR; and the
+//! same comparison failing when the matrix is wrong, the edit list ignored or the frame off
+//! by one, so the threshold is shown to mean something.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use image::RgbImage;
+
+use super::*;
+
+/// The PSNR a decoded frame must reach against ffmpeg's.
+const MIN_PSNR_DB: f64 = 40.0;
+
+/// The fixtures' frame rate.
+const FPS: f64 = 24.0;
+
+/// The reference frames make.sh extracts: clip, then display-order frame numbers.
+const REFERENCES: [(&str, &[usize]); 3] = [
+    ("hd-bframes-bt709", &[0, 1, 17, 35]),
+    ("sd-untagged", &[0, 5, 24, 47]),
+    ("sd-fullrange-bt709", &[0, 3, 30]),
+];
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/decode")
+        .join(name)
+}
+
+/// Every frame of a clip at full size.
+fn decode_all(clip: &str, options: Options) -> (ClipInfo, Vec<VideoFrame>) {
+    let mut frames = Vec::new();
+    let path = fixture(&format!("{clip}.mp4"));
+    let info = decode_with(&path, Fit::Full, options, &mut |frame| {
+        frames.push(frame);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    (info, frames)
+}
+
+fn reference(clip: &str, frame: usize) -> RgbImage {
+    image::open(fixture(&format!("{clip}-f{frame}.png")))
+        .unwrap()
+        .to_rgb8()
+}
+
+/// The middle of frame `number`'s display interval: the time `frame --at` would be given.
+fn time_of(number: usize) -> f64 {
+    (number as f64 + 0.5) / FPS
+}
+
+/// Peak signal-to-noise ratio over the RGB channels, in dB.
+fn psnr(a: &RgbImage, b: &RgbImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions(), "frame sizes differ");
+    let squared: f64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum();
+    let mse = squared / a.as_raw().len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0 * 255.0 / mse).log10()
+    }
+}
+
+/// PSNR of the frame shown at frame `number`'s time against ffmpeg's frame `number`.
+fn psnr_at(clip: &str, frames: &[VideoFrame], number: usize) -> f64 {
+    let shown = frame_at(frames, time_of(number)).unwrap();
+    psnr(&shown.image, &reference(clip, number))
+}
+
+#[test]
+fn every_reference_frame_matches_ffmpeg_at_its_time() {
+    for (clip, numbers) in REFERENCES {
+        let (_, frames) = decode_all(clip, Options::default());
+        for &number in numbers {
+            let db = psnr_at(clip, &frames, number);
+            eprintln!("{clip} frame {number}: {db:.2} dB");
+            assert!(db >= MIN_PSNR_DB, "{clip} frame {number}: {db:.1} dB");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_matrix_or_range_falls_below_the_threshold() {
+    let wrong = [
+        (
+            "hd-bframes-bt709",
+            Colour {
+                matrix: Matrix::Bt601,
+                full_range: false,
+            },
+        ),
+        (
+            "sd-untagged",
+            Colour {
+                matrix: Matrix::Bt709,
+                full_range: false,
+            },
+        ),
+        (
+            "sd-fullrange-bt709",
+            Colour {
+                matrix: Matrix::Bt709,
+                full_range: false,
+            },
+        ),
+        (
+            "sd-fullrange-bt709",
+            Colour {
+                matrix: Matrix::Bt601,
+                full_range: true,
+            },
+        ),
+    ];
+    for (clip, colour) in wrong {
+        let options = Options {
+            colour: Some(colour),
+            ..Options::default()
+        };
+        let (_, frames) = decode_all(clip, options);
+        let db = psnr_at(clip, &frames, 0);
+        eprintln!("{clip} as {colour:?}: {db:.1} dB");
+        assert!(db < MIN_PSNR_DB, "{clip} as {colour:?}: {db:.1} dB");
+    }
+}
+
+#[test]
+fn an_ignored_edit_list_shows_the_wrong_frames() {
+    let clip = "hd-bframes-bt709";
+    let options = Options {
+        ignore_edit_list: true,
+        ..Options::default()
+    };
+    let (_, frames) = decode_all(clip, options);
+    // The media starts two frames in: without the edit, nothing is shown at 0 s.
+    assert!(
+        (frames[0].time_s - 2.0 / FPS).abs() < 1e-9,
+        "{}",
+        frames[0].time_s
+    );
+    assert!(frame_at(&frames, time_of(0)).is_none());
+    let db = psnr_at(clip, &frames, 17);
+    assert!(db < MIN_PSNR_DB, "without the edit list: {db:.1} dB");
+}
+
+#[test]
+fn a_neighbouring_frame_falls_below_the_threshold() {
+    let clip = "hd-bframes-bt709";
+    let (_, frames) = decode_all(clip, Options::default());
+    for neighbour in [16, 18] {
+        let db = psnr(&frames[neighbour].image, &reference(clip, 17));
+        assert!(db < MIN_PSNR_DB, "frame {neighbour} for 17: {db:.1} dB");
+    }
+}
+
+#[test]
+fn frames_come_in_display_order_from_zero() {
+    let (info, frames) = decode_all("hd-bframes-bt709", Options::default());
+    assert_eq!(info.frames, 36);
+    assert_eq!((info.width, info.height, info.audio), (1280, 720, false));
+    assert!(
+        (info.fps - FPS).abs() < 1e-9 && (info.duration_s - 1.5).abs() < 1e-9,
+        "{info:?}"
+    );
+    for (index, frame) in frames.iter().enumerate() {
+        assert_eq!(frame.index, index);
+        assert!(
+            (frame.time_s - index as f64 / FPS).abs() < 1e-9,
+            "{index}: {}",
+            frame.time_s
+        );
+    }
+}
+
+#[test]
+fn frame_at_picks_the_last_frame_shown_by_then() {
+    let (_, frames) = decode_all("sd-untagged", Options::default());
+    assert!(frame_at(&frames, -0.01).is_none());
+    assert_eq!(frame_at(&frames, 0.0).map(|f| f.index), Some(0));
+    assert_eq!(frame_at(&frames, 1.0).map(|f| f.index), Some(24));
+    assert_eq!(frame_at(&frames, 1.0 - 1e-6).map(|f| f.index), Some(23));
+    assert_eq!(frame_at(&frames, 99.0).map(|f| f.index), Some(47));
+    let (_, shown) = decode_frame_at(&fixture("sd-untagged.mp4"), 1.0, Fit::Full).unwrap();
+    assert_eq!(shown.map(|f| f.index), Some(24));
+}
