@@ -23,6 +23,7 @@ mod sps;
 mod table;
 
 use std::fs::File;
+use std::io::{Read, Seek};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
@@ -179,14 +180,24 @@ pub(crate) fn decode_with(
     options: Options,
     each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
 ) -> Result<ClipInfo, FrameError> {
-    let at = |problem: Problem| problem.at(path);
     let mut file = File::open(path).map_err(|err| FrameError::io(path, &err))?;
     let file_len = file
         .metadata()
         .map_err(|err| FrameError::io(path, &err))?
         .len();
-    let track = demux::read_track(&mut file, file_len).map_err(at)?;
-    let decoded = run_decoder(&mut file, file_len, &track, fit, options, each).map_err(at)?;
+    decode_from(&mut file, file_len, fit, options, each).map_err(|problem| problem.at(path))
+}
+
+/// Demuxes and decodes an MP4 of `len` bytes from `reader`.
+pub(crate) fn decode_from<R: Read + Seek>(
+    reader: &mut R,
+    len: u64,
+    fit: Fit,
+    options: Options,
+    each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
+) -> Result<ClipInfo, Problem> {
+    let track = demux::read_track(reader, len)?;
+    let decoded = run_decoder(reader, len, &track, fit, options, each)?;
     let span_s = track.span_ticks as f64 / f64::from(track.timescale);
     let (width, height) = decoded.size.unwrap_or(track.size);
     Ok(ClipInfo {
@@ -206,8 +217,8 @@ pub(crate) fn decode_with(
 
 /// The decoder, when this build has one.
 #[cfg(feature = "decoder")]
-fn run_decoder(
-    file: &mut File,
+fn run_decoder<R: Read + Seek>(
+    file: &mut R,
     file_len: u64,
     track: &demux::Track,
     fit: Fit,
@@ -220,8 +231,8 @@ fn run_decoder(
 /// Without the `decoder` feature the file is still checked (an MP4 with H.264 in it), then
 /// refused.
 #[cfg(not(feature = "decoder"))]
-fn run_decoder(
-    _file: &mut File,
+fn run_decoder<R: Read + Seek>(
+    _file: &mut R,
     _file_len: u64,
     _track: &demux::Track,
     _fit: Fit,
@@ -287,5 +298,7 @@ impl FrameError {
     }
 }
 
+#[cfg(all(test, feature = "decoder"))]
+mod proptests;
 #[cfg(all(test, feature = "decoder"))]
 mod tests;

@@ -6,7 +6,6 @@
 //! returns pictures in display order (checked against ffmpeg by the fixture tests), so the
 //! k-th picture out is shown at the k-th smallest presentation time.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
 
@@ -88,8 +87,8 @@ impl Output<'_> {
 }
 
 /// Decodes every sample of `track` from `file` (`file_len` bytes), in display order to `each`.
-pub(super) fn decode_track(
-    file: &mut File,
+pub(super) fn decode_track<R: Read + Seek>(
+    file: &mut R,
     file_len: u64,
     track: &Track,
     fit: Fit,
@@ -157,8 +156,8 @@ fn colour_tags(track: &Track) -> (Option<u16>, Option<bool>) {
 }
 
 /// Reads sample `number` (1-based) into `raw`, refusing one past the end of the file.
-fn read_sample(
-    file: &mut File,
+fn read_sample<R: Read + Seek>(
+    file: &mut R,
     file_len: u64,
     track: &Track,
     number: usize,

@@ -119,7 +119,12 @@ fn read_moov<R: Read + Seek>(reader: &mut R, file_len: u64) -> Result<Moov, Prob
             .size
             .map_or(file_len.saturating_sub(body_start), |size| size as u64);
         if header.kind == Moov::KIND {
-            return decode_moov(reader, &header, body_len, file_len - body_start);
+            return decode_moov(
+                reader,
+                &header,
+                body_len,
+                file_len.saturating_sub(body_start),
+            );
         }
         at = body_start.saturating_add(body_len);
     }

@@ -4,7 +4,7 @@
 //! by one, so the threshold is shown to mean something.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 
@@ -189,4 +189,116 @@ fn frame_at_picks_the_last_frame_shown_by_then() {
     assert_eq!(frame_at(&frames, 99.0).map(|f| f.index), Some(47));
     let (_, shown) = decode_frame_at(&fixture("sd-untagged.mp4"), 1.0, Fit::Full).unwrap();
     assert_eq!(shown.map(|f| f.index), Some(24));
+}
+
+/// `decode_file` on a fixture, the error's message.
+fn error_of(path: &Path) -> String {
+    decode_file(path, Fit::Full, &mut |_| ControlFlow::Continue(()))
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn other_codecs_are_refused_by_name() {
+    for (clip, codec) in [("hevc", "HEVC"), ("av1", "AV1"), ("vp9", "VP9")] {
+        let path = fixture(&format!("{clip}.mp4"));
+        let expected = format!("{}: video is {codec}, not H.264", path.display());
+        assert!(
+            error_of(&path).starts_with(&expected),
+            "{}",
+            error_of(&path)
+        );
+    }
+}
+
+#[test]
+fn a_cut_file_is_truncated_at_its_first_missing_sample() {
+    let bytes = std::fs::read(fixture("hd-bframes-bt709.mp4")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.mp4");
+    // moov comes first (faststart), so cutting the end removes the last sample's tail.
+    std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+    let mut shown = 0;
+    let err = decode_file(&path, Fit::Full, &mut |_| {
+        shown += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("{}: truncated at sample 36 of 36", path.display())
+    );
+    assert!(shown > 0, "the frames before the cut were shown");
+}
+
+#[test]
+fn files_that_are_not_mp4_say_so_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.mp4");
+    std::fs::write(&text, "these are notes, not a video\n").unwrap();
+    assert_eq!(
+        error_of(&text),
+        format!("{}: not a readable MP4: not an MP4 file", text.display())
+    );
+    let empty = dir.path().join("empty.mp4");
+    std::fs::write(&empty, "").unwrap();
+    assert!(
+        error_of(&empty).contains("not a readable MP4: no moov box"),
+        "{}",
+        error_of(&empty)
+    );
+    let missing = dir.path().join("missing.mp4");
+    assert!(error_of(&missing).starts_with(&format!("{}: ", missing.display())));
+}
+
+#[test]
+fn the_audio_track_is_noticed() {
+    let (info, frames) = decode_all("with-audio", Options::default());
+    assert!(info.audio);
+    assert_eq!(
+        (info.width, info.height, info.frames),
+        (64, 64, frames.len())
+    );
+    assert_eq!(frames.len(), 6);
+}
+
+#[test]
+fn break_stops_decoding() {
+    let mut seen = Vec::new();
+    let info = decode_file(&fixture("sd-untagged.mp4"), Fit::Full, &mut |frame| {
+        seen.push(frame.index);
+        if seen.len() == 3 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap();
+    assert_eq!((seen, info.frames), (vec![0, 1, 2], 3));
+}
+
+#[test]
+fn within_shrinks_keeping_aspect_and_colour() {
+    let within = Fit::Within {
+        width: 60,
+        height: 60,
+    };
+    let path = fixture("sd-untagged.mp4");
+    let (info, small) = decode_frame_at(&path, 1.0, within).unwrap();
+    let (_, full) = decode_frame_at(&path, 1.0, Fit::Full).unwrap();
+    let (small, full) = (small.unwrap().image, full.unwrap().image);
+    assert_eq!(small.dimensions(), (60, 34));
+    assert_eq!(
+        (info.width, info.height),
+        (480, 270),
+        "ClipInfo keeps the display size"
+    );
+    let mean = |image: &RgbImage, channel: usize| {
+        let sum: f64 = image.pixels().map(|p| f64::from(p.0[channel])).sum();
+        sum / f64::from(image.width() * image.height())
+    };
+    for channel in 0..3 {
+        let (a, b) = (mean(&small, channel), mean(&full, channel));
+        assert!((a - b).abs() < 3.0, "channel {channel}: {a:.1} vs {b:.1}");
+    }
 }
