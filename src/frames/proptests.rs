@@ -2,6 +2,8 @@
 //! caps or loop; no bytes and length size panic the Annex-B rewrite; and a clip with edited
 //! bytes decodes to frames or a one-line error (OpenH264 included).
 
+#![cfg(feature = "decoder")]
+
 use std::io::Cursor;
 use std::ops::ControlFlow;
 

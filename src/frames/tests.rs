@@ -3,6 +3,8 @@
 //! same comparison failing when the matrix is wrong, the edit list ignored or the frame off
 //! by one, so the threshold is shown to mean something.
 
+#![cfg(feature = "decoder")]
+
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
