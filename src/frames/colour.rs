@@ -58,19 +58,21 @@ impl Colour {
         } else {
             (255.0 / 219.0, 255.0 / 224.0, 16)
         };
-        let fixed = |value: f64| (value * 65536.0).round() as i32;
+        let luma = |value: f64| (value * 65536.0).round() as i32;
+        let chroma = |value: f64| (value * 8192.0).round() as i32;
         Coefficients {
             y_offset,
-            y_gain: fixed(y_gain),
-            r_cr: fixed(2.0 * (1.0 - kr) * c_gain),
-            g_cb: fixed(2.0 * kb * (1.0 - kb) / kg * c_gain),
-            g_cr: fixed(2.0 * kr * (1.0 - kr) / kg * c_gain),
-            b_cb: fixed(2.0 * (1.0 - kb) * c_gain),
+            y_gain: luma(y_gain),
+            r_cr: chroma(2.0 * (1.0 - kr) * c_gain),
+            g_cb: chroma(2.0 * kb * (1.0 - kb) / kg * c_gain),
+            g_cr: chroma(2.0 * kr * (1.0 - kr) / kg * c_gain),
+            b_cb: chroma(2.0 * (1.0 - kb) * c_gain),
         }
     }
 }
 
-/// A matrix and range as integer multipliers.
+/// A matrix and range as integer multipliers: luma with 16 fractional bits; chroma with 13,
+/// since chroma comes in eighths of a level (the bilinear upsampling's weights, kept exact).
 #[derive(Debug, Clone, Copy)]
 struct Coefficients {
     y_offset: i32,
@@ -82,12 +84,12 @@ struct Coefficients {
 }
 
 impl Coefficients {
-    /// One pixel: luma and the two chroma samples (0-255 each) to RGB.
+    /// One pixel: luma (0-255) and the two chroma samples in eighths (0-2040) to RGB.
     #[inline]
-    fn rgb(&self, y: i32, cb: i32, cr: i32) -> [u8; 3] {
+    fn rgb(&self, y: i32, cb8: i32, cr8: i32) -> [u8; 3] {
         const HALF: i32 = 1 << 15;
         let luma = (y - self.y_offset) * self.y_gain + HALF;
-        let (cb, cr) = (cb - 128, cr - 128);
+        let (cb, cr) = (cb8 - 128 * 8, cr8 - 128 * 8);
         let to_u8 = |value: i32| (value >> 16).clamp(0, 255) as u8;
         [
             to_u8(luma + self.r_cr * cr),
@@ -159,23 +161,118 @@ pub fn to_rgb(planes: &Planes<'_>, colour: Colour, fit: Fit) -> RgbImage {
         full_size(planes, &coefficients, &mut out);
     } else {
         super::scale::box_average(planes, (width, height), &mut out, |y, cb, cr| {
-            coefficients.rgb(y, cb, cr)
+            coefficients.rgb(y, cb * 8, cr * 8)
         });
     }
     RgbImage::from_raw(width as u32, height as u32, out).unwrap_or_default()
 }
 
-/// Every pixel, each 2x2 block sharing its chroma sample.
+/// Every pixel, chroma upsampled bilinearly from MPEG-2 siting (H.264's default): chroma
+/// samples sit on even luma columns and between luma rows, so a luma row mixes its two nearest
+/// chroma rows 3:1 and an odd column averages its two neighbours. Sharing one sample per 2x2
+/// block instead fringes sharp colour edges (about 35 dB against an exact conversion).
 fn full_size(planes: &Planes<'_>, coefficients: &Coefficients, out: &mut [u8]) {
-    let width = planes.width;
+    let (width, chroma_width) = (planes.width, planes.width.div_ceil(2));
+    let last_chroma_row = planes.height.div_ceil(2) - 1;
+    // Each chroma row mixed vertically, in quarters (0-1020); one pair of buffers per picture.
+    let (mut cb, mut cr) = (vec![0_u16; chroma_width], vec![0_u16; chroma_width]);
     for (row, out_row) in out.chunks_exact_mut(width * 3).enumerate() {
+        let near = row / 2;
+        let far = if row % 2 == 0 {
+            near.saturating_sub(1)
+        } else {
+            (near + 1).min(last_chroma_row)
+        };
+        let stride = planes.c_stride;
+        let (near, far) = (near * stride, far * stride);
+        mix_rows(
+            &planes.u[near..][..chroma_width],
+            &planes.u[far..][..chroma_width],
+            &mut cb,
+        );
+        mix_rows(
+            &planes.v[near..][..chroma_width],
+            &planes.v[far..][..chroma_width],
+            &mut cr,
+        );
         let luma = &planes.y[row * planes.y_stride..][..width];
-        let chroma_at = (row / 2) * planes.c_stride;
-        let cb = &planes.u[chroma_at..][..width.div_ceil(2)];
-        let cr = &planes.v[chroma_at..][..width.div_ceil(2)];
-        for (x, (pixel, &y)) in out_row.chunks_exact_mut(3).zip(luma).enumerate() {
-            let rgb = coefficients.rgb(i32::from(y), i32::from(cb[x / 2]), i32::from(cr[x / 2]));
-            pixel.copy_from_slice(&rgb);
-        }
+        convert_row(luma, &cb, &cr, coefficients, out_row);
+    }
+}
+
+/// `out = 3 * near + far`: a chroma row a quarter of the way towards its other neighbour.
+fn mix_rows(near: &[u8], far: &[u8], out: &mut [u16]) {
+    for ((mixed, &a), &b) in out.iter_mut().zip(near).zip(far) {
+        *mixed = 3 * u16::from(a) + u16::from(b);
+    }
+}
+
+/// One row of pixels from its luma and its vertically mixed chroma (in quarters): even columns
+/// take their chroma sample, odd ones the mean of it and the next (the last repeats).
+fn convert_row(luma: &[u8], cb: &[u16], cr: &[u16], coefficients: &Coefficients, out: &mut [u8]) {
+    let last = cb.len() - 1;
+    for (x, (pixel, &y)) in out.chunks_exact_mut(3).zip(luma).enumerate() {
+        let (left, right) = (x / 2, (x / 2 + x % 2).min(last));
+        let u = i32::from(cb[left]) + i32::from(cb[right]);
+        let v = i32::from(cr[left]) + i32::from(cr[right]);
+        pixel.copy_from_slice(&coefficients.rgb(i32::from(y), u, v));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Converts a `width` x 2 picture of one colour at full size.
+    fn flat(width: usize, yuv: [u8; 3], colour: Colour) -> Vec<u8> {
+        let (y, u, v) = (
+            vec![yuv[0]; width * 2],
+            vec![yuv[1]; width],
+            vec![yuv[2]; width],
+        );
+        let cw = width.div_ceil(2);
+        let planes = Planes {
+            y: &y,
+            u: &u,
+            v: &v,
+            y_stride: width,
+            c_stride: cw,
+            width,
+            height: 2,
+        };
+        to_rgb(&planes, colour, Fit::Full).into_raw()
+    }
+
+    #[test]
+    fn limited_range_white_black_and_bt709_red() {
+        let bt709 = Colour {
+            matrix: Matrix::Bt709,
+            full_range: false,
+        };
+        assert!(flat(3, [235, 128, 128], bt709).iter().all(|&c| c == 255));
+        assert!(flat(3, [16, 128, 128], bt709).iter().all(|&c| c == 0));
+        // BT.709 limited red (R'G'B' 255, 0, 0) is Y'CbCr 63, 102, 240.
+        let red = flat(4, [63, 102, 240], bt709);
+        assert!(
+            red.chunks(3).all(|p| p[0] >= 254 && p[1] <= 1 && p[2] <= 1),
+            "{red:?}"
+        );
+    }
+
+    #[test]
+    fn tags_and_defaults_choose_the_matrix() {
+        let pick = |m, full, h| Colour::from_tags(m, full, h);
+        assert_eq!(pick(None, None, 720).matrix, Matrix::Bt709);
+        assert_eq!(pick(None, None, 719).matrix, Matrix::Bt601);
+        assert_eq!(pick(Some(2), None, 480).matrix, Matrix::Bt601);
+        assert_eq!(
+            pick(Some(1), Some(true), 480),
+            Colour {
+                matrix: Matrix::Bt709,
+                full_range: true
+            }
+        );
+        assert_eq!(pick(Some(6), None, 1080).matrix, Matrix::Bt601);
+        assert_eq!(pick(Some(9), None, 1080).matrix, Matrix::Bt2020);
     }
 }
