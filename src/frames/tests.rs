@@ -304,3 +304,49 @@ fn within_shrinks_keeping_aspect_and_colour() {
         assert!((a - b).abs() < 3.0, "channel {channel}: {a:.1} vs {b:.1}");
     }
 }
+
+/// The demuxed track of a fixture, with its bytes.
+fn track_of(clip: &str) -> (demux::Track, Vec<u8>) {
+    let bytes = std::fs::read(fixture(&format!("{clip}.mp4"))).unwrap();
+    let track = demux::read_track(&mut std::io::Cursor::new(&bytes), bytes.len() as u64).unwrap();
+    (track, bytes)
+}
+
+/// Decodes `bytes` as `track` says, the problem it meets.
+fn problem_of(track: &demux::Track, bytes: &[u8]) -> Problem {
+    let mut reader = std::io::Cursor::new(bytes);
+    let len = bytes.len() as u64;
+    let each = &mut |_| ControlFlow::Continue(());
+    decode::decode_track(&mut reader, len, track, Fit::Full, Options::default(), each).unwrap_err()
+}
+
+#[test]
+fn a_missing_parameter_set_is_an_error() {
+    let (mut track, bytes) = track_of("sd-untagged");
+    track.avcc.picture_parameter_sets.clear();
+    let expected = Problem::Corrupt("no PPS (missing parameter set)".into());
+    assert_eq!(problem_of(&track, &bytes), expected);
+    track.avcc.sequence_parameter_sets.clear();
+    let expected = Problem::Corrupt("no SPS (missing parameter set)".into());
+    assert_eq!(problem_of(&track, &bytes), expected);
+}
+
+#[test]
+fn broken_nal_lengths_name_their_sample() {
+    let (track, mut bytes) = track_of("sd-untagged");
+    let at = track.samples[4].offset as usize;
+    bytes[at..at + 4].copy_from_slice(&[0, 0, 0, 0]);
+    let expected = "sample 5 of 48: zero-length NAL unit";
+    assert_eq!(
+        problem_of(&track, &bytes),
+        Problem::Corrupt(expected.into())
+    );
+    bytes[at..at + 4].copy_from_slice(&[0x7f, 0, 0, 0]);
+    let Problem::Corrupt(message) = problem_of(&track, &bytes) else {
+        panic!()
+    };
+    assert!(
+        message.starts_with("sample 5 of 48: NAL unit of 2130706432 bytes overruns"),
+        "{message}"
+    );
+}
