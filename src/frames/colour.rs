@@ -208,15 +208,32 @@ fn mix_rows(near: &[u8], far: &[u8], out: &mut [u16]) {
 }
 
 /// One row of pixels from its luma and its vertically mixed chroma (in quarters): even columns
-/// take their chroma sample, odd ones the mean of it and the next (the last repeats).
+/// take their chroma sample, odd ones the mean of it and the next (the last repeats). Pixels go
+/// in pairs, one chroma sample each, so the loop has no index arithmetic or bounds checks.
 fn convert_row(luma: &[u8], cb: &[u16], cr: &[u16], coefficients: &Coefficients, out: &mut [u8]) {
-    let last = cb.len() - 1;
-    for (x, (pixel, &y)) in out.chunks_exact_mut(3).zip(luma).enumerate() {
-        let (left, right) = (x / 2, (x / 2 + x % 2).min(last));
-        let u = i32::from(cb[left]) + i32::from(cb[right]);
-        let v = i32::from(cr[left]) + i32::from(cr[right]);
-        pixel.copy_from_slice(&coefficients.rgb(i32::from(y), u, v));
+    let mut pixel_pairs = out.chunks_exact_mut(6);
+    let mut luma_pairs = luma.chunks_exact(2);
+    let pairs = (&mut pixel_pairs)
+        .zip(&mut luma_pairs)
+        .zip(with_next(cb).zip(with_next(cr)));
+    for ((pixels, y), ((u, u_next), (v, v_next))) in pairs {
+        pixels[..3].copy_from_slice(&coefficients.rgb(i32::from(y[0]), 2 * u, 2 * v));
+        pixels[3..].copy_from_slice(&coefficients.rgb(i32::from(y[1]), u + u_next, v + v_next));
     }
+    if let ([y], Some(&u), Some(&v)) = (luma_pairs.remainder(), cb.last(), cr.last()) {
+        let rgb = coefficients.rgb(i32::from(*y), 2 * i32::from(u), 2 * i32::from(v));
+        pixel_pairs.into_remainder().copy_from_slice(&rgb);
+    }
+}
+
+/// Each chroma sample with the one after it (the last with itself), as `i32`.
+fn with_next(plane: &[u16]) -> impl Iterator<Item = (i32, i32)> + '_ {
+    let last = plane.last().copied().unwrap_or_default();
+    let next = plane.iter().skip(1).copied().chain(std::iter::once(last));
+    plane
+        .iter()
+        .zip(next)
+        .map(|(&a, b)| (i32::from(a), i32::from(b)))
 }
 
 #[cfg(test)]
