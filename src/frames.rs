@@ -120,6 +120,11 @@ pub enum FrameError {
 /// Decodes `path` and hands each frame, in display order, to `each` (which may stop early with
 /// `ControlFlow::Break`, e.g. once the first frame is shown or the view closed). Blocking.
 ///
+/// Frames come out in display order with their presentation times (the edit list honoured),
+/// converted with the stream's own matrix and range (see [`Colour::from_tags`]). Without the
+/// `decoder` feature the file is still demuxed, so a file that is not an MP4 or not H.264 says
+/// so, and an H.264 one gets [`FrameError::NoDecoder`].
+///
 /// # Errors
 /// See [`FrameError`]: a file that cannot be read, is not an MP4, is not H.264 or is broken.
 pub fn decode_file(
@@ -303,3 +308,21 @@ impl FrameError {
 mod proptests;
 #[cfg(test)]
 mod tests;
+
+/// The one behaviour of a build without the decoder (the other tests need one).
+#[cfg(all(test, not(feature = "decoder")))]
+mod without_decoder {
+    use super::*;
+
+    #[test]
+    fn an_h264_clip_is_refused_and_another_codec_named() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decode");
+        let each = &mut |_| ControlFlow::Continue(());
+        let h264 = dir.join("sd-untagged.mp4");
+        let err = decode_file(&h264, Fit::Full, each).unwrap_err();
+        assert_eq!(err, FrameError::NoDecoder { path: h264 });
+        let hevc = dir.join("hevc.mp4");
+        let err = decode_file(&hevc, Fit::Full, each).unwrap_err();
+        assert!(matches!(err, FrameError::NotH264 { ref codec, .. } if codec == "HEVC"));
+    }
+}
