@@ -139,7 +139,7 @@ pub(super) fn decode_track<R: Read + Seek>(
 }
 
 /// The stream's colour tags: the first SPS's VUI where it says, else the `colr` box.
-fn colour_tags(track: &Track) -> (Option<u16>, Option<bool>) {
+pub(super) fn colour_tags(track: &Track) -> (Option<u16>, Option<bool>) {
     let vui = track
         .avcc
         .sequence_parameter_sets

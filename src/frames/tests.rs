@@ -350,3 +350,15 @@ fn broken_nal_lengths_name_their_sample() {
         "{message}"
     );
 }
+
+#[test]
+fn colour_tags_come_from_the_vui_else_the_colr_box() {
+    let (track, _) = track_of("hd-bframes-bt709");
+    assert_eq!(decode::colour_tags(&track), (Some(1), Some(false)));
+    let (track, _) = track_of("sd-fullrange-bt709");
+    assert_eq!(decode::colour_tags(&track), (Some(1), Some(true)));
+    let (mut track, _) = track_of("sd-untagged");
+    assert_eq!(decode::colour_tags(&track), (None, None));
+    track.colr = Some((6, true));
+    assert_eq!(decode::colour_tags(&track), (Some(6), Some(true)));
+}
