@@ -403,6 +403,7 @@ fn scoring_by_keyboard_in_a_real_terminal() {
     assert!(scored.contains("crisp foam"));
 
     tmux.keys("Escape");
+    tmux.wait_for("the grid", PATIENCE, |s| !s.contains("Visual clarity"));
     tmux.keys("x");
     tmux.wait_for("the export path", PATIENCE, |s| s.contains("exported to"));
     let export = only_export(&data);
@@ -470,7 +471,9 @@ fn clip_pictures_in_a_real_terminal() {
     tmux.wait_for("back to scoring the same clip", PATIENCE, |s| {
         s.contains("Score Ray 2 Flash") && s.contains("Visual clarity")
     });
+    // Escape and a key sent together read as Alt+key: wait for the grid before `q`.
     tmux.keys("Escape");
+    tmux.wait_for("the grid", PATIENCE, |s| !s.contains("Visual clarity"));
     tmux.keys("q");
     tmux.wait_for("the app to exit", PATIENCE, |s| s.contains("EXITED 0"));
 }
