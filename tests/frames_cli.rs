@@ -265,3 +265,47 @@ fn bad_usage_exits_2_with_one_line_naming_the_value() {
     let line = one_error_line(&run(dir.path(), &["inspect"]), 2);
     assert!(line.contains("<FILE>"), "{line}");
 }
+
+/// Peak signal-to-noise ratio over the RGB channels, in dB.
+fn psnr(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions(), "frame sizes differ");
+    let squared: f64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum();
+    let mse = squared / a.as_raw().len() as f64;
+    if mse == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (255.0 * 255.0 / mse).log10()
+    }
+}
+
+/// `frame --at` against the reference decodes made with ffmpeg (tests/fixtures/decode/), by
+/// time: frame N of a 24 fps fixture is shown from N/24 s, asked here half a frame later. A
+/// wrong colour matrix, an ignored edit list or an off-by-one frame all fall under 40 dB
+/// (src/frames/tests.rs shows each).
+#[test]
+fn frame_at_a_time_matches_ffmpeg_s_decode_at_40_db_or_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[usize]); 3] = [
+        ("hd-bframes-bt709", &[0, 1, 17, 35]),
+        ("sd-untagged", &[0, 5, 24, 47]),
+        ("sd-fullrange-bt709", &[0, 3, 30]),
+    ];
+    for (clip, numbers) in cases {
+        let file = repo_file(&format!("tests/fixtures/decode/{clip}.mp4"));
+        for &number in numbers {
+            let at = format!("{:.4}", (number as f64 + 0.5) / 24.0);
+            let (picture, _) = frame_at(dir.path(), &file, &at, &format!("{clip}-{number}.png"));
+            let reference = image::open(repo_file(&format!(
+                "tests/fixtures/decode/{clip}-f{number}.png"
+            )))
+            .unwrap();
+            let db = psnr(&picture.to_rgb8(), &reference.to_rgb8());
+            assert!(db >= 40.0, "{clip} at {at} s (frame {number}): {db:.1} dB");
+        }
+    }
+}

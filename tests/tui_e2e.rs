@@ -435,7 +435,8 @@ fn scoring_by_keyboard_in_a_real_terminal() {
 
 /// The pane with its colours (`capture-pane -e`): half-block pictures differ only in colour.
 fn coloured_screen(tmux: &Tmux) -> String {
-    String::from_utf8_lossy(&tmux.cmd(&["capture-pane", "-e", "-p", "-t", "app"]).stdout).into_owned()
+    String::from_utf8_lossy(&tmux.cmd(&["capture-pane", "-e", "-p", "-t", "app"]).stdout)
+        .into_owned()
 }
 
 /// The scoring view shows the clip as a half-block picture, decoded by the real H.264 decoder
@@ -452,9 +453,13 @@ fn clip_pictures_in_a_real_terminal() {
     let first_colours = coloured_screen(&tmux);
 
     tmux.keys(".");
-    tmux.wait_for("one frame on", PATIENCE, |s| s.contains("0.04 s · frame 2/120"));
+    tmux.wait_for("one frame on", PATIENCE, |s| {
+        s.contains("0.04 s · frame 2/120")
+    });
     tmux.keys(">");
-    tmux.wait_for("one second on", PATIENCE, |s| s.contains("1.04 s · frame 26/120"));
+    tmux.wait_for("one second on", PATIENCE, |s| {
+        s.contains("1.04 s · frame 26/120")
+    });
     let later_colours = coloured_screen(&tmux);
     assert_ne!(
         picture_rows(&first_colours),
@@ -466,7 +471,10 @@ fn clip_pictures_in_a_real_terminal() {
     let compare = tmux.wait_for("compare", PATIENCE, |s| {
         s.contains("Kling 2.5 Turbo") && s.contains("WAN 2.5") && s.contains("Ray 2 Flash")
     });
-    assert!(compare.contains("1.04 s"), "compare keeps the time: {compare}");
+    assert!(
+        compare.contains("1.04 s"),
+        "compare keeps the time: {compare}"
+    );
     tmux.keys("Escape");
     tmux.wait_for("back to scoring the same clip", PATIENCE, |s| {
         s.contains("Score Ray 2 Flash") && s.contains("Visual clarity")
@@ -480,5 +488,8 @@ fn clip_pictures_in_a_real_terminal() {
 
 /// The lines of a coloured capture that hold half blocks (the picture's rows).
 fn picture_rows(screen: &str) -> Vec<&str> {
-    screen.lines().filter(|line| line.contains('▀') || line.contains('▄')).collect()
+    screen
+        .lines()
+        .filter(|line| line.contains('▀') || line.contains('▄'))
+        .collect()
 }
