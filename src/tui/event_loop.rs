@@ -86,7 +86,7 @@ pub struct LoopContext {
 pub async fn run(mut app: App, context: LoopContext) -> std::io::Result<()> {
     let mut terminal = ratatui::init();
     // In the alternate screen, before any event is read: the terminal answers on stdin.
-    app.pictures.graphics = Graphics::detect(app.pictures.choice);
+    app.set_graphics(Graphics::detect(app.pictures.choice));
     let _ = crossterm::execute!(
         std::io::stdout(),
         crossterm::event::EnableMouseCapture,

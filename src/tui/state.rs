@@ -233,6 +233,12 @@ impl App {
         self.row_jobs(row).get(col).copied().flatten()
     }
 
+    /// Draws clip pictures this way from now on (the loop sets what it detected at start-up;
+    /// benches and tests choose half blocks).
+    pub fn set_graphics(&mut self, graphics: crate::tui::picture::Graphics) {
+        self.pictures.graphics = graphics;
+    }
+
     /// The clip pictures.
     pub fn pictures(&self) -> &crate::tui::picture::Pictures {
         &self.pictures

@@ -1,15 +1,20 @@
-//! Decoding off the UI thread: one blocking task per clip, owned by the app loop, at most as
-//! many at once as the machine has cores. Each sends its frames back as actions: the first
-//! frame alone, at once (the first picture shows while the rest decode), then the rest in
-//! batches, then how the decode ended. Closing the session cancels every decode.
+//! Decoding off the UI thread: a pool of decode threads, as many as the machine has cores,
+//! owned by the app loop. Each decode sends its frames back as actions: the first frame alone,
+//! at once (the first picture shows while the rest decode), then the rest in batches, then how
+//! the decode ended. Closing the session cancels every decode.
+//!
+//! Why a pool of its own and not `spawn_blocking`: the allocator keeps a heap (an arena) per
+//! thread that ever allocated, and a decode's buffers (tens of MB for a 720p clip) stay
+//! reserved in that thread's arena after it ends. Blocking tasks wander over many threads, so
+//! nine clips opened once held ~270 MiB; a fixed pool holds at most one decode's worth per
+//! core (`cargo bench --bench idle`, `pictures_rss`).
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 use crate::frames::{ClipInfo, Fit, FrameError, VideoFrame};
 use crate::session::ClipId;
@@ -93,15 +98,16 @@ pub struct DecodeJob {
     pub fit: Fit,
 }
 
+/// One decode waiting for a thread.
+type Task = Box<dyn FnOnce() + Send>;
+
 /// The decodes the app loop runs.
 #[derive(Debug)]
 pub struct Decodes {
-    /// One permit per core: no more decodes at once.
-    permits: Arc<Semaphore>,
+    /// Hands decodes to the pool's threads, first come first served; `None` once shut down.
+    queue: Mutex<Option<std_mpsc::Sender<Task>>>,
     /// Cancelled when the session closes.
     cancel: CancellationToken,
-    /// Every decode task.
-    tasks: TaskTracker,
 }
 
 impl Decodes {
@@ -111,33 +117,69 @@ impl Decodes {
         Decodes::with_limit(cores)
     }
 
-    /// At most `limit` decodes at once.
+    /// At most `limit` decodes at once: that many threads, started now, each taking the next
+    /// decode when it is free. A thread that cannot be started leaves fewer (at least one
+    /// is needed: without it every decode ends at once with the reason).
     pub fn with_limit(limit: usize) -> Decodes {
+        let (tx, rx) = std_mpsc::channel::<Task>();
+        let rx = Arc::new(Mutex::new(rx));
+        let mut started = 0;
+        for n in 0..limit.max(1) {
+            let rx = Arc::clone(&rx);
+            let thread = std::thread::Builder::new()
+                .name(format!("clip-decode-{n}"))
+                .spawn(move || work(&rx));
+            match thread {
+                Ok(_) => started += 1,
+                Err(err) => tracing::warn!("cannot start a decode thread: {err}"),
+            }
+        }
         Decodes {
-            permits: Arc::new(Semaphore::new(limit.max(1))),
+            queue: Mutex::new((started > 0).then_some(tx)),
             cancel: CancellationToken::new(),
-            tasks: TaskTracker::new(),
         }
     }
 
-    /// Starts decoding `job` with `decoder` once a core is free; its frames come back on `tx`.
+    /// Decodes `job` with `decoder` once a thread is free; its frames come back on `tx`.
     pub fn start(&self, job: DecodeJob, decoder: Decoder, tx: mpsc::UnboundedSender<Action>) {
-        let (permits, cancel) = (self.permits.clone(), self.cancel.clone());
-        self.tasks.spawn(async move {
-            let permit = tokio::select! {
-                permit = permits.acquire_owned() => permit,
-                () = cancel.cancelled() => return,
-            };
-            let decode = tokio::task::spawn_blocking(move || run(&job, &decoder, &cancel, &tx));
-            let _ = decode.await;
-            drop(permit);
+        let cancel = self.cancel.clone();
+        let task: Task = Box::new(move || {
+            if !cancel.is_cancelled() {
+                run(&job, &decoder, &cancel, &tx);
+            }
         });
+        let queue = self.queue.lock().ok();
+        let sent = queue
+            .as_ref()
+            .and_then(|queue| queue.as_ref())
+            .is_some_and(|queue| queue.send(task).is_ok());
+        if !sent {
+            tracing::warn!("no decode thread: a clip picture was not decoded");
+        }
     }
 
-    /// Cancels every decode (each stops at its next frame) and takes no more.
+    /// Cancels every decode (each stops at its next frame) and takes no more; the threads end
+    /// when their decode does.
     pub fn shut_down(&self) {
         self.cancel.cancel();
-        self.tasks.close();
+        if let Ok(mut queue) = self.queue.lock() {
+            queue.take();
+        }
+    }
+}
+
+/// A pool thread: runs decodes until the queue closes.
+fn work(rx: &Mutex<std_mpsc::Receiver<Task>>) {
+    loop {
+        // The lock is held only while taking the next task, never while decoding.
+        let next = match rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        match next {
+            Ok(task) => task(),
+            Err(_) => return,
+        }
     }
 }
 
