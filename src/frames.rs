@@ -22,6 +22,8 @@ mod scale;
 mod sps;
 mod table;
 
+pub mod checks;
+
 use std::fs::File;
 use std::io::{Read, Seek};
 use std::ops::ControlFlow;

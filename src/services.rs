@@ -10,7 +10,7 @@ use crate::provider::fal::FalClient;
 use crate::provider::kie::KieClient;
 use crate::provider::{ApiKey, Provider, build_http_client};
 use crate::session::Session;
-use crate::simulator::{AdoptedJob, Protocol, SimConfig, Simulator};
+use crate::simulator::{AdoptedJob, DEMO_DEFECT_RATE, Protocol, SimConfig, Simulator};
 
 /// The placeholder keys the simulator accepts in DEMO.
 const DEMO_FAL_KEY: &str = "demo-key-id:demo-key-secret";
@@ -69,6 +69,8 @@ impl Backend {
             let sim = Simulator::start(SimConfig {
                 speed: sim_speed,
                 seed: 1,
+                // DEMO delivers a defect clip now and then, so every clip check shows.
+                defect_rate: DEMO_DEFECT_RATE,
                 ..SimConfig::default()
             })
             .await

@@ -18,6 +18,7 @@ mod clips;
 mod clock;
 mod config;
 mod control;
+mod defect;
 mod fal;
 mod fal_call;
 mod fal_queue;
@@ -47,6 +48,7 @@ use tokio::task::JoinHandle;
 pub use adopt::{AdoptError, AdoptedJob, Protocol};
 pub use clips::CLIP_PATH;
 pub use config::{ConfigError, SimConfig};
+pub use defect::{DEFECT_CLIP_SECONDS, DEMO_DEFECT_RATE, Defect};
 pub use faults::{FaultKind, FaultSpec, FaultTarget};
 pub use stats::{MAX_REQUEST_RECORDS, PromptCount, RequestRecord, SimStats};
 

@@ -8,9 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::defect::DEFECT_CLIP_SECONDS;
 use super::fault_reply::clip_fault;
 use super::faults::Hook;
-use super::jobs::{Api, Model};
+use super::jobs::{Api, Job, Model};
 use super::state::SimState;
 
 /// URL path prefix of the clip route.
@@ -24,37 +25,60 @@ pub struct Clip {
     pub bytes: &'static [u8],
 }
 
-/// Every clip, embedded so the simulator works from any working directory.
-pub static CLIPS: [Clip; 6] = [
-    Clip {
-        name: "ray-5s.mp4",
-        bytes: include_bytes!("../../assets/clips/ray-5s.mp4"),
-    },
-    Clip {
-        name: "ray-10s.mp4",
-        bytes: include_bytes!("../../assets/clips/ray-10s.mp4"),
-    },
-    Clip {
-        name: "kling-5s.mp4",
-        bytes: include_bytes!("../../assets/clips/kling-5s.mp4"),
-    },
-    Clip {
-        name: "kling-10s.mp4",
-        bytes: include_bytes!("../../assets/clips/kling-10s.mp4"),
-    },
-    Clip {
-        name: "wan-5s.mp4",
-        bytes: include_bytes!("../../assets/clips/wan-5s.mp4"),
-    },
-    Clip {
-        name: "wan-10s.mp4",
-        bytes: include_bytes!("../../assets/clips/wan-10s.mp4"),
-    },
+/// One [`Clip`] of `assets/clips/`, embedded under its file name.
+macro_rules! clip {
+    ($name:literal) => {
+        Clip {
+            name: $name,
+            bytes: include_bytes!(concat!("../../assets/clips/", $name)),
+        }
+    };
+}
+
+/// Every clip, embedded so the simulator works from any working directory: each model's clean
+/// 5 s and 10 s clips, then its 5 s defect variants (`assets/clips/README.md`).
+pub static CLIPS: [Clip; 18] = [
+    clip!("ray-5s.mp4"),
+    clip!("ray-10s.mp4"),
+    clip!("kling-5s.mp4"),
+    clip!("kling-10s.mp4"),
+    clip!("wan-5s.mp4"),
+    clip!("wan-10s.mp4"),
+    clip!("ray-5s-frozen.mp4"),
+    clip!("ray-5s-black.mp4"),
+    clip!("ray-5s-blurry.mp4"),
+    clip!("ray-5s-flicker.mp4"),
+    clip!("kling-5s-frozen.mp4"),
+    clip!("kling-5s-black.mp4"),
+    clip!("kling-5s-blurry.mp4"),
+    clip!("kling-5s-flicker.mp4"),
+    clip!("wan-5s-frozen.mp4"),
+    clip!("wan-5s-black.mp4"),
+    clip!("wan-5s-blurry.mp4"),
+    clip!("wan-5s-flicker.mp4"),
 ];
 
 /// The clip served for `model` at `seconds` (5 or 10).
 pub fn clip_for(model: Model, seconds: u32) -> &'static Clip {
-    let name = format!("{}-{seconds}s.mp4", model.clip_prefix());
+    named(&format!("{}-{seconds}s.mp4", model.clip_prefix()))
+}
+
+/// The clip `job` delivers: its defect variant when it drew one, else its clean clip.
+pub fn clip_of(job: &Job) -> &'static Clip {
+    match job.defect {
+        Some(defect) if job.clip_seconds == DEFECT_CLIP_SECONDS => named(&format!(
+            "{}-{}s-{}.mp4",
+            job.model.clip_prefix(),
+            job.clip_seconds,
+            defect.name()
+        )),
+        _ => clip_for(job.model, job.clip_seconds),
+    }
+}
+
+/// The clip called `name`; the first clip if there is none (every name built here exists, as
+/// the tests check).
+fn named(name: &str) -> &'static Clip {
     CLIPS.iter().find(|c| c.name == name).unwrap_or(&CLIPS[0])
 }
 
@@ -155,6 +179,7 @@ fn clip_response(bytes: &'static [u8], range: RangeAnswer) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use super::super::defect::Defect;
     use super::*;
 
     #[test]
@@ -202,8 +227,14 @@ mod tests {
             clip_for(Model::Kling, clip_seconds(10)).name,
             "kling-10s.mp4"
         );
+        for model in [Model::Ray, Model::Kling, Model::Wan] {
+            for defect in Defect::ALL {
+                let name = format!("{}-5s-{}.mp4", model.clip_prefix(), defect.name());
+                assert!(CLIPS.iter().any(|c| c.name == name), "{name} missing");
+            }
+        }
         for clip in &CLIPS {
-            assert!(clip.bytes.len() < 500_000, "{} too large", clip.name);
+            assert!(clip.bytes.len() < 400_000, "{} too large", clip.name);
             assert_eq!(&clip.bytes[4..8], b"ftyp", "{} is not an MP4", clip.name);
         }
     }

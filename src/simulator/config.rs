@@ -12,8 +12,12 @@ pub struct SimConfig {
     pub speed: f64,
     /// Probability (0.0-1.0) that a submitted job ends in a provider-side failure.
     pub fail_rate: f64,
-    /// Seed for every random draw (latencies, failures, positions), so runs are reproducible.
+    /// Seed for every random draw (latencies, failures, positions, defects), so runs are
+    /// reproducible.
     pub seed: u64,
+    /// Probability (0.0-1.0) that a 5 s job delivers one of its model's defect clips (see
+    /// `defect`); 0 by default, [`DEMO_DEFECT_RATE`](super::DEMO_DEFECT_RATE) in DEMO.
+    pub defect_rate: f64,
     /// Overrides the drawn latency with this wall-clock total per job (speed does not apply);
     /// a quarter of it is spent queued, the rest running.
     pub fixed_latency: Option<Duration>,
@@ -35,6 +39,7 @@ impl Default for SimConfig {
             speed: 1.0,
             fail_rate: 0.0,
             seed: 0,
+            defect_rate: 0.0,
             fixed_latency: None,
             kie_http_status_mirrors_code: false,
             public_base_url: None,
@@ -52,6 +57,9 @@ pub enum ConfigError {
     /// `fail_rate` was outside 0.0..=1.0.
     #[error("simulator fail rate must be between 0.0 and 1.0, got {0}")]
     FailRate(f64),
+    /// `defect_rate` was outside 0.0..=1.0.
+    #[error("simulator defect rate must be between 0.0 and 1.0, got {0}")]
+    DefectRate(f64),
     /// An override origin was not an absolute http(s) URL.
     #[error("simulator {field} must be an absolute http(s) URL, got {value:?}")]
     BaseUrl {
@@ -73,6 +81,9 @@ impl SimConfig {
         }
         if !(0.0..=1.0).contains(&self.fail_rate) {
             return Err(ConfigError::FailRate(self.fail_rate));
+        }
+        if !(0.0..=1.0).contains(&self.defect_rate) {
+            return Err(ConfigError::DefectRate(self.defect_rate));
         }
         check_origin("public_base_url", self.public_base_url.as_deref())?;
         check_origin("clip_base_url", self.clip_base_url.as_deref())
@@ -114,6 +125,11 @@ mod tests {
                 ..SimConfig::default()
             };
             assert!(matches!(c.validate(), Err(ConfigError::FailRate(_))));
+            let c = SimConfig {
+                defect_rate: fail_rate,
+                ..SimConfig::default()
+            };
+            assert!(matches!(c.validate(), Err(ConfigError::DefectRate(_))));
         }
         let c = SimConfig {
             fail_rate: 1.0,

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::clips::{CLIP_PATH, clip_for};
+use super::clips::{CLIP_PATH, clip_of};
 use super::clock::rfc3339;
 use super::fault_reply::fal_infra_error;
 use super::jobs::{Failure, Job, Model, Phase};
@@ -106,7 +106,7 @@ fn logs_json(job: &Job, now: Instant, with_logs: bool) -> Value {
 
 /// The model output of a successful job, with clip URLs on `clip_origin`.
 pub fn output(job: &Job, clip_origin: &str) -> Value {
-    let clip = clip_for(job.model, job.clip_seconds);
+    let clip = clip_of(job);
     // The query only makes each job's URL distinct, as real CDN URLs are; the route ignores it.
     let url = format!(
         "{clip_origin}{CLIP_PATH}/{}?request_id={}",

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::defect::Defect;
 use super::jobs::Api;
 
 /// How long a stalled request waits before it answers: far beyond any client's timeout.
@@ -111,6 +112,10 @@ pub enum FaultKind {
     /// A clip download announces its full `Content-Length`, sends half the bytes, then drops
     /// the connection.
     ClipTruncated,
+    /// A new 5 s job delivers a defect clip: the spec's `defect`, else its model's own (Ray
+    /// `blurry`, Kling `frozen`, WAN `flicker`). Hits jobs as they are submitted; 10 s jobs keep
+    /// their clean clip and do not use it up.
+    DefectClip,
 }
 
 /// The request kinds a fault can hit.
@@ -126,6 +131,8 @@ pub enum Hook {
     Result,
     /// Clip download.
     Clip,
+    /// A job being created (after any submit fault): which clip it will deliver.
+    Deliver,
 }
 
 impl FaultKind {
@@ -162,6 +169,7 @@ impl FaultKind {
             | FaultKind::ClipNotFound
             | FaultKind::ClipRateLimited
             | FaultKind::ClipTruncated => Hook::Clip,
+            FaultKind::DefectClip => Hook::Deliver,
         }
     }
 
@@ -206,6 +214,10 @@ pub struct FaultSpec {
     /// [`DEFAULT_HOLD_MS`]); other faults ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_ms: Option<u64>,
+    /// Which defect [`FaultKind::DefectClip`] delivers (default: the model's own); other faults
+    /// ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defect: Option<Defect>,
 }
 
 impl FaultSpec {
@@ -217,7 +229,15 @@ impl FaultSpec {
             count,
             retry_after_s: None,
             hold_ms: None,
+            defect: None,
         }
+    }
+
+    /// The same fault delivering `defect` (for [`FaultKind::DefectClip`]).
+    #[must_use]
+    pub fn with_defect(mut self, defect: Defect) -> Self {
+        self.defect = Some(defect);
+        self
     }
 
     /// The same fault holding its answer for `hold` (for [`FaultKind::SubmitHeld`]).

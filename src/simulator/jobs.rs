@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use super::config::SimConfig;
+use super::defect::Defect;
 use crate::random::SplitMix64;
 
 /// Which wire protocol a job came in on.
@@ -127,6 +128,8 @@ pub struct Job {
     pub cancelled_at: Option<Duration>,
     /// Seed reported in WAN output.
     pub seed: u64,
+    /// The defect its clip has, if it delivers a defect clip (5 s clips only).
+    pub defect: Option<Defect>,
 }
 
 /// What the timeline of a new job is drawn from.
@@ -141,6 +144,8 @@ pub struct Draw {
     pub failure: Option<Failure>,
     /// Seed reported in WAN output when the input has none.
     pub seed: u64,
+    /// The defect its clip will have, drawn at `SimConfig::defect_rate`.
+    pub defect: Option<Defect>,
 }
 
 impl Draw {
@@ -164,12 +169,17 @@ impl Draw {
                 Failure::ContentPolicy
             }
         });
+        let queue_position = rng.range_u64(1, 5) as u32;
+        let seed = rng.range_u64(1, 2_147_483_647);
+        // Drawn last, so a seed keeps every earlier draw whatever the defect rate.
+        let defect = Defect::draw(model, config.defect_rate, rng);
         Draw {
             queue,
             run,
-            queue_position: rng.range_u64(1, 5) as u32,
+            queue_position,
             failure,
-            seed: rng.range_u64(1, 2_147_483_647),
+            seed,
+            defect,
         }
     }
 }

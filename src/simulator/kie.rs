@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::clips::{CLIP_PATH, clip_for, clip_seconds};
+use super::clips::{CLIP_PATH, clip_of, clip_seconds};
 use super::clock::unix_ms;
 use super::fault_reply::{self, hold_if_stalled, status_fault, submit_fault};
 use super::faults::{FaultKind, Hook};
@@ -204,7 +204,7 @@ fn last_change(job: &Job, elapsed: Duration) -> Duration {
 
 /// `resultJson`: a JSON *string* holding `{"resultUrls":[...]}`.
 fn result_json(job: &Job, clip_origin: &str) -> String {
-    let clip = clip_for(job.model, job.clip_seconds);
+    let clip = clip_of(job);
     let url = format!("{clip_origin}{CLIP_PATH}/{}?taskId={}", clip.name, job.id);
     json!({ "resultUrls": [url] }).to_string()
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::clock::unix_ms;
 use super::config::SimConfig;
+use super::defect::{DEFECT_CLIP_SECONDS, Defect};
 use super::faults::{FaultBook, FaultSpec, Hook};
 use super::jobs::{Api, Draw, Job, Model};
 use super::stats::{RequestRecord, SimStats, StatsBook};
@@ -101,15 +102,26 @@ impl SimState {
     pub fn create_job(&self, new: NewJob) -> Job {
         let id = self.next_id(new.api, SystemTime::now());
         lock(&self.stats).submitted(new.api, &new.prompt);
-        self.store_job(new, id)
+        let forced = self.forced_defect(&new);
+        self.store_job(new, id, forced)
+    }
+
+    /// The defect a [`FaultKind::DefectClip`](super::FaultKind::DefectClip) fault forces on a
+    /// new 5 s job, using one hit of it; 10 s jobs leave it armed.
+    fn forced_defect(&self, new: &NewJob) -> Option<Defect> {
+        if new.clip_seconds != DEFECT_CLIP_SECONDS {
+            return None;
+        }
+        let fault = self.take_fault(new.api, Hook::Deliver)?;
+        Some(fault.defect.unwrap_or(Defect::of_model(new.model)[0]))
     }
 
     /// Stores a job an earlier simulator accepted, under its old id (not counted as a submit).
     pub fn adopt_job(&self, new: NewJob, id: String) -> Job {
-        self.store_job(new, id)
+        self.store_job(new, id, None)
     }
 
-    fn store_job(&self, new: NewJob, id: String) -> Job {
+    fn store_job(&self, new: NewJob, id: String, forced: Option<Defect>) -> Job {
         let draw = Draw::new(new.model, &self.config, &mut self.job_rng(&new));
         let created_wall = SystemTime::now();
         let job = Job {
@@ -129,6 +141,9 @@ impl SimState {
             failure: draw.failure,
             cancelled_at: None,
             seed: draw.seed,
+            defect: forced
+                .or(draw.defect)
+                .filter(|_| new.clip_seconds == DEFECT_CLIP_SECONDS),
         };
         lock(&self.jobs).insert(id, job.clone());
         job

@@ -5,6 +5,7 @@
 mod support;
 
 mod control;
+mod defects;
 mod fal;
 mod fal_queue;
 mod faults;

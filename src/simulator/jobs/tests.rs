@@ -22,6 +22,7 @@ fn job(failure: Option<Failure>) -> Job {
         failure,
         cancelled_at: None,
         seed: 1,
+        defect: None,
     }
 }
 
