@@ -16,6 +16,7 @@ mod colour;
 mod decode;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod demux;
+#[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod luma;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod scale;
@@ -184,6 +185,7 @@ pub(crate) struct Options {
 
 /// Where decoded pictures go: converted to RGB at a [`Fit`], or as a luma plane at most this
 /// many pixels wide (the clip checks need nothing else, so they skip the colour conversion).
+#[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 pub(crate) enum Sink<'a> {
     /// RGB frames to the callback.
     Rgb(Fit, &'a mut dyn FnMut(VideoFrame) -> ControlFlow<()>),
@@ -216,7 +218,7 @@ pub(crate) fn decode_path(
 }
 
 /// Demuxes and decodes an MP4 of `len` bytes from `reader`.
-#[cfg(test)]
+#[cfg(all(test, feature = "decoder"))]
 pub(crate) fn decode_from<R: Read + Seek>(
     reader: &mut R,
     len: u64,

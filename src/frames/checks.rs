@@ -211,12 +211,14 @@ fn rounded(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
 
-#[cfg(all(test, feature = "decoder"))]
+// On made clips, so it needs the decoder (the file says so with an inner `cfg`).
+#[cfg(test)]
 mod tests;
 
 /// The result's plumbing on synthetic planes (the checks themselves are tested in their modules
 /// and, on made clips, in `tests`).
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // Exact: small sums of whole numbers.
 mod plumbing {
     use super::*;
 

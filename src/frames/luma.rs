@@ -51,7 +51,9 @@ impl Luma {
         }
         if !colour.full_range {
             let table = limited_to_full();
-            data.iter_mut().for_each(|y| *y = table[usize::from(*y)]);
+            for y in &mut data {
+                *y = table[usize::from(*y)];
+            }
         }
         Self::new(out_w, out_h, data)
     }

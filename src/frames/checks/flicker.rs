@@ -43,6 +43,7 @@ pub fn mean_luma(luma: &[u8]) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // Exact: small sums of whole numbers.
 mod tests {
     use super::*;
 

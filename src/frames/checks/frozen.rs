@@ -74,6 +74,7 @@ pub fn frozen_stretches(timeline: &Timeline, diffs: &[f64], black: &[bool]) -> V
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // Exact: small sums of whole numbers.
 mod tests {
     use super::*;
 

@@ -14,6 +14,7 @@ pub fn motion(diffs: &[f64]) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // Exact: small sums of whole numbers.
 mod tests {
     use super::*;
 

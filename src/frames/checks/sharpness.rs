@@ -42,6 +42,7 @@ pub fn is_blurry(measure: f64) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // Exact: small sums of whole numbers.
 mod tests {
     use super::*;
 

@@ -2,6 +2,8 @@
 //! exactly its flag, with its stretch within 0.2 s of where make.sh put it, and the clean,
 //! cut and slow-pan clips get none.
 
+#![cfg(feature = "decoder")]
+
 use std::path::PathBuf;
 
 use super::*;

@@ -74,6 +74,7 @@ pub(crate) fn runs(member: &[bool]) -> Vec<(usize, usize)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // Exact: small sums of whole numbers.
 mod tests {
     use super::*;
 
