@@ -71,9 +71,11 @@ pub struct ClipChecks {
     pub black: Vec<Stretch>,
     /// Frozen stretches (not black).
     pub frozen: Vec<Stretch>,
-    /// The flicker measure (see the flicker check for its unit).
+    /// The mean absolute second difference of the frames' mean luma, in luma levels (0-255),
+    /// the largest [`FLICKER_IGNORED_VALUES`] left out (cuts); flagged above [`FLICKER_MAX`].
     pub flicker: f64,
-    /// Median variance of the Laplacian of the luma.
+    /// Median variance of the Laplacian of the luma at [`CHECK_WIDTH`]; `blurry` below
+    /// [`BLURRY_BELOW`].
     pub sharpness: f64,
     /// Mean absolute frame difference of the luma, 0-255 (ITU-T P.910 TI-like).
     pub motion: f64,
