@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's performance figures, measured: runs the runner, render, frames and idle benches N times
-# each, then writes the median, min and max of every figure (with N, the machine's core count
+# The README's performance figures, measured: runs the runner, render, frames, checks and idle benches
+# N times each, then writes the median, min and max of every figure (with N, the machine's core count
 # and the git commit) to benches/FIGURES.md and benches/figures.json, and rewrites the table
 # between the figures markers in README.md.
 #
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 done
 if [ -n "$quick" ] && [ -z "$runs_given" ]; then runs=1; fi
 
-benches="runner render frames"
+benches="runner render frames checks"
 if command -v tmux >/dev/null 2>&1; then
   benches="$benches idle"
 else

@@ -17,6 +17,8 @@ mod decode;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod demux;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
+mod luma;
+#[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod scale;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod sps;
@@ -30,6 +32,7 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 pub use colour::{Colour, Matrix};
+pub use luma::{Luma, decode_luma};
 
 /// One decoded picture, in display order.
 #[derive(Debug, Clone)]
@@ -180,6 +183,16 @@ pub(crate) struct Options {
     pub ignore_edit_list: bool,
 }
 
+/// Where decoded pictures go: converted to RGB at a [`Fit`], or as a luma plane at most this
+/// many pixels wide (the clip checks need nothing else, so they skip the colour conversion).
+#[cfg_attr(not(feature = "decoder"), allow(dead_code))]
+pub(crate) enum Sink<'a> {
+    /// RGB frames to the callback.
+    Rgb(Fit, &'a mut dyn FnMut(VideoFrame) -> ControlFlow<()>),
+    /// Full-range luma planes, with their presentation times, to the callback.
+    Luma(u32, &'a mut dyn FnMut(f64, &Luma) -> ControlFlow<()>),
+}
+
 /// [`decode_file`] with [`Options`].
 pub(crate) fn decode_with(
     path: &Path,
@@ -187,15 +200,25 @@ pub(crate) fn decode_with(
     options: Options,
     each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
 ) -> Result<ClipInfo, FrameError> {
+    decode_path(path, options, Sink::Rgb(fit, each))
+}
+
+/// Decodes the file at `path` into `sink`.
+pub(crate) fn decode_path(
+    path: &Path,
+    options: Options,
+    sink: Sink<'_>,
+) -> Result<ClipInfo, FrameError> {
     let mut file = File::open(path).map_err(|err| FrameError::io(path, &err))?;
     let file_len = file
         .metadata()
         .map_err(|err| FrameError::io(path, &err))?
         .len();
-    decode_from(&mut file, file_len, fit, options, each).map_err(|problem| problem.at(path))
+    decode_into(&mut file, file_len, options, sink).map_err(|problem| problem.at(path))
 }
 
 /// Demuxes and decodes an MP4 of `len` bytes from `reader`.
+#[cfg(all(test, feature = "decoder"))]
 pub(crate) fn decode_from<R: Read + Seek>(
     reader: &mut R,
     len: u64,
@@ -203,8 +226,18 @@ pub(crate) fn decode_from<R: Read + Seek>(
     options: Options,
     each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
 ) -> Result<ClipInfo, Problem> {
+    decode_into(reader, len, options, Sink::Rgb(fit, each))
+}
+
+/// Demuxes and decodes an MP4 of `len` bytes from `reader` into `sink`.
+fn decode_into<R: Read + Seek>(
+    reader: &mut R,
+    len: u64,
+    options: Options,
+    sink: Sink<'_>,
+) -> Result<ClipInfo, Problem> {
     let track = demux::read_track(reader, len)?;
-    let decoded = run_decoder(reader, len, &track, fit, options, each)?;
+    let decoded = run_decoder(reader, len, &track, options, sink)?;
     let span_s = track.span_ticks as f64 / f64::from(track.timescale);
     let (width, height) = decoded.size.unwrap_or(track.size);
     Ok(ClipInfo {
@@ -228,11 +261,10 @@ fn run_decoder<R: Read + Seek>(
     file: &mut R,
     file_len: u64,
     track: &demux::Track,
-    fit: Fit,
     options: Options,
-    each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
+    sink: Sink<'_>,
 ) -> Result<decode::Decoded, Problem> {
-    decode::decode_track(file, file_len, track, fit, options, each)
+    decode::decode_track_to(file, file_len, track, options, sink)
 }
 
 /// Without the `decoder` feature the file is still checked (an MP4 with H.264 in it), then
@@ -242,9 +274,8 @@ fn run_decoder<R: Read + Seek>(
     _file: &mut R,
     _file_len: u64,
     _track: &demux::Track,
-    _fit: Fit,
     _options: Options,
-    _each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
+    _sink: Sink<'_>,
 ) -> Result<Decoded, Problem> {
     Err(Problem::NoDecoder)
 }

@@ -97,7 +97,33 @@ fn inspect_json_is_one_object_with_the_clips_facts() {
         (json["duration_s"].as_f64().unwrap() - 5.0).abs() < 0.05,
         "{json}"
     );
-    assert_eq!(json["checks"], serde_json::json!({ "audio": false }));
+    let checks = json["checks"].as_object().unwrap();
+    let mut names: Vec<&str> = checks.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let expected = [
+        "audio",
+        "black",
+        "flags",
+        "flicker",
+        "frozen",
+        "motion",
+        "sharpness",
+    ];
+    assert_eq!(names, expected);
+    assert_eq!(json["checks"]["audio"], false);
+    assert!(json["checks"]["flags"].is_array(), "{json}");
+}
+
+#[test]
+fn inspect_json_carries_a_defect_clips_flag_and_stretch() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = inspect_json(dir.path(), &repo_file("tests/fixtures/checks/frozen.mp4"));
+    assert_eq!(json["checks"]["flags"], serde_json::json!(["frozen"]));
+    assert_eq!(
+        json["checks"]["frozen"],
+        serde_json::json!([{ "from_s": 1.0, "to_s": 2.5 }])
+    );
+    assert_eq!(json["checks"]["black"], serde_json::json!([]));
 }
 
 /// The 1 s, 320x240 clip with an audio track (cheap to decode whole).
@@ -129,15 +155,25 @@ fn inspect_prints_aligned_lines_for_people() {
         .collect();
     let labels: Vec<&str> = rows.iter().map(|(label, _)| label.trim()).collect();
     let expected = [
-        "file", "codec", "size", "fps", "frames", "duration", "audio",
+        "file",
+        "codec",
+        "size",
+        "fps",
+        "frames",
+        "duration",
+        "flags",
+        "black",
+        "frozen",
+        "flicker",
+        "sharpness",
+        "motion",
+        "audio",
     ];
     assert_eq!(labels, expected);
     let values: Vec<&str> = rows.iter().map(|(_, value)| value.trim()).collect();
     assert_eq!(values[0], with_audio().to_str().unwrap());
-    assert_eq!(
-        &values[1..],
-        ["H.264", "320x240", "24", "24", "1.000 s", "yes"]
-    );
+    assert_eq!(&values[1..6], ["H.264", "320x240", "24", "24", "1.000 s"]);
+    assert_eq!((values[6], values[12]), ("none", "yes"));
     // Aligned: every value starts in the same column.
     let columns: Vec<usize> = stdout
         .lines()

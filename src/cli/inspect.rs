@@ -5,14 +5,14 @@
 //! accepts is one the previews and `frame` can show to the end.
 
 use std::io::Write;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde::Serialize;
 
 use super::CliError;
-use crate::frames::{ClipInfo, Fit, decode_file};
+use crate::frames::ClipInfo;
+use crate::frames::checks::{ClipChecks, Stretch, inspect_file};
 use crate::sanitize::clean_line;
 
 /// Flags of `clipbench inspect`.
@@ -43,33 +43,40 @@ pub struct InspectReport {
     pub frames: usize,
     /// Length of the video track in seconds.
     pub duration_s: f64,
-    /// The clip checks.
+    /// The clip checks: `{flags, black, frozen, flicker, sharpness, motion, audio}`.
     pub checks: ClipChecks,
 }
 
-/// The clip checks, one field each, so that a new check is one new field (and one line in the
-/// human output, see [`ClipChecks::lines`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClipChecks {
-    /// Whether the file has an audio track.
-    pub audio: bool,
+/// The clip checks as (label, value) lines: one per check, stretches as `from-to s`.
+fn check_lines(checks: &ClipChecks) -> Vec<(&'static str, String)> {
+    let flags: Vec<&str> = checks.flags.iter().map(|flag| flag.name()).collect();
+    vec![
+        ("flags", none_if_empty(&flags.join(", "))),
+        ("black", stretches(&checks.black)),
+        ("frozen", stretches(&checks.frozen)),
+        ("flicker", format!("{:.2}", checks.flicker)),
+        ("sharpness", format!("{:.1}", checks.sharpness)),
+        ("motion", format!("{:.2}", checks.motion)),
+        ("audio", yes_no(checks.audio).to_string()),
+    ]
 }
 
-impl ClipChecks {
-    /// The checks that the decoded clip's facts answer.
-    pub fn of(info: &ClipInfo) -> Self {
-        ClipChecks { audio: info.audio }
-    }
+/// `0.000-0.625 s, 2.000-2.500 s`, or `none`.
+fn stretches(stretches: &[Stretch]) -> String {
+    let each: Vec<String> = stretches
+        .iter()
+        .map(|s| format!("{:.3}-{:.3} s", s.from_s, s.to_s))
+        .collect();
+    none_if_empty(&each.join(", "))
+}
 
-    /// Each check as (label, value) for the human output.
-    fn lines(&self) -> Vec<(&'static str, String)> {
-        vec![("audio", yes_no(self.audio).to_string())]
-    }
+fn none_if_empty(text: &str) -> String {
+    if text.is_empty() { "none" } else { text }.to_string()
 }
 
 impl InspectReport {
-    /// The report of `file`, decoded into `info`.
-    pub fn new(file: &Path, info: &ClipInfo) -> Self {
+    /// The report of `file`, decoded into `info` and checked into `checks`.
+    pub fn new(file: &Path, info: &ClipInfo, checks: ClipChecks) -> Self {
         InspectReport {
             file: file.display().to_string(),
             codec: info.codec.clone(),
@@ -78,7 +85,7 @@ impl InspectReport {
             fps: info.fps,
             frames: info.frames,
             duration_s: info.duration_s,
-            checks: ClipChecks::of(info),
+            checks,
         }
     }
 
@@ -95,7 +102,7 @@ impl InspectReport {
             ("frames", self.frames.to_string()),
             ("duration", format!("{:.3} s", self.duration_s)),
         ];
-        lines.extend(self.checks.lines());
+        lines.extend(check_lines(&self.checks));
         let width = lines
             .iter()
             .map(|(label, _)| label.len())
@@ -114,12 +121,10 @@ impl InspectReport {
 /// `Frames` when the file cannot be decoded (exit 1); `Io` when stdout fails.
 pub async fn run(args: &InspectArgs) -> Result<(), CliError> {
     let file = args.file.clone();
-    // Decoding is blocking CPU work: off the runtime's thread.
-    let info = tokio::task::spawn_blocking(move || {
-        decode_file(&file, Fit::Full, &mut |_| ControlFlow::Continue(()))
-    })
-    .await??;
-    let report = InspectReport::new(&args.file, &info);
+    // Decoding is blocking CPU work: off the runtime's thread. One decode gives both the
+    // clip's facts and its checks.
+    let (info, checks) = tokio::task::spawn_blocking(move || inspect_file(&file)).await??;
+    let report = InspectReport::new(&args.file, &info, checks);
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer(&mut out, &report)
@@ -144,6 +149,7 @@ fn trimmed(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frames::checks::Flag;
 
     fn info() -> ClipInfo {
         ClipInfo {
@@ -157,19 +163,49 @@ mod tests {
         }
     }
 
+    fn checks() -> ClipChecks {
+        ClipChecks {
+            flags: vec![Flag::Black, Flag::Frozen],
+            black: vec![Stretch {
+                from_s: 0.0,
+                to_s: 0.625,
+            }],
+            frozen: vec![
+                Stretch {
+                    from_s: 1.0,
+                    to_s: 2.5,
+                },
+                Stretch {
+                    from_s: 3.0,
+                    to_s: 3.75,
+                },
+            ],
+            flicker: 0.123,
+            sharpness: 812.44,
+            motion: 3.2,
+            audio: false,
+        }
+    }
+
     #[test]
     fn the_human_output_is_aligned_lines_with_the_checks_last() {
         let mut out = Vec::new();
-        let report = InspectReport::new(Path::new("clips/wan-5s.mp4"), &info());
+        let report = InspectReport::new(Path::new("clips/wan-5s.mp4"), &info(), checks());
         report.print(&mut out).unwrap();
         let expected = "\
-file      clips/wan-5s.mp4
-codec     H.264
-size      720x1280
-fps       24
-frames    120
-duration  5.000 s
-audio     no
+file       clips/wan-5s.mp4
+codec      H.264
+size       720x1280
+fps        24
+frames     120
+duration   5.000 s
+flags      black, frozen
+black      0.000-0.625 s
+frozen     1.000-2.500 s, 3.000-3.750 s
+flicker    0.12
+sharpness  812.4
+motion     3.20
+audio      no
 ";
         assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
@@ -182,6 +218,10 @@ audio     no
                 audio: true,
                 fps: 30_000.0 / 1001.0,
                 ..info()
+            },
+            ClipChecks {
+                audio: true,
+                ..checks()
             },
         );
         let value = serde_json::to_value(&report).unwrap();
@@ -200,7 +240,18 @@ audio     no
                 "width"
             ]
         );
-        assert_eq!(value["checks"], serde_json::json!({ "audio": true }));
+        assert_eq!(
+            value["checks"],
+            serde_json::json!({
+                "flags": ["black", "frozen"],
+                "black": [{ "from_s": 0.0, "to_s": 0.625 }],
+                "frozen": [{ "from_s": 1.0, "to_s": 2.5 }, { "from_s": 3.0, "to_s": 3.75 }],
+                "flicker": 0.123,
+                "sharpness": 812.44,
+                "motion": 3.2,
+                "audio": true
+            })
+        );
         assert_eq!(value["file"], "a.mp4");
     }
 
@@ -215,7 +266,7 @@ audio     no
     #[test]
     fn control_characters_in_the_file_name_do_not_reach_the_terminal() {
         let mut out = Vec::new();
-        let report = InspectReport::new(Path::new("a\u{1b}[2Jb.mp4"), &info());
+        let report = InspectReport::new(Path::new("a\u{1b}[2Jb.mp4"), &info(), checks());
         report.print(&mut out).unwrap();
         assert!(!String::from_utf8(out).unwrap().contains('\u{1b}'));
     }

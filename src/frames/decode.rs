@@ -16,8 +16,9 @@ use openh264::formats::YUVSource;
 use super::annexb::{append_parameter_sets, append_sample, has_nal_type};
 use super::colour::{Colour, Planes, to_rgb};
 use super::demux::Track;
+use super::luma::Luma;
 use super::sps::vui_colour;
-use super::{Fit, Options, Problem, VideoFrame};
+use super::{Options, Problem, Sink, VideoFrame};
 
 /// The largest sample read: a coded 4K picture is a few MB; more is a hostile table.
 const MAX_SAMPLE_BYTES: u32 = 64 * 1024 * 1024;
@@ -39,8 +40,8 @@ struct Output<'a> {
     tags: (Option<u16>, Option<bool>),
     /// Forced colour (tests), else decided from `tags` and the picture height.
     colour: Option<Colour>,
-    fit: Fit,
-    each: &'a mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
+    /// What each picture becomes, and who gets it.
+    sink: Sink<'a>,
     decoded: Decoded,
 }
 
@@ -73,27 +74,41 @@ impl Output<'_> {
         let colour = *self
             .colour
             .get_or_insert_with(|| Colour::from_tags(matrix, range, height as u32));
-        let image = to_rgb(&planes, colour, self.fit);
         self.decoded.frames += 1;
         self.decoded
             .size
             .get_or_insert((width as u32, height as u32));
-        Ok((self.each)(VideoFrame {
-            index,
-            time_s,
-            image,
-        }))
+        Ok(match &mut self.sink {
+            Sink::Rgb(fit, each) => each(VideoFrame {
+                index,
+                time_s,
+                image: to_rgb(&planes, colour, *fit),
+            }),
+            Sink::Luma(width, each) => each(time_s, &Luma::of(&planes, colour, *width)),
+        })
     }
 }
 
 /// Decodes every sample of `track` from `file` (`file_len` bytes), in display order to `each`.
+#[cfg(test)]
 pub(super) fn decode_track<R: Read + Seek>(
     file: &mut R,
     file_len: u64,
     track: &Track,
-    fit: Fit,
+    fit: super::Fit,
     options: Options,
     each: &mut dyn FnMut(VideoFrame) -> ControlFlow<()>,
+) -> Result<Decoded, Problem> {
+    decode_track_to(file, file_len, track, options, Sink::Rgb(fit, each))
+}
+
+/// Decodes every sample of `track` from `file` (`file_len` bytes), in display order to `sink`.
+pub(super) fn decode_track_to<R: Read + Seek>(
+    file: &mut R,
+    file_len: u64,
+    track: &Track,
+    options: Options,
+    sink: Sink<'_>,
 ) -> Result<Decoded, Problem> {
     let config = DecoderConfig::new().flush_after_decode(Flush::NoFlush);
     let mut decoder = Decoder::with_api_config(OpenH264API::from_source(), config)
@@ -102,8 +117,7 @@ pub(super) fn decode_track<R: Read + Seek>(
         times: track.display_times(options.ignore_edit_list),
         tags: colour_tags(track),
         colour: options.colour,
-        fit,
-        each,
+        sink,
         decoded: Decoded::default(),
     };
     let (mut raw, mut annexb) = (Vec::new(), Vec::new());

@@ -62,6 +62,21 @@ pub(super) fn box_average(
     }
 }
 
+/// Fills `out` (`size.0 * size.1` samples, smaller than the planes) with box means of the
+/// luma plane alone.
+pub(super) fn box_luma(planes: &Planes<'_>, size: (usize, usize), out: &mut [u8]) {
+    let (columns, rows) = (spans(planes.width, size.0), spans(planes.height, size.1));
+    let mut sums = vec![0_u64; size.0];
+    for (row, out_row) in out.chunks_exact_mut(size.0).enumerate() {
+        let (y0, y1) = rows[row];
+        sum_rows(planes.y, planes.y_stride, (y0, y1), &columns, &mut sums);
+        for ((sample, &sum), &(x0, x1)) in out_row.iter_mut().zip(&sums).zip(&columns) {
+            let count = ((x1 - x0) * (y1 - y0)) as u64;
+            *sample = ((sum + count / 2) / count) as u8;
+        }
+    }
+}
+
 /// Sums, per output column, the samples of `rows` within that column's span.
 fn sum_rows(
     plane: &[u8],
