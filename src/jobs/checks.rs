@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::frames::FrameError;
-use crate::frames::checks::ClipChecks;
+use crate::frames::checks::{ClipChecks, Flag, Stretch};
 use crate::session::ClipId;
 
 /// A check function with the shape of [`crate::frames::checks::check_file`].
@@ -152,6 +152,35 @@ impl ClipCheckRuns {
     }
 }
 
+/// `1.0–2.5 s`: a stretch as the screen and the progress lines write it.
+pub fn stretch_text(stretch: &Stretch) -> String {
+    format!("{:.1}–{:.1} s", stretch.from_s, stretch.to_s)
+}
+
+/// The flags of `checks` in words, each with its stretches: `frozen 1.0–2.5 s, blurry`; empty
+/// when nothing was flagged.
+pub fn flags_text(checks: &ClipChecks) -> String {
+    let with_stretches = |name: &str, stretches: &[Stretch]| {
+        let times: Vec<String> = stretches.iter().map(stretch_text).collect();
+        if times.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} {}", times.join(" "))
+        }
+    };
+    let words: Vec<String> = checks
+        .flags
+        .iter()
+        .map(|flag| match flag {
+            Flag::Black => with_stretches("black", &checks.black),
+            Flag::Frozen => with_stretches("frozen", &checks.frozen),
+            Flag::Flicker => "flicker".to_string(),
+            Flag::Blurry => "blurry".to_string(),
+        })
+        .collect();
+    words.join(", ")
+}
+
 /// The error as one sanitised line, without the path (the caller names the clip).
 fn one_line(err: &FrameError, path: &Path) -> String {
     let text = err.to_string();
@@ -182,6 +211,31 @@ mod tests {
             .await
             .expect("a result in time")
             .expect("the channel stays open")
+    }
+
+    #[test]
+    fn flags_read_with_their_stretches() {
+        let mut checks = clean();
+        assert_eq!(flags_text(&checks), "");
+        checks.flags = vec![Flag::Black, Flag::Frozen, Flag::Blurry];
+        checks.black = vec![Stretch {
+            from_s: 0.0,
+            to_s: 0.5,
+        }];
+        checks.frozen = vec![
+            Stretch {
+                from_s: 1.0,
+                to_s: 2.5,
+            },
+            Stretch {
+                from_s: 3.04,
+                to_s: 4.0,
+            },
+        ];
+        assert_eq!(
+            flags_text(&checks),
+            "black 0.0–0.5 s, frozen 1.0–2.5 s 3.0–4.0 s, blurry"
+        );
     }
 
     #[tokio::test]
