@@ -181,6 +181,15 @@ pub fn flags_text(checks: &ClipChecks) -> String {
     words.join(", ")
 }
 
+/// The measures of `checks` in words: `sharpness 210 · motion 2.0 · flicker 0.75 · audio yes`.
+pub fn numbers_text(checks: &ClipChecks) -> String {
+    let audio = if checks.audio { "yes" } else { "no" };
+    format!(
+        "sharpness {:.0} · motion {:.1} · flicker {:.2} · audio {audio}",
+        checks.sharpness, checks.motion, checks.flicker
+    )
+}
+
 /// The error as one sanitised line, without the path (the caller names the clip).
 fn one_line(err: &FrameError, path: &Path) -> String {
     let text = err.to_string();
@@ -235,6 +244,10 @@ mod tests {
         assert_eq!(
             flags_text(&checks),
             "black 0.0–0.5 s, frozen 1.0–2.5 s 3.0–4.0 s, blurry"
+        );
+        assert_eq!(
+            numbers_text(&checks),
+            "sharpness 300 · motion 4.0 · flicker 0.10 · audio no"
         );
     }
 
