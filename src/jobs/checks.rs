@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -77,8 +78,9 @@ pub struct ClipCheckRuns {
     tx: mpsc::UnboundedSender<Checked>,
     /// Where the loop reads them.
     rx: mpsc::UnboundedReceiver<Checked>,
-    /// Checks started whose result has not been read yet.
-    pending: usize,
+    /// Checks started whose result has not been read yet (atomic so that starting takes
+    /// `&self`, like the TUI's decodes).
+    pending: AtomicUsize,
 }
 
 impl ClipCheckRuns {
@@ -98,16 +100,16 @@ impl ClipCheckRuns {
             tasks: TaskTracker::new(),
             tx,
             rx,
-            pending: 0,
+            pending: AtomicUsize::new(0),
         }
     }
 
     /// Checks `path` (the clip `clip_id`) once a core is free; the result comes from
     /// [`ClipCheckRuns::next`].
-    pub fn start(&mut self, clip_id: ClipId, path: PathBuf) {
+    pub fn start(&self, clip_id: ClipId, path: PathBuf) {
         let (permits, cancel, tx) = (self.permits.clone(), self.cancel.clone(), self.tx.clone());
         let checker = self.checker.clone();
-        self.pending += 1;
+        self.pending.fetch_add(1, Ordering::Relaxed);
         self.tasks.spawn(async move {
             let permit = tokio::select! {
                 permit = permits.acquire_owned() => permit,
@@ -131,14 +133,16 @@ impl ClipCheckRuns {
     /// Checks started and not read back yet (a loop waits on [`ClipCheckRuns::next`] only
     /// while this is above 0).
     pub fn pending(&self) -> usize {
-        self.pending
+        self.pending.load(Ordering::Relaxed)
     }
 
     /// The next check that ended (waits forever when none is pending).
     pub async fn next(&mut self) -> Option<Checked> {
         let checked = self.rx.recv().await;
         if checked.is_some() {
-            self.pending = self.pending.saturating_sub(1);
+            let _ = (self.pending).fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(1))
+            });
         }
         checked
     }
@@ -148,7 +152,7 @@ impl ClipCheckRuns {
     pub fn shut_down(&mut self) {
         self.cancel.cancel();
         self.tasks.close();
-        self.pending = 0;
+        self.pending.store(0, Ordering::Relaxed);
     }
 }
 

@@ -23,7 +23,7 @@ impl Driver<'_> {
 
     /// Starts the checks of a clip that just landed on disk (unless the run checks nothing).
     pub(super) fn start_checks(&mut self, clip_id: &str, path: &Path) {
-        if let Some(checks) = &mut self.checks {
+        if let Some(checks) = &self.checks {
             checks.start(clip_id.into(), path.to_path_buf());
         }
     }
