@@ -183,7 +183,7 @@ pub const BINDINGS: &[Binding] = &[
         K::Char('!'),
         C::NextFlagged,
         "!",
-        "next flagged stretch (checks)",
+        "next flagged stretch",
         false,
     ),
     bind(
