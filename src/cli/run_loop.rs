@@ -14,8 +14,9 @@ use super::progress::Progress;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
-    Checker, ClipCheckRuns, FallbackPolicy, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle, Runner, RunnerOptions,
-    SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all, job_spec,
+    Checker, ClipCheckRuns, FallbackPolicy, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle,
+    Runner, RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all,
+    job_spec,
 };
 use crate::services::Backend;
 use crate::session::{

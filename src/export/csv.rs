@@ -161,16 +161,9 @@ fn clip_row(doc: &ExportDocument, clip: &ExportClip) -> Vec<String> {
             .iter()
             .map(|criterion| cell(clip.scores.as_ref().and_then(|s| criterion.get(s)))),
     );
-    row.extend([
-        cell(clip.quality),
-        cell(clip.value),
-        clip.notes.clone(),
-    ]);
+    row.extend([cell(clip.quality), cell(clip.value), clip.notes.clone()]);
     row.extend(check_cells(clip.checks.as_ref()));
-    row.extend([
-        doc.demo.to_string(),
-        doc.blind.to_string(),
-    ]);
+    row.extend([doc.demo.to_string(), doc.blind.to_string()]);
     row
 }
 

@@ -352,7 +352,10 @@ fn checks_are_exported_per_clip_and_null_when_not_computed() {
             "audio": false
         })
     );
-    assert_eq!(clip(&doc, "soap-cutting.kling-turbo")["checks"], Value::Null);
+    assert_eq!(
+        clip(&doc, "soap-cutting.kling-turbo")["checks"],
+        Value::Null
+    );
     // An export written before the checks existed reads back with none.
     let mut older = export(&sample_session());
     for clip in older["clips"].as_array_mut().unwrap() {

@@ -260,5 +260,8 @@ fn the_clip_checks_are_carried_through_the_merge() {
     assert_eq!(clip(&merged, "a.kling-turbo").clip.checks, Some(checks));
     assert_eq!(clip(&merged, "a.ray2-flash").clip.checks, None);
     let json = serde_json::to_value(&merged).unwrap();
-    assert_eq!(json["clips"][0]["checks"]["flags"], serde_json::json!(["blurry"]));
+    assert_eq!(
+        json["clips"][0]["checks"]["flags"],
+        serde_json::json!(["blurry"])
+    );
 }

@@ -319,6 +319,9 @@ fn a_session_saved_before_the_clip_checks_loads_unchanged_and_keeps_new_checks()
     loaded.jobs[0].checks = Some(checks.clone());
     locked.save(&loaded).unwrap();
     let saved = std::fs::read_to_string(&path).unwrap();
-    assert!(saved.contains("\"flags\": [\n          \"frozen\"\n        ]"), "{saved}");
+    assert!(
+        saved.contains("\"flags\": [\n          \"frozen\"\n        ]"),
+        "{saved}"
+    );
     assert_eq!(store.read(&s.id).unwrap().jobs[0].checks, Some(checks));
 }

@@ -40,10 +40,13 @@ impl App {
 
     /// The checks of a clip that just landed on disk, unless already asked for.
     pub(super) fn check_clip(&mut self, clip_id: &ClipId, path: &Path) -> Option<Effect> {
-        self.checks.requested.insert(clip_id.clone()).then(|| Effect::Check {
-            clip_id: clip_id.clone(),
-            path: path.to_path_buf(),
-        })
+        self.checks
+            .requested
+            .insert(clip_id.clone())
+            .then(|| Effect::Check {
+                clip_id: clip_id.clone(),
+                path: path.to_path_buf(),
+            })
     }
 
     /// Checks for the clips on screen (the scored or compared ones, the grid's selected one)
@@ -119,8 +122,9 @@ fn flagged_starts(job: &Job) -> Vec<f64> {
     starts
 }
 
-/// When the stars disagree with a flag, the one line that says so: motion smoothness 4 or 5
-/// on a frozen clip, visual clarity 4 or 5 on a blurry one (both in one line when both hold).
+/// When the stars disagree with a flag, the one line that says so (`⚠ checks disagree: motion
+/// 4★ but frozen, clarity 5★ but blurry`): motion smoothness 4 or 5 on a frozen clip, visual
+/// clarity 4 or 5 on a blurry one, both in the one line when both hold.
 /// It shows for as long as the disagreement holds: changing the stars or the flag ends it.
 pub fn disagreement(job: &Job) -> Option<String> {
     let checks = job.checks.as_ref()?;
@@ -129,12 +133,12 @@ pub fn disagreement(job: &Job) -> Option<String> {
     if let Some(stars) = high(job.scores.motion_smoothness)
         && checks.flags.contains(&Flag::Frozen)
     {
-        parts.push(format!("motion smoothness {stars}★ on a frozen clip"));
+        parts.push(format!("motion {stars}★ but frozen"));
     }
     if let Some(stars) = high(job.scores.visual_clarity)
         && checks.flags.contains(&Flag::Blurry)
     {
-        parts.push(format!("visual clarity {stars}★ on a blurry clip"));
+        parts.push(format!("clarity {stars}★ but blurry"));
     }
-    (!parts.is_empty()).then(|| format!("⚠ the checks disagree: {}", parts.join("; ")))
+    (!parts.is_empty()).then(|| format!("⚠ checks disagree: {}", parts.join(", ")))
 }

@@ -163,7 +163,13 @@ async fn drive(
             () = tokio::time::sleep_until(frames.next), if stale => None,
         };
         if let Some(action) = action {
-            step(app, &mut context, &mut run, (&tx, &decodes, &checks), action);
+            step(
+                app,
+                &mut context,
+                &mut run,
+                (&tx, &decodes, &checks),
+                action,
+            );
         }
         // Ingest everything already waiting before drawing once.
         let mut waiting = Vec::new();

@@ -52,7 +52,10 @@ async fn run_with(checks: Option<ClipCheckRuns>) -> (Session, bool) {
     let http = build_http_client().unwrap();
     let providers = simulator_providers(&http, &url::Url::parse(&sim.base_url()).unwrap());
     let catalog = Catalog::embedded().unwrap();
-    let models = [catalog.get("wan25").unwrap(), catalog.get("ray2-flash").unwrap()];
+    let models = [
+        catalog.get("wan25").unwrap(),
+        catalog.get("ray2-flash").unwrap(),
+    ];
     let prompts = vec![
         PromptDefaults::default().prompt("soap", "soap cutting"),
         PromptDefaults::default().prompt("sand", "kinetic sand"),
@@ -60,7 +63,13 @@ async fn run_with(checks: Option<ClipCheckRuns>) -> (Session, bool) {
     let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
     let data = tempfile::tempdir().unwrap();
     let store = SessionStore::new(data.path());
-    let mut session = Session::new("20260101-000000-00c1".into(), now_rfc3339(), true, prompts, jobs);
+    let mut session = Session::new(
+        "20260101-000000-00c1".into(),
+        now_rfc3339(),
+        true,
+        prompts,
+        jobs,
+    );
     let locked = store.create(&session).unwrap();
     let fallbacks = Fallbacks {
         catalog: &catalog,

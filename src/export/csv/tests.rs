@@ -1,8 +1,8 @@
 use serde_json::Value;
 
 use super::*;
-use crate::frames::checks::{ClipChecks, Flag, Stretch};
 use crate::export::export_document;
+use crate::frames::checks::{ClipChecks, Flag, Stretch};
 use crate::scoring::fixtures::{catalog, completed, planned, scored, session, submitted};
 use crate::session::{JobStage, Session};
 

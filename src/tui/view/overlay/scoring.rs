@@ -144,17 +144,10 @@ fn criteria_lines(job: &Job, current: Criterion) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The clip checks (flags with their stretches, `!` to go to the next one, the measures) and,
-/// while the stars disagree with a flag, the one line that says so.
+/// The clip checks (flags with their stretches, which `!` steps through, and the measures)
+/// and, while the stars disagree with a flag, the one line that says so.
 fn check_lines(job: &Job) -> Vec<Line<'static>> {
     let mut lines = super::super::detail::check_lines(job);
-    let stretches = job
-        .checks
-        .as_ref()
-        .is_some_and(|c| !c.black.is_empty() || !c.frozen.is_empty());
-    if stretches && let Some(head) = lines.first_mut() {
-        head.spans.push(Span::styled(" · ! next", theme::dim()));
-    }
     if let Some(text) = crate::tui::checks::disagreement(job) {
         lines.push(Line::styled(text, theme::warning()));
     }
