@@ -205,10 +205,13 @@ async fn drive(
         }
         let checking = driver.checks_pending() > 0;
         let mut report = tokio::select! {
-            report = run.next_event(), if !jobs_over => match report {
-                Some(report) => report,
-                None => { jobs_over = true; continue }
-            },
+            report = run.next_event(), if !jobs_over => {
+                let Some(report) = report else {
+                    jobs_over = true;
+                    continue;
+                };
+                report
+            }
             Some(checked) = checks::next(&mut driver.checks), if checking => {
                 driver.checked(checked);
                 continue;

@@ -266,7 +266,7 @@ mod tests {
         runs.start("a".into(), "/clips/a.mp4".into());
         runs.start("b".into(), "/clips/b.mp4".into());
         assert_eq!(runs.pending(), 2);
-        let mut got = vec![next(&mut runs).await, next(&mut runs).await];
+        let mut got = [next(&mut runs).await, next(&mut runs).await];
         got.sort_by(|x, y| x.clip_id.cmp(&y.clip_id));
         assert_eq!(runs.pending(), 0);
         assert_eq!(got[0].result.as_ref().map(|c| c.audio), Ok(false));

@@ -94,7 +94,7 @@ async fn run_with(checks: Option<ClipCheckRuns>) -> (Session, bool) {
         &mut interrupts,
         checks,
     );
-    let ended = tokio::time::timeout(Duration::from_secs(60), ran)
+    let ended = tokio::time::timeout(Duration::from_mins(1), ran)
         .await
         .expect("the run ends");
     writer.save_now(&session).await.unwrap();
