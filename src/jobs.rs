@@ -40,7 +40,7 @@ use tokio::sync::{Semaphore, oneshot};
 
 pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupted_submits};
 pub use checks::{
-    CheckFn, Checked, Checker, ClipCheckRuns, flags_text, numbers_text, stretch_text,
+    CheckFn, Checked, Checker, ClipCheckRuns, flags_text, in_clip_check, numbers_text, stretch_text,
 };
 pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
 pub use handle::{RunHandle, SHUTDOWN_GRACE};

@@ -116,6 +116,7 @@ impl ClipCheckRuns {
                 () = cancel.cancelled() => return,
             };
             let work = tokio::task::spawn_blocking(move || {
+                let _checking = Checking::enter();
                 let result = checker.check(&path);
                 result.map_err(|err| one_line(&err, &path))
             });
@@ -192,6 +193,34 @@ pub fn numbers_text(checks: &ClipChecks) -> String {
         "sharpness {:.0} · motion {:.1} · flicker {:.2} · audio {audio}",
         checks.sharpness, checks.motion, checks.flicker
     )
+}
+
+thread_local! {
+    /// Set while this thread runs a clip check.
+    static IN_CHECK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True on a thread running a clip check. A panic hook asks this so that a check that panics
+/// stays one failed clip (its task reports it) instead of tearing down the terminal UI, whose
+/// hook restores the terminal on any panic.
+pub fn in_clip_check() -> bool {
+    IN_CHECK.with(std::cell::Cell::get)
+}
+
+/// Marks the thread as running a check until dropped (also when the check unwinds).
+struct Checking;
+
+impl Checking {
+    fn enter() -> Checking {
+        IN_CHECK.with(|flag| flag.set(true));
+        Checking
+    }
+}
+
+impl Drop for Checking {
+    fn drop(&mut self) {
+        IN_CHECK.with(|flag| flag.set(false));
+    }
 }
 
 /// The error as one sanitised line, without the path (the caller names the clip).

@@ -105,10 +105,16 @@ pub async fn run(mut app: App, context: LoopContext) -> std::io::Result<()> {
 
 /// ratatui's panic hook leaves raw mode and the alternate screen, but not the mouse capture and
 /// bracketed paste turned on above: a panic would leave the user's shell echoing mouse codes.
-/// This hook turns them off first, then hands over to ratatui's.
+/// This hook turns them off first, then hands over to ratatui's. A clip check that panics is
+/// not the app's end: its task reports the clip as not checked, so the panic is only logged
+/// (printing it would draw over the screen).
 fn restore_input_modes_on_panic() {
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if crate::jobs::in_clip_check() {
+            tracing::error!(panic = %info, "a clip check panicked");
+            return;
+        }
         let _ = crossterm::execute!(
             std::io::stdout(),
             crossterm::event::DisableMouseCapture,
