@@ -15,7 +15,7 @@ mod report_file;
 
 use std::collections::BTreeMap;
 
-pub use csv::{CSV_COLUMNS, CsvError, export_csv, parse_csv_rows};
+pub use csv::{CHECK_COLUMNS, CSV_COLUMNS, CsvError, export_csv, parse_csv_rows};
 pub use document::{EXPORT_SCHEMA_VERSION, ExportClip, ExportDocument, PriceTable, Provenance};
 pub use html::{
     ExportError, Report, ReportClip, Reviews, export_html, render_report, report_file_name,
@@ -134,6 +134,7 @@ fn export_clip(job: &Job) -> ExportClip {
             .and(scoring::clip_value(job))
             .and_then(|v| round(v, RATIO_DECIMALS)),
         notes: job.notes.clone(),
+        checks: job.checks.clone(),
     }
 }
 

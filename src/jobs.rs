@@ -22,6 +22,7 @@
 //! ```
 
 mod apply;
+mod checks;
 mod fallback;
 mod fetch;
 mod handle;
@@ -38,6 +39,9 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, oneshot};
 
 pub use apply::{INTERRUPTED_SUBMIT, apply_event, apply_to_job, settle_interrupted_submits};
+pub use checks::{
+    CheckFn, Checked, Checker, ClipCheckRuns, flags_text, in_clip_check, numbers_text, stretch_text,
+};
 pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
 pub use handle::{RunHandle, SHUTDOWN_GRACE};
 pub use plan::{PlanError, job_spec, plan_jobs, plan_routed, settings_note, unique_clip_id};

@@ -5,6 +5,7 @@
 
 pub mod action;
 mod blind;
+pub mod checks;
 mod costs;
 pub mod editor;
 pub mod event_loop;

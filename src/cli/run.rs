@@ -11,7 +11,7 @@ use super::run_loop::{LoopOptions, execute};
 use super::{CliError, FiringArgs, load_settings};
 use crate::catalog::{Catalog, Model};
 use crate::config::{Config, ModelSelection};
-use crate::jobs::{FallbackPolicy, plan_jobs, plan_routed};
+use crate::jobs::{Checker, FallbackPolicy, plan_jobs, plan_routed};
 use crate::prompts::{
     PromptDefaults, check_aspect_ratio, check_resolution, load_prompts_file, prompts_from_texts,
 };
@@ -51,6 +51,10 @@ pub struct RunArgs {
     /// Give up on a job this many minutes after its submit (default 15).
     #[arg(long, value_name = "MIN", value_parser = super::simulate::positive_f64)]
     pub job_timeout_min: Option<f64>,
+    /// Skip the automated clip checks (black, frozen, flicker, blur, motion, audio) that run
+    /// on each clip once it is downloaded.
+    #[arg(long)]
+    pub no_checks: bool,
 }
 
 /// Runs `clipbench run`.
@@ -64,10 +68,12 @@ pub async fn run(args: &RunArgs) -> Result<(), CliError> {
         Some(id) => prepare_resume(&store, id, &mut config)?,
         None => prepare_fresh(args, &catalog, &config, &store)?,
     };
+    let checker = Checker::default();
     let options = LoopOptions {
         sim_speed: args.sim_speed.unwrap_or(1.0),
         job_timeout_min: args.job_timeout_min,
         out: args.out.as_deref(),
+        checker: (!args.no_checks).then_some(&checker),
     };
     execute(&options, &catalog, &config, prepared).await
 }

@@ -6,14 +6,17 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod checks;
+
 use super::CliError;
 use super::prepare::Prepared;
 use super::progress::Progress;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::jobs::{
-    FallbackPolicy, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle, Runner, RunnerOptions,
-    SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all, job_spec,
+    Checker, ClipCheckRuns, FallbackPolicy, JobEvent, JobReport, JobSpec, PollPolicy, RunHandle,
+    Runner, RunnerOptions, SHUTDOWN_GRACE, SaveAck, apply_event, fall_back, fall_back_all,
+    job_spec,
 };
 use crate::services::Backend;
 use crate::session::{
@@ -30,6 +33,8 @@ pub struct LoopOptions<'a> {
     pub job_timeout_min: Option<f64>,
     /// Where the export JSON goes (stdout when `None`).
     pub out: Option<&'a Path>,
+    /// What checks each downloaded clip; `None` (`--no-checks`) runs no checks.
+    pub checker: Option<&'a Checker>,
 }
 
 /// Runs every unfinished job of the session and writes the export.
@@ -76,6 +81,7 @@ pub async fn execute(
         ..RunnerOptions::default()
     };
     let runner = Runner::new(backend.providers.clone(), options);
+    let checks = args.checker.cloned().map(ClipCheckRuns::new);
     let ended = drive(
         &mut session,
         &runner,
@@ -83,6 +89,7 @@ pub async fn execute(
         &mut writer,
         &fallbacks,
         &mut interrupts,
+        checks,
     )
     .await;
     let saved = writer.save_now(&session).await;
@@ -163,7 +170,10 @@ enum Ended {
     },
 }
 
-/// Folds events into the session until every job (fallbacks included) ended, or Ctrl-C.
+/// Folds events into the session until every job (fallbacks included) ended and every clip's
+/// checks are back, or Ctrl-C. Each downloaded clip is checked as it arrives, while the
+/// others are still on their way; a resumed session's clips that have no checks yet are
+/// checked first.
 async fn drive(
     session: &mut Session,
     runner: &Runner,
@@ -171,6 +181,7 @@ async fn drive(
     writer: &mut SessionWriter,
     fallbacks: &Fallbacks<'_>,
     interrupts: &mut Interrupts,
+    checks: Option<ClipCheckRuns>,
 ) -> Ended {
     let mut driver = Driver {
         // Jobs whose task may still report; the run is closed once none is left, so the event
@@ -179,14 +190,32 @@ async fn drive(
         session,
         writer,
         progress: Progress::new(std::io::stderr().is_terminal()),
+        checks,
+        check_failures: HashSet::new(),
     };
+    driver.check_unchecked_clips();
     let mut run = runner.start(specs);
+    let mut jobs_over = false;
     let ended = loop {
         if driver.running.is_empty() {
             run.close();
         }
+        if jobs_over && driver.checks_pending() == 0 {
+            break Ended::Finished;
+        }
+        let checking = driver.checks_pending() > 0;
         let mut report = tokio::select! {
-            report = run.next_event() => match report { Some(report) => report, None => break Ended::Finished },
+            report = run.next_event(), if !jobs_over => {
+                let Some(report) = report else {
+                    jobs_over = true;
+                    continue;
+                };
+                report
+            }
+            Some(checked) = checks::next(&mut driver.checks), if checking => {
+                driver.checked(checked);
+                continue;
+            }
             () = interrupts.next() => break driver.shut_down(&mut run, interrupts).await,
             // Changes made during the write that ended go to disk as one snapshot.
             () = driver.writer.write_ended() => {
@@ -197,6 +226,9 @@ async fn drive(
         let ack = report.event.take_ack();
         let changed = driver.apply(&report);
         let event = &report.event;
+        if let JobEvent::Ready { clip_id, clip } = event {
+            driver.start_checks(clip_id, &clip.path);
+        }
         if matches!(event, JobEvent::Failed { .. })
             && let Some(spec) =
                 fallbacks.after_failure(driver.session, event.clip_id(), &mut driver.progress)
@@ -216,6 +248,10 @@ struct Driver<'a> {
     writer: &'a mut SessionWriter,
     progress: Progress,
     running: HashSet<ClipId>,
+    /// The clip checks under way (`None` with `--no-checks`).
+    checks: Option<ClipCheckRuns>,
+    /// Why checks could not run, each said once on stderr (every one is in the log).
+    check_failures: HashSet<String>,
 }
 
 impl Driver<'_> {
@@ -262,6 +298,10 @@ impl Driver<'_> {
     /// and re-attach on resume. No fallback starts now: a resume plans it.
     async fn shut_down(&mut self, run: &mut RunHandle, interrupts: &mut Interrupts) -> Ended {
         run.shutdown();
+        // Clips left unchecked are checked on resume.
+        if let Some(checks) = &mut self.checks {
+            checks.shut_down();
+        }
         let under_way = self
             .session
             .jobs
@@ -355,3 +395,6 @@ fn write_export(session: &Session, catalog: &Catalog, out: Option<&Path>) -> Res
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{json}").map_err(CliError::stdout)
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,13 +11,14 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use super::{ExportClip, ExportDocument};
+use crate::frames::checks::{ClipChecks, Flag, Stretch};
 use crate::scoring::Criterion;
 
 /// The header row: the clip fields, `requested` and `provenance` flattened (`params` is left to
-/// the JSON), then the five criteria by their keys, quality, value and notes, and last the
-/// session's `demo` and `blind` flags on every row (a spreadsheet keeps no header block, and
-/// DEMO must show in every export).
-pub const CSV_COLUMNS: [&str; 36] = [
+/// the JSON), then the five criteria by their keys, quality, value and notes, then the clip
+/// checks (see [`CHECK_COLUMNS`]), and last the session's `demo` and `blind` flags on every
+/// row (a spreadsheet keeps no header block, and DEMO must show in every export).
+pub const CSV_COLUMNS: [&str; 43] = [
     "clip_id",
     "prompt_id",
     "model",
@@ -52,8 +53,29 @@ pub const CSV_COLUMNS: [&str; 36] = [
     "quality",
     "value",
     "notes",
+    "flags",
+    "black",
+    "frozen",
+    "flicker",
+    "sharpness",
+    "motion",
+    "audio",
     "demo",
     "blind",
+];
+
+/// The clip checks' columns (`clips[].checks` flattened), all empty when the checks were not
+/// computed: `flags` are the flag names joined by `;` (`black;frozen`, empty when none);
+/// `black` and `frozen` are the stretches as `FROM-TO` seconds joined by `;` (`1-2.5;3-3.8`);
+/// `flicker`, `sharpness` and `motion` the numbers; `audio` is `true` or `false`.
+pub const CHECK_COLUMNS: [&str; 7] = [
+    "flags",
+    "black",
+    "frozen",
+    "flicker",
+    "sharpness",
+    "motion",
+    "audio",
 ];
 
 /// Why CSV text could not be read back.
@@ -139,14 +161,44 @@ fn clip_row(doc: &ExportDocument, clip: &ExportClip) -> Vec<String> {
             .iter()
             .map(|criterion| cell(clip.scores.as_ref().and_then(|s| criterion.get(s)))),
     );
-    row.extend([
-        cell(clip.quality),
-        cell(clip.value),
-        clip.notes.clone(),
-        doc.demo.to_string(),
-        doc.blind.to_string(),
-    ]);
+    row.extend([cell(clip.quality), cell(clip.value), clip.notes.clone()]);
+    row.extend(check_cells(clip.checks.as_ref()));
+    row.extend([doc.demo.to_string(), doc.blind.to_string()]);
     row
+}
+
+/// The [`CHECK_COLUMNS`] cells of a clip's checks (all empty when not computed).
+fn check_cells(checks: Option<&ClipChecks>) -> [String; 7] {
+    let Some(checks) = checks else {
+        return Default::default();
+    };
+    let stretches = |list: &[Stretch]| {
+        let each: Vec<String> = list
+            .iter()
+            .map(|s| format!("{}-{}", s.from_s, s.to_s))
+            .collect();
+        each.join(";")
+    };
+    let flags: Vec<&str> = checks.flags.iter().copied().map(flag_name).collect();
+    [
+        flags.join(";"),
+        stretches(&checks.black),
+        stretches(&checks.frozen),
+        checks.flicker.to_string(),
+        checks.sharpness.to_string(),
+        checks.motion.to_string(),
+        checks.audio.to_string(),
+    ]
+}
+
+/// A flag as the JSON writes it.
+fn flag_name(flag: Flag) -> &'static str {
+    match flag {
+        Flag::Black => "black",
+        Flag::Frozen => "frozen",
+        Flag::Flicker => "flicker",
+        Flag::Blurry => "blurry",
+    }
 }
 
 /// A nullable value as a cell: empty for `null`.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{PriceEntry, ProviderKind};
+use crate::frames::checks::ClipChecks;
 use crate::scoring::ModelSummary;
 use crate::session::{PromptSpec, Requested, Scores};
 
@@ -109,6 +110,11 @@ pub struct ExportClip<S = Scores, Q = u8> {
     pub value: Option<f64>,
     /// The reviewer's notes (empty when none).
     pub notes: String,
+    /// The automated clip checks (flags, black/frozen stretches, flicker, sharpness, motion,
+    /// audio); `null` when not computed (not downloaded, `--no-checks`, or they could not
+    /// run). Added after the first contract: an export without it reads as `null`.
+    #[serde(default)]
+    pub checks: Option<ClipChecks>,
 }
 
 impl<S, Q> ExportClip<S, Q> {
@@ -147,6 +153,7 @@ impl<S, Q> ExportClip<S, Q> {
             quality,
             value,
             notes,
+            checks: self.checks,
         }
     }
 }

@@ -115,6 +115,7 @@ fn every_contract_key_is_present_on_every_clip_and_model() {
         "quality",
         "value",
         "notes",
+        "checks",
     ]);
     for clip in doc["clips"].as_array().unwrap() {
         assert_eq!(keys(clip), clip_keys);
@@ -319,4 +320,47 @@ fn scores_given_blind_stay_marked_blind_after_the_reveal() {
     s.blind = true;
     s.jobs[0].scored_blind = false;
     assert_eq!(export(&s)["blind"], true, "blind mode on");
+}
+
+#[test]
+fn checks_are_exported_per_clip_and_null_when_not_computed() {
+    use crate::frames::checks::{ClipChecks, Flag, Stretch};
+    let mut s = sample_session();
+    s.jobs[0].checks = Some(ClipChecks {
+        flags: vec![Flag::Frozen, Flag::Blurry],
+        black: Vec::new(),
+        frozen: vec![Stretch {
+            from_s: 1.0,
+            to_s: 2.5,
+        }],
+        flicker: 0.25,
+        sharpness: 12.5,
+        motion: 0.5,
+        audio: false,
+    });
+    let doc = export(&s);
+    let ray = clip(&doc, "soap-cutting.ray2-flash");
+    assert_eq!(
+        ray["checks"],
+        serde_json::json!({
+            "flags": ["frozen", "blurry"],
+            "black": [],
+            "frozen": [{"from_s": 1.0, "to_s": 2.5}],
+            "flicker": 0.25,
+            "sharpness": 12.5,
+            "motion": 0.5,
+            "audio": false
+        })
+    );
+    assert_eq!(
+        clip(&doc, "soap-cutting.kling-turbo")["checks"],
+        Value::Null
+    );
+    // An export written before the checks existed reads back with none.
+    let mut older = export(&sample_session());
+    for clip in older["clips"].as_array_mut().unwrap() {
+        clip.as_object_mut().unwrap().remove("checks");
+    }
+    let read: ExportDocument = serde_json::from_value(older).unwrap();
+    assert!(read.clips.iter().all(|c| c.checks.is_none()));
 }

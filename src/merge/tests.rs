@@ -236,3 +236,32 @@ fn the_merge_renders_as_a_report_with_the_agreement() {
     // The merged leaderboard, not either reviewer's: Kling 16.25 of 25.
     assert!(html.contains("<td>16.2 / 25</td>") || html.contains("<td>16.3 / 25</td>"));
 }
+
+#[test]
+fn the_clip_checks_are_carried_through_the_merge() {
+    use crate::frames::checks::{ClipChecks, Flag};
+    let checks = ClipChecks {
+        flags: vec![Flag::Blurry],
+        black: Vec::new(),
+        frozen: Vec::new(),
+        flicker: 0.1,
+        sharpness: 8.0,
+        motion: 3.0,
+        audio: false,
+    };
+    let mut a = reviewed([Some([4; 5]), None, None, None], "");
+    a.jobs[0].checks = Some(checks.clone());
+    let b = reviewed([Some([5; 5]), None, None, None], "");
+    let docs = [
+        export_document(&a, &catalog(), "2026-11-27T10:00:00Z"),
+        export_document(&b, &catalog(), "2026-11-27T11:00:00Z"),
+    ];
+    let merged = merge_exports(&docs).unwrap();
+    assert_eq!(clip(&merged, "a.kling-turbo").clip.checks, Some(checks));
+    assert_eq!(clip(&merged, "a.ray2-flash").clip.checks, None);
+    let json = serde_json::to_value(&merged).unwrap();
+    assert_eq!(
+        json["clips"][0]["checks"]["flags"],
+        serde_json::json!(["blurry"])
+    );
+}

@@ -227,6 +227,11 @@ pub struct Job {
     /// say the scores were given blind, after the reveal too).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub scored_blind: bool,
+    /// The automated clip checks (black/frozen stretches, flicker, blur, motion, audio), once
+    /// run on the downloaded clip; `None` until then, or when they could not run (sessions
+    /// saved before the checks existed load with `None`, and the TUI runs them on first view).
+    #[serde(default)]
+    pub checks: Option<crate::frames::checks::ClipChecks>,
 }
 
 impl Session {
@@ -344,6 +349,7 @@ impl Job {
             scores: Scores::default(),
             notes: String::new(),
             scored_blind: false,
+            checks: None,
         }
     }
 

@@ -282,3 +282,46 @@ fn an_unreadable_time_loads_as_missing() {
     std::fs::write(&path, text).unwrap();
     assert_eq!(store.read(&s.id).unwrap().jobs[0].submitted_at, None);
 }
+
+#[test]
+fn a_session_saved_before_the_clip_checks_loads_unchanged_and_keeps_new_checks() {
+    use crate::frames::checks::{ClipChecks, Flag, Stretch};
+    let dir = tempfile::tempdir().unwrap();
+    let store = SessionStore::new(dir.path());
+    let job = crate::scoring::fixtures::planned("p1", "wan25", 5);
+    let s = Session {
+        jobs: vec![job],
+        ..session("20260101-000000-0011")
+    };
+    drop(store.create(&s).unwrap());
+    let path = store.session_dir(&s.id).join("session.json");
+    // The file as a build without the checks wrote it: no `checks` key at all.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let older = text.replace(",\n      \"checks\": null", "");
+    assert_ne!(older, text, "the field was there to take out");
+    assert!(!older.contains("checks"));
+    std::fs::write(&path, &older).unwrap();
+    let (mut loaded, locked) = store.open(&s.id).unwrap();
+    assert_eq!(loaded, s);
+    assert_eq!(loaded.jobs[0].checks, None);
+    let checks = ClipChecks {
+        flags: vec![Flag::Frozen],
+        black: Vec::new(),
+        frozen: vec![Stretch {
+            from_s: 1.0,
+            to_s: 2.5,
+        }],
+        flicker: 0.4,
+        sharpness: 120.0,
+        motion: 3.5,
+        audio: true,
+    };
+    loaded.jobs[0].checks = Some(checks.clone());
+    locked.save(&loaded).unwrap();
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        saved.contains("\"flags\": [\n          \"frozen\"\n        ]"),
+        "{saved}"
+    );
+    assert_eq!(store.read(&s.id).unwrap().jobs[0].checks, Some(checks));
+}

@@ -88,6 +88,8 @@ pub enum Command {
     Compare,
     /// In compare: one picture, flipping to the next clip at the same frame.
     Flip,
+    /// In scoring: the picture to the start of the next flagged stretch (black or frozen).
+    NextFlagged,
 }
 
 /// Everything `update` reacts to.
@@ -130,6 +132,8 @@ pub enum Action {
     PromptsLoaded(Result<Vec<crate::session::PromptSpec>, crate::prompts::PromptsError>),
     /// Decoded frames of a clip arrived (the last batch says how the decode ended).
     Frames(crate::tui::picture::FrameBatch),
+    /// A clip's automated checks ended (the checks, or why they could not run).
+    Checked(crate::jobs::Checked),
     /// The cost dashboard was computed from every stored session (the report, or the error).
     CostsLoaded(Result<Box<crate::costs::CostReport>, crate::session::StoreError>),
 }
@@ -173,6 +177,13 @@ pub enum Effect {
     LoadCosts,
     /// Decode a clip's frames for its picture (the loop runs it off the UI thread).
     Decode(crate::tui::picture::DecodeJob),
+    /// Run the automated checks on a downloaded clip (off the UI thread, bounded by cores).
+    Check {
+        /// The clip.
+        clip_id: ClipId,
+        /// Its file.
+        path: PathBuf,
+    },
     /// Leave the app (jobs keep running at the provider).
     Quit,
 }

@@ -21,7 +21,7 @@ use super::picture::{Decodes, Graphics, PLAY_FPS};
 use super::state::{App, Status};
 use super::tasks;
 use super::view;
-use crate::jobs::{JobReport, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
+use crate::jobs::{ClipCheckRuns, JobReport, RunHandle, Runner, SHUTDOWN_GRACE, job_spec};
 use crate::session::{ClipId, JobStage, SessionWriter};
 
 /// How often running jobs' clocks and gauges move on screen.
@@ -105,10 +105,16 @@ pub async fn run(mut app: App, context: LoopContext) -> std::io::Result<()> {
 
 /// ratatui's panic hook leaves raw mode and the alternate screen, but not the mouse capture and
 /// bracketed paste turned on above: a panic would leave the user's shell echoing mouse codes.
-/// This hook turns them off first, then hands over to ratatui's.
+/// This hook turns them off first, then hands over to ratatui's. A clip check that panics is
+/// not the app's end: its task reports the clip as not checked, so the panic is only logged
+/// (printing it would draw over the screen).
 fn restore_input_modes_on_panic() {
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if crate::jobs::in_clip_check() {
+            tracing::error!(panic = %info, "a clip check panicked");
+            return;
+        }
         let _ = crossterm::execute!(
             std::io::stdout(),
             crossterm::event::DisableMouseCapture,
@@ -134,14 +140,16 @@ async fn drive(
     // Runs only while a picture plays: a paused picture costs no wake-up at all.
     let mut play = tokio::time::interval(Duration::from_secs(1) / PLAY_FPS);
     play.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    // Every decode is this loop's; they end with the session.
+    // Every decode and clip check is this loop's; they end with the session.
     let decodes = Decodes::new();
+    let mut checks = ClipCheckRuns::new(app.checker().clone());
     let mut frames = Frames::start(app, terminal)?;
     while !app.should_quit {
         frames.draw_if_due(app, terminal)?;
         let moving = app.jobs_in_flight();
         let playing = app.playing();
         let stale = frames.stale(app);
+        let checking = checks.pending() > 0;
         let action = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => translate(app, event, terminal.size().map(Rect::from).unwrap_or_default()),
@@ -149,10 +157,11 @@ async fn drive(
                 None => Some(Action::Command(Command::Quit)),
             },
             Some(report) = run.next_event() => {
-                ingest(app, &mut context, &mut run, (&tx, &decodes), &mut acks, report);
+                ingest(app, &mut context, &mut run, (&tx, &decodes, &checks), &mut acks, report);
                 None
             }
             Some(action) = background.recv() => Some(action),
+            Some(checked) = checks.next(), if checking => Some(Action::Checked(checked)),
             _ = tick.tick(), if moving => Some(Action::Tick(jiff::Timestamp::now())),
             _ = play.tick(), if playing => Some(Action::Tick(jiff::Timestamp::now())),
             // Changes made during the write that ended are offered below.
@@ -160,7 +169,13 @@ async fn drive(
             () = tokio::time::sleep_until(frames.next), if stale => None,
         };
         if let Some(action) = action {
-            step(app, &mut context, &mut run, (&tx, &decodes), action);
+            step(
+                app,
+                &mut context,
+                &mut run,
+                (&tx, &decodes, &checks),
+                action,
+            );
         }
         // Ingest everything already waiting before drawing once.
         let mut waiting = Vec::new();
@@ -170,7 +185,7 @@ async fn drive(
                 app,
                 &mut context,
                 &mut run,
-                (&tx, &decodes),
+                (&tx, &decodes, &checks),
                 &mut acks,
                 report,
             );
@@ -179,11 +194,12 @@ async fn drive(
         while acks.try_join_next().is_some() {}
     }
     decodes.shut_down();
+    checks.shut_down();
     let result = shut_down(
         app,
         &mut context,
         &mut run,
-        (&tx, &decodes),
+        (&tx, &decodes, &checks),
         &mut acks,
         terminal,
         &mut events,
@@ -255,8 +271,13 @@ fn is_ctrl_c(event: &Event) -> bool {
         && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL))
 }
 
-/// Where background work reports (the actions channel) and the decodes it starts.
-type Spawn<'a> = (&'a mpsc::UnboundedSender<Action>, &'a Decodes);
+/// Where background work reports (the actions channel), and the decodes and clip checks it
+/// starts.
+type Spawn<'a> = (
+    &'a mpsc::UnboundedSender<Action>,
+    &'a Decodes,
+    &'a ClipCheckRuns,
+);
 
 /// Applies an action and performs its effects.
 fn step(
@@ -328,10 +349,11 @@ fn perform(
     app: &App,
     context: &mut LoopContext,
     run: &mut RunHandle,
-    (tx, decodes): Spawn<'_>,
+    (tx, decodes, checks): Spawn<'_>,
     effect: Effect,
 ) {
     match effect {
+        Effect::Check { clip_id, path } => checks.start(clip_id, path),
         Effect::Decode(job) => decodes.start(job, app.pictures.decoder.clone(), tx.clone()),
         Effect::StartJobs(ids) => start_jobs(app, context, run, &ids),
         Effect::CancelJob(id) => run.cancel(&id),

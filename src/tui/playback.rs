@@ -144,7 +144,7 @@ impl App {
 
     /// The jobs whose pictures show: the scored clip, the clips compared, or the grid's
     /// selected clip (its filmstrip in the detail pane).
-    fn shown_clips(&self) -> Vec<&Job> {
+    pub(super) fn shown_clips(&self) -> Vec<&Job> {
         let session = self.session();
         match self.layers.top() {
             Some(Overlay::Scoring(state)) => session.job(&state.clip_id).into_iter().collect(),

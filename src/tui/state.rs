@@ -137,6 +137,8 @@ pub struct App {
     pub(super) pictures: crate::tui::picture::Pictures,
     /// `NO_COLOR`: the screen drops colour (the clip pictures, being the content, keep it).
     pub no_color: bool,
+    /// The clip checks: what runs them and which clips were asked for.
+    pub(super) checks: crate::tui::checks::ClipChecking,
 }
 
 impl App {
@@ -171,6 +173,7 @@ impl App {
             revision: 0,
             pictures: crate::tui::picture::Pictures::default(),
             no_color: false,
+            checks: crate::tui::checks::ClipChecking::default(),
         }
     }
 

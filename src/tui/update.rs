@@ -38,6 +38,7 @@ impl App {
         let mut effects = self.apply(action);
         self.refresh_leaderboard_stats();
         effects.extend(self.request_pictures());
+        effects.extend(self.request_checks());
         effects
     }
 
@@ -59,6 +60,7 @@ impl App {
                 Vec::new()
             }
             Action::Frames(batch) => self.frames_arrived(batch),
+            Action::Checked(checked) => self.checks_arrived(checked),
             Action::Resize(..) => Vec::new(),
             Action::Exported(result) => self.report(
                 result.map(|p| format!("exported to {}", p.display())),
@@ -122,6 +124,9 @@ impl App {
         let mut effects = vec![Effect::Save];
         if let JobEvent::Failed { clip_id, .. } = event {
             effects.extend(self.fall_back(clip_id));
+        }
+        if let JobEvent::Ready { clip_id, clip } = event {
+            effects.extend(self.check_clip(clip_id, &clip.path));
         }
         effects
     }
@@ -204,7 +209,8 @@ impl App {
             | Command::StepSecond(_)
             | Command::ToStart
             | Command::Compare
-            | Command::Flip => Vec::new(),
+            | Command::Flip
+            | Command::NextFlagged => Vec::new(),
         }
     }
 
@@ -236,6 +242,7 @@ impl App {
             }
             (Some(Overlay::Scoring(_) | Overlay::Compare(_)), C::Compare) => self.toggle_compare(),
             (Some(Overlay::Compare(_)), C::Flip) => self.flip(),
+            (Some(Overlay::Scoring(_)), C::NextFlagged) => self.next_flagged(),
             (Some(Overlay::Scoring(_)), C::Flip) => {
                 self.toggle_compare();
                 self.flip()

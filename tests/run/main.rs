@@ -8,6 +8,7 @@
 mod common;
 mod support;
 
+mod checks;
 mod fallback;
 mod modes;
 mod shutdown;

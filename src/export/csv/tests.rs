@@ -2,6 +2,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::export::export_document;
+use crate::frames::checks::{ClipChecks, Flag, Stretch};
 use crate::scoring::fixtures::{catalog, completed, planned, scored, session, submitted};
 use crate::session::{JobStage, Session};
 
@@ -16,11 +17,50 @@ fn tricky_session() -> Session {
     );
     ray.notes = HARD_TEXT.into();
     ray.routed_by = Some("texture, \"soft\"".into());
+    ray.checks = Some(flagged_checks());
     let mut failed = submitted(planned("soap-cutting", "wan25", 5), JobStage::Failed);
     failed.error = Some(format!("provider said: {HARD_TEXT}"));
     let mut s = session(vec![ray, failed, planned("sand-pouring", "kling-turbo", 5)]);
     s.prompts[0].prompt = HARD_TEXT.into();
     s
+}
+
+/// Checks with two flags, two frozen stretches and a black one.
+fn flagged_checks() -> ClipChecks {
+    let stretch = |from_s, to_s| Stretch { from_s, to_s };
+    ClipChecks {
+        flags: vec![Flag::Black, Flag::Frozen],
+        black: vec![stretch(0.0, 0.4)],
+        frozen: vec![stretch(1.0, 2.5), stretch(3.25, 4.0)],
+        flicker: 0.75,
+        sharpness: 210.5,
+        motion: 2.0,
+        audio: true,
+    }
+}
+
+/// What a checks column says, read from the clip's JSON `checks` independently of
+/// `check_cells`: the flag names and the `FROM-TO` stretches joined by `;`, the numbers and
+/// `audio` as they are; empty when the checks are `null`.
+fn checks_cell(clip: &Value, column: &str) -> String {
+    let checks = &clip["checks"];
+    if checks.is_null() {
+        return String::new();
+    }
+    let value = &checks[column];
+    let joined = |each: &dyn Fn(&Value) -> String| {
+        let parts: Vec<String> = value.as_array().unwrap().iter().map(each).collect();
+        parts.join(";")
+    };
+    match column {
+        "flags" => joined(&|flag| flag.as_str().unwrap().to_string()),
+        "black" | "frozen" => joined(&|s| {
+            let (from, to) = (s["from_s"].as_f64().unwrap(), s["to_s"].as_f64().unwrap());
+            format!("{from}-{to}")
+        }),
+        "audio" => value.as_bool().unwrap().to_string(),
+        _ => value.as_f64().unwrap().to_string(),
+    }
 }
 
 fn document() -> ExportDocument {
@@ -70,6 +110,10 @@ fn round_trip_gives_back_every_value() {
     for (row, clip) in rows.iter().zip(json["clips"].as_array().unwrap()) {
         assert_eq!(row.len(), CSV_COLUMNS.len());
         for column in CSV_COLUMNS {
+            if CHECK_COLUMNS.contains(&column) {
+                assert_eq!(row[column], checks_cell(clip, column), "{column}");
+                continue;
+            }
             let value = if ["demo", "blind"].contains(&column) {
                 &json[column]
             } else {
@@ -136,4 +180,33 @@ fn a_session_without_clips_is_a_header_only() {
 #[test]
 fn malformed_csv_is_an_error() {
     assert!(parse_csv_rows("a,b\n1,2,3\n").is_err());
+}
+
+#[test]
+fn checks_are_flattened_into_their_columns_and_empty_when_not_computed() {
+    let rows = parse_csv_rows(&export_csv(&document())).unwrap();
+    let ray = &rows[0];
+    assert_eq!(ray["flags"], "black;frozen");
+    assert_eq!(ray["black"], "0-0.4");
+    assert_eq!(ray["frozen"], "1-2.5;3.25-4");
+    assert_eq!(ray["flicker"], "0.75");
+    assert_eq!(ray["sharpness"], "210.5");
+    assert_eq!(ray["motion"], "2");
+    assert_eq!(ray["audio"], "true");
+    for column in CHECK_COLUMNS {
+        assert_eq!(rows[1][column], "", "{column}");
+    }
+    let mut clean = tricky_session();
+    clean.jobs[0].checks = Some(ClipChecks {
+        flags: Vec::new(),
+        black: Vec::new(),
+        frozen: Vec::new(),
+        ..flagged_checks()
+    });
+    let doc = export_document(&clean, &catalog(), "2026-11-26T12:00:00Z");
+    let rows = parse_csv_rows(&export_csv(&doc)).unwrap();
+    assert_eq!(
+        [&rows[0]["flags"], &rows[0]["black"], &rows[0]["audio"]],
+        ["", "", "true"]
+    );
 }

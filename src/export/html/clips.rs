@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::report::{Report, ReportClip};
 use super::{dash, media_src, usd};
+use crate::jobs::{flags_text, numbers_text};
 use crate::scoring::{Criterion, MAX_QUALITY, MAX_STARS};
 use crate::session::PromptSpec;
 
@@ -34,6 +35,10 @@ pub(super) struct Player {
     /// After a merge: `scored by 2 of 3 reviewers`.
     pub scored_by: Option<String>,
     pub mismatch: Option<String>,
+    /// The checks' flags with their stretches (`frozen 1.0–2.5 s, blurry`), when any.
+    pub flags: Option<String>,
+    /// The checks' measures (`sharpness 210 · motion 2.0 · …`), when computed.
+    pub checks: Option<String>,
     pub notes: String,
 }
 
@@ -160,6 +165,13 @@ fn player(clip: &ReportClip, model_name: String, src: String) -> Player {
             .scored_by
             .map(|(scored, of)| format!("scored by {scored} of {of} reviewers")),
         mismatch: clip.mismatch.clone(),
+        flags: (clip.checks.as_ref())
+            .map(flags_text)
+            .filter(|flags| !flags.is_empty()),
+        checks: clip
+            .checks
+            .as_ref()
+            .map(|checks| format!("checks: {}", numbers_text(checks))),
         notes: clip.notes.clone(),
     }
 }

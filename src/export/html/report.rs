@@ -74,6 +74,8 @@ pub struct ReportClip {
     pub value: Option<f64>,
     /// After a merge: (reviewers who scored it, reviewers merged).
     pub scored_by: Option<(usize, usize)>,
+    /// The automated clip checks, when computed.
+    pub checks: Option<crate::frames::checks::ClipChecks>,
 }
 
 impl Report {
@@ -130,6 +132,7 @@ impl ReportClip {
             quality: clip.quality.map(Into::into),
             value: clip.value,
             scored_by,
+            checks: clip.checks.clone(),
         }
     }
 }

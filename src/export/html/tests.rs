@@ -259,3 +259,32 @@ fn before_three_scored_prompts_there_is_no_interval_and_no_chart_without_a_value
     let html = report(&unscored, &root.path().join("exports"));
     assert!(!html.contains("<svg"));
 }
+
+#[test]
+fn the_flags_show_under_their_video_and_the_measures_of_every_checked_clip() {
+    use crate::frames::checks::{ClipChecks, Flag, Stretch};
+    let root = tempfile::tempdir().unwrap();
+    let mut s = sample(root.path());
+    let checks = |flags: Vec<Flag>| ClipChecks {
+        flags,
+        black: Vec::new(),
+        frozen: vec![Stretch {
+            from_s: 1.0,
+            to_s: 2.5,
+        }],
+        flicker: 0.25,
+        sharpness: 12.4,
+        motion: 0.5,
+        audio: true,
+    };
+    s.jobs[0].checks = Some(checks(vec![Flag::Frozen, Flag::Blurry]));
+    s.jobs[1].checks = Some(checks(Vec::new()));
+    let html = report(&s, &root.path().join("exports"));
+    assert_eq!(html.matches("class=\"warn flags\"").count(), 1);
+    let ray = html.find("ray%20one.mp4").unwrap();
+    let kling = html.find("kling%231.mp4").unwrap();
+    let flags = html.find("⚑ frozen 1.0–2.5 s, blurry").expect("the flags");
+    assert!(ray < flags && flags < kling, "under the Ray video");
+    let measures = "checks: sharpness 12 · motion 0.5 · flicker 0.25 · audio yes";
+    assert_eq!(html.matches(measures).count(), 2, "the two checked clips");
+}

@@ -179,6 +179,14 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
+        X::Scoring,
+        K::Char('!'),
+        C::NextFlagged,
+        "!",
+        "next flagged stretch",
+        false,
+    ),
+    bind(
         X::Leaderboard,
         K::Esc,
         C::Dismiss,

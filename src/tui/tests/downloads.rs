@@ -81,7 +81,12 @@ fn progress_is_forgotten_when_the_clip_is_ready_or_lost() {
         }
         .at(app.now),
     ));
-    assert_eq!(effects, [Effect::Save]);
+    // Saved, and the clip's checks start as soon as it is on disk.
+    let check = Effect::Check {
+        clip_id: id.clone(),
+        path: "/data/sessions/s/clips/a.mp4".into(),
+    };
+    assert_eq!(effects, [Effect::Save, check]);
     assert!(app.downloads.is_empty());
     assert_eq!(app.download_of(&app.session().jobs[0]), None);
 

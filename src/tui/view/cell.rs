@@ -154,15 +154,25 @@ fn downloading(download: Option<DownloadProgress>, style: Style) -> CellText {
     )
 }
 
-/// `ready`, or `ready ⚠` when the clip differs from the request or its download failed.
+/// `ready`, or `ready ⚠` when the clip differs from the request or its download failed, and
+/// `⚑` after either when the clip checks flagged something (black, frozen, flicker, blurry).
 fn completed(job: &Job, style: Style) -> CellText {
     let mismatch = job.clip.as_ref().is_some_and(|c| c.mismatch.is_some());
-    if mismatch || job.error.is_some() {
-        CellText::new("ready ⚠", "ready ⚠", theme::warning())
+    let flagged = job.checks.as_ref().is_some_and(|c| !c.flags.is_empty());
+    let (word, style) = if mismatch || job.error.is_some() {
+        ("ready ⚠", theme::warning())
     } else {
-        CellText::new("ready", "ready", style)
+        ("ready", style)
+    };
+    if flagged {
+        let word = format!("{word} {FLAG_MARK}");
+        return CellText::new(word.clone(), word, theme::warning());
     }
+    CellText::new(word, word, style)
 }
+
+/// Marks a clip the checks flagged.
+pub(super) const FLAG_MARK: &str = "⚑";
 
 /// The cell drawn `width` columns wide. A running job keeps its gauge if at all possible (the
 /// long form with it, else the short form with it); otherwise the long form when it fits,

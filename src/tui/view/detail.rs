@@ -95,6 +95,8 @@ fn blind_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
             theme::dim(),
         ),
     ];
+    // The checks measure the picture alone: they name no model.
+    lines.extend(check_lines(job));
     let rows = usize::from(inside.height).saturating_sub(lines.len());
     let prompt = app
         .session()
@@ -118,6 +120,7 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
     if let Some(clip) = &job.clip {
         lines.extend(clip_lines(clip, usize::from(inside.width)));
     }
+    lines.extend(check_lines(job));
     if let Some(error) = &job.error {
         let width = usize::from(inside.width).saturating_sub(7);
         let wrapped = wrap(&clean_line(error), width);
@@ -136,6 +139,31 @@ fn job_lines(app: &App, job: &Job, inside: Rect) -> Vec<Line<'static>> {
         ));
     }
     lines
+}
+
+/// The clip checks of a downloaded clip: `⚑ checks: frozen 1.0–2.5 s` (or `checks: no
+/// flag`), then the measures; `checks: not run yet` until they come back. Nothing for a clip
+/// not downloaded.
+pub(in crate::tui::view) fn check_lines(job: &Job) -> Vec<Line<'static>> {
+    if !crate::scoring::review::scorable(job) {
+        return Vec::new();
+    }
+    let Some(checks) = &job.checks else {
+        return vec![Line::styled("checks: not run yet", theme::dim())];
+    };
+    let flags = crate::jobs::flags_text(checks);
+    let head = if flags.is_empty() {
+        Line::from("checks: no flag")
+    } else {
+        Line::styled(
+            format!("{} checks: {flags}", super::cell::FLAG_MARK),
+            theme::warning(),
+        )
+    };
+    vec![
+        head,
+        Line::styled(crate::jobs::numbers_text(checks), theme::dim()),
+    ]
 }
 
 /// What the model could not honour of the prompt's settings (architecture.md §5: said next to

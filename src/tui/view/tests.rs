@@ -2,6 +2,7 @@
 //! unit tests for the geometry. Every time is fixed, so the snapshots are stable.
 
 mod blind;
+mod checks;
 mod help;
 mod modes;
 mod pictures;

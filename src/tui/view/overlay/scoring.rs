@@ -32,6 +32,7 @@ pub(in crate::tui::view) fn render_scoring(
     let mut lines = prompt_lines(app, job);
     lines.push(Line::from(""));
     lines.extend(criteria_lines(job, state.criterion));
+    lines.extend(check_lines(job));
     lines.push(Line::from(""));
     lines.push(totals_line(app, job));
     lines.push(notes_line(job, state));
@@ -141,6 +142,16 @@ fn criteria_lines(job: &Job, current: Criterion) -> Vec<Line<'static>> {
             ])
         })
         .collect()
+}
+
+/// The clip checks (flags with their stretches, which `!` steps through, and the measures)
+/// and, while the stars disagree with a flag, the one line that says so.
+fn check_lines(job: &Job) -> Vec<Line<'static>> {
+    let mut lines = super::super::detail::check_lines(job);
+    if let Some(text) = crate::tui::checks::disagreement(job) {
+        lines.push(Line::styled(text, theme::warning()));
+    }
+    lines
 }
 
 /// Quality out of 25 and, unless blind, the value.

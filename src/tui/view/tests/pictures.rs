@@ -46,7 +46,9 @@ fn scoring_app(downloading: bool) -> App {
     )));
     let effects = app.update(Action::Resize(120, 40));
     assert!(
-        matches!(effects.as_slice(), [Effect::Decode(job)] if job.clip_id == "soap-cutting.ray2-flash"),
+        // Shown for the first time without checks: its decode and its checks start.
+        matches!(effects.as_slice(), [Effect::Decode(job), Effect::Check { clip_id, .. }]
+            if job.clip_id == "soap-cutting.ray2-flash" && clip_id == &job.clip_id),
         "{effects:?}"
     );
     feed(&mut app, "soap-cutting.ray2-flash");
@@ -141,8 +143,9 @@ fn compare_shows_every_clip_of_the_prompt_and_waits_for_the_rest() {
     let mut app = scoring_app(true);
     let effects = cmd(&mut app, Command::Compare);
     assert!(
-        matches!(effects.as_slice(), [Effect::Decode(job)] if job.clip_id == "soap-cutting.kling-turbo"),
-        "only the clip not decoded yet is decoded, the downloading one waits: {effects:?}"
+        matches!(effects.as_slice(), [Effect::Decode(job), Effect::Check { clip_id, .. }]
+            if job.clip_id == "soap-cutting.kling-turbo" && clip_id == &job.clip_id),
+        "only the clip not decoded yet is decoded (and checked: shown for the first time), the downloading one waits: {effects:?}"
     );
     feed(&mut app, "soap-cutting.kling-turbo");
     cmd(&mut app, Command::StepSecond(true));
