@@ -444,6 +444,16 @@ fn coloured_screen(tmux: &Tmux) -> String {
 #[test]
 fn clip_pictures_in_a_real_terminal() {
     let (_dir, tmux, _data) = demo_all_done("pictures");
+    // The clip checks run as clips land: DEMO's pinned defect clips (Ray's soap-cutting
+    // blurry, Kling's sand-pouring frozen, WAN's sand-pouring and foam-squeezing black) are
+    // flagged in the grid, the five clean ones are not.
+    tmux.wait_for("four flagged clips", PATIENCE, |s| {
+        s.lines()
+            .take(8)
+            .map(|l| l.matches("ready ⚑").count())
+            .sum::<usize>()
+            == 4
+    });
 
     tmux.keys("Enter");
     let first = tmux.wait_for("the first frame", PATIENCE, |s| {

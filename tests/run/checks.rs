@@ -73,3 +73,34 @@ fn by_default_every_downloaded_clip_is_checked_saved_and_exported() {
         );
     }
 }
+
+/// The whole path: the simulator delivers a frozen clip (its `defect_clip` fault, on the next
+/// Kie job: Kling), `run` downloads and checks it, the export's `checks.flags` says `frozen`
+/// with the stretch the clip was made with (1.5–3.54 s), and every other clip carries no flag.
+#[test]
+fn a_frozen_clip_from_the_simulator_is_flagged_frozen_in_the_export() {
+    let sim = sim_with_faults(&[
+        serde_json::json!({"target": "kie", "kind": "defect_clip", "defect": "frozen", "count": 1}),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let export = run_export(&sim, dir.path(), 1);
+    let clips = export["clips"].as_array().unwrap();
+    assert_eq!(clips.len(), 3);
+    for clip in clips {
+        let checks = &clip["checks"];
+        if clip["model"] == "kling-turbo" {
+            assert_eq!(checks["flags"], serde_json::json!(["frozen"]), "{clip}");
+            let stretch = &checks["frozen"][0];
+            let (from, to) = (
+                stretch["from_s"].as_f64().unwrap(),
+                stretch["to_s"].as_f64().unwrap(),
+            );
+            assert!(
+                (from - 1.5).abs() <= 0.2 && (to - 3.54).abs() <= 0.2,
+                "{stretch}"
+            );
+        } else {
+            assert_eq!(checks["flags"], serde_json::json!([]), "{clip}");
+        }
+    }
+}

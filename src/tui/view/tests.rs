@@ -3,6 +3,7 @@
 
 mod blind;
 mod checks;
+mod demo_checks;
 mod help;
 mod modes;
 mod pictures;
