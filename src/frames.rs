@@ -19,6 +19,8 @@ mod demux;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod luma;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
+mod planes;
+#[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod scale;
 #[cfg_attr(not(feature = "decoder"), allow(dead_code))]
 mod sps;

@@ -2,7 +2,7 @@
 //! covers (luma at full resolution, chroma in its half-size planes), so a thumbnail costs one
 //! pass over the planes and a conversion per output pixel, and shows no aliasing.
 
-use super::colour::Planes;
+use super::planes::Planes;
 
 /// Where each output column or row starts and ends in a source of `source` samples.
 fn spans(source: usize, output: usize) -> Vec<(usize, usize)> {

@@ -30,6 +30,16 @@ pub enum Model {
 }
 
 impl Model {
+    /// The defects this model's clips have when one is drawn: one flag per model, so a DEMO
+    /// session shows every check (Ray blurs, Kling freezes, WAN flickers or starts black).
+    pub fn defects(self) -> &'static [Defect] {
+        match self {
+            Model::Ray => &[Defect::Blurry],
+            Model::Kling => &[Defect::Frozen],
+            Model::Wan => &[Defect::Flicker, Defect::Black],
+        }
+    }
+
     /// Prefix of this model's clip files (`ray-5s.mp4`, ...).
     pub fn clip_prefix(self) -> &'static str {
         match self {
@@ -172,7 +182,7 @@ impl Draw {
         let queue_position = rng.range_u64(1, 5) as u32;
         let seed = rng.range_u64(1, 2_147_483_647);
         // Drawn last, so a seed keeps every earlier draw whatever the defect rate.
-        let defect = Defect::draw(model, config.defect_rate, rng);
+        let defect = Defect::draw(model.defects(), config.defect_rate, rng);
         Draw {
             queue,
             run,
@@ -288,5 +298,7 @@ impl Failure {
     }
 }
 
+#[cfg(test)]
+mod defect_tests;
 #[cfg(test)]
 mod tests;

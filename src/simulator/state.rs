@@ -113,7 +113,7 @@ impl SimState {
             return None;
         }
         let fault = self.take_fault(new.api, Hook::Deliver)?;
-        Some(fault.defect.unwrap_or(Defect::of_model(new.model)[0]))
+        Some(fault.defect.unwrap_or(new.model.defects()[0]))
     }
 
     /// Stores a job an earlier simulator accepted, under its old id (not counted as a submit).

@@ -3,7 +3,6 @@
 //! comes back, the scoring view's `!` (the next flagged stretch) and the line that says when
 //! the stars disagree with a flag.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use super::action::Effect;
@@ -13,19 +12,6 @@ use crate::frames::checks::Flag;
 use crate::jobs::{Checked, Checker};
 use crate::scoring::review::scorable;
 use crate::session::{ClipId, Job};
-
-/// What the app keeps about the clip checks.
-#[derive(Debug, Clone, Default)]
-pub struct ClipChecking {
-    /// What checks a clip (the loop runs it): [`crate::frames::checks::check_file`], or in
-    /// tests a function that answers chosen checks.
-    pub checker: Checker,
-    /// Clips whose checks were asked for in this app's life: each is checked at most once,
-    /// so a clip whose checks cannot run is not tried again at every look.
-    requested: HashSet<ClipId>,
-    /// Why checks could not run, each said once in the status bar.
-    said: HashSet<String>,
-}
 
 impl App {
     /// What checks clips (the loop builds its check runs from it).

@@ -354,7 +354,12 @@ fn perform(
 ) {
     match effect {
         Effect::Check { clip_id, path } => checks.start(clip_id, path),
-        Effect::Decode(job) => decodes.start(job, app.pictures.decoder.clone(), tx.clone()),
+        Effect::Decode(job) => {
+            let tx = tx.clone();
+            decodes.start(job, app.pictures.decoder.clone(), move |batch| {
+                tx.send(Action::Frames(batch)).is_ok()
+            });
+        }
         Effect::StartJobs(ids) => start_jobs(app, context, run, &ids),
         Effect::CancelJob(id) => run.cancel(&id),
         Effect::Save => context.writer.changed(),

@@ -138,7 +138,7 @@ pub struct App {
     /// `NO_COLOR`: the screen drops colour (the clip pictures, being the content, keep it).
     pub no_color: bool,
     /// The clip checks: what runs them and which clips were asked for.
-    pub(super) checks: crate::tui::checks::ClipChecking,
+    pub(super) checks: ClipChecking,
 }
 
 impl App {
@@ -173,7 +173,7 @@ impl App {
             revision: 0,
             pictures: crate::tui::picture::Pictures::default(),
             no_color: false,
-            checks: crate::tui::checks::ClipChecking::default(),
+            checks: ClipChecking::default(),
         }
     }
 
@@ -261,4 +261,17 @@ impl App {
     pub fn jobs_in_flight(&self) -> bool {
         self.jobs_index().in_flight() > 0
     }
+}
+
+/// What the app keeps about the clip checks.
+#[derive(Debug, Clone, Default)]
+pub struct ClipChecking {
+    /// What checks a clip (the loop runs it): [`crate::frames::checks::check_file`], or in
+    /// tests a function that answers chosen checks.
+    pub checker: crate::jobs::Checker,
+    /// Clips whose checks were asked for in this app's life: each is checked at most once,
+    /// so a clip whose checks cannot run is not tried again at every look.
+    pub(super) requested: std::collections::HashSet<ClipId>,
+    /// Why checks could not run, each said once in the status bar.
+    pub(super) said: std::collections::HashSet<String>,
 }

@@ -13,12 +13,10 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::frames::{ClipInfo, Fit, FrameError, VideoFrame};
 use crate::session::ClipId;
-use crate::tui::action::Action;
 
 /// Frames sent together after the first one.
 const BATCH: usize = 12;
@@ -140,20 +138,26 @@ impl Decodes {
         }
     }
 
-    /// Decodes `job` with `decoder` once a thread is free; its frames come back on `tx`.
-    pub fn start(&self, job: DecodeJob, decoder: Decoder, tx: mpsc::UnboundedSender<Action>) {
+    /// Decodes `job` with `decoder` once a thread is free; its frames go to `send` (the loop
+    /// passes them on as actions), which answers false once nobody listens.
+    pub fn start(
+        &self,
+        job: DecodeJob,
+        decoder: Decoder,
+        send: impl Fn(FrameBatch) -> bool + Send + 'static,
+    ) {
         let cancel = self.cancel.clone();
         let task: Task = Box::new(move || {
             if !cancel.is_cancelled() {
-                run(&job, &decoder, &cancel, &tx);
+                run(&job, &decoder, &cancel, &send);
             }
         });
         let queue = self.queue.lock().ok();
-        let sent = queue
+        let queued = queue
             .as_ref()
             .and_then(|queue| queue.as_ref())
             .is_some_and(|queue| queue.send(task).is_ok());
-        if !sent {
+        if !queued {
             tracing::warn!("no decode thread: a clip picture was not decoded");
         }
     }
@@ -194,7 +198,7 @@ fn run(
     job: &DecodeJob,
     decoder: &Decoder,
     cancel: &CancellationToken,
-    tx: &mpsc::UnboundedSender<Action>,
+    send: &dyn Fn(FrameBatch) -> bool,
 ) {
     let send = |frames, end| {
         let batch = FrameBatch {
@@ -202,7 +206,7 @@ fn run(
             frames,
             end,
         };
-        tx.send(Action::Frames(batch)).is_ok()
+        send(batch)
     };
     let mut batch = Vec::new();
     let mut first = true;
@@ -233,12 +237,14 @@ fn one_line(err: &FrameError, path: &Path) -> String {
 mod tests {
     use std::time::Duration;
 
+    use tokio::sync::mpsc;
+
     use super::*;
     use crate::tui::picture::synthetic;
 
-    async fn next(rx: &mut mpsc::UnboundedReceiver<Action>) -> FrameBatch {
+    async fn next(rx: &mut mpsc::UnboundedReceiver<FrameBatch>) -> FrameBatch {
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
-            Ok(Some(Action::Frames(batch))) => batch,
+            Ok(Some(batch)) => batch,
             other => panic!("expected frames, got {other:?}"),
         }
     }
@@ -255,7 +261,9 @@ mod tests {
                 height: 64,
             },
         };
-        decodes.start(job, synthetic::decoder(), tx);
+        decodes.start(job, synthetic::decoder(), move |batch| {
+            tx.send(batch).is_ok()
+        });
         let first = next(&mut rx).await;
         assert_eq!(first.frames.len(), 1);
         assert_eq!(first.frames[0].index, 0);
@@ -288,7 +296,7 @@ mod tests {
                 })
             },
         );
-        Decodes::with_limit(1).start(job, none, tx);
+        Decodes::with_limit(1).start(job, none, move |batch| tx.send(batch).is_ok());
         let end = next(&mut rx).await.end.expect("the end");
         let why = end.expect_err("the placeholder has no decoder");
         assert!(why.starts_with("this build has no H.264 decoder"), "{why}");

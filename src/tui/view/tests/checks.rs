@@ -2,8 +2,6 @@
 //! listing them with their stretches, the line when the stars disagree with a flag, `!` moving
 //! the picture to the next flagged stretch, and what comes back from the loop's check runs.
 
-use std::ops::ControlFlow;
-
 use insta::assert_snapshot;
 use ratatui::layout::Rect;
 
@@ -13,7 +11,7 @@ use crate::frames::checks::{ClipChecks, Flag, Stretch};
 use crate::jobs::Checked;
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::layers::{Overlay, ScoringState};
-use crate::tui::picture::{FrameBatch, Graphics, synthetic};
+use crate::tui::picture::Graphics;
 use crate::tui::state::{App, Pane};
 
 const RAY: &str = "soap-cutting.ray2-flash";
@@ -71,20 +69,7 @@ fn scoring(mut app: App) -> App {
     app.layers
         .push(Overlay::Scoring(ScoringState::new(RAY.into())));
     app.update(Action::Resize(120, 40));
-    let mut frames = Vec::new();
-    let info = synthetic::decoder().decode(
-        "/clips/x.mp4".as_ref(),
-        app.pictures.graphics.fit(),
-        &mut |frame| {
-            frames.push(frame);
-            ControlFlow::Continue(())
-        },
-    );
-    app.update(Action::Frames(FrameBatch {
-        clip_id: RAY.into(),
-        frames,
-        end: Some(info.map_err(|e| e.to_string())),
-    }));
+    super::pictures::feed(&mut app, RAY);
     app
 }
 

@@ -56,7 +56,7 @@ fn scoring_app(downloading: bool) -> App {
 }
 
 /// Decodes `clip_id` with the synthetic decoder and hands its frames to `update`.
-fn feed(app: &mut App, clip_id: &str) {
+pub(super) fn feed(app: &mut App, clip_id: &str) {
     let mut frames = Vec::new();
     let info = synthetic::decoder().decode(
         "/clips/x.mp4".as_ref(),
