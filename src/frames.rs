@@ -27,6 +27,7 @@ mod sps;
 mod table;
 
 pub mod checks;
+pub mod pool;
 
 use std::fs::File;
 use std::io::{Read, Seek};

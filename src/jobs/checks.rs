@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::frames::FrameError;
 use crate::frames::checks::{ClipChecks, Flag, Stretch};
+use crate::frames::pool::DecodePool;
 use crate::session::ClipId;
 
 /// A check function with the shape of [`crate::frames::checks::check_file`].
@@ -68,8 +69,9 @@ pub struct Checked {
 pub struct ClipCheckRuns {
     /// What checks a file.
     checker: Checker,
-    /// One permit per core: no more checks at once.
-    permits: Arc<Semaphore>,
+    /// The threads checks run on (in the TUI, shared with the pictures' decodes): no more
+    /// checks at once than it has threads.
+    pool: Arc<DecodePool>,
     /// Cancelled when the loop shuts down.
     cancel: CancellationToken,
     /// Every check task.
@@ -86,16 +88,20 @@ pub struct ClipCheckRuns {
 impl ClipCheckRuns {
     /// No checks yet; at most `available_parallelism` at once.
     pub fn new(checker: Checker) -> ClipCheckRuns {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        ClipCheckRuns::with_limit(checker, cores)
+        ClipCheckRuns::on(checker, Arc::new(DecodePool::per_core()))
     }
 
-    /// At most `limit` checks at once.
+    /// At most `limit` checks at once (a pool of its own, of `limit` threads).
     pub fn with_limit(checker: Checker, limit: usize) -> ClipCheckRuns {
+        ClipCheckRuns::on(checker, Arc::new(DecodePool::new(limit)))
+    }
+
+    /// Checks on `pool`'s threads.
+    pub fn on(checker: Checker, pool: Arc<DecodePool>) -> ClipCheckRuns {
         let (tx, rx) = mpsc::unbounded_channel();
         ClipCheckRuns {
             checker,
-            permits: Arc::new(Semaphore::new(limit.max(1))),
+            pool,
             cancel: CancellationToken::new(),
             tasks: TaskTracker::new(),
             tx,
@@ -107,24 +113,27 @@ impl ClipCheckRuns {
     /// Checks `path` (the clip `clip_id`) once a core is free; the result comes from
     /// [`ClipCheckRuns::next`].
     pub fn start(&self, clip_id: ClipId, path: PathBuf) {
-        let (permits, cancel, tx) = (self.permits.clone(), self.cancel.clone(), self.tx.clone());
+        let (cancel, tx) = (self.cancel.clone(), self.tx.clone());
         let checker = self.checker.clone();
         self.pending.fetch_add(1, Ordering::Relaxed);
+        let (done, result) = oneshot::channel();
+        let skip = cancel.clone();
+        self.pool.run(move || {
+            if skip.is_cancelled() {
+                return;
+            }
+            let _checking = Checking::enter();
+            let result = checker.check(&path);
+            let _ = done.send(result.map_err(|err| one_line(&err, &path)));
+        });
         self.tasks.spawn(async move {
-            let permit = tokio::select! {
-                permit = permits.acquire_owned() => permit,
+            // A panicking check (its sender dropped) is one failed clip, never the run's end;
+            // so is a pool that took no more work.
+            let result = tokio::select! {
+                result = result => result
+                    .unwrap_or_else(|_| Err("the checks stopped unexpectedly".to_string())),
                 () = cancel.cancelled() => return,
             };
-            let work = tokio::task::spawn_blocking(move || {
-                let _checking = Checking::enter();
-                let result = checker.check(&path);
-                result.map_err(|err| one_line(&err, &path))
-            });
-            // A panicking check is one failed clip, never the run's end.
-            let result = work
-                .await
-                .unwrap_or_else(|_| Err("the checks stopped unexpectedly".to_string()));
-            drop(permit);
             if !cancel.is_cancelled() {
                 let _ = tx.send(Checked { clip_id, result });
             }

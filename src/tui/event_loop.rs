@@ -140,9 +140,11 @@ async fn drive(
     // Runs only while a picture plays: a paused picture costs no wake-up at all.
     let mut play = tokio::time::interval(Duration::from_secs(1) / PLAY_FPS);
     play.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    // Every decode and clip check is this loop's; they end with the session.
-    let decodes = Decodes::new();
-    let mut checks = ClipCheckRuns::new(app.checker().clone());
+    // Every decode and clip check is this loop's; they end with the session. One pool of decode threads for the pictures and the clip checks: at most one decode per
+    // core between them, and the memory each thread keeps is bounded (frames::pool).
+    let pool = std::sync::Arc::new(crate::frames::pool::DecodePool::per_core());
+    let decodes = Decodes::on(pool.clone());
+    let mut checks = ClipCheckRuns::on(app.checker().clone(), pool.clone());
     let mut frames = Frames::start(app, terminal)?;
     while !app.should_quit {
         frames.draw_if_due(app, terminal)?;

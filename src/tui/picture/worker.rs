@@ -3,18 +3,16 @@
 //! at once (the first picture shows while the rest decode), then the rest in batches, then how
 //! the decode ended. Closing the session cancels every decode.
 //!
-//! Why a pool of its own and not `spawn_blocking`: the allocator keeps a heap (an arena) per
-//! thread that ever allocated, and a decode's buffers (tens of MB for a 720p clip) stay
-//! reserved in that thread's arena after it ends. Blocking tasks wander over many threads, so
-//! nine clips opened once held ~270 MiB; a fixed pool holds at most one decode's worth per
-//! core (`cargo bench --bench idle`, `pictures_rss`).
+//! The threads are [`crate::frames::pool::DecodePool`]'s, shared with the clip checks: at
+//! most one decode per core, and memory that stays bounded (see there why).
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, mpsc as std_mpsc};
+use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::frames::pool::DecodePool;
 use crate::frames::{ClipInfo, Fit, FrameError, VideoFrame};
 use crate::session::ClipId;
 
@@ -96,44 +94,30 @@ pub struct DecodeJob {
     pub fit: Fit,
 }
 
-/// One decode waiting for a thread.
-type Task = Box<dyn FnOnce() + Send>;
-
 /// The decodes the app loop runs.
 #[derive(Debug)]
 pub struct Decodes {
-    /// Hands decodes to the pool's threads, first come first served; `None` once shut down.
-    queue: Mutex<Option<std_mpsc::Sender<Task>>>,
+    /// The threads decodes run on (shared with the clip checks).
+    pool: Arc<DecodePool>,
     /// Cancelled when the session closes.
     cancel: CancellationToken,
 }
 
 impl Decodes {
-    /// No decodes yet; at most `available_parallelism` at once.
+    /// No decodes yet, on a pool of one thread per core.
     pub fn new() -> Decodes {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        Decodes::with_limit(cores)
+        Decodes::on(Arc::new(DecodePool::per_core()))
     }
 
-    /// At most `limit` decodes at once: that many threads, started now, each taking the next
-    /// decode when it is free. A thread that cannot be started leaves fewer (at least one
-    /// is needed: without it every decode ends at once with the reason).
+    /// At most `limit` decodes at once (a pool of its own, of `limit` threads).
     pub fn with_limit(limit: usize) -> Decodes {
-        let (tx, rx) = std_mpsc::channel::<Task>();
-        let rx = Arc::new(Mutex::new(rx));
-        let mut started = 0;
-        for n in 0..limit.max(1) {
-            let rx = Arc::clone(&rx);
-            let thread = std::thread::Builder::new()
-                .name(format!("clip-decode-{n}"))
-                .spawn(move || work(&rx));
-            match thread {
-                Ok(_) => started += 1,
-                Err(err) => tracing::warn!("cannot start a decode thread: {err}"),
-            }
-        }
+        Decodes::on(Arc::new(DecodePool::new(limit)))
+    }
+
+    /// Decodes on `pool`'s threads.
+    pub fn on(pool: Arc<DecodePool>) -> Decodes {
         Decodes {
-            queue: Mutex::new((started > 0).then_some(tx)),
+            pool,
             cancel: CancellationToken::new(),
         }
     }
@@ -147,43 +131,19 @@ impl Decodes {
         send: impl Fn(FrameBatch) -> bool + Send + 'static,
     ) {
         let cancel = self.cancel.clone();
-        let task: Task = Box::new(move || {
+        let queued = self.pool.run(move || {
             if !cancel.is_cancelled() {
                 run(&job, &decoder, &cancel, &send);
             }
         });
-        let queue = self.queue.lock().ok();
-        let queued = queue
-            .as_ref()
-            .and_then(|queue| queue.as_ref())
-            .is_some_and(|queue| queue.send(task).is_ok());
         if !queued {
             tracing::warn!("no decode thread: a clip picture was not decoded");
         }
     }
 
-    /// Cancels every decode (each stops at its next frame) and takes no more; the threads end
-    /// when their decode does.
+    /// Cancels every decode (each stops at its next frame) and takes no more.
     pub fn shut_down(&self) {
         self.cancel.cancel();
-        if let Ok(mut queue) = self.queue.lock() {
-            queue.take();
-        }
-    }
-}
-
-/// A pool thread: runs decodes until the queue closes.
-fn work(rx: &Mutex<std_mpsc::Receiver<Task>>) {
-    loop {
-        // The lock is held only while taking the next task, never while decoding.
-        let next = match rx.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        match next {
-            Ok(task) => task(),
-            Err(_) => return,
-        }
     }
 }
 
