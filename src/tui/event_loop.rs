@@ -140,8 +140,9 @@ async fn drive(
     // Runs only while a picture plays: a paused picture costs no wake-up at all.
     let mut play = tokio::time::interval(Duration::from_secs(1) / PLAY_FPS);
     play.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    // Every decode and clip check is this loop's; they end with the session. One pool of decode threads for the pictures and the clip checks: at most one decode per
-    // core between them, and the memory each thread keeps is bounded (frames::pool).
+    // Every decode and clip check is this loop's; they end with the session. One pool of
+    // decode threads serves the pictures and the clip checks: at most one decode per core
+    // between them, and the memory each thread keeps is bounded (frames::pool).
     let pool = std::sync::Arc::new(crate::frames::pool::DecodePool::per_core());
     let decodes = Decodes::on(pool.clone());
     let mut checks = ClipCheckRuns::on(app.checker().clone(), pool.clone());
