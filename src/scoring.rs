@@ -6,8 +6,10 @@
 //! the *billed* length; value = (quality / 25) / cost of 5 s; rank 1 is the highest value.
 
 pub mod agreement;
+pub mod decision;
 pub mod review;
 pub mod stats;
+pub mod usable;
 
 use std::fmt;
 
@@ -198,6 +200,10 @@ pub struct ModelSummary {
     /// 1 = highest value; tied values (equal to 4 decimals) share a rank and the next rank is
     /// skipped (1, 2, 2, 4); `None` when `value` is `None`.
     pub rank: Option<u32>,
+    /// The decision numbers (usable rate, cost per usable clip, preference, intervals), written
+    /// after the contract's fields; all default (zero / null) until [`decision::Decision::fill`].
+    #[serde(flatten)]
+    pub decision: decision::ModelDecision,
 }
 
 /// The leaderboard: one summary per model with at least one job in the session, in catalog
@@ -266,6 +272,7 @@ fn summarize_model(session: &Session, catalog: &Catalog, model: &str) -> ModelSu
         avg_quality,
         value: avg_quality.and_then(|q| value(q, cost_per_5s_usd)),
         rank: None,
+        decision: decision::ModelDecision::default(),
     }
 }
 

@@ -114,5 +114,6 @@ pub(crate) fn summary(model: &str, quality: Option<f64>, cost: f64) -> ModelSumm
         avg_quality: quality,
         value: quality.and_then(|q| super::value(q, cost)),
         rank: None,
+        decision: super::decision::ModelDecision::default(),
     }
 }

@@ -39,6 +39,27 @@ pub struct Session {
     pub prompts: Vec<PromptSpec>,
     /// One job per (prompt × model), plus retries and fallbacks.
     pub jobs: Vec<Job>,
+    /// Samples fired of every prompt on every model (`run --repeats N`, the TUI's setting) the
+    /// last time jobs were planned: what "more prompts" will cost at. Sessions saved before
+    /// repeats existed load as 1.
+    #[serde(default = "one_sample")]
+    pub repeats: u32,
+    /// Lowest quality (of 25) at which a clip counts as usable unless the reviewer overrides
+    /// it: `--usable-min` / `CLIPBENCH_USABLE_MIN` when the session was created, else
+    /// [`crate::scoring::usable::DEFAULT_USABLE_MIN`]. Kept with the session so the TUI, every
+    /// export and a merge judge its clips by one rule.
+    #[serde(default = "default_usable_min")]
+    pub usable_min: u8,
+}
+
+/// Serde default of [`Session::repeats`] and [`Job::sample`].
+fn one_sample() -> u32 {
+    1
+}
+
+/// Serde default of [`Session::usable_min`].
+fn default_usable_min() -> u8 {
+    crate::scoring::usable::DEFAULT_USABLE_MIN
 }
 
 /// A prompt with its generation settings.
@@ -232,6 +253,15 @@ pub struct Job {
     /// saved before the checks existed load with `None`, and the TUI runs them on first view).
     #[serde(default)]
     pub checks: Option<crate::frames::checks::ClipChecks>,
+    /// Which sample of its (prompt, model) pair this job is, 1-based (`run --repeats N` fires
+    /// samples 1..=N). Retries and fallbacks keep the sample they re-run. Older sessions load
+    /// as 1.
+    #[serde(default = "one_sample")]
+    pub sample: u32,
+    /// The reviewer's override of the usable rule: `Some(true)` keep, `Some(false)` reject,
+    /// `None` the rule decides (quality >= the session's `usable_min`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer_usable: Option<bool>,
 }
 
 impl Session {
@@ -252,6 +282,8 @@ impl Session {
             blind_labels: std::collections::BTreeMap::new(),
             prompts,
             jobs,
+            repeats: 1,
+            usable_min: default_usable_min(),
         }
     }
 
@@ -350,6 +382,8 @@ impl Job {
             notes: String::new(),
             scored_blind: false,
             checks: None,
+            sample: 1,
+            reviewer_usable: None,
         }
     }
 
