@@ -23,6 +23,8 @@ pub use html::{
 pub use report_file::{ReportFileError, default_report_path, write_report};
 
 use crate::catalog::Catalog;
+use crate::scoring::decision::{Evidence, decide};
+use crate::scoring::usable::job_usable;
 use crate::scoring::{self, ModelSummary};
 use crate::session::{Job, Session};
 
@@ -41,6 +43,9 @@ fn scored_blind(session: &Session) -> bool {
 
 /// The export of `session`, stamped `exported_at` (RFC 3339).
 pub fn export_document(session: &Session, catalog: &Catalog, exported_at: &str) -> ExportDocument {
+    let mut models = scoring::model_summaries(session, catalog);
+    let decision = decide(&Evidence::of_session(session, &models));
+    decision.fill(&mut models);
     ExportDocument {
         schema_version: EXPORT_SCHEMA_VERSION,
         tool: format!("clipbench {}", env!("CARGO_PKG_VERSION")),
@@ -50,11 +55,16 @@ pub fn export_document(session: &Session, catalog: &Catalog, exported_at: &str) 
         blind: scored_blind(session),
         price_table: price_table(session, catalog),
         prompts: session.prompts.clone(),
-        clips: session.jobs.iter().map(export_clip).collect(),
-        models: scoring::model_summaries(session, catalog)
+        clips: session
+            .jobs
             .iter()
-            .map(rounded_summary)
+            .map(|job| export_clip(job, session.usable_min))
             .collect(),
+        models: models.iter().map(rounded_summary).collect(),
+        usable_min: session.usable_min,
+        repeats: session.repeats,
+        verdict: decision.verdict,
+        next: decision.next,
     }
 }
 
@@ -98,7 +108,8 @@ fn price_table(session: &Session, catalog: &Catalog) -> BTreeMap<String, Option<
 }
 
 /// One job as exported.
-fn export_clip(job: &Job) -> ExportClip {
+fn export_clip(job: &Job, usable_min: u8) -> ExportClip {
+    let usable = job_usable(job, usable_min);
     let clip = job.clip.as_ref();
     // A job without a handle never reached the provider: it has no cost (yet), and so no value.
     let cost_usd = job.handle.as_ref().and(round(job.cost_usd, MONEY_DECIMALS));
@@ -135,6 +146,10 @@ fn export_clip(job: &Job) -> ExportClip {
             .and_then(|v| round(v, RATIO_DECIMALS)),
         notes: job.notes.clone(),
         checks: job.checks.clone(),
+        sample: job.sample,
+        usable: usable.map(|u| u.usable),
+        usable_by: usable.map(|u| u.by),
+        billed: Some(job.is_billed()),
     }
 }
 

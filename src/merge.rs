@@ -85,6 +85,11 @@ pub fn merge_exports(docs: &[ExportDocument]) -> Result<MergedDocument, MergeErr
         prompts: first.prompts.clone(),
         clips,
         models,
+        // SKELETON: the usable helper recomputes these from the merged clips.
+        usable_min: first.usable_min,
+        repeats: first.repeats,
+        verdict: None,
+        next: None,
     })
 }
 

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{PriceEntry, ProviderKind};
 use crate::frames::checks::ClipChecks;
 use crate::scoring::ModelSummary;
+use crate::scoring::decision::{NextBatch, Verdict};
+use crate::scoring::usable::UsableBy;
 use crate::session::{PromptSpec, Requested, Scores};
 
 /// Version of the export layout; bumped on any incompatible change.
@@ -38,6 +40,30 @@ pub struct ExportDocument {
     pub clips: Vec<ExportClip>,
     /// The leaderboard, one entry per model with a clip, in catalog order.
     pub models: Vec<ModelSummary>,
+    /// Added after the first contract (older exports read as the defaults): the quality (of
+    /// 25) at which a clip counts as usable unless its reviewer overrode it.
+    #[serde(default = "default_usable_min")]
+    pub usable_min: u8,
+    /// Samples per prompt and model the session was last fired at.
+    #[serde(default = "one")]
+    pub repeats: u32,
+    /// Who leads on value and how sure that is; `null` while no model has a value.
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    /// What to run next to make the verdict sure; `null` until there is a runner-up and enough
+    /// scored prompts.
+    #[serde(default)]
+    pub next: Option<NextBatch>,
+}
+
+/// Serde default of [`ExportDocument::usable_min`] for exports written before it existed.
+pub(crate) fn default_usable_min() -> u8 {
+    crate::scoring::usable::DEFAULT_USABLE_MIN
+}
+
+/// Serde default of the sample and repeat counts for exports written before they existed.
+pub(crate) fn one() -> u32 {
+    1
 }
 
 /// One model's catalog prices, as used for quotes and costs.
@@ -115,6 +141,20 @@ pub struct ExportClip<S = Scores, Q = u8> {
     /// run). Added after the first contract: an export without it reads as `null`.
     #[serde(default)]
     pub checks: Option<ClipChecks>,
+    /// Which sample of its (prompt, model) pair the clip is, 1-based (added after the first
+    /// contract, like the fields below; older exports read as 1).
+    #[serde(default = "one")]
+    pub sample: u32,
+    /// Whether a pipeline would keep the clip; `null` while it is neither scored nor marked.
+    #[serde(default)]
+    pub usable: Option<bool>,
+    /// Who decided `usable`: the quality rule or the reviewer; `null` with `usable`.
+    #[serde(default)]
+    pub usable_by: Option<UsableBy>,
+    /// True when the provider bills the job (delivered, or a failure it charges for); older
+    /// exports read as `null` (a merge then counts completed clips as billed).
+    #[serde(default)]
+    pub billed: Option<bool>,
 }
 
 impl<S, Q> ExportClip<S, Q> {
@@ -154,6 +194,10 @@ impl<S, Q> ExportClip<S, Q> {
             value,
             notes,
             checks: self.checks,
+            sample: self.sample,
+            usable: self.usable,
+            usable_by: self.usable_by,
+            billed: self.billed,
         }
     }
 }

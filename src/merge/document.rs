@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::export::{ExportClip, PriceTable};
+use crate::scoring::decision::{NextBatch, Verdict};
 use crate::scoring::{Criterion, ModelSummary};
 use crate::session::{PromptSpec, Scores};
 
@@ -57,6 +58,14 @@ pub struct MergedDocument {
     pub clips: Vec<MergedClip>,
     /// The leaderboard recomputed from the merged qualities.
     pub models: Vec<ModelSummary>,
+    /// The usable threshold in force (`--usable-min`, else the first export's).
+    pub usable_min: u8,
+    /// The first export's repeats.
+    pub repeats: u32,
+    /// The verdict recomputed from the merged clips.
+    pub verdict: Option<Verdict>,
+    /// What to run next, recomputed from the merged clips.
+    pub next: Option<NextBatch>,
 }
 
 /// One value per criterion, written under the criterion keys in [`Criterion::ALL`] order.
