@@ -170,6 +170,11 @@ pub struct NextBatch {
     /// Set when `more_prompts` hit the cap: the models may be tied.
     #[serde(default)]
     pub note: Option<String>,
+    /// Share (0-1) of resamples in which the leader's value beats each other valued model, by
+    /// model id: why a model is dropped ("beaten in 99%"), kept with the batch so the sentence
+    /// can be written from an export alone.
+    #[serde(default)]
+    pub beaten_in: BTreeMap<String, f64>,
 }
 
 /// Cap of [`NextBatch::more_prompts`].
@@ -237,8 +242,13 @@ pub fn session_decision(session: &Session, catalog: &Catalog) -> Decision {
 
 /// The leaderboard's one sentence: the verdict and what to run next ("Ray 2 Flash is out
 /// (beaten in 99%); about 4 more prompts on Kling 2.5 Turbo and WAN 2.5 ($5.68) should settle
-/// it"). SKELETON: `None`.
-pub fn sentence(decision: &Decision, names: &BTreeMap<String, String>) -> Option<String> {
-    let _ = (decision, names);
+/// it"), from the verdict and next batch alone so an export's report writes the same words;
+/// `names` maps model ids to display names. SKELETON: `None`.
+pub fn sentence(
+    verdict: Option<&Verdict>,
+    next: Option<&NextBatch>,
+    names: &BTreeMap<String, String>,
+) -> Option<String> {
+    let _ = (verdict, next, names);
     None
 }
