@@ -18,6 +18,7 @@ pub mod leaderboard;
 pub mod open;
 pub mod picture;
 mod playback;
+mod reopen;
 pub mod scoring;
 pub mod setup;
 pub mod state;

@@ -319,15 +319,10 @@ fn ingest(
     }
 }
 
-/// Re-attaches every job of a stored session that has not finished.
-fn start_unfinished(app: &App, context: &LoopContext, run: &mut RunHandle) {
-    let ids: Vec<ClipId> = app
-        .session()
-        .jobs
-        .iter()
-        .filter(|j| !j.stage.is_final())
-        .map(|j| j.clip_id.clone())
-        .collect();
+/// Re-attaches every job of a stored session that has not finished; planned ones only while
+/// the budget holds them (see `App::jobs_to_reattach`).
+fn start_unfinished(app: &mut App, context: &LoopContext, run: &mut RunHandle) {
+    let ids = app.jobs_to_reattach();
     start_jobs(app, context, run, &ids);
 }
 
