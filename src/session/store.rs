@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::model::{SCHEMA_VERSION, Session};
+use crate::sanitize::{clean_line, truncate_chars};
 
 /// Why a session could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -272,7 +273,7 @@ fn read_session(path: &Path) -> Result<Session, StoreError> {
         message,
     };
     let value: serde_json::Value =
-        serde_json::from_slice(&text).map_err(|err| corrupt(err.to_string()))?;
+        serde_json::from_slice(&text).map_err(|err| corrupt(parse_error(&err)))?;
     let version = value
         .get("schema_version")
         .and_then(serde_json::Value::as_u64);
@@ -281,5 +282,24 @@ fn read_session(path: &Path) -> Result<Session, StoreError> {
             "schema_version {version:?}, this build reads {SCHEMA_VERSION}"
         )));
     }
-    serde_json::from_value(value).map_err(|err| corrupt(err.to_string()))
+    // Parsed from the text again (not from `value`) so the error names its line and column.
+    serde_json::from_slice(&text).map_err(|err| corrupt(parse_error(&err)))
+}
+
+/// The longest description of a parse error kept, in characters (its place is added after).
+const MAX_PARSE_MESSAGE_CHARS: usize = 100;
+
+/// A parse error as one short clean line that keeps its place: serde quotes whole values (a
+/// hand-edited session can hold a long one, escapes included), so the description is cleaned
+/// and cut, and the line and column are written after it, where a cut cannot reach them.
+fn parse_error(err: &serde_json::Error) -> String {
+    let full = err.to_string();
+    let place = format!(" at line {} column {}", err.line(), err.column());
+    let description = full.strip_suffix(&place).unwrap_or(&full);
+    let short = truncate_chars(&clean_line(description), MAX_PARSE_MESSAGE_CHARS);
+    if err.line() == 0 {
+        short
+    } else {
+        format!("{short}{place}")
+    }
 }

@@ -78,6 +78,37 @@ fn a_corrupt_file_is_reported_and_left_untouched() {
     );
 }
 
+/// A hand-edited session with a long bad value: the error is one short line that still says
+/// where (line and column) and leaves the file alone.
+#[test]
+fn a_long_parse_error_stays_one_short_line_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SessionStore::new(dir.path());
+    let s = session("20260101-000000-0004");
+    drop(store.create(&s).unwrap());
+    let path = store.session_dir(&s.id).join("session.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // A string where a boolean belongs: serde quotes it, escape sequence and all.
+    let long = format!("\"{}\\u001b[2J\"", "x".repeat(400));
+    let edited = text.replacen("\"blind\": false", &format!("\"blind\": {long}"), 1);
+    assert_ne!(edited, text, "the fixture has a blind field to break");
+    std::fs::write(&path, &edited).unwrap();
+    let message = store.open(&s.id).unwrap_err().to_string();
+    assert!(
+        message.contains("session.json") && message.contains("line "),
+        "{message}"
+    );
+    assert!(
+        !message.contains('\u{1b}') && !message.contains('\n'),
+        "{message}"
+    );
+    assert!(
+        message.chars().count() < 120 + path.display().to_string().len() + 60,
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), edited);
+}
+
 #[test]
 fn ids_are_listed_newest_first() {
     let dir = tempfile::tempdir().unwrap();
