@@ -48,7 +48,7 @@ pub(super) fn fill_preferences(evidence: &Evidence, models: &mut BTreeMap<String
 /// The games of each prompt with a scored clip, models in `evidence.models` order: every pair
 /// of its scored clips by different models (repeats give several clips per model, so each
 /// sample meets each of the other model's samples).
-fn wins_by_prompt(evidence: &Evidence) -> Vec<Wins> {
+pub(super) fn wins_by_prompt(evidence: &Evidence) -> Vec<Wins> {
     let models = evidence.models.len();
     let mut prompts: Vec<(&str, Vec<(usize, f64)>)> = Vec::new();
     for clip in &evidence.clips {
