@@ -134,14 +134,19 @@ pub struct ModelDecision {
     /// by its usable clips; `null` when none is usable.
     #[serde(default)]
     pub cost_per_usable_usd: Option<f64>,
-    /// 90% bootstrap interval (over prompts) of `cost_per_usable_usd`, `[low, high]`.
+    /// 90% bootstrap interval (over prompts) of `cost_per_usable_usd`, `[low, high]`: prompts
+    /// are drawn with replacement and spent / usable recomputed over the drawn ones; a resample
+    /// in which the model has no usable clip is skipped (the interval is conditional on the
+    /// model keeping something). `null` below [`MIN_SCORED_PROMPTS`] scored prompts or without a
+    /// usable clip.
     #[serde(default)]
     pub cost_per_usable_interval: Option<[f64; 2]>,
     /// [`MONTHLY_VIDEOS`] × [`USABLE_PER_VIDEO`] usable clips at `cost_per_usable_usd`.
     #[serde(default)]
     pub monthly_cost_usd: Option<f64>,
     /// Bradley-Terry strength on an Elo-like scale (mean 1000 over the ranked models, 400 per
-    /// factor of 10 in odds); `null` for a model without a scored clip in a compared prompt.
+    /// factor of 10 in odds), from every within-prompt pair of scored clips of two models (see
+    /// `bradley_terry`); `null` for a model without such a pair.
     #[serde(default)]
     pub preference: Option<f64>,
     /// 90% bootstrap interval (over prompts) of `preference`.

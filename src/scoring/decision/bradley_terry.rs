@@ -21,6 +21,8 @@ const TOLERANCE: f64 = 1e-10;
 /// Cap on MM steps. MM converges linearly and the pseudo-games keep the rate well below 1, so
 /// real sessions stop long before; the cap only bounds the work on a pathological input.
 const MAX_ITERATIONS: u32 = 10_000;
+/// Cap on the Newton steps of [`best_scale`]: it converges quadratically, in a handful.
+const MAX_SCALE_STEPS: u32 = 50;
 /// Elo-like scale: points per factor of 10 in strength, and the mean of the ranked models.
 const ELO_PER_DECADE: f64 = 400.0;
 /// The mean preference over the ranked models.
@@ -99,7 +101,11 @@ fn total<'a>(models: usize, prompts: impl Iterator<Item = &'a Wins>) -> Wins {
 }
 
 /// The regularised Bradley-Terry strengths of `wins` (see the module doc); `None` for a model
-/// that played no game.
+/// that played no game. Each MM step is followed by the best common scale of the played
+/// models ([`best_scale`]): the real games leave that one direction flat and only the two
+/// pseudo-games per model pin it, so plain MM crawls along it (thousands of steps with a few
+/// hundred games); the exact step along it keeps every step an ascent and the fixed point the
+/// same, and brings convergence down to tens of steps.
 pub(super) fn fit(wins: &Wins) -> Vec<Option<f64>> {
     let models = wins.len();
     let games = |i: usize, j: usize| wins[i][j] + wins[j][i];
@@ -108,7 +114,7 @@ pub(super) fn fit(wins: &Wins) -> Vec<Option<f64>> {
         .collect();
     let mut strength = vec![1.0; models];
     for _ in 0..MAX_ITERATIONS {
-        let next: Vec<f64> = (0..models)
+        let mut next: Vec<f64> = (0..models)
             .map(|i| {
                 let won: f64 = wins[i].iter().sum::<f64>() + 1.0;
                 let opponents: f64 = (0..models)
@@ -118,6 +124,15 @@ pub(super) fn fit(wins: &Wins) -> Vec<Option<f64>> {
                 won / (opponents + 2.0 / (strength[i] + 1.0))
             })
             .collect();
+        let scale = best_scale(
+            next.iter()
+                .zip(&played)
+                .filter(|(_, p)| **p)
+                .map(|(s, _)| *s),
+        );
+        for (s, _) in next.iter_mut().zip(&played).filter(|(_, p)| **p) {
+            *s *= scale;
+        }
         let change = next
             .iter()
             .zip(&strength)
@@ -133,6 +148,33 @@ pub(super) fn fit(wins: &Wins) -> Vec<Option<f64>> {
         .zip(&played)
         .map(|(&s, &p)| p.then_some(s))
         .collect()
+}
+
+/// The factor c maximising the pseudo-games' likelihood Σ ln(cπ_i) − 2·ln(1 + cπ_i) of
+/// `strengths` (the real games' likelihood is unchanged when every strength is multiplied by
+/// c): the root of Σ (1 − cπ_i) / (1 + cπ_i), decreasing in c, by Newton's method in ln c with
+/// steps capped at 1 so that it cannot overshoot far.
+fn best_scale(strengths: impl Iterator<Item = f64> + Clone) -> f64 {
+    let mut log_scale = 0.0_f64;
+    for _ in 0..MAX_SCALE_STEPS {
+        let c = log_scale.exp();
+        let (slope, curvature) = strengths.clone().fold((0.0, 0.0), |(g, h), s| {
+            let x = c * s;
+            (
+                g + (1.0 - x) / (1.0 + x),
+                h - 2.0 * x / ((1.0 + x) * (1.0 + x)),
+            )
+        });
+        if curvature.abs() < f64::MIN_POSITIVE {
+            break;
+        }
+        let step = (slope / curvature).clamp(-1.0, 1.0);
+        log_scale -= step;
+        if step.abs() < TOLERANCE {
+            break;
+        }
+    }
+    log_scale.exp()
 }
 
 /// Strengths on the Elo-like scale, mean [`ELO_MEAN`] over the models that have one.

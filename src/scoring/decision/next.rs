@@ -9,11 +9,12 @@
 //! random numbers), so the expected confidence moves smoothly with `k` and the search sees
 //! the trend rather than the noise.
 
-use super::super::stats::ModelObservations;
-use super::super::stats::Observations;
+use std::collections::BTreeMap;
+
+use super::super::stats::{ModelObservations, Observations};
 use super::super::value as scoring_value;
 use super::value::{Standing, share_ahead};
-use super::{Evidence, MAX_MORE_PROMPTS, NextBatch};
+use super::{Evidence, MAX_MORE_PROMPTS, ModelEvidence, NextBatch};
 use crate::random::{SplitMix64, fnv1a};
 
 /// A model is out when the leader beats it in at least this share of resamples.
@@ -37,55 +38,26 @@ pub(super) fn next_batch(
 ) -> Option<NextBatch> {
     let confidence = standing.verdict.confidence?;
     let runner_up = standing.runner_up?;
-    let beaten_in: std::collections::BTreeMap<String, f64> = observations
-        .models
-        .iter()
-        .zip(draws)
-        .enumerate()
-        .filter(|(index, _)| *index != standing.leader)
-        .filter_map(|(_, (model, column))| {
-            Some((
-                model.id.clone(),
-                share_ahead(&draws[standing.leader], column)?,
-            ))
-        })
-        .collect();
-    let drop: Vec<String> = evidence
-        .models
-        .iter()
-        .filter(|m| {
+    let beaten_in = beaten_in(observations, draws, standing.leader);
+    let (drop, models): (Vec<&ModelEvidence>, Vec<&ModelEvidence>) =
+        evidence.models.iter().partition(|m| {
             beaten_in
                 .get(&m.model)
                 .is_some_and(|&share| share >= DROP_SHARE)
-        })
-        .map(|m| m.model.clone())
-        .collect();
-    let models: Vec<String> = evidence
-        .models
-        .iter()
-        .filter(|m| !drop.contains(&m.model))
-        .map(|m| m.model.clone())
-        .collect();
+        });
     let more_prompts = if confidence >= TARGET_CONFIDENCE {
         Some(0)
     } else {
-        let pair = Pair::of(
-            &observations.models[standing.leader],
-            &observations.models[runner_up],
-        );
+        let leader = &observations.models[standing.leader];
+        let pair = Pair::of(leader, &observations.models[runner_up]);
         let seed = evidence.seed ^ fnv1a("predictive bootstrap");
         fewest_prompts(|k| pair.expected_confidence(k, seed))
     };
-    let price: f64 = evidence
-        .models
-        .iter()
-        .filter(|m| models.contains(&m.model))
-        .map(|m| m.price_usd)
-        .sum();
     let count = more_prompts.unwrap_or(MAX_MORE_PROMPTS);
+    let price: f64 = models.iter().map(|m| m.price_usd).sum();
     Some(NextBatch {
-        drop,
-        models,
+        drop: drop.iter().map(|m| m.model.clone()).collect(),
+        models: models.iter().map(|m| m.model.clone()).collect(),
         more_prompts: count,
         cost_usd: f64::from(count) * f64::from(evidence.repeats) * price,
         note: more_prompts.is_none().then(|| {
@@ -93,6 +65,25 @@ pub(super) fn next_batch(
         }),
         beaten_in,
     })
+}
+
+/// Share of the resamples valuing both in which the leader's value beats each other valued
+/// model's, by model id (a model never valued beside the leader is absent).
+fn beaten_in(
+    observations: &Observations,
+    draws: &[Vec<Option<f64>>],
+    leader: usize,
+) -> BTreeMap<String, f64> {
+    observations
+        .models
+        .iter()
+        .zip(draws)
+        .enumerate()
+        .filter(|(index, _)| *index != leader)
+        .filter_map(|(_, (model, column))| {
+            Some((model.id.clone(), share_ahead(&draws[leader], column)?))
+        })
+        .collect()
 }
 
 /// The fewest `k` in `1..=MAX_MORE_PROMPTS` whose expected confidence reaches

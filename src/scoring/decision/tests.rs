@@ -7,6 +7,7 @@ use crate::session::JobStage;
 
 mod next;
 mod preference;
+mod properties;
 mod sentence;
 
 /// Equal to the last printed digit and beyond.
