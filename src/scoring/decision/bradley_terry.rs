@@ -124,12 +124,13 @@ pub(super) fn fit(wins: &Wins) -> Vec<Option<f64>> {
                 won / (opponents + 2.0 / (strength[i] + 1.0))
             })
             .collect();
-        let scale = best_scale(
-            next.iter()
-                .zip(&played)
-                .filter(|(_, p)| **p)
-                .map(|(s, _)| *s),
-        );
+        let ranked: Vec<f64> = next
+            .iter()
+            .zip(&played)
+            .filter(|(_, p)| **p)
+            .map(|(s, _)| *s)
+            .collect();
+        let scale = best_scale(&ranked);
         for (s, _) in next.iter_mut().zip(&played).filter(|(_, p)| **p) {
             *s *= scale;
         }
@@ -154,11 +155,11 @@ pub(super) fn fit(wins: &Wins) -> Vec<Option<f64>> {
 /// `strengths` (the real games' likelihood is unchanged when every strength is multiplied by
 /// c): the root of Σ (1 − cπ_i) / (1 + cπ_i), decreasing in c, by Newton's method in ln c with
 /// steps capped at 1 so that it cannot overshoot far.
-fn best_scale(strengths: impl Iterator<Item = f64> + Clone) -> f64 {
+fn best_scale(strengths: &[f64]) -> f64 {
     let mut log_scale = 0.0_f64;
     for _ in 0..MAX_SCALE_STEPS {
         let c = log_scale.exp();
-        let (slope, curvature) = strengths.clone().fold((0.0, 0.0), |(g, h), s| {
+        let (slope, curvature) = strengths.iter().fold((0.0, 0.0), |(g, h), s| {
             let x = c * s;
             (
                 g + (1.0 - x) / (1.0 + x),
