@@ -3,6 +3,10 @@
 //! Draws the whole screen into a 120x40 `TestBackend` many times, for a session of 10 jobs and
 //! one of ~1,000 jobs, and prints the mean time per frame and their ratio. Only the rows in
 //! view are built, so the ratio should stay near 1 (goal: at most ~1.5x).
+//!
+//! The `decide` case times the leaderboard's decision (every bootstrap and the search for more
+//! prompts), which the TUI recomputes when a rating changes: 20 prompts × 3 models × 2
+//! samples, goal well under 100 ms. `cargo bench --bench render -- decide` runs only it.
 
 use std::hint::black_box;
 use std::ops::Range;
@@ -12,7 +16,9 @@ use std::time::{Duration, Instant};
 use clipbench::catalog::Catalog;
 use clipbench::jobs::plan_jobs;
 use clipbench::prompts::PromptDefaults;
-use clipbench::provider::JobHandle;
+use clipbench::provider::{JobHandle, JobOutput};
+use clipbench::scoring::Criterion;
+use clipbench::scoring::decision::session_decision;
 use clipbench::session::{Job, JobStage, PromptSpec, Session};
 use clipbench::tui::state::{App, KeyState, ModelChoice, Pane};
 use clipbench::tui::view;
@@ -205,7 +211,85 @@ fn compare(key: &str, label: &str, small: &App, large: &App) -> BenchResult {
     Ok(())
 }
 
+/// A scored session of 20 prompts × 3 models × 2 samples, Kling ($0.21) and Ray ($0.40) in a
+/// close race on value and WAN ($0.50) far behind, so that a model is dropped and the search for
+/// more prompts runs (the slow path).
+fn decide_session(catalog: &Catalog) -> Result<Session, Box<dyn std::error::Error>> {
+    let specs: Vec<PromptSpec> = (0..20).map(prompt).collect();
+    let mut jobs = Vec::new();
+    for (i, p) in specs.iter().enumerate() {
+        for model in ["ray2-flash", "kling-turbo", "wan25"] {
+            for sample in 1..=2u32 {
+                let entry = catalog.get(model)?;
+                let mut job = plan_jobs(std::slice::from_ref(p), &[entry], &[])?
+                    .pop()
+                    .ok_or("no job planned")?;
+                job.sample = sample;
+                job.stage = JobStage::Completed;
+                job.output = Some(JobOutput::default());
+                let s = sample as usize;
+                let quality = match model {
+                    "kling-turbo" => 10 + (i * 7 + s * 5) % 4,
+                    "ray2-flash" => 19 + (i * 3 + s * 5) % 6,
+                    _ => 15 + i % 3,
+                };
+                // Spread the quality over the five criteria (1-5 stars each).
+                for (c, criterion) in Criterion::ALL.iter().enumerate() {
+                    let stars = quality / 5 + usize::from(c < quality % 5);
+                    criterion.set(&mut job.scores, Some(u8::try_from(stars)?));
+                }
+                jobs.push(job);
+            }
+        }
+    }
+    let id = "20261126-114500-bench".into();
+    Ok(Session::new(
+        id,
+        "2026-11-26T11:45:00Z".into(),
+        true,
+        specs,
+        jobs,
+    ))
+}
+
+/// Times [`session_decision`] on [`decide_session`]: best of a few rounds of the mean.
+fn bench_decide() -> BenchResult {
+    let catalog = Catalog::embedded()?;
+    let session = decide_session(&catalog)?;
+    let decision = session_decision(&session, &catalog);
+    let next = decision.next.as_ref().ok_or("no next batch")?;
+    let runs = if support::quick() { 2 } else { 10 };
+    let mut best = Duration::MAX;
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        for _ in 0..runs {
+            black_box(session_decision(black_box(&session), &catalog));
+        }
+        best = best.min(start.elapsed() / runs);
+    }
+    println!(
+        "decide: {} jobs, confidence {:?}, {} more prompts: {:.2} ms",
+        session.jobs.len(),
+        decision.verdict.and_then(|v| v.confidence),
+        next.more_prompts,
+        best.as_secs_f64() * 1e3
+    );
+    let what = "ms per decision, 20 prompts × 3 models × 2 samples";
+    figure(
+        "decide_ms",
+        best.as_secs_f64() * 1e3,
+        "ms",
+        "well under 100 ms",
+        what,
+    );
+    Ok(())
+}
+
 fn main() -> BenchResult {
+    bench_decide()?;
+    if std::env::args().any(|a| a == "decide") {
+        return Ok(());
+    }
     let one = ["ray2-flash"];
     let three = ["ray2-flash", "kling-turbo", "wan25"];
     println!("120x40, grid focused on the middle row; jobs queued/running/downloading/done/failed");

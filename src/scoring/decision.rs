@@ -11,11 +11,20 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::session_seed;
+pub use next::{DROP_SHARE, TARGET_CONFIDENCE};
+pub use sentence::sentence;
+
+use super::stats::{DEFAULT_RESAMPLES, MIN_SCORED_PROMPTS, session_seed};
 use super::usable::job_usable;
 use super::{ModelSummary, model_summaries, quality};
 use crate::catalog::Catalog;
 use crate::session::Session;
+
+mod bradley_terry;
+mod cost;
+mod next;
+mod sentence;
+mod value;
 
 /// Videos a month in the projection, and usable clips each needs (a short-form channel posting
 /// daily, choosing among three takes per video).
@@ -125,14 +134,19 @@ pub struct ModelDecision {
     /// by its usable clips; `null` when none is usable.
     #[serde(default)]
     pub cost_per_usable_usd: Option<f64>,
-    /// 90% bootstrap interval (over prompts) of `cost_per_usable_usd`, `[low, high]`.
+    /// 90% bootstrap interval (over prompts) of `cost_per_usable_usd`, `[low, high]`: prompts
+    /// are drawn with replacement and spent / usable recomputed over the drawn ones; a resample
+    /// in which the model has no usable clip is skipped (the interval is conditional on the
+    /// model keeping something). `null` below [`MIN_SCORED_PROMPTS`] scored prompts or without a
+    /// usable clip.
     #[serde(default)]
     pub cost_per_usable_interval: Option<[f64; 2]>,
     /// [`MONTHLY_VIDEOS`] × [`USABLE_PER_VIDEO`] usable clips at `cost_per_usable_usd`.
     #[serde(default)]
     pub monthly_cost_usd: Option<f64>,
     /// Bradley-Terry strength on an Elo-like scale (mean 1000 over the ranked models, 400 per
-    /// factor of 10 in odds); `null` for a model without a scored clip in a compared prompt.
+    /// factor of 10 in odds), from every within-prompt pair of scored clips of two models (see
+    /// `bradley_terry`); `null` for a model without such a pair.
     #[serde(default)]
     pub preference: Option<f64>,
     /// 90% bootstrap interval (over prompts) of `preference`.
@@ -202,34 +216,26 @@ impl Decision {
     }
 }
 
-/// The decision of `evidence`. SKELETON: only the usable counts and point estimates so far.
+/// The decision of `evidence`: deterministic for its seed. The value draws are the
+/// leaderboard's own ([`super::stats::value_uncertainty`] with [`DEFAULT_RESAMPLES`] and the
+/// same seed), so the verdict here and the leaderboard's verdict line agree; the other
+/// bootstraps draw from their own streams of the same seed.
 pub fn decide(evidence: &Evidence) -> Decision {
-    let models = evidence
-        .models
-        .iter()
-        .map(|model| {
-            let mine = || evidence.clips.iter().filter(|c| c.model == model.model);
-            let judged = mine().filter(|c| c.usable.is_some()).count() as u32;
-            let usable = mine().filter(|c| c.usable == Some(true)).count() as u32;
-            let spent: f64 = mine().map(|c| c.billed_usd).sum();
-            let cost_per_usable = (usable > 0).then(|| spent / f64::from(usable));
-            (
-                model.model.clone(),
-                ModelDecision {
-                    usable_clips: usable,
-                    judged_clips: judged,
-                    usable_rate: (judged > 0).then(|| f64::from(usable) / f64::from(judged)),
-                    cost_per_usable_usd: cost_per_usable,
-                    monthly_cost_usd: cost_per_usable
-                        .map(|c| c * f64::from(MONTHLY_VIDEOS * USABLE_PER_VIDEO)),
-                    ..ModelDecision::default()
-                },
-            )
-        })
-        .collect();
+    let observations = value::observations(evidence);
+    let draws = (observations.prompts >= MIN_SCORED_PROMPTS)
+        .then(|| observations.resample(DEFAULT_RESAMPLES, evidence.seed));
+    let mut models = cost::usable_and_cost(evidence, observations.prompts);
+    bradley_terry::fill_preferences(evidence, &mut models);
+    value::fill_intervals(&observations, draws.as_deref(), &mut models);
+    let verdict = value::verdict(&observations, draws.as_deref());
+    let next = verdict
+        .as_ref()
+        .and_then(|verdict| next::next_batch(evidence, &observations, draws.as_deref()?, verdict));
     Decision {
         models,
-        ..Decision::default()
+        verdict: verdict.map(|v| v.verdict),
+        next,
+        scored_prompts: observations.prompts,
     }
 }
 
@@ -240,15 +246,5 @@ pub fn session_decision(session: &Session, catalog: &Catalog) -> Decision {
     decide(&Evidence::of_session(session, &summaries))
 }
 
-/// The leaderboard's one sentence: the verdict and what to run next ("Ray 2 Flash is out
-/// (beaten in 99%); about 4 more prompts on Kling 2.5 Turbo and WAN 2.5 ($5.68) should settle
-/// it"), from the verdict and next batch alone so an export's report writes the same words;
-/// `names` maps model ids to display names. SKELETON: `None`.
-pub fn sentence(
-    verdict: Option<&Verdict>,
-    next: Option<&NextBatch>,
-    names: &BTreeMap<String, String>,
-) -> Option<String> {
-    let _ = (verdict, next, names);
-    None
-}
+#[cfg(test)]
+mod tests;

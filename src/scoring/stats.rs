@@ -99,7 +99,7 @@ pub fn uncertainty_of(
     resamples: u32,
     seed: u64,
 ) -> Option<Uncertainty> {
-    let observations = Observations::of(summaries, clips);
+    let observations = Observations::of(summaries.iter().map(Line::of), clips);
     if observations.prompts < MIN_SCORED_PROMPTS {
         return None;
     }
@@ -163,37 +163,70 @@ pub fn dominated(summaries: &[ModelSummary]) -> Vec<String> {
         .collect()
 }
 
+/// A leaderboard line as the bootstrap reads it: a live leaderboard's [`ModelSummary`] or the
+/// decision's evidence (`super::decision`) give the same facts.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Line<'a> {
+    /// Model id.
+    pub(super) id: &'a str,
+    /// Display name, for the verdict.
+    pub(super) name: &'a str,
+    /// The leaderboard's cost of 5 s.
+    pub(super) cost_per_5s: f64,
+    /// The leaderboard's value; `None` leaves the model out of the bootstrap.
+    pub(super) value: Option<f64>,
+    /// The leaderboard's rank.
+    pub(super) rank: Option<u32>,
+}
+
+impl<'a> Line<'a> {
+    /// The line of a leaderboard summary.
+    fn of(summary: &'a ModelSummary) -> Self {
+        Line {
+            id: &summary.model,
+            name: &summary.name,
+            cost_per_5s: summary.cost_per_5s_usd,
+            value: summary.value,
+            rank: summary.rank,
+        }
+    }
+}
+
 /// What the bootstrap resamples.
-struct Observations {
+pub(super) struct Observations {
     /// Number of prompts with at least one scored clip; they are numbered `0..prompts`.
-    prompts: usize,
+    pub(super) prompts: usize,
     /// Every model with a value, in leaderboard order.
-    models: Vec<ModelObservations>,
+    pub(super) models: Vec<ModelObservations>,
 }
 
 /// One valued model's data.
-struct ModelObservations {
+pub(super) struct ModelObservations {
     /// Model id.
-    id: String,
+    pub(super) id: String,
     /// Display name, for the verdict.
-    name: String,
+    pub(super) name: String,
     /// The leaderboard's cost of 5 s (positive: the model has a value).
-    cost_per_5s: f64,
+    pub(super) cost_per_5s: f64,
     /// The leaderboard's value: the point estimate that picks the leader.
-    value: f64,
+    pub(super) value: f64,
     /// The leaderboard's rank, to tell a lead from a tie.
-    rank: Option<u32>,
-    /// Qualities of its scored clips, by scored-prompt number (retries count as clips).
-    qualities_by_prompt: Vec<Vec<f64>>,
+    pub(super) rank: Option<u32>,
+    /// Qualities of its scored clips, by scored-prompt number (retries and samples count as
+    /// clips).
+    pub(super) qualities_by_prompt: Vec<Vec<f64>>,
 }
 
 impl Observations {
     /// The scored prompts and every model the leaderboard gives a value.
-    fn of(summaries: &[ModelSummary], clips: &[ScoredClip<'_>]) -> Self {
+    pub(super) fn of<'a>(
+        lines: impl IntoIterator<Item = Line<'a>>,
+        clips: &[ScoredClip<'_>],
+    ) -> Self {
         let prompt_ids = scored_prompt_ids(clips);
-        let models = summaries
-            .iter()
-            .filter_map(|summary| ModelObservations::of(summary, clips, &prompt_ids))
+        let models = lines
+            .into_iter()
+            .filter_map(|line| ModelObservations::of(line, clips, &prompt_ids))
             .collect();
         Observations {
             prompts: prompt_ids.len(),
@@ -204,7 +237,7 @@ impl Observations {
     /// Each model's value in each resample, `[model][resample]`; `None` where none of the drawn
     /// prompts has a scored clip of that model (the model skips that resample). Every model is
     /// valued on the same draws, so resamples can be compared model against model.
-    fn resample(&self, resamples: u32, seed: u64) -> Vec<Vec<Option<f64>>> {
+    pub(super) fn resample(&self, resamples: u32, seed: u64) -> Vec<Vec<Option<f64>>> {
         let mut rng = SplitMix64::new(seed);
         let mut values = vec![Vec::with_capacity(resamples as usize); self.models.len()];
         let mut drawn = vec![0; self.prompts];
@@ -221,25 +254,25 @@ impl Observations {
 }
 
 impl ModelObservations {
-    /// The model of `summary` with its qualities by scored prompt; `None` when it has no value.
-    fn of(summary: &ModelSummary, clips: &[ScoredClip<'_>], prompt_ids: &[&str]) -> Option<Self> {
+    /// The model of `line` with its qualities by scored prompt; `None` when it has no value.
+    fn of(line: Line<'_>, clips: &[ScoredClip<'_>], prompt_ids: &[&str]) -> Option<Self> {
         let qualities_by_prompt = prompt_ids
             .iter()
             .map(|prompt| {
                 clips
                     .iter()
-                    .filter(|c| c.model == summary.model && c.prompt_id == *prompt)
+                    .filter(|c| c.model == line.id && c.prompt_id == *prompt)
                     .map(|c| c.quality)
                     .filter(|q| q.is_finite())
                     .collect()
             })
             .collect();
         Some(ModelObservations {
-            value: summary.value?,
-            id: summary.model.clone(),
-            name: summary.name.clone(),
-            cost_per_5s: summary.cost_per_5s_usd,
-            rank: summary.rank,
+            value: line.value?,
+            id: line.id.to_string(),
+            name: line.name.to_string(),
+            cost_per_5s: line.cost_per_5s,
+            rank: line.rank,
             qualities_by_prompt,
         })
     }
@@ -270,7 +303,7 @@ fn scored_prompt_ids<'a>(clips: &[ScoredClip<'a>]) -> Vec<&'a str> {
 }
 
 /// The 90% percentile interval of the values present; `None` when there are none.
-fn interval(values: &[Option<f64>]) -> Option<ValueInterval> {
+pub(super) fn interval(values: &[Option<f64>]) -> Option<ValueInterval> {
     let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
     sorted.sort_by(f64::total_cmp);
     let (low, high) = INTERVAL_PERCENTILES;
@@ -282,7 +315,7 @@ fn interval(values: &[Option<f64>]) -> Option<ValueInterval> {
 
 /// The `p` quantile (0-1) of ascending `sorted`, interpolating linearly between the two nearest
 /// ranks (the common "type 7" definition, as in numpy and R); `None` when empty.
-fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+pub(super) fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     let last = sorted.len().checked_sub(1)?;
     let position = p.clamp(0.0, 1.0) * last as f64;
     let below = position.floor() as usize;
@@ -295,9 +328,7 @@ fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 /// runner-up, with the share of resamples — among those that value both — in which it was
 /// strictly ahead.
 fn verdict_line(models: &[ModelObservations], draws: &[Vec<Option<f64>>]) -> Option<String> {
-    let mut order: Vec<usize> = (0..models.len()).collect();
-    // A stable sort keeps leaderboard (catalog) order among equal values.
-    order.sort_by(|&a, &b| models[b].value.total_cmp(&models[a].value));
+    let order = standings(models);
     let (leader, runner_up) = match order[..] {
         [] => return None,
         [only] => {
@@ -321,8 +352,17 @@ fn verdict_line(models: &[ModelObservations], draws: &[Vec<Option<f64>>]) -> Opt
     })
 }
 
+/// Indices of `models` best value first: `[0]` is the leader, `[1]` the runner-up. The same
+/// order picks the verdict line's pair and `super::decision`'s, so they always agree.
+pub(super) fn standings(models: &[ModelObservations]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..models.len()).collect();
+    // A stable sort keeps leaderboard (catalog) order among equal values.
+    order.sort_by(|&a, &b| models[b].value.total_cmp(&models[a].value));
+    order
+}
+
 /// (resamples where `a` is strictly above `b`, resamples that value both).
-fn head_to_head(a: &[Option<f64>], b: &[Option<f64>]) -> (u32, u32) {
+pub(super) fn head_to_head(a: &[Option<f64>], b: &[Option<f64>]) -> (u32, u32) {
     a.iter()
         .zip(b)
         .filter_map(|(a, b)| Some(((*a)?, (*b)?)))
@@ -333,7 +373,7 @@ fn head_to_head(a: &[Option<f64>], b: &[Option<f64>]) -> (u32, u32) {
 
 /// `ahead / total` as a whole percentage, rounded, except that only "all" reads 100% and only
 /// "none" reads 0%: 1995 of 2000 is shown as 99%, since "100%" would claim it never lost.
-fn share_percent(ahead: u32, total: u32) -> u32 {
+pub(super) fn share_percent(ahead: u32, total: u32) -> u32 {
     let rounded = (f64::from(ahead) * 100.0 / f64::from(total)).round() as u32;
     match ahead {
         0 => 0,

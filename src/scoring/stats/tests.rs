@@ -94,7 +94,8 @@ fn the_same_seed_gives_the_same_result_and_another_seed_other_draws() {
     let first = value_uncertainty(&s, &catalog(), 200, 42);
     assert_eq!(first, value_uncertainty(&s, &catalog(), 200, 42));
     // Percentiles of a few discrete means often coincide across seeds; the draws do not.
-    let observations = Observations::of(&model_summaries(&s, &catalog()), &scored_clips(&s));
+    let summaries = model_summaries(&s, &catalog());
+    let observations = Observations::of(summaries.iter().map(Line::of), &scored_clips(&s));
     assert_eq!(
         observations.resample(200, 42),
         observations.resample(200, 42)
