@@ -205,6 +205,29 @@ mod tests {
     }
 
     #[test]
+    fn usable_min_replaces_the_exports_threshold_and_a_bad_one_exits_2() {
+        let dir = tempfile::tempdir().unwrap();
+        // Qualities 15 and 20: mean 17.5, usable at 15 but not at 18.
+        fs::write(dir.path().join("a.json"), export_text(3, "s1")).unwrap();
+        fs::write(dir.path().join("b.json"), export_text(4, "s1")).unwrap();
+        let mut args = args(dir.path(), &["a.json", "b.json"]);
+        args.usable_min = Some("18".into());
+        run(&args).unwrap();
+        let text = fs::read_to_string(dir.path().join("merged.json")).unwrap();
+        let merged: MergedDocument = serde_json::from_str(&text).unwrap();
+        assert_eq!(merged.usable_min, 18);
+        assert_eq!(merged.clips[0].clip.usable, Some(false));
+        args.usable_min = Some("five".into());
+        let err = run(&args).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .starts_with("--usable-min: \"five\" is not a usable threshold; allowed:"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn html_writes_the_report_of_the_merge_beside_the_json() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("a.json"), export_text(4, "s1")).unwrap();
