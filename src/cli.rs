@@ -87,6 +87,10 @@ pub struct FiringArgs {
     /// Fallback model for failed jobs, FROM=TO (repeatable; adds to VIDEO_FALLBACK).
     #[arg(long, value_name = "FROM=TO")]
     pub fallback: Vec<String>,
+    /// Quality (5-25) at which a clip counts as usable (overrides CLIPBENCH_USABLE_MIN;
+    /// default 15); the new session records it.
+    #[arg(long, value_name = "N")]
+    pub usable_min: Option<String>,
 }
 
 impl FiringArgs {
@@ -97,6 +101,7 @@ impl FiringArgs {
             demo: self.demo,
             budget: self.budget.clone(),
             fallbacks: self.fallback.clone(),
+            usable_min: self.usable_min.clone(),
         }
     }
 }

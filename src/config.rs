@@ -12,11 +12,12 @@ use url::Url;
 
 use crate::catalog::{Catalog, ProviderKind};
 use crate::provider::ApiKey;
-pub use values::parse_usd;
+use crate::scoring::usable::DEFAULT_USABLE_MIN;
 use values::{
     base_url, boolean, budget, data_dir, fal_key, graphics, key, log_filter, model_list, no_color,
-    parse_fallbacks, video_model,
+    parse_fallbacks, usable_min, video_model,
 };
+pub use values::{parse_usable_min, parse_usd};
 
 /// Default fal queue origin.
 pub const DEFAULT_FAL_QUEUE_URL: &str = "https://queue.fal.run";
@@ -94,6 +95,8 @@ pub struct FlagOverrides {
     pub budget: Option<String>,
     /// `--fallback FROM=TO`, repeatable.
     pub fallbacks: Vec<String>,
+    /// `--usable-min N`.
+    pub usable_min: Option<String>,
 }
 
 /// The validated configuration.
@@ -131,6 +134,9 @@ pub struct Config {
     pub graphics: GraphicsChoice,
     /// `NO_COLOR` set to anything but the empty string (no-color.org): the TUI drops colour.
     pub no_color: bool,
+    /// Quality (of 25) at which a clip counts as usable: `--usable-min`, else
+    /// `CLIPBENCH_USABLE_MIN`, else [`DEFAULT_USABLE_MIN`]. A new session records it.
+    pub usable_min: u8,
 }
 
 impl Config {
@@ -210,6 +216,7 @@ impl Config {
             demo,
             graphics: graphics(vars)?,
             no_color: no_color(vars),
+            usable_min: usable_min(vars, flags)?,
         })
     }
 }

@@ -12,6 +12,7 @@ mod csv;
 mod document;
 mod html;
 mod report_file;
+mod rounded;
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,7 @@ pub use html::{
     ExportError, Report, ReportClip, Reviews, export_html, render_report, report_file_name,
 };
 pub use report_file::{ReportFileError, default_report_path, write_report};
+pub(crate) use rounded::rounded_decision;
 
 use crate::catalog::Catalog;
 use crate::scoring::decision::{Evidence, decide};
@@ -44,7 +46,8 @@ fn scored_blind(session: &Session) -> bool {
 /// The export of `session`, stamped `exported_at` (RFC 3339).
 pub fn export_document(session: &Session, catalog: &Catalog, exported_at: &str) -> ExportDocument {
     let mut models = scoring::model_summaries(session, catalog);
-    let decision = decide(&Evidence::of_session(session, &models));
+    // One computation, on the full-precision leaderboard, then rounded for writing.
+    let decision = rounded_decision(&decide(&Evidence::of_session(session, &models)));
     decision.fill(&mut models);
     ExportDocument {
         schema_version: EXPORT_SCHEMA_VERSION,

@@ -7,11 +7,13 @@
 //! for the arithmetic and are rounded to 4 decimals when the document is built, as the export
 //! does.
 
+mod decision;
 mod document;
 mod report;
 
 use thiserror::Error;
 
+use decision::{judge_merged, merged_decision};
 pub use document::{MergedClip, MergedDocument, PerCriterion};
 
 use crate::export::{EXPORT_SCHEMA_VERSION, ExportClip, ExportDocument};
@@ -56,21 +58,38 @@ pub enum MergeError {
     },
 }
 
-/// Combines `docs`, one export per reviewer, into one document (shape: [`MergedDocument`]).
+/// Combines `docs`, one export per reviewer, into one document (shape: [`MergedDocument`]),
+/// judging usable clips at the first export's `usable_min`.
+///
+/// # Errors
+/// As [`merge_exports_with`].
+pub fn merge_exports(docs: &[ExportDocument]) -> Result<MergedDocument, MergeError> {
+    merge_exports_with(docs, None)
+}
+
+/// [`merge_exports`], judging usable clips at `usable_min` when given (`merge --usable-min`)
+/// instead of the first export's threshold.
 ///
 /// # Errors
 /// [`MergeError::NoExports`] for an empty slice; [`MergeError::SessionMismatch`] when the
 /// exports are not all of the first one's session; [`MergeError::UnsupportedSchema`] for an
 /// export of another layout version.
-pub fn merge_exports(docs: &[ExportDocument]) -> Result<MergedDocument, MergeError> {
+pub fn merge_exports_with(
+    docs: &[ExportDocument],
+    usable_min: Option<u8>,
+) -> Result<MergedDocument, MergeError> {
     let first = docs.first().ok_or(MergeError::NoExports)?;
     check_compatible(docs)?;
-    let mut clips = merged_clips(docs);
+    let usable_min = usable_min.unwrap_or(first.usable_min);
+    let mut clips = merged_clips(docs, usable_min);
     let agreement = PerCriterion::from_fn(|criterion| {
         krippendorff_alpha_ordinal(&rating_units(&clips, criterion)).and_then(round)
     });
-    let models = merged_models(docs, &clips);
+    let mut models = merged_models(docs, &clips);
     clips.iter_mut().for_each(round_clip);
+    // From the clips as written, so the decision can be recomputed from the document alone.
+    let decision = merged_decision(&clips, &models, first.repeats, &first.session_id);
+    decision.fill(&mut models);
     Ok(MergedDocument {
         schema_version: first.schema_version,
         tool: first.tool.clone(),
@@ -85,11 +104,10 @@ pub fn merge_exports(docs: &[ExportDocument]) -> Result<MergedDocument, MergeErr
         prompts: first.prompts.clone(),
         clips,
         models,
-        // SKELETON: the usable helper recomputes these from the merged clips.
-        usable_min: first.usable_min,
+        usable_min,
         repeats: first.repeats,
-        verdict: None,
-        next: None,
+        verdict: decision.verdict,
+        next: decision.next,
     })
 }
 
@@ -115,8 +133,9 @@ fn check_compatible(docs: &[ExportDocument]) -> Result<(), MergeError> {
 }
 
 /// One merged clip per clip id, in the order ids first appear (the first export's clips, then
-/// any only later exports hold, e.g. a retry made after an earlier export). Unrounded.
-fn merged_clips(docs: &[ExportDocument]) -> Vec<MergedClip> {
+/// any only later exports hold, e.g. a retry made after an earlier export), judged usable at
+/// `usable_min`. Unrounded, but for the quality the usable rule reads.
+fn merged_clips(docs: &[ExportDocument], usable_min: u8) -> Vec<MergedClip> {
     let mut ids: Vec<&str> = Vec::new();
     for clip in docs.iter().flat_map(|d| &d.clips) {
         if !ids.contains(&clip.clip_id.as_str()) {
@@ -131,7 +150,9 @@ fn merged_clips(docs: &[ExportDocument]) -> Vec<MergedClip> {
                 .collect();
             // The fields other than ratings come from the first export that holds the clip.
             let base = reviews.iter().flatten().next()?;
-            Some(merge_clip(base, &reviews))
+            let mut merged = merge_clip(base, &reviews);
+            judge_merged(&mut merged, &reviews, usable_min);
+            Some(merged)
         })
         .collect()
 }

@@ -357,9 +357,10 @@ fn quitting_during_slow_submits_saves_every_request_id() {
     );
 }
 
-/// Scoring by keyboard in the real binary: Enter on a clip, five digits, a note, `u` to the
-/// next unrated clip, five more digits; the ratings are in the session file without any
-/// explicit save, and the export carries them with quality and value.
+/// Scoring by keyboard in the real binary: Enter on a clip, five digits, a note, `m` twice
+/// (rule → keep → reject), `u` to the next unrated clip, five more digits; the ratings and the
+/// mark are in the session file without any explicit save, and the export carries them with
+/// quality, value and who judged the clip usable.
 #[test]
 fn scoring_by_keyboard_in_a_real_terminal() {
     let (_dir, tmux, data) = demo_all_done("scoring");
@@ -374,6 +375,15 @@ fn scoring_by_keyboard_in_a_real_terminal() {
     tmux.keys("n");
     tmux.cmd(&["send-keys", "-t", "app", "-l", "crisp foam"]);
     tmux.keys("Enter");
+    tmux.wait_for("the rule's verdict", PATIENCE, |s| {
+        s.contains("usable ✓ (rule: 21 ≥ 15)")
+    });
+    tmux.keys("m");
+    tmux.wait_for("the keep mark", PATIENCE, |s| s.contains("kept ✓ by you"));
+    tmux.keys("m");
+    tmux.wait_for("the reject mark", PATIENCE, |s| {
+        s.contains("rejected ✗ by you")
+    });
     tmux.keys("u");
     for digit in ["5", "5", "5", "5", "5"] {
         tmux.keys(digit);
@@ -390,7 +400,11 @@ fn scoring_by_keyboard_in_a_real_terminal() {
         let text = session
             .and_then(|p| std::fs::read_to_string(p).ok())
             .unwrap_or_default();
-        if text.contains("crisp foam") && text.matches("\"color_accuracy\": 5").count() >= 1 {
+        let marked = text.contains("\"reviewer_usable\": false");
+        if marked
+            && text.contains("crisp foam")
+            && text.matches("\"color_accuracy\": 5").count() >= 1
+        {
             break text;
         }
         assert!(
@@ -420,6 +434,11 @@ fn scoring_by_keyboard_in_a_real_terminal() {
     assert_eq!(first["quality"], 21);
     assert!((first["value"].as_f64().unwrap() - 21.0 / 25.0 / 0.40).abs() < 1e-9);
     assert_eq!(first["notes"], "crisp foam");
+    assert_eq!(
+        (&first["usable"], &first["usable_by"]),
+        (&serde_json::json!(false), &serde_json::json!("reviewer")),
+        "rejected by the reviewer although 21 >= 15"
+    );
     let full: Vec<_> = clips.iter().filter(|c| c["quality"] == 25).collect();
     assert_eq!(full.len(), 1, "one clip got five fives");
     assert_ne!(full[0]["clip_id"], "soap-cutting.ray2-flash");

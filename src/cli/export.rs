@@ -13,6 +13,7 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use crate::catalog::Catalog;
+use crate::config::parse_usable_min;
 use crate::export::{
     ExportDocument, Report, ReportFileError, default_report_path, export_csv, export_document,
     export_json_string,
@@ -32,6 +33,10 @@ pub struct ExportArgs {
     /// <data dir>/exports/<session id>-<UTC time>.html for html.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Judge usable clips at this quality (5-25) in this export only, instead of the
+    /// session's threshold (the session is not changed).
+    #[arg(long, value_name = "N")]
+    pub usable_min: Option<String>,
 }
 
 /// Export formats.
@@ -48,10 +53,19 @@ pub enum Format {
 /// Writes the export of the chosen session.
 ///
 /// # Errors
-/// `Usage` when there is no such session (or none at all); `Failed` when the session cannot be
+/// `Config` (exit 2) for a bad `--usable-min`; `Usage` when there is no such session (or none
+/// at all); `Failed` when the session cannot be
 /// read or the output cannot be written.
 pub fn run(args: &ExportArgs, catalog: &Catalog, data_dir: &Path) -> Result<(), CliError> {
-    let session = load_session(args.session.as_deref(), data_dir)?;
+    let usable_min = args
+        .usable_min
+        .as_deref()
+        .map(|value| parse_usable_min("--usable-min", value))
+        .transpose()?;
+    let mut session = load_session(args.session.as_deref(), data_dir)?;
+    if let Some(usable_min) = usable_min {
+        session.usable_min = usable_min;
+    }
     // One clock reading for both the document's stamp and the report's file name.
     let now = jiff::Timestamp::now();
     let exported_at = now

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
+use crate::config::parse_usable_min;
 use crate::export::{EXPORT_SCHEMA_VERSION, ExportDocument};
-use crate::merge::{MergeError, MergedDocument, merge_exports};
+use crate::merge::{MergeError, MergedDocument, merge_exports_with};
 use crate::session::write_atomically;
 
 /// Flags of `clipbench merge`.
@@ -23,16 +24,25 @@ pub struct MergeArgs {
     /// Also write the HTML report of the merge (mean scores, agreement per criterion).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Judge usable clips (where the reviewers' marks leave it to the rule) at this mean
+    /// quality (5-25) instead of the exports' threshold.
+    #[arg(long, value_name = "N")]
+    pub usable_min: Option<String>,
 }
 
 /// Reads every export, merges them and writes the result to `--out` (and the report to
 /// `--html`); one line on stderr says what was merged.
 ///
 /// # Errors
-/// `Usage` when a file is missing, unreadable or not an export (the message names it), when
+/// `Config` (exit 2) for a bad `--usable-min`; `Usage` when a file is missing, unreadable or not an export (the message names it), when
 /// the exports are of different sessions (naming both files), or when `--out` or `--html` is
 /// one of the inputs; `Failed` when an output cannot be written.
 pub fn run(args: &MergeArgs) -> Result<(), CliError> {
+    let usable_min = args
+        .usable_min
+        .as_deref()
+        .map(|value| parse_usable_min("--usable-min", value))
+        .transpose()?;
     refuse_overwriting_an_input(args, &args.out, "--out")?;
     if let Some(html) = &args.html {
         refuse_overwriting_an_input(args, html, "--html")?;
@@ -42,7 +52,7 @@ pub fn run(args: &MergeArgs) -> Result<(), CliError> {
         .iter()
         .map(|path| read_export(path))
         .collect::<Result<Vec<_>, _>>()?;
-    let merged = merge_exports(&docs).map_err(|err| usage(&err, &args.files))?;
+    let merged = merge_exports_with(&docs, usable_min).map_err(|err| usage(&err, &args.files))?;
     write_merged(&merged, &args.out)?;
     eprintln!(
         "merged {} exports of session {} into {}",
@@ -170,6 +180,7 @@ mod tests {
             files: files.iter().map(|f| dir.join(f)).collect(),
             out: dir.join("merged.json"),
             html: None,
+            usable_min: None,
         }
     }
 
@@ -191,6 +202,29 @@ mod tests {
         let merged: MergedDocument = serde_json::from_str(&text).unwrap();
         assert_eq!(merged.reviewers, 2);
         assert_eq!(merged.clips[0].clip.quality, Some(22.5));
+    }
+
+    #[test]
+    fn usable_min_replaces_the_exports_threshold_and_a_bad_one_exits_2() {
+        let dir = tempfile::tempdir().unwrap();
+        // Qualities 15 and 20: mean 17.5, usable at 15 but not at 18.
+        fs::write(dir.path().join("a.json"), export_text(3, "s1")).unwrap();
+        fs::write(dir.path().join("b.json"), export_text(4, "s1")).unwrap();
+        let mut args = args(dir.path(), &["a.json", "b.json"]);
+        args.usable_min = Some("18".into());
+        run(&args).unwrap();
+        let text = fs::read_to_string(dir.path().join("merged.json")).unwrap();
+        let merged: MergedDocument = serde_json::from_str(&text).unwrap();
+        assert_eq!(merged.usable_min, 18);
+        assert_eq!(merged.clips[0].clip.usable, Some(false));
+        args.usable_min = Some("five".into());
+        let err = run(&args).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .starts_with("--usable-min: \"five\" is not a usable threshold; allowed:"),
+            "{err}"
+        );
     }
 
     #[test]

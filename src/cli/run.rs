@@ -89,7 +89,10 @@ fn prepare_fresh(
     let jobs = plan_fresh(&prompts, catalog, config)?;
     let quote: f64 = jobs.iter().map(|j| j.cost_usd).sum();
     check_budget(config.budget_usd, quote, 0.0)?;
-    let session = Session::new(new_session_id(), now_rfc3339(), config.demo, prompts, jobs);
+    let session = Session {
+        usable_min: config.usable_min,
+        ..Session::new(new_session_id(), now_rfc3339(), config.demo, prompts, jobs)
+    };
     let locked = store
         .create(&session)
         .map_err(CliError::store_while("cannot create the session"))?;

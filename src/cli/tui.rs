@@ -36,6 +36,10 @@ pub struct TuiArgs {
     /// Hide model names while scoring.
     #[arg(long)]
     pub blind: bool,
+    /// Quality (5-25) at which a clip counts as usable (overrides CLIPBENCH_USABLE_MIN;
+    /// default 15): recorded in a new session, and in the one reopened with `--session`.
+    #[arg(long, value_name = "N")]
+    pub usable_min: Option<String>,
 }
 
 /// Runs the TUI until the user quits.
@@ -52,6 +56,7 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
     let flags = FlagOverrides {
         demo: args.demo,
         budget: args.budget.clone(),
+        usable_min: args.usable_min.clone(),
         ..FlagOverrides::default()
     };
     let (catalog, mut config) = load_settings(&flags)?;
@@ -60,7 +65,8 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
         ModelSelection::Fixed(_) => None,
     };
     let store = SessionStore::new(&config.data_dir);
-    let (mut session, locked, notice) = open_or_create(&store, args, config.demo)?;
+    let (mut session, locked, notice) =
+        open_or_create(&store, args, config.demo, config.usable_min)?;
     config.demo = session.demo;
     let _log_guard = crate::logging::init(&config.data_dir, &config.log_filter)?;
     let sim_speed = args.sim_speed.unwrap_or(1.0);
@@ -105,10 +111,13 @@ pub async fn run(args: &TuiArgs) -> Result<(), CliError> {
 
 /// The stored session asked for, or a new one with the ASMR prompts. A stored file that
 /// cannot be parsed is left untouched and a new session starts beside it, with a notice.
+/// A new session records `usable_min` (the configured threshold); a reopened one keeps its
+/// own unless `--usable-min` is given (as `--blind`, an explicit flag applies to it too).
 fn open_or_create(
     store: &SessionStore,
     args: &TuiArgs,
     demo: bool,
+    usable_min: u8,
 ) -> Result<(Session, LockedSession, Option<Status>), CliError> {
     let mut notice = None;
     if let Some(id) = &args.session {
@@ -116,6 +125,9 @@ fn open_or_create(
             // `--blind` applies to a reopened session too (it hides names from now on).
             Ok((mut session, locked)) => {
                 session.blind |= args.blind;
+                if args.usable_min.is_some() {
+                    session.usable_min = usable_min;
+                }
                 return Ok((session, locked, None));
             }
             Err(err @ StoreError::Corrupt { .. }) => {
@@ -131,6 +143,7 @@ fn open_or_create(
         default_prompts(&PromptDefaults::default()).map_err(|err| CliError::Failed(err.0))?;
     let session = Session {
         blind: args.blind,
+        usable_min,
         ..Session::new(new_session_id(), now_rfc3339(), demo, prompts, Vec::new())
     };
     let locked = store
@@ -150,6 +163,7 @@ mod tests {
             session,
             budget: None,
             blind,
+            usable_min: None,
         }
     }
 
@@ -157,21 +171,41 @@ mod tests {
     fn blind_applies_to_new_and_reopened_sessions() {
         let dir = tempfile::tempdir().unwrap();
         let store = SessionStore::new(dir.path());
-        let (fresh, locked, _) = open_or_create(&store, &args(None, true), true).unwrap();
+        let (fresh, locked, _) = open_or_create(&store, &args(None, true), true, 15).unwrap();
         assert!(fresh.blind);
         let id = fresh.id.clone();
         drop(locked);
 
-        let (sighted, locked, _) = open_or_create(&store, &args(None, false), true).unwrap();
+        let (sighted, locked, _) = open_or_create(&store, &args(None, false), true, 15).unwrap();
         assert!(!sighted.blind);
         let sighted_id = sighted.id.clone();
         drop(locked);
         let (reopened, locked, _) =
-            open_or_create(&store, &args(Some(sighted_id), true), true).unwrap();
+            open_or_create(&store, &args(Some(sighted_id), true), true, 15).unwrap();
         assert!(reopened.blind, "--blind with --session hides names too");
         drop(locked);
-        let (kept, _locked, _) = open_or_create(&store, &args(Some(id), false), true).unwrap();
+        let (kept, _locked, _) = open_or_create(&store, &args(Some(id), false), true, 15).unwrap();
         assert!(kept.blind, "a blind session stays blind without the flag");
+    }
+
+    #[test]
+    fn usable_min_is_recorded_in_a_new_session_and_only_the_flag_changes_a_reopened_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::new(dir.path());
+        let (fresh, locked, _) = open_or_create(&store, &args(None, false), true, 18).unwrap();
+        assert_eq!(fresh.usable_min, 18);
+        assert_eq!(store.read(&fresh.id).unwrap().usable_min, 18, "on disk");
+        drop(locked);
+        let reopen = args(Some(fresh.id.clone()), false);
+        let (kept, locked, _) = open_or_create(&store, &reopen, true, 12).unwrap();
+        assert_eq!(kept.usable_min, 18, "the variable alone does not change it");
+        drop(locked);
+        let flagged = TuiArgs {
+            usable_min: Some("12".into()),
+            ..reopen
+        };
+        let (changed, _locked, _) = open_or_create(&store, &flagged, true, 12).unwrap();
+        assert_eq!(changed.usable_min, 12);
     }
 
     #[test]
@@ -185,6 +219,7 @@ mod tests {
             &store,
             &args(Some("20260101-000000-dead".into()), false),
             true,
+            15,
         )
         .unwrap();
         assert_ne!(session.id, "20260101-000000-dead");

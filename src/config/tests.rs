@@ -263,3 +263,43 @@ fn graphics_and_no_color_are_read_and_a_bad_graphics_value_names_the_allowed_one
         "CLIPBENCH_GRAPHICS: \"ascii\" is not a way to draw pictures; allowed: auto, kitty, sixel, iterm2, halfblocks, off"
     );
 }
+
+#[test]
+fn usable_min_comes_from_the_flag_then_the_variable_then_the_default() {
+    let config = load(&[], &FlagOverrides::default()).unwrap();
+    assert_eq!(config.usable_min, 15);
+    let config = load(
+        &[("CLIPBENCH_USABLE_MIN", " 18 ")],
+        &FlagOverrides::default(),
+    )
+    .unwrap();
+    assert_eq!(config.usable_min, 18);
+    let flags = FlagOverrides {
+        usable_min: Some("5".into()),
+        ..Default::default()
+    };
+    let config = load(&[("CLIPBENCH_USABLE_MIN", "18")], &flags).unwrap();
+    assert_eq!(config.usable_min, 5, "the flag wins");
+    assert_eq!(parse_usable_min("--usable-min", "25"), Ok(25));
+}
+
+#[test]
+fn a_bad_usable_min_names_its_source_the_value_and_the_range() {
+    let allowed = "allowed: a whole quality from 5 to 25 (default 15)";
+    for bad in ["4", "26", "15.5", "", "-1", "fifteen", "300"] {
+        assert_eq!(
+            error(&[("CLIPBENCH_USABLE_MIN", bad)]),
+            format!("CLIPBENCH_USABLE_MIN: \"{bad}\" is not a usable threshold; {allowed}")
+        );
+    }
+    let flags = FlagOverrides {
+        usable_min: Some("0".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        load(&[("CLIPBENCH_USABLE_MIN", "18")], &flags)
+            .unwrap_err()
+            .to_string(),
+        format!("--usable-min: \"0\" is not a usable threshold; {allowed}")
+    );
+}

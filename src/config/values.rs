@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use url::Url;
 
-use super::{ConfigError, DEFAULT_VIDEO_MODEL, FlagOverrides, GraphicsChoice, Vars, VideoModel};
+use super::{
+    ConfigError, DEFAULT_USABLE_MIN, DEFAULT_VIDEO_MODEL, FlagOverrides, GraphicsChoice, Vars,
+    VideoModel,
+};
 use crate::catalog::Catalog;
 use crate::provider::ApiKey;
 
@@ -175,6 +178,36 @@ pub(super) fn budget(vars: &Vars, flags: &FlagOverrides) -> Result<Option<f64>, 
             "a number greater than 0, e.g. 5 or 12.50",
         )
     })
+}
+
+/// `--usable-min` (wins) or `CLIPBENCH_USABLE_MIN`, else [`DEFAULT_USABLE_MIN`].
+pub(super) fn usable_min(vars: &Vars, flags: &FlagOverrides) -> Result<u8, ConfigError> {
+    match (&flags.usable_min, vars.get("CLIPBENCH_USABLE_MIN")) {
+        (Some(flag), _) => parse_usable_min("--usable-min", flag),
+        (None, Some(var)) => parse_usable_min("CLIPBENCH_USABLE_MIN", var),
+        (None, None) => Ok(DEFAULT_USABLE_MIN),
+    }
+}
+
+/// A usable threshold read from `name` (a flag or a variable): a whole quality from 5 (the
+/// lowest a fully scored clip can have, five 1-star ratings) to 25.
+///
+/// # Errors
+/// One line naming `name`, the value and the allowed range.
+pub fn parse_usable_min(name: &str, value: &str) -> Result<u8, ConfigError> {
+    value
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|n| (5..=25).contains(n))
+        .ok_or_else(|| {
+            ConfigError::bad_value(
+                name,
+                value,
+                "is not a usable threshold",
+                "a whole quality from 5 to 25 (default 15)",
+            )
+        })
 }
 
 /// A positive, finite dollar amount (a leading `$` is tolerated).

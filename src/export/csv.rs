@@ -13,12 +13,15 @@ use std::fmt::Display;
 use super::{ExportClip, ExportDocument};
 use crate::frames::checks::{ClipChecks, Flag, Stretch};
 use crate::scoring::Criterion;
+use crate::scoring::usable::UsableBy;
 
 /// The header row: the clip fields, `requested` and `provenance` flattened (`params` is left to
 /// the JSON), then the five criteria by their keys, quality, value and notes, then the clip
-/// checks (see [`CHECK_COLUMNS`]), and last the session's `demo` and `blind` flags on every
-/// row (a spreadsheet keeps no header block, and DEMO must show in every export).
-pub const CSV_COLUMNS: [&str; 43] = [
+/// checks (see [`CHECK_COLUMNS`]), then the session's `demo` and `blind` flags on every row (a
+/// spreadsheet keeps no header block, and DEMO must show in every export), and last the
+/// columns added after them, so older readers' column positions still hold: `sample`,
+/// `usable` (`true`/`false`, empty while unjudged) and `usable_by` (`rule`/`reviewer`).
+pub const CSV_COLUMNS: [&str; 46] = [
     "clip_id",
     "prompt_id",
     "model",
@@ -62,6 +65,9 @@ pub const CSV_COLUMNS: [&str; 43] = [
     "audio",
     "demo",
     "blind",
+    "sample",
+    "usable",
+    "usable_by",
 ];
 
 /// The clip checks' columns (`clips[].checks` flattened), all empty when the checks were not
@@ -164,6 +170,11 @@ fn clip_row(doc: &ExportDocument, clip: &ExportClip) -> Vec<String> {
     row.extend([cell(clip.quality), cell(clip.value), clip.notes.clone()]);
     row.extend(check_cells(clip.checks.as_ref()));
     row.extend([doc.demo.to_string(), doc.blind.to_string()]);
+    row.extend([
+        clip.sample.to_string(),
+        cell(clip.usable),
+        cell(clip.usable_by.map(usable_by_name)),
+    ]);
     row
 }
 
@@ -198,6 +209,14 @@ fn flag_name(flag: Flag) -> &'static str {
         Flag::Frozen => "frozen",
         Flag::Flicker => "flicker",
         Flag::Blurry => "blurry",
+    }
+}
+
+/// Who decided `usable`, as the JSON writes it.
+fn usable_by_name(by: UsableBy) -> &'static str {
+    match by {
+        UsableBy::Rule => "rule",
+        UsableBy::Reviewer => "reviewer",
     }
 }
 

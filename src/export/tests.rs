@@ -86,7 +86,13 @@ fn every_contract_key_is_present_on_every_clip_and_model() {
         "exported_at",
         "blind",
     ];
-    let top = [&top[..], &["price_table", "prompts", "clips", "models"]].concat();
+    let issue_14 = ["usable_min", "repeats", "verdict", "next"];
+    let top = [
+        &top[..],
+        &["price_table", "prompts", "clips", "models"],
+        &issue_14,
+    ]
+    .concat();
     assert_eq!(keys(&doc), sorted(top));
     let clip_keys = sorted(vec![
         "clip_id",
@@ -116,6 +122,10 @@ fn every_contract_key_is_present_on_every_clip_and_model() {
         "value",
         "notes",
         "checks",
+        "sample",
+        "usable",
+        "usable_by",
+        "billed",
     ]);
     for clip in doc["clips"].as_array().unwrap() {
         assert_eq!(keys(clip), clip_keys);
@@ -140,6 +150,15 @@ fn every_contract_key_is_present_on_every_clip_and_model() {
         "avg_quality",
         "value",
         "rank",
+        "usable_clips",
+        "judged_clips",
+        "usable_rate",
+        "cost_per_usable_usd",
+        "cost_per_usable_interval",
+        "monthly_cost_usd",
+        "preference",
+        "preference_interval",
+        "value_interval",
     ]);
     for model in doc["models"].as_array().unwrap() {
         assert_eq!(keys(model), model_keys);
@@ -364,3 +383,5 @@ fn checks_are_exported_per_clip_and_null_when_not_computed() {
     let read: ExportDocument = serde_json::from_value(older).unwrap();
     assert!(read.clips.iter().all(|c| c.checks.is_none()));
 }
+
+mod usable;

@@ -24,9 +24,14 @@ use crate::session::{PromptSpec, Scores};
 ///       "quality": 21.5 | null,                           sum of the five means
 ///       "value": 2.1 | null,                              (quality / 25) / cost of 5 s
 ///       "notes": "…",                                     the non-empty notes, one per line
+///       "usable": true | null, "usable_by": "reviewer" | "rule" | null,
+///                          the marking reviewers' majority, else the rule on `quality`
 ///       "scores_by_reviewer": [ { "visual_clarity": 4, … } | null, … ],  one per export, in order
 ///       "notes_by_reviewer": [ "…" | null, … ] } ],
-///   "models": [ …§7 model fields, avg_quality / value / rank from the merged means… ] }
+///   "models": [ …§7 model fields, avg_quality / value / rank from the merged means,
+///               the decision numbers from the merged clips… ],
+///   "usable_min": 15, "repeats": 1,                      (`--usable-min`, else the first export's)
+///   "verdict": {…} | null, "next": {…} | null }          recomputed from the merged clips
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MergedDocument {
@@ -58,14 +63,29 @@ pub struct MergedDocument {
     pub clips: Vec<MergedClip>,
     /// The leaderboard recomputed from the merged qualities.
     pub models: Vec<ModelSummary>,
-    /// The usable threshold in force (`--usable-min`, else the first export's).
+    /// The usable threshold in force (`--usable-min`, else the first export's). Like the
+    /// fields below, added after the first merges: an older merged file reads as the defaults.
+    #[serde(default = "default_usable_min")]
     pub usable_min: u8,
     /// The first export's repeats.
+    #[serde(default = "one")]
     pub repeats: u32,
     /// The verdict recomputed from the merged clips.
+    #[serde(default)]
     pub verdict: Option<Verdict>,
     /// What to run next, recomputed from the merged clips.
+    #[serde(default)]
     pub next: Option<NextBatch>,
+}
+
+/// Serde default of [`MergedDocument::usable_min`].
+fn default_usable_min() -> u8 {
+    crate::scoring::usable::DEFAULT_USABLE_MIN
+}
+
+/// Serde default of [`MergedDocument::repeats`].
+fn one() -> u32 {
+    1
 }
 
 /// One value per criterion, written under the criterion keys in [`Criterion::ALL`] order.

@@ -265,3 +265,5 @@ fn the_clip_checks_are_carried_through_the_merge() {
         serde_json::json!(["blurry"])
     );
 }
+
+mod usable;

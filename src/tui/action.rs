@@ -70,6 +70,8 @@ pub enum Command {
     NextUnrated,
     /// Type notes for the clip.
     EditNotes,
+    /// Whether the clip is usable: the rule, then keep, then reject, then the rule again.
+    CycleUsable,
     /// Blind mode on/off.
     ToggleBlind,
     /// Show or hide the leaderboard.

@@ -85,6 +85,21 @@ impl App {
         }
     }
 
+    /// `m`: the clip's usable mark, rule → keep ✓ → reject ✗ → rule, saved like the stars.
+    pub(super) fn cycle_usable(&mut self) -> Vec<Effect> {
+        let Some(clip_id) = self.scoring().map(|s| s.clip_id.clone()) else {
+            return Vec::new();
+        };
+        self.book.update(&clip_id, |job| {
+            job.reviewer_usable = match job.reviewer_usable {
+                None => Some(true),
+                Some(true) => Some(false),
+                Some(false) => None,
+            };
+        });
+        vec![Effect::Save]
+    }
+
     /// `b`: blind mode on or off (labels are assigned when it goes on).
     pub(super) fn toggle_blind(&mut self) -> Vec<Effect> {
         let blind = !self.session().blind;

@@ -204,6 +204,7 @@ impl App {
             | Command::PrevClip
             | Command::NextUnrated
             | Command::EditNotes
+            | Command::CycleUsable
             | Command::PlayPause
             | Command::StepFrame(_)
             | Command::StepSecond(_)
@@ -229,6 +230,7 @@ impl App {
                 | C::PrevClip
                 | C::NextUnrated
                 | C::EditNotes
+                | C::CycleUsable
                 | C::OpenClip
                 | C::ToggleBlind,
             ) => self.scoring_command(command),
@@ -290,6 +292,7 @@ impl App {
             }
             Command::OpenClip => self.open_scored_clip(),
             Command::ToggleBlind => self.toggle_blind(),
+            Command::CycleUsable => self.cycle_usable(),
             _ => Vec::new(),
         }
     }

@@ -355,6 +355,11 @@ fn bad_requests_exit_2_before_anything_is_submitted() {
         ),
         (vec!["--prompt", "x", "--frobnicate"], "", "--frobnicate"),
         (vec![], "", "needs --prompts FILE or --prompt TEXT"),
+        (
+            vec!["--prompt", "x", "--usable-min", "26"],
+            "",
+            "--usable-min: \"26\" is not a usable threshold; allowed: a whole quality from 5 to 25",
+        ),
     ];
     for (args, file, expected) in cases {
         std::fs::write(&bad, file).unwrap();
@@ -369,11 +374,47 @@ fn bad_requests_exit_2_before_anything_is_submitted() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
+    let out = run_against(
+        &sim,
+        dir.path(),
+        &["--prompt", "x"],
+        &[("CLIPBENCH_USABLE_MIN", "4")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("CLIPBENCH_USABLE_MIN: \"4\" is not a usable threshold"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(sim.stats()["submit_attempts"], 0);
     assert!(
         !dir.path().join("data/sessions").exists(),
         "no session was created"
     );
+}
+
+/// `--usable-min` wins over the variable, the session records it and its export says it.
+#[test]
+fn the_usable_threshold_is_recorded_in_the_session_and_its_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = ExternalSim::start(&["--speed", "40"]);
+    let args = ["--prompt", "x", "--models", "wan25", "--usable-min", "18"];
+    let out = run_against(&sim, dir.path(), &args, &[("CLIPBENCH_USABLE_MIN", "12")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let export = export_of(&out);
+    assert_eq!(export["usable_min"], 18);
+    let id = session_id(&text(&out.stderr));
+    let session: Value = serde_json::from_slice(
+        &std::fs::read(
+            dir.path()
+                .join("data/sessions")
+                .join(&id)
+                .join("session.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(session["usable_min"], 18);
 }
 
 #[test]

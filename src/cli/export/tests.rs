@@ -28,6 +28,7 @@ fn args(session: Option<&str>, format: Format, out: Option<PathBuf>) -> ExportAr
         session: session.map(str::to_string),
         format,
         out,
+        usable_min: None,
     }
 }
 
@@ -141,5 +142,35 @@ fn an_unwritable_out_is_a_failure() {
         err.to_string().starts_with("cannot write the export: ")
             && err.to_string().contains("missing-folder"),
         "{err}"
+    );
+}
+
+#[test]
+fn usable_min_overrides_the_sessions_threshold_for_that_export_only() {
+    let data = tempfile::tempdir().unwrap();
+    let id = store_session(data.path(), "20261126-100000-0001");
+    let out = data.path().join("export.json");
+    let strict = ExportArgs {
+        usable_min: Some("25".into()),
+        ..args(None, Format::Json, Some(out.clone()))
+    };
+    run(&strict, &catalog(), data.path()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(json["usable_min"], 25);
+    assert_eq!(json["clips"][0]["usable"], true, "25 of 25 passes 25");
+    assert_eq!(
+        SessionStore::new(data.path()).read(&id).unwrap().usable_min,
+        15,
+        "the stored session keeps its threshold"
+    );
+    let bad = ExportArgs {
+        usable_min: Some("26".into()),
+        ..args(None, Format::Json, Some(out))
+    };
+    let err = run(&bad, &catalog(), data.path()).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(
+        err.to_string(),
+        "--usable-min: \"26\" is not a usable threshold; allowed: a whole quality from 5 to 25 (default 15)"
     );
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::export::{export_json_string, render_report};
+use crate::merge::merge_exports;
 use crate::mutation::{any_bytes, config, mutated_bytes, mutated_json};
 use crate::scoring::fixtures::{catalog, completed, planned, scored, session, submitted};
 use crate::session::JobStage;

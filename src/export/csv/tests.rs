@@ -210,3 +210,27 @@ fn checks_are_flattened_into_their_columns_and_empty_when_not_computed() {
         ["", "", "true"]
     );
 }
+
+/// `[sample, usable, usable_by]` of a row read back.
+fn usable(row: &BTreeMap<String, String>) -> [&str; 3] {
+    [&row["sample"], &row["usable"], &row["usable_by"]].map(String::as_str)
+}
+
+#[test]
+fn usable_columns_come_after_the_older_ones() {
+    assert_eq!(
+        CSV_COLUMNS[41..43],
+        ["demo", "blind"],
+        "older positions hold"
+    );
+    assert_eq!(CSV_COLUMNS[43..], ["sample", "usable", "usable_by"]);
+    let mut s = tricky_session();
+    s.jobs[0].reviewer_usable = Some(false);
+    s.jobs[0].sample = 2;
+    let doc = export_document(&s, &catalog(), "2026-11-26T12:00:00Z");
+    let rows = parse_csv_rows(&export_csv(&doc)).unwrap();
+    assert_eq!(usable(&rows[0]), ["2", "false", "reviewer"]);
+    assert_eq!(usable(&rows[1]), ["1", "", ""], "failed: unjudged");
+    let by_rule = parse_csv_rows(&export_csv(&document())).unwrap();
+    assert_eq!(usable(&by_rule[0]), ["1", "true", "rule"], "22 >= 15");
+}

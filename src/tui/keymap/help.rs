@@ -207,7 +207,11 @@ mod tests {
             Some("stars (next criterion)")
         );
         assert_eq!(line("Scoring a clip", "↑/↓/k/j"), Some("criterion"));
-        assert_eq!(line("Scoring a clip", "]/["), Some("next/previous clip"));
+        assert_eq!(
+            line("Scoring a clip", "]/[/u"),
+            Some("next/prev/unrated clip")
+        );
+        assert_eq!(line("Scoring a clip", "m"), Some("usable ✓/✗/rule"));
         assert_eq!(line("Prompts, models", "e/Enter"), Some("edit prompt"));
         assert_eq!(line("Panes", "↑/k/↓/j"), Some("move up/down"));
         assert_eq!(line("Panes", "←/h/→/l"), Some("move left/right"));

@@ -9,6 +9,7 @@ mod modes;
 mod pictures;
 mod screens;
 mod unit;
+mod usable;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

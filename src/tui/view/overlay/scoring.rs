@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::super::theme;
 use super::popup;
 use crate::scoring::review::{fully_scored, review_order};
+use crate::scoring::usable::{Usable, UsableBy, job_usable};
 use crate::scoring::{Criterion, clip_value, quality};
 use crate::session::Job;
 use crate::tui::layers::ScoringState;
@@ -35,6 +36,7 @@ pub(in crate::tui::view) fn render_scoring(
     lines.extend(check_lines(job));
     lines.push(Line::from(""));
     lines.push(totals_line(app, job));
+    lines.push(usable_line(job, app.session().usable_min));
     lines.push(notes_line(job, state));
     lines.push(Line::from(""));
     lines.push(Line::styled(position_text(app, job), theme::dim()));
@@ -176,6 +178,35 @@ fn totals_line(app: &App, job: &Job) -> Line<'static> {
         Span::styled("Value ", theme::strong()),
         Span::raw(value),
     ])
+}
+
+/// Whether the clip is usable and who said so (`m` cycles rule → keep → reject): the rule
+/// shows its sum, so the reviewer sees why.
+fn usable_line(job: &Job, usable_min: u8) -> Line<'static> {
+    let q = quality(&job.scores).unwrap_or_default();
+    let (text, style) = match job_usable(job, usable_min) {
+        None => ("usable: not scored yet".to_string(), theme::dim()),
+        Some(Usable {
+            usable,
+            by: UsableBy::Reviewer,
+        }) => {
+            let text = if usable {
+                "kept ✓ by you"
+            } else {
+                "rejected ✗ by you"
+            };
+            (text.to_string(), theme::key())
+        }
+        Some(Usable { usable: true, .. }) => (
+            format!("usable ✓ (rule: {q} ≥ {usable_min})"),
+            ratatui::style::Style::new(),
+        ),
+        Some(Usable { usable: false, .. }) => (
+            format!("not usable ✗ (rule: {q} < {usable_min})"),
+            ratatui::style::Style::new(),
+        ),
+    };
+    Line::styled(text, style)
 }
 
 fn notes_line(job: &Job, state: &ScoringState) -> Line<'static> {
