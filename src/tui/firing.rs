@@ -5,7 +5,8 @@ use super::layers::{Overlay, Quote, QuoteLine};
 use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
 use crate::jobs::{
-    Batch, Fallback, PlanError, fall_back, plan_jobs, plan_routed, plan_sample, unique_clip_id,
+    Batch, Fallback, MAX_REPEATS, PlanError, fall_back, plan_jobs, plan_routed, plan_sample,
+    unique_clip_id,
 };
 use crate::sanitize::clean_line;
 use crate::session::{ClipId, Job, JobStage, ModelId, PromptId};
@@ -76,7 +77,31 @@ impl App {
             total_usd,
             remaining_usd: self.remaining_budget(),
             jobs,
+            samples: self.repeats,
         }));
+        Vec::new()
+    }
+
+    /// `+`/`-` in the models pane: one sample more or fewer of every pair in the next batch
+    /// (1 to [`MAX_REPEATS`]); the grid grows the rows they will fill.
+    pub(super) fn change_repeats(&mut self, more: bool) -> Vec<Effect> {
+        let wanted = if more {
+            self.repeats.saturating_add(1)
+        } else {
+            self.repeats.saturating_sub(1)
+        };
+        if !(1..=MAX_REPEATS).contains(&wanted) {
+            return self.fail(format!(
+                "samples per prompt and model: {} already; allowed: 1 to {MAX_REPEATS}",
+                self.repeats
+            ));
+        }
+        self.repeats = wanted;
+        let each = if wanted == 1 { "sample" } else { "samples" };
+        self.status = Some(Status {
+            text: format!("g fires {wanted} {each} of every prompt on every model"),
+            error: false,
+        });
         Vec::new()
     }
 
@@ -152,7 +177,10 @@ impl App {
             return self.fail(message);
         }
         let mut jobs = std::mem::take(&mut quote.jobs);
+        let samples = quote.samples;
         self.layers.pop();
+        // The session records the setting its latest batch was fired with.
+        self.book.set_repeats(samples);
         fresh_ids(&self.session().jobs, &mut jobs);
         let ids: Vec<ClipId> = jobs.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(jobs);
