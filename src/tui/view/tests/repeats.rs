@@ -141,3 +141,21 @@ fn blind_rows_show_each_samples_clips_with_labels_over_the_whole_prompt() {
         "one letter per clip of the prompt"
     );
 }
+
+#[test]
+fn a_retry_runs_the_same_sample_again() {
+    let mut app = fired();
+    app.grid_cell = (1, 1);
+    app.update(Action::Command(Command::RetryJob));
+    let retry = app.session().jobs.last().expect("the retry joined");
+    assert_eq!(
+        (retry.clip_id.as_str(), retry.sample),
+        ("soap-cutting.kling-turbo.3", 2),
+        "the next free id, its own sample"
+    );
+    assert_eq!(
+        app.selected_job().map(|j| j.clip_id.as_str()),
+        Some("soap-cutting.kling-turbo.3"),
+        "the sample's cell shows its newest job"
+    );
+}
