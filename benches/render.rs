@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clipbench::catalog::Catalog;
-use clipbench::jobs::plan_jobs;
+use clipbench::jobs::{Batch, plan_jobs};
 use clipbench::prompts::PromptDefaults;
 use clipbench::provider::{JobHandle, JobOutput};
 use clipbench::scoring::Criterion;
@@ -57,9 +57,13 @@ fn job(
     n: usize,
 ) -> Result<Job, Box<dyn std::error::Error>> {
     let entry = catalog.get(model)?;
-    let mut job = plan_jobs(std::slice::from_ref(prompt), &[entry], &[])?
-        .pop()
-        .ok_or("no job planned")?;
+    let mut job = plan_jobs(
+        std::slice::from_ref(prompt),
+        &[entry],
+        &Batch::new("bench", &[]),
+    )?
+    .pop()
+    .ok_or("no job planned")?;
     job.stage = STAGES[n % STAGES.len()];
     job.queue_position = Some((n % 7) as u32);
     job.handle = Some(JobHandle::new(

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use clipbench::catalog::{Catalog, Model};
-use clipbench::jobs::{JobEvent, JobReport, Runner, RunnerOptions, job_spec, plan_jobs};
+use clipbench::jobs::{Batch, JobEvent, JobReport, Runner, RunnerOptions, job_spec, plan_jobs};
 use clipbench::prompts::{PromptDefaults, default_prompts};
 use clipbench::provider::build_http_client;
 use clipbench::services::simulator_providers;
@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let catalog = Catalog::embedded()?;
     let models: Vec<&Model> = catalog.models().iter().collect();
     let prompts = default_prompts(&PromptDefaults::default())?;
-    let jobs = plan_jobs(&prompts, &models, &[])?;
+    let jobs = plan_jobs(&prompts, &models, &Batch::new("example", &[]))?;
     let clips_dir = std::env::temp_dir().join("clipbench-pipeline-example");
     let specs = jobs
         .iter()

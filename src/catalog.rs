@@ -90,6 +90,10 @@ pub struct Model {
     /// Whether the model takes a negative prompt.
     #[serde(default)]
     pub negative_prompt: bool,
+    /// Whether the model takes an integer `seed` (WAN does; Ray and Kling take none, and are
+    /// never sent one).
+    #[serde(default)]
+    pub seed: bool,
     /// Longest prompt the endpoints accept, in characters (Unicode scalar values); absent when
     /// the provider documents no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]

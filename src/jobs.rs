@@ -44,7 +44,10 @@ pub use checks::{
 };
 pub use fallback::{Fallback, FallbackPolicy, fall_back, fall_back_all};
 pub use handle::{RunHandle, SHUTDOWN_GRACE};
-pub use plan::{PlanError, job_spec, plan_jobs, plan_routed, settings_note, unique_clip_id};
+pub use plan::{
+    Batch, MAX_REPEATS, PlanError, job_spec, plan_jobs, plan_routed, plan_sample, sample_seed,
+    settings_note, unique_clip_id,
+};
 pub use policy::{DueWindow, Jitter, PollPolicy, SimulatedPolls};
 pub use progress::{MIN_REPORT_INTERVAL, download_percent, mebibytes};
 

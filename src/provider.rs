@@ -61,6 +61,8 @@ pub struct JobInput {
     pub aspect_ratio: String,
     /// Resolution, e.g. `720p`; ignored by models without a resolution knob.
     pub resolution: String,
+    /// The sample's seed, sent only to models that take one (`Model::seed`).
+    pub seed: Option<u32>,
 }
 
 /// What a submit returned: everything needed to follow the job later, even from another process.

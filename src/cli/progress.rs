@@ -132,7 +132,7 @@ pub fn summary(session: &Session) -> String {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::jobs::plan_jobs;
+    use crate::jobs::{Batch, plan_jobs};
     use crate::prompts::PromptDefaults;
 
     /// One prompt on WAN 2.5 ($0.50), as Ctrl-C leaves it before anything was billed.
@@ -142,7 +142,7 @@ mod tests {
         let jobs = plan_jobs(
             std::slice::from_ref(&prompt),
             &[catalog.get("wan25").unwrap()],
-            &[],
+            &Batch::new("s", &[]),
         )
         .unwrap();
         Session::new("s".into(), String::new(), false, vec![prompt], jobs)

@@ -11,7 +11,7 @@ use super::run_loop::{LoopOptions, execute};
 use super::{CliError, FiringArgs, load_settings};
 use crate::catalog::{Catalog, Model};
 use crate::config::{Config, ModelSelection};
-use crate::jobs::{Checker, FallbackPolicy, plan_jobs, plan_routed};
+use crate::jobs::{Batch, Checker, FallbackPolicy, MAX_REPEATS, plan_jobs, plan_routed};
 use crate::prompts::{
     PromptDefaults, check_aspect_ratio, check_resolution, load_prompts_file, prompts_from_texts,
 };
@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Give up on a job this many minutes after its submit (default 15).
     #[arg(long, value_name = "MIN", value_parser = super::simulate::positive_f64)]
     pub job_timeout_min: Option<f64>,
+    /// Samples of every prompt on every model, 1 to 20 (sample n >= 2 is `<prompt>.<model>.<n>`).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = repeats, allow_hyphen_values = true, conflicts_with = "resume")]
+    pub repeats: u32,
     /// Skip the automated clip checks (black, frozen, flicker, blur, motion, audio) that run
     /// on each clip once it is downloaded.
     #[arg(long)]
@@ -86,13 +89,15 @@ fn prepare_fresh(
     store: &SessionStore,
 ) -> Result<Prepared, CliError> {
     let prompts = read_prompts(args)?;
-    let jobs = plan_fresh(&prompts, catalog, config)?;
+    // The id comes first: it seeds the samples' seeds.
+    let id = new_session_id();
+    let batch = Batch::new(&id, &[]).repeats(args.repeats);
+    let jobs = plan_fresh(&prompts, catalog, config, &batch)?;
     let quote: f64 = jobs.iter().map(|j| j.cost_usd).sum();
     check_budget(config.budget_usd, quote, 0.0)?;
-    let session = Session {
-        usable_min: config.usable_min,
-        ..Session::new(new_session_id(), now_rfc3339(), config.demo, prompts, jobs)
-    };
+    let mut session = Session::new(id, now_rfc3339(), config.demo, prompts, jobs);
+    session.repeats = args.repeats;
+    session.usable_min = config.usable_min;
     let locked = store
         .create(&session)
         .map_err(CliError::store_while("cannot create the session"))?;
@@ -105,18 +110,20 @@ fn prepare_fresh(
     Ok(Prepared { session, locked })
 }
 
-/// The jobs to fire: every prompt on the selected models, or (auto mode) each prompt on the
-/// model its routing rule picks; every model they or their fallbacks use needs its key.
+/// The jobs to fire: the batch's samples of every prompt on the selected models, or (auto
+/// mode) of each prompt on the model its routing rule picks; every model they or their
+/// fallbacks use needs its key.
 fn plan_fresh(
     prompts: &[PromptSpec],
     catalog: &Catalog,
     config: &Config,
+    batch: &Batch,
 ) -> Result<Vec<Job>, CliError> {
     let planned = match config.selection() {
-        ModelSelection::Fixed(ids) => plan_jobs(prompts, &catalog_models(catalog, &ids)?, &[]),
+        ModelSelection::Fixed(ids) => plan_jobs(prompts, &catalog_models(catalog, &ids)?, batch),
         ModelSelection::Routed => {
             let routing = Routing::load(config.config_dir.as_deref(), catalog)?;
-            plan_routed(prompts, &routing, catalog, &[])
+            plan_routed(prompts, &routing, catalog, batch)
         }
     };
     let jobs = planned.map_err(|err| CliError::Usage(err.to_string()))?;
@@ -156,6 +163,20 @@ fn read_prompts(args: &RunArgs) -> Result<Vec<PromptSpec>, CliError> {
         }
     };
     prompts.map_err(|err| CliError::Usage(err.0))
+}
+
+/// `--repeats` that is not a whole number from 1 to [`MAX_REPEATS`]; clap prints it after
+/// the flag and the value given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("allowed: a whole number from 1 to {MAX_REPEATS}")]
+pub(crate) struct RepeatsOutOfRange;
+
+/// Parses `--repeats`: 1 to [`MAX_REPEATS`] samples.
+fn repeats(value: &str) -> Result<u32, RepeatsOutOfRange> {
+    match value.parse::<u32>() {
+        Ok(n) if (1..=MAX_REPEATS).contains(&n) => Ok(n),
+        _ => Err(RepeatsOutOfRange),
+    }
 }
 
 /// The catalog entries of `ids`.

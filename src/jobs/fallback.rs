@@ -6,7 +6,7 @@
 //! runner's Submitting rule puts it on disk before its submit goes out. A fallback never falls
 //! back again, and a job gets at most one, so a stored session never grows a chain.
 
-use super::{INTERRUPTED_SUBMIT, PlanError, plan_jobs};
+use super::{Batch, INTERRUPTED_SUBMIT, PlanError, plan_sample};
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::Config;
 use crate::session::{ClipId, Job, JobStage, ModelId, PromptId, Session};
@@ -225,9 +225,6 @@ pub enum SkipReason {
     /// The model cannot run the prompt's settings.
     #[error(transparent)]
     Plan(#[from] PlanError),
-    /// Planning gave no job.
-    #[error("nothing to plan")]
-    NothingPlanned,
     /// The fallback costs more than is left of the budget.
     #[error("${cost:.2} is above the remaining budget ${remaining:.2} (budget ${budget:.2})")]
     OverBudget {
@@ -257,11 +254,9 @@ fn plan_fallback(
         .prompt(&job.prompt_id)
         .ok_or_else(|| not_run(SkipReason::PromptGone(job.prompt_id.clone())))?;
     let model = catalog.get(target).map_err(|err| not_run(err.into()))?;
-    let mut planned = plan_jobs(std::slice::from_ref(prompt), &[model], &session.jobs)
+    // The fallback stands in for the same sample: it keeps its number.
+    let mut fallback = plan_sample(prompt, model, &Batch::into_session(session), job.sample)
         .map_err(|err| not_run(err.into()))?;
-    let mut fallback = planned
-        .pop()
-        .ok_or_else(|| not_run(SkipReason::NothingPlanned))?;
     if let Some(budget) = budget_usd {
         let remaining = budget - session.committed_usd();
         if fallback.cost_usd > remaining + 1e-9 {

@@ -10,6 +10,10 @@ use crate::session::{ClipId, Job, ModelId, PromptId, PromptSpec, Requested};
 
 use super::JobSpec;
 
+mod sample;
+
+pub use sample::{Batch, MAX_REPEATS, sample_seed};
+
 /// Why a (prompt, model) pair cannot be run as asked.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
@@ -72,9 +76,10 @@ pub enum PlanError {
     },
 }
 
-/// The provider input for a prompt.
+/// The provider input for a prompt (without a seed: each sample has its own).
 pub fn job_input(prompt: &PromptSpec) -> JobInput {
     JobInput {
+        seed: None,
         prompt: prompt.prompt.clone(),
         negative_prompt: prompt.negative_prompt.clone(),
         image_url: prompt.image_url.clone(),
@@ -84,28 +89,30 @@ pub fn job_input(prompt: &PromptSpec) -> JobInput {
     }
 }
 
-/// One planned job per (prompt × model), in prompt-major order, with ids unique among
-/// `existing` jobs.
+/// `batch.repeats` planned jobs per (prompt × model): prompt-major, then model, then sample,
+/// with ids unique among the batch's `existing` jobs.
 ///
 /// # Errors
 /// The first pair the model cannot run as asked.
 pub fn plan_jobs(
     prompts: &[PromptSpec],
     models: &[&Model],
-    existing: &[Job],
+    batch: &Batch,
 ) -> Result<Vec<Job>, PlanError> {
     let mut planned: Vec<Job> = Vec::new();
     for prompt in prompts {
         for model in models {
-            let clip_id = next_clip_id(prompt, model, existing, &planned);
-            planned.push(plan_job(prompt, model, clip_id)?);
+            for sample in 1..=batch.repeats {
+                let job = plan_one(prompt, model, batch, sample, &planned)?;
+                planned.push(job);
+            }
         }
     }
     Ok(planned)
 }
 
-/// One planned job per prompt, on the model the routing rules pick for its text; `routed_by`
-/// names the rule. Ids are unique among `existing` jobs.
+/// `batch.repeats` planned jobs per prompt, on the model the routing rules pick for its text;
+/// `routed_by` names the rule. Ids are unique among the batch's `existing` jobs.
 ///
 /// # Errors
 /// The first prompt its model cannot run as asked.
@@ -113,7 +120,7 @@ pub fn plan_routed(
     prompts: &[PromptSpec],
     routing: &Routing,
     catalog: &Catalog,
-    existing: &[Job],
+    batch: &Batch,
 ) -> Result<Vec<Job>, PlanError> {
     let mut planned: Vec<Job> = Vec::new();
     for prompt in prompts {
@@ -124,42 +131,72 @@ pub fn plan_routed(
                 prompt: prompt.id.clone(),
                 source,
             })?;
-        let clip_id = next_clip_id(prompt, model, existing, &planned);
-        let mut job = plan_job(prompt, model, clip_id)?;
-        job.routed_by = Some(route.rule);
-        planned.push(job);
+        for sample in 1..=batch.repeats {
+            let mut job = plan_one(prompt, model, batch, sample, &planned)?;
+            job.routed_by = Some(route.rule.clone());
+            planned.push(job);
+        }
     }
     Ok(planned)
 }
 
-/// The clip id of `prompt` on `model` (`<prompt>.<model>`, then `.2`, `.3`, …), unique among
-/// the `existing` jobs and those `planned` so far.
-fn next_clip_id(prompt: &PromptSpec, model: &Model, existing: &[Job], planned: &[Job]) -> ClipId {
-    let taken = |id: &str| existing.iter().chain(planned).any(|j| j.clip_id == id);
-    unique_clip_id(&format!("{}.{}", prompt.id, model.id), taken)
-}
-
-/// A planned job for one pair.
+/// The job that runs `sample` of `prompt` on `model` again (a retry, a fallback): its own
+/// sample number and seed, an id unique among the batch's `existing` jobs.
 ///
 /// # Errors
 /// When the model cannot run the prompt as asked.
-pub fn plan_job(prompt: &PromptSpec, model: &Model, clip_id: ClipId) -> Result<Job, PlanError> {
+pub fn plan_sample(
+    prompt: &PromptSpec,
+    model: &Model,
+    batch: &Batch,
+    sample: u32,
+) -> Result<Job, PlanError> {
+    plan_one(prompt, model, batch, sample, &[])
+}
+
+/// `sample` of one pair, its id also clear of the jobs `planned` so far in this batch.
+fn plan_one(
+    prompt: &PromptSpec,
+    model: &Model,
+    batch: &Batch,
+    sample: u32,
+    planned: &[Job],
+) -> Result<Job, PlanError> {
+    let clip_id = batch.clip_id(prompt, model, sample, planned);
+    let input = JobInput {
+        seed: batch.seed(prompt, model, sample),
+        ..job_input(prompt)
+    };
+    let mut job = plan_job(prompt, model, &input, clip_id)?;
+    job.sample = sample;
+    Ok(job)
+}
+
+/// A planned job for one pair, sending `input` (the prompt's, with the sample's seed).
+///
+/// # Errors
+/// When the model cannot run the prompt as asked.
+fn plan_job(
+    prompt: &PromptSpec,
+    model: &Model,
+    input: &JobInput,
+    clip_id: ClipId,
+) -> Result<Job, PlanError> {
     check_settings(prompt, model)?;
-    let input = job_input(prompt);
     let cost_usd = model
         .price(prompt.duration_s, &prompt.resolution)
         .map_err(|source| PlanError::NoPrice {
             prompt: prompt.id.clone(),
             source,
         })?;
-    let endpoint = endpoint_for(model, &input).map_err(|_| endpoint_missing(prompt, model))?;
+    let endpoint = endpoint_for(model, input).map_err(|_| endpoint_missing(prompt, model))?;
     Ok(Job::planned(
         clip_id,
         prompt.id.clone(),
         model.id.clone().into(),
         model.provider,
         endpoint.to_string(),
-        serde_json::Value::Object(wire_input(model, &input)),
+        serde_json::Value::Object(wire_input(model, input)),
         Requested {
             duration_s: model.nearest_duration(prompt.duration_s),
             resolution: prompt.resolution.clone(),
@@ -196,12 +233,21 @@ pub fn settings_note(prompt: &PromptSpec, model: &Model) -> Option<String> {
     (!notes.is_empty()).then(|| notes.join("; "))
 }
 
-/// What a task needs to run (or resume) a stored job.
+/// What a task needs to run (or resume) a stored job: the seed is the one its params record,
+/// so what is sent is what the session says was sent.
 pub fn job_spec(job: &Job, prompt: &PromptSpec, model: &Model, clips_dir: &Path) -> JobSpec {
+    let seed = job
+        .params
+        .get("seed")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|seed| u32::try_from(seed).ok());
     JobSpec {
         clip_id: job.clip_id.clone(),
         model: model.clone(),
-        input: job_input(prompt),
+        input: JobInput {
+            seed,
+            ..job_input(prompt)
+        },
         handle: job.handle.clone(),
         clip_path: clips_dir.join(format!("{}.mp4", file_safe(&job.clip_id))),
     }

@@ -58,6 +58,9 @@ pub(crate) fn wire_input(model: &Model, input: &JobInput) -> Map<String, Value> 
     if let Some(image) = &input.image_url {
         fields.insert("image_url".into(), Value::String(image.clone()));
     }
+    if let (true, Some(seed)) = (model.seed, input.seed) {
+        fields.insert("seed".into(), Value::from(seed));
+    }
     fields
 }
 
@@ -75,6 +78,7 @@ mod tests {
             duration_s: 5,
             aspect_ratio: "9:16".into(),
             resolution: "720p".into(),
+            seed: Some(7),
         }
     }
 
@@ -89,7 +93,7 @@ mod tests {
         let wan = wire_input(cat.get("wan25").unwrap(), &input(None));
         assert_eq!(
             Value::Object(wan),
-            json!({"prompt": "línea 1\nline 2 🫧", "duration": "5", "aspect_ratio": "9:16", "resolution": "720p", "negative_prompt": "blur"})
+            json!({"prompt": "línea 1\nline 2 🫧", "duration": "5", "aspect_ratio": "9:16", "resolution": "720p", "negative_prompt": "blur", "seed": 7})
         );
         let kling = wire_input(cat.get("kling-turbo").unwrap(), &input(None));
         assert_eq!(

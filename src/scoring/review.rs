@@ -132,6 +132,47 @@ mod tests {
     }
 
     #[test]
+    fn labels_run_over_every_sample_of_a_prompt() {
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let prompts = ["a", "b"].map(|id| crate::prompts::PromptDefaults::default().prompt(id, id));
+        let models = [
+            catalog.get("ray2-flash").unwrap(),
+            catalog.get("wan25").unwrap(),
+        ];
+        let batch = crate::jobs::Batch::new("s", &[]).repeats(3);
+        let mut jobs = crate::jobs::plan_jobs(&prompts, &models, &batch).unwrap();
+        for job in &mut jobs {
+            job.stage = JobStage::Completed;
+            job.clip = Some(crate::session::ClipFile {
+                path: format!("/clips/{}.mp4", job.clip_id).into(),
+                bytes: 1,
+                sha256: String::new(),
+                duration_s: None,
+                width: None,
+                height: None,
+                fps: None,
+                mismatch: None,
+            });
+        }
+        let mut session = Session::new("s".into(), String::new(), true, prompts.to_vec(), jobs);
+        assign_blind_labels(&mut session);
+        for prompt in ["a", "b"] {
+            let mut labels: Vec<&str> = session
+                .jobs
+                .iter()
+                .filter(|j| j.prompt_id == prompt)
+                .map(|j| session.blind_labels[j.clip_id.as_str()].as_str())
+                .collect();
+            labels.sort_unstable();
+            assert_eq!(
+                labels,
+                ["A", "B", "C", "D", "E", "F"],
+                "{prompt}: 2 models × 3 samples"
+            );
+        }
+    }
+
+    #[test]
     fn shuffles_are_stable_for_a_seed_and_differ_between_seeds() {
         let mut a: Vec<u32> = (0..8).collect();
         let mut b = a.clone();

@@ -58,9 +58,10 @@ mod tests {
     fn delivered(catalog: &Catalog, model: &str, queue_s: f64, generation_s: f64) -> Job {
         let prompt = crate::prompts::PromptDefaults::default().prompt("p", "p");
         let model = catalog.get(model).unwrap();
-        let mut job = crate::jobs::plan_jobs(&[prompt], &[model], &[])
-            .unwrap()
-            .remove(0);
+        let mut job =
+            crate::jobs::plan_jobs(&[prompt], &[model], &crate::jobs::Batch::new("s", &[]))
+                .unwrap()
+                .remove(0);
         job.stage = JobStage::Completed;
         (job.queue_s, job.generation_s) = (Some(queue_s), Some(generation_s));
         job

@@ -38,6 +38,8 @@ pub enum Command {
     LoadPrompts,
     /// Tick or untick the selected model.
     ToggleModel,
+    /// One more (`true`) or one fewer sample of every prompt on every model in the next batch.
+    Samples(bool),
     /// Quote, then fire, every prompt on every ticked model.
     Generate,
     /// Yes / fire / save.

@@ -4,7 +4,10 @@ use super::action::Effect;
 use super::layers::{Overlay, Quote, QuoteLine};
 use super::state::{App, KeyState, Pane, Status};
 use crate::catalog::Model;
-use crate::jobs::{Fallback, PlanError, fall_back, plan_jobs, plan_routed, unique_clip_id};
+use crate::jobs::{
+    Batch, Fallback, MAX_REPEATS, PlanError, fall_back, plan_jobs, plan_routed, plan_sample,
+    unique_clip_id,
+};
 use crate::sanitize::clean_line;
 use crate::session::{ClipId, Job, JobStage, ModelId, PromptId};
 
@@ -74,29 +77,45 @@ impl App {
             total_usd,
             remaining_usd: self.remaining_budget(),
             jobs,
+            samples: self.repeats,
         }));
+        Vec::new()
+    }
+
+    /// `+`/`-` in the models pane: one sample more or fewer of every pair in the next batch
+    /// (1 to [`MAX_REPEATS`]); the grid grows the rows they will fill.
+    pub(super) fn change_repeats(&mut self, more: bool) -> Vec<Effect> {
+        let wanted = if more {
+            self.repeats.saturating_add(1)
+        } else {
+            self.repeats.saturating_sub(1)
+        };
+        if !(1..=MAX_REPEATS).contains(&wanted) {
+            return self.fail(format!(
+                "samples per prompt and model: {} already; allowed: 1 to {MAX_REPEATS}",
+                self.repeats
+            ));
+        }
+        self.repeats = wanted;
+        let each = if wanted == 1 { "sample" } else { "samples" };
+        self.status = Some(Status {
+            text: format!("g fires {wanted} {each} of every prompt on every model"),
+            error: false,
+        });
         Vec::new()
     }
 
     /// The jobs `g` would fire, or why none can.
     fn plan_firing(&self) -> Result<Vec<Job>, NotFired> {
         let models = self.firing_models();
+        let batch = Batch::into_session(self.session()).repeats(self.repeats);
         if !models.is_empty() {
-            return Ok(plan_jobs(
-                &self.session().prompts,
-                &models,
-                &self.session().jobs,
-            )?);
+            return Ok(plan_jobs(&self.session().prompts, &models, &batch)?);
         }
         let Some(routing) = &self.routing else {
             return Err(NotFired::NoModel);
         };
-        let jobs = plan_routed(
-            &self.session().prompts,
-            routing,
-            &self.catalog,
-            &self.session().jobs,
-        )?;
+        let jobs = plan_routed(&self.session().prompts, routing, &self.catalog, &batch)?;
         for job in &jobs {
             let choice = self.models.iter().find(|m| m.id == job.model);
             if let Some(KeyState::Missing(variable)) = choice.map(|m| &m.key) {
@@ -158,7 +177,10 @@ impl App {
             return self.fail(message);
         }
         let mut jobs = std::mem::take(&mut quote.jobs);
+        let samples = quote.samples;
         self.layers.pop();
+        // The session records the setting its latest batch was fired with.
+        self.book.set_repeats(samples);
         fresh_ids(&self.session().jobs, &mut jobs);
         let ids: Vec<ClipId> = jobs.iter().map(|j| j.clip_id.clone()).collect();
         self.add_jobs(jobs);
@@ -195,7 +217,7 @@ impl App {
                 "{name} has not failed; only failed or cancelled jobs are retried"
             ));
         }
-        let (prompt_id, model_id) = (job.prompt_id.clone(), job.model.clone());
+        let (prompt_id, model_id, sample) = (job.prompt_id.clone(), job.model.clone(), job.sample);
         // A retry stands in for the same job: it keeps why its model was chosen.
         let (routed_by, fallback_for) = (job.routed_by.clone(), job.fallback_for.clone());
         let (Some(prompt), Ok(model)) = (
@@ -204,16 +226,15 @@ impl App {
         ) else {
             return self.fail("this job's prompt or model is gone");
         };
+        // The retry runs the same sample again: it keeps its number (and seed).
         let mut planned =
-            match plan_jobs(std::slice::from_ref(prompt), &[model], &self.session().jobs) {
+            match plan_sample(prompt, model, &Batch::into_session(self.session()), sample) {
                 Ok(planned) => planned,
                 Err(err) => return self.fail(err.to_string()),
             };
-        for job in &mut planned {
-            job.routed_by.clone_from(&routed_by);
-            job.fallback_for.clone_from(&fallback_for);
-        }
-        let cost: f64 = planned.iter().map(|j| j.cost_usd).sum();
+        planned.routed_by = routed_by;
+        planned.fallback_for = fallback_for;
+        let cost = planned.cost_usd;
         if self
             .remaining_budget()
             .is_some_and(|left| cost > left + 1e-9)
@@ -227,9 +248,9 @@ impl App {
                 self.remaining_budget().unwrap_or(0.0)
             ));
         }
-        let ids = planned.iter().map(|j| j.clip_id.clone()).collect();
-        self.add_jobs(planned);
-        vec![Effect::Save, Effect::StartJobs(ids)]
+        let id = planned.clip_id.clone();
+        self.add_jobs(vec![planned]);
+        vec![Effect::Save, Effect::StartJobs(vec![id])]
     }
 }
 

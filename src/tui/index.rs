@@ -27,6 +27,11 @@ pub struct JobIndex {
     /// Position of the newest job of each pair, by prompt id then model id. Jobs are only
     /// ever appended, so the newest is the one pushed last.
     newest: HashMap<PromptId, HashMap<ModelId, usize>>,
+    /// Position of the newest job of each sample of each pair, by prompt id, model id, then
+    /// sample: the grid's cells when a prompt has several samples.
+    newest_sample: HashMap<PromptId, HashMap<ModelId, BTreeMap<u32, usize>>>,
+    /// The highest sample number of any job (0 with no jobs).
+    max_sample: u32,
     /// Jobs submitted (or being submitted) and not finished.
     in_flight: usize,
     /// Jobs finished (completed, failed or cancelled).
@@ -84,6 +89,13 @@ impl JobIndex {
             .entry(job.prompt_id.clone())
             .or_default()
             .insert(job.model.clone(), position);
+        self.newest_sample
+            .entry(job.prompt_id.clone())
+            .or_default()
+            .entry(job.model.clone())
+            .or_default()
+            .insert(job.sample, position);
+        self.max_sample = self.max_sample.max(job.sample);
         self.record(job);
     }
 
@@ -142,6 +154,20 @@ impl JobIndex {
     /// Where the newest job of (`prompt_id`, `model`) is in `session.jobs`.
     pub fn newest(&self, prompt_id: &str, model: &str) -> Option<usize> {
         self.newest.get(prompt_id)?.get(model).copied()
+    }
+
+    /// Where the newest job of `sample` of (`prompt_id`, `model`) is in `session.jobs`.
+    pub fn newest_sample(&self, prompt_id: &str, model: &str, sample: u32) -> Option<usize> {
+        self.newest_sample
+            .get(prompt_id)?
+            .get(model)?
+            .get(&sample)
+            .copied()
+    }
+
+    /// The highest sample number of any job (0 with no jobs).
+    pub fn max_sample(&self) -> u32 {
+        self.max_sample
     }
 
     /// Jobs submitted (or being submitted) and not finished.
@@ -209,6 +235,12 @@ impl SessionBook {
         self.session.jobs.get(self.index.newest(prompt_id, model)?)
     }
 
+    /// The newest job of `sample` of a (prompt, model) pair.
+    pub fn newest_sample(&self, prompt_id: &str, model: &str, sample: u32) -> Option<&Job> {
+        let position = self.index.newest_sample(prompt_id, model, sample)?;
+        self.session.jobs.get(position)
+    }
+
     /// Money spent so far (what `Session::spent_usd` counts, without walking the jobs).
     pub fn spent_usd(&self) -> f64 {
         self.index.spent_usd()
@@ -245,6 +277,11 @@ impl SessionBook {
     /// from scratch when it drops (see [`SessionBook::edit`]).
     pub fn session_mut(&mut self) -> SessionMut<'_> {
         SessionMut { book: self }
+    }
+
+    /// Records how many samples of each pair the session's batches fire.
+    pub fn set_repeats(&mut self, repeats: u32) {
+        self.session.repeats = repeats;
     }
 
     /// Turns blind mode on or off.

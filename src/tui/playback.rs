@@ -74,9 +74,9 @@ impl App {
                 };
                 let row = self.session().prompts.iter().position(|p| p.id == prompt);
                 let clips = row
-                    .map(|row| self.row_jobs(row).into_iter().flatten())
+                    .map(|row| self.prompt_jobs(row))
+                    .unwrap_or_default()
                     .into_iter()
-                    .flatten()
                     .map(|job| job.clip_id.clone())
                     .collect();
                 self.layers

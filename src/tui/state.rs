@@ -101,6 +101,9 @@ pub struct App {
     pub fallbacks: crate::jobs::FallbackPolicy,
     /// The model picker's rows, in catalog order.
     pub models: Vec<ModelChoice>,
+    /// Samples `g` fires of every prompt on every model (`+`/`-` in the models pane; the
+    /// session's own setting when it is reopened).
+    pub repeats: u32,
     /// Focused pane.
     pub focus: Pane,
     /// Selected prompt.
@@ -152,6 +155,7 @@ impl App {
         data_dir: PathBuf,
     ) -> App {
         App {
+            repeats: session.repeats.max(1),
             book: SessionBook::new(session),
             catalog,
             budget_usd: None,

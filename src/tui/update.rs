@@ -175,6 +175,7 @@ impl App {
                 Vec::new()
             }
             Command::ToggleModel => self.toggle_model(),
+            Command::Samples(more) => self.change_repeats(more),
             Command::Generate => self.open_quote(),
             Command::CancelJob => self.cancel_selected(),
             Command::RetryJob => self.retry_selected(),
@@ -317,7 +318,7 @@ impl App {
                 let (row, col) = self.grid_cell;
                 let cols = self.grid_models().len();
                 self.grid_cell = (
-                    step(row, prompts, command, true),
+                    step(row, self.grid_rows(), command, true),
                     step(col, cols, command, false),
                 );
             }

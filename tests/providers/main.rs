@@ -73,6 +73,7 @@ fn input(prompt: &str) -> JobInput {
         duration_s: 5,
         aspect_ratio: "9:16".into(),
         resolution: "720p".into(),
+        seed: None,
     }
 }
 

@@ -11,6 +11,7 @@ mod support;
 mod checks;
 mod fallback;
 mod modes;
+mod repeats;
 mod shutdown;
 
 use std::fmt::Write as _;

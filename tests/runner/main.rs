@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clipbench::catalog::{Catalog, Model};
 use clipbench::jobs::{
-    JobEvent, JobReport, PollPolicy, Providers, RunHandle, Runner, RunnerOptions, download_percent,
-    job_spec, plan_jobs,
+    Batch, JobEvent, JobReport, PollPolicy, Providers, RunHandle, Runner, RunnerOptions,
+    download_percent, job_spec, plan_jobs,
 };
 use clipbench::prompts::PromptDefaults;
 use clipbench::provider::build_http_client;
@@ -73,7 +73,7 @@ fn start_with_options(
         .iter()
         .map(|id| PromptDefaults::default().prompt(id, &format!("prompt {id}")))
         .collect();
-    let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
+    let jobs = plan_jobs(&prompts, &models, &Batch::new("s", &[])).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let specs = jobs
         .iter()

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::*;
 use crate::frames::FrameError;
 use crate::frames::checks::{ClipChecks, Flag, Stretch};
-use crate::jobs::{Checker, ClipCheckRuns, plan_jobs};
+use crate::jobs::{Batch, Checker, ClipCheckRuns, plan_jobs};
 use crate::prompts::PromptDefaults;
 use crate::provider::build_http_client;
 use crate::services::simulator_providers;
@@ -60,7 +60,7 @@ async fn run_with(checks: Option<ClipCheckRuns>) -> (Session, bool) {
         PromptDefaults::default().prompt("soap", "soap cutting"),
         PromptDefaults::default().prompt("sand", "kinetic sand"),
     ];
-    let jobs = plan_jobs(&prompts, &models, &[]).unwrap();
+    let jobs = plan_jobs(&prompts, &models, &Batch::new("20260101-000000-00c1", &[])).unwrap();
     let data = tempfile::tempdir().unwrap();
     let store = SessionStore::new(data.path());
     let mut session = Session::new(

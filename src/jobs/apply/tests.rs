@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::catalog::{Catalog, ProviderKind};
-use crate::jobs::{SaveAck, plan_jobs};
+use crate::jobs::{Batch, SaveAck, plan_jobs};
 use crate::prompts::PromptDefaults;
 use crate::provider::{JobHandle, JobOutput};
 
@@ -12,7 +12,7 @@ fn session() -> Session {
     let jobs = plan_jobs(
         std::slice::from_ref(&prompt),
         &[cat.get("wan25").unwrap()],
-        &[],
+        &Batch::new("s", &[]),
     )
     .unwrap();
     Session::new("s".into(), String::new(), true, vec![prompt], jobs)

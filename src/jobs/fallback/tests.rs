@@ -1,5 +1,6 @@
 use super::*;
 use crate::catalog::Catalog;
+use crate::jobs::plan_jobs;
 use crate::prompts::PromptDefaults;
 use crate::session::PromptSpec;
 
@@ -16,7 +17,12 @@ fn session(pairs: &[(&str, &str)]) -> Session {
             session.prompts.push(prompt(prompt_id));
         }
         let spec = session.prompt(prompt_id).unwrap().clone();
-        let planned = plan_jobs(&[spec], &[cat.get(model).unwrap()], &session.jobs).unwrap();
+        let planned = plan_jobs(
+            &[spec],
+            &[cat.get(model).unwrap()],
+            &Batch::into_session(&session),
+        )
+        .unwrap();
         session.jobs.extend(planned);
     }
     session
@@ -200,4 +206,27 @@ fn a_target_that_cannot_run_is_skipped_with_the_reason() {
         s.job("a.wan25").unwrap().fallback_skipped.as_deref(),
         Some("no fallback to ray2-flash: FAL_KEY is not set")
     );
+}
+
+#[test]
+fn a_fallback_keeps_the_sample_it_stands_in_for() {
+    let cat = Catalog::embedded().unwrap();
+    let mut s = Session::new(
+        "s".into(),
+        String::new(),
+        true,
+        vec![prompt("a")],
+        Vec::new(),
+    );
+    let batch = Batch::into_session(&s).repeats(2);
+    let planned = plan_jobs(&s.prompts, &[cat.get("wan25").unwrap()], &batch).unwrap();
+    s.jobs.extend(planned);
+    fail(&mut s, "a.wan25.2", "content policy");
+    let Some(Fallback::Planned { clip_id, .. }) = run(&mut s, None, "a.wan25.2") else {
+        panic!("a fallback is due");
+    };
+    assert_eq!(clip_id, "a.ray2-flash.2", "sample 2's id on the new model");
+    let fallback = s.job(&clip_id).unwrap();
+    assert_eq!(fallback.sample, 2);
+    assert!(fallback.params.get("seed").is_none(), "Ray takes no seed");
 }

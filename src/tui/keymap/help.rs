@@ -39,11 +39,16 @@ const GROUPS: &[(&str, &[(Context, Filter)])] = &[
         "Panes",
         &[(Context::Global, |b| !works_everywhere(b.command))],
     ),
+    // One heading for the three panes' own keys: a line more for every key would not fit
+    // the help on 80x24.
     (
-        "Prompts, models",
-        &[(Context::Prompts, all), (Context::Models, all)],
+        "Prompts, models, job grid",
+        &[
+            (Context::Prompts, all),
+            (Context::Models, all),
+            (Context::Grid, all),
+        ],
     ),
-    ("Job grid", &[(Context::Grid, all)]),
     ("Scoring a clip", &[(Context::Scoring, all)]),
     (
         "Leaderboard, costs, help, dialogs",
@@ -212,7 +217,10 @@ mod tests {
             Some("next/prev/unrated clip")
         );
         assert_eq!(line("Scoring a clip", "m"), Some("usable ✓/✗/rule"));
-        assert_eq!(line("Prompts, models", "e/Enter"), Some("edit prompt"));
+        assert_eq!(
+            line("Prompts, models, job grid", "e/Enter"),
+            Some("edit prompt")
+        );
         assert_eq!(line("Panes", "↑/k/↓/j"), Some("move up/down"));
         assert_eq!(line("Panes", "←/h/→/l"), Some("move left/right"));
         assert_eq!(

@@ -1,5 +1,7 @@
 //! The cost quote shown before anything is fired.
 
+use std::collections::BTreeSet;
+
 use crate::session::{Job, ModelId};
 
 /// One model's line of a quote.
@@ -26,9 +28,31 @@ pub struct Quote {
     pub remaining_usd: Option<f64>,
     /// The planned jobs (added to the session when confirmed).
     pub jobs: Vec<Job>,
+    /// Samples of every pair the jobs hold (the setting when the quote was made).
+    pub samples: u32,
 }
 
 impl Quote {
+    /// `3 prompts × 3 models × 2 samples = 18 jobs` (auto mode: `… × 2 samples = 6 jobs, each
+    /// on its routed model`), or `None` for one sample, where the total line says it all.
+    pub fn breakdown(&self) -> Option<String> {
+        if self.samples < 2 {
+            return None;
+        }
+        let prompts: BTreeSet<&str> = self.jobs.iter().map(|j| j.prompt_id.as_str()).collect();
+        let routed = !self.jobs.is_empty() && self.jobs.iter().all(|j| j.routed_by.is_some());
+        let jobs = self.jobs.len();
+        let (p, s) = (prompts.len(), self.samples);
+        let p_word = if p == 1 { "prompt" } else { "prompts" };
+        Some(if routed {
+            format!("{p} {p_word} × {s} samples = {jobs} jobs, each on its routed model")
+        } else {
+            let m = self.lines.len();
+            let m_word = if m == 1 { "model" } else { "models" };
+            format!("{p} {p_word} × {m} {m_word} × {s} samples = {jobs} jobs")
+        })
+    }
+
     /// True when the quote is above the remaining budget: it cannot fire.
     pub fn blocked(&self) -> bool {
         self.remaining_usd

@@ -54,7 +54,10 @@ pub(super) fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
 /// What the pane says when the cursor is on a cell without a job: that, and the row's prompt.
 fn empty_lines(app: &App, inside: Rect) -> Vec<Line<'static>> {
     let (row, col) = app.grid_cell;
-    let Some(prompt) = app.session().prompts.get(row) else {
+    let prompt = app
+        .grid_place(row)
+        .map(|(index, _)| &app.session().prompts[index]);
+    let Some(prompt) = prompt else {
         return vec![Line::styled("No job selected", theme::dim())];
     };
     let id = clean_line(&prompt.id);

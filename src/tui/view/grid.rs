@@ -1,5 +1,6 @@
-//! The job grid: one row per prompt, one column per model, each cell the newest job of the
-//! pair. Only the rows in view are built, and each cell's job is one look-up in the job index.
+//! The job grid: one row per prompt (per sample of it, when it has several: the first row
+//! names the prompt, the next `#2`, `#3`…), one column per model, each cell the newest job of
+//! the pair's sample. Only the rows in view are built, and each cell's job is one look-up in the job index.
 //! In blind mode the columns are no models (see `App::row_jobs`): their headers say so, and
 //! each cell shows its clip's blind label.
 
@@ -26,10 +27,10 @@ pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
     let title = format!(" Jobs ({}) ", app.session().jobs.len());
     frame.render_widget(theme::pane(title, focused), area);
     let models = app.grid_models();
-    let prompts = &app.session().prompts;
-    let geometry = GridGeometry::new(area, models.len(), prompts.len(), app.grid_cell.0);
+    let rows = app.grid_rows();
+    let geometry = GridGeometry::new(area, models.len(), rows, app.grid_cell.0);
     let buf = frame.buffer_mut();
-    if prompts.is_empty() {
+    if rows == 0 {
         let hint = Line::styled("No prompts to run yet", theme::dim());
         paint::set_line(
             buf,
@@ -41,12 +42,20 @@ pub(super) fn render_grid(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     render_column_heads(app, &models, &geometry, buf);
-    let end = (geometry.offset + geometry.rows).min(prompts.len());
-    let visible = &prompts[geometry.offset..end];
+    let end = (geometry.offset + geometry.rows).min(rows);
     let latencies: Vec<f64> = models.iter().map(|m| typical_latency(app, m)).collect();
-    for (i, prompt) in visible.iter().enumerate() {
-        let row = geometry.offset + i;
-        render_label(app, prompt, row, &geometry, buf);
+    for row in geometry.offset..end {
+        let Some((index, sample)) = app.grid_place(row) else {
+            continue;
+        };
+        render_label(
+            app,
+            &app.session().prompts[index],
+            sample,
+            row,
+            &geometry,
+            buf,
+        );
         render_cells(app, row, &app.row_jobs(row), &latencies, &geometry, buf);
     }
 }
@@ -115,16 +124,22 @@ fn render_column_heads(app: &App, models: &[&str], geometry: &GridGeometry, buf:
     }
 }
 
-/// A row's prompt id, emphasised on the selected row.
+/// A row's prompt id (`  #2` on the rows of its later samples), emphasised on the selected
+/// row.
 fn render_label(
     app: &App,
     prompt: &PromptSpec,
+    sample: u32,
     row: usize,
     geometry: &GridGeometry,
     buf: &mut Buffer,
 ) {
     let width = geometry.label_width;
-    let id = clean_line(&prompt.id);
+    let id = if sample > 1 {
+        format!("  #{sample}")
+    } else {
+        clean_line(&prompt.id)
+    };
     let mut style = theme::strong();
     if row == app.grid_cell.0 {
         style = style.patch(theme::selected(false));

@@ -15,7 +15,7 @@ pub enum HitTarget {
     Prompt(usize),
     /// A row of the model picker (index into `app.models`).
     Model(usize),
-    /// A grid cell: (prompt row, model column).
+    /// A grid cell: (grid row, i.e. a sample of a prompt; model column).
     Cell(usize, usize),
 }
 
@@ -51,9 +51,9 @@ fn model_at(app: &App, inside: Rect, row: u16) -> Option<HitTarget> {
 
 fn cell_at(app: &App, pane: Rect, column: u16, row: u16) -> Option<HitTarget> {
     let models = app.grid_models().len();
-    let prompts = app.session().prompts.len();
-    let geometry = GridGeometry::new(pane, models, prompts, app.grid_cell.0);
-    let prompt = geometry.row_at(row, prompts)?;
+    let rows = app.grid_rows();
+    let geometry = GridGeometry::new(pane, models, rows, app.grid_cell.0);
+    let row = geometry.row_at(row, rows)?;
     let model = geometry.column_at(column, models)?;
-    Some(HitTarget::Cell(prompt, model))
+    Some(HitTarget::Cell(row, model))
 }

@@ -63,6 +63,12 @@ pub(super) fn render_models(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         format!(" Models ({ticked}/{} ticked) ", app.models.len())
     };
+    // The samples setting (`+`/`-`) shows once it is more than one.
+    let title = if app.repeats > 1 {
+        format!("{} ×{} each ", title.trim_end(), app.repeats)
+    } else {
+        title
+    };
     frame.render_widget(theme::pane(title, focused), area);
     let inside = inner(area);
     let rows = ModelRows::new(app, inside);

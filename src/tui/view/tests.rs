@@ -7,6 +7,7 @@ mod demo_checks;
 mod help;
 mod modes;
 mod pictures;
+mod repeats;
 mod screens;
 mod unit;
 mod usable;
@@ -244,6 +245,7 @@ pub(super) fn quote(app: &App, remaining_usd: Option<f64>) -> Quote {
         total_usd,
         remaining_usd,
         jobs,
+        samples: 1,
     }
 }
 

@@ -45,6 +45,9 @@ fn quote_lines(quote: &Quote, blind: bool) -> Vec<Line<'static>> {
         lines.extend(quote.lines.iter().map(|l| model_line(quote, l, name_width)));
     }
     lines.push(Line::from(""));
+    if let Some(breakdown) = quote.breakdown() {
+        lines.push(Line::from(breakdown));
+    }
     let total = format!(
         "{} total for {} jobs",
         usd(quote.total_usd),

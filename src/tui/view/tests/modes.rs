@@ -56,6 +56,7 @@ fn auto_quote() {
         total_usd: 0.82,
         remaining_usd: None,
         jobs,
+        samples: 1,
     }));
     assert_snapshot!("auto_quote_100x30", draw(&app, 100, 30).backend());
 }
