@@ -48,13 +48,22 @@ const GROUPS: &[(&str, &[(Context, Filter)])] = &[
     (
         "Leaderboard, costs, help, dialogs",
         &[
-            (Context::Leaderboard, all),
+            (Context::Leaderboard, |b| {
+                !leaderboard_footer_only(b.command)
+            }),
             (Context::Costs, all),
             (Context::Help, all),
             (Context::Dialog, all),
         ],
     ),
 ];
+
+/// A leaderboard key that only does something when the decision has a next batch: the
+/// leaderboard's own footer names it then (with how many prompts it adds), so the help, which
+/// cannot know, leaves it out.
+pub fn leaderboard_footer_only(command: Command) -> bool {
+    command == Command::AddNextPrompts
+}
 
 fn all(_: &Binding) -> bool {
     true
