@@ -83,9 +83,9 @@ fn usable_clips_print_per_model_only_where_a_clip_is_judged() {
     let mut stored = history();
     // Ray's clip scored 20 of 25: usable at the default 15; Kling's stays unjudged.
     let ray = &mut stored.sessions[0].jobs[0];
-    crate::scoring::Criterion::ALL
-        .iter()
-        .for_each(|c| c.set(&mut ray.scores, Some(4)));
+    for criterion in crate::scoring::Criterion::ALL {
+        criterion.set(&mut ray.scores, Some(4));
+    }
     let text = printed(&report(&stored, &catalog(), 30), false);
     let expected = "
 Usable clips — Billed, sessions where a clip of the model is scored or marked; a month is 30 \

@@ -84,15 +84,15 @@ pub(super) fn verdict_text(report: &Report) -> String {
 /// "Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 87% of resamples".
 fn verdict_alone(verdict: &Verdict, names: &BTreeMap<String, String>) -> String {
     let name = |id: &String| names.get(id).unwrap_or(id).clone();
-    let mut text = format!("{} leads on value", name(&verdict.leader));
-    if let (Some(runner_up), Some(confidence)) = (&verdict.runner_up, verdict.confidence) {
-        text += &format!(
-            "; ahead of {} in {:.0}% of resamples",
+    let leads = format!("{} leads on value", name(&verdict.leader));
+    match (&verdict.runner_up, verdict.confidence) {
+        (Some(runner_up), Some(confidence)) => format!(
+            "{leads}; ahead of {} in {:.0}% of resamples",
             name(runner_up),
             confidence * 100.0
-        );
+        ),
+        _ => leads,
     }
-    text
 }
 
 /// Prompts with at least one scored clip.
@@ -122,25 +122,23 @@ pub(super) fn next_text(report: &Report) -> Option<String> {
         0 | 1 => String::new(),
         n => format!(" × {n} samples"),
     };
-    let mut text = format!(
+    let mut parts = vec![format!(
         "Next batch: {} more prompts{samples} on {}, about {}.",
         next.more_prompts,
         models.join(", "),
         usd(next.cost_usd)
-    );
-    for dropped in &next.drop {
+    )];
+    parts.extend(next.drop.iter().map(|dropped| {
         let beaten = next
             .beaten_in
             .get(dropped)
             .map_or_else(String::new, |share| {
                 format!(" (beaten in {:.0}% of resamples)", share * 100.0)
             });
-        text += &format!(" Drop {}{beaten}.", name(dropped));
-    }
-    if let Some(note) = &next.note {
-        text += &format!(" {note}");
-    }
-    Some(text)
+        format!("Drop {}{beaten}.", name(dropped))
+    }));
+    parts.extend(next.note.clone());
+    Some(parts.join(" "))
 }
 
 /// The table's lines, best rank first (unranked models last, in document order).

@@ -143,15 +143,15 @@ fn verdict_line(stats: &LeaderboardStats, summaries: &[ModelSummary]) -> Line<'s
 /// without a sentence.
 fn verdict_alone(verdict: &Verdict, names: &BTreeMap<String, String>) -> String {
     let name = |id: &String| names.get(id).unwrap_or(id).clone();
-    let mut text = format!("{} leads on value", name(&verdict.leader));
-    if let (Some(runner_up), Some(confidence)) = (&verdict.runner_up, verdict.confidence) {
-        text.push_str(&format!(
-            "; ahead of {} in {:.0}% of resamples",
+    let leads = format!("{} leads on value", name(&verdict.leader));
+    match (&verdict.runner_up, verdict.confidence) {
+        (Some(runner_up), Some(confidence)) => format!(
+            "{leads}; ahead of {} in {:.0}% of resamples",
             name(runner_up),
             confidence * 100.0
-        ));
+        ),
+        _ => leads,
     }
-    text
 }
 
 /// "a month (30 videos × 3 usable clips): Kling 2.5 Turbo $37.80 · WAN 2.5 $…", best first,
