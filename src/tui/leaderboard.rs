@@ -83,8 +83,7 @@ impl App {
         let names = self.names_of(&next.models);
         self.status = Some(Status {
             text: clean_line(&format!(
-                "added {} empty prompts: fill them in (e), then g fires them on {names} \
-                 (about ${:.2})",
+                "added {} empty prompts: fill them in (e), then g fires {names} (${:.2})",
                 next.more_prompts, next.cost_usd
             )),
             error: false,

@@ -77,8 +77,7 @@ fn n_adds_the_empty_prompts_and_ticks_the_models_still_in_contention() {
     assert!(!status.error);
     assert_eq!(
         status.text,
-        "added 4 empty prompts: fill them in (e), then g fires them on Kling 2.5 Turbo and \
-         WAN 2.5 (about $5.68)"
+        "added 4 empty prompts: fill them in (e), then g fires Kling 2.5 Turbo and WAN 2.5 ($5.68)"
     );
 }
 

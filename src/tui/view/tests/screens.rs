@@ -377,6 +377,11 @@ fn leaderboard_with_a_next_batch() {
     });
     assert_snapshot!("leaderboard_next_100x30", draw(&app, 100, 30).backend());
     assert_snapshot!("leaderboard_next_80x24", draw(&app, 80, 24).backend());
+    // `n`: the leaderboard closes on the new empty prompts, Kling and WAN ticked.
+    app.update(crate::tui::action::Action::Command(
+        crate::tui::action::Command::AddNextPrompts,
+    ));
+    assert_snapshot!("next_batch_added_100x30", draw(&app, 100, 30).backend());
 }
 
 #[test]
