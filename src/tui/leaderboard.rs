@@ -63,10 +63,13 @@ impl App {
         let next = self
             .leaderboard_stats
             .as_ref()
-            .and_then(|stats| stats.decision.next.clone())
-            .filter(|next| next.more_prompts > 0);
-        let Some(next) = next else {
-            return self.fail("no more prompts are needed: the verdict is already sure");
+            .and_then(|stats| stats.decision.next.clone());
+        let next = match next {
+            None => return self.fail("no next batch yet: score clips of 3 prompts on 2 models"),
+            Some(next) if next.more_prompts == 0 => {
+                return self.fail("no more prompts needed: the verdict is already sure");
+            }
+            Some(next) => next,
         };
         self.layers.pop();
         let first = self.session().prompts.len();
