@@ -225,9 +225,10 @@ fn decide_session(catalog: &Catalog) -> Result<Session, Box<dyn std::error::Erro
         for model in ["ray2-flash", "kling-turbo", "wan25"] {
             for sample in 1..=2u32 {
                 let entry = catalog.get(model)?;
-                let mut job = plan_jobs(std::slice::from_ref(p), &[entry], &[])?
-                    .pop()
-                    .ok_or("no job planned")?;
+                let mut job =
+                    plan_jobs(std::slice::from_ref(p), &[entry], &Batch::new("bench", &[]))?
+                        .pop()
+                        .ok_or("no job planned")?;
                 job.sample = sample;
                 job.stage = JobStage::Completed;
                 job.output = Some(JobOutput::default());

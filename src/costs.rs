@@ -1,6 +1,6 @@
 //! The cost dashboard: what every stored session spent, per model, per UTC day and month, the
-//! mean cost of a clip and of a finished video, and the guide's monthly projection computed
-//! from the catalog's price tables.
+//! mean cost of a clip and of a finished video, the guide's monthly projection computed from
+//! the catalog's price tables, and per model the cost per usable clip and a month of them.
 //!
 //! Spend is counted exactly as [`Session::spent_usd`] counts it: the catalog price of every job
 //! the provider bills ([`Job::is_billed`]: delivered clips, and the failures and cancellations
@@ -18,11 +18,13 @@
 
 mod ledger;
 mod projection;
+mod usable;
 
 use serde::Serialize;
 
 pub use ledger::{Figures, Ledger, ModelFigures, PeriodFigures};
 pub use projection::{Projection, ProjectionRow};
+pub use usable::UsableFigures;
 
 use crate::catalog::Catalog;
 use crate::session::{Session, SessionStore, StoreError};
@@ -85,6 +87,11 @@ pub struct CostReport {
     pub demo: Ledger,
     /// The monthly projection from the price tables.
     pub projection: Projection,
+    /// Real sessions: per model with a judged clip, its usable clips, cost per usable clip and
+    /// a month of them.
+    pub usable: Vec<UsableFigures>,
+    /// The same for the DEMO sessions (catalog prices; nothing was billed).
+    pub demo_usable: Vec<UsableFigures>,
 }
 
 /// Reads every stored session without locking it; unreadable ones are listed in `skipped`.
@@ -117,6 +124,8 @@ pub fn report(stored: &StoredSessions, catalog: &Catalog, videos_per_month: u32)
         demo: Ledger::build(&demo, catalog),
         billed,
         projection,
+        usable: usable::usable_figures(&real, catalog, videos_per_month),
+        demo_usable: usable::usable_figures(&demo, catalog, videos_per_month),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `clipbench costs`: spend across every stored session — per UTC month (and day with `--days`)
-//! per model, means per clip and per finished video — and the monthly projection against
-//! WAN 2.5, as tables on stdout or as JSON with `--json`.
+//! per model, means per clip and per finished video — the monthly projection against WAN 2.5,
+//! and per model with a judged clip its cost per usable clip and a month of usable clips, as
+//! tables on stdout or as JSON with `--json`.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,8 +11,8 @@ use clap::Args;
 use super::CliError;
 use crate::catalog::Catalog;
 use crate::costs::{
-    CostReport, DEFAULT_VIDEOS_PER_MONTH, Figures, Ledger, ModelFigures, PeriodFigures, Projection,
-    ProjectionRow, load_sessions, report,
+    CLIPS_PER_VIDEO, CostReport, DEFAULT_VIDEOS_PER_MONTH, Figures, Ledger, ModelFigures,
+    PeriodFigures, Projection, ProjectionRow, UsableFigures, load_sessions, report,
 };
 use crate::sanitize::clean_line;
 use crate::session::SessionStore;
@@ -83,7 +84,49 @@ pub fn print_report(report: &CostReport, days: bool, out: &mut impl Write) -> st
     );
     print_ledger(&title, &report.demo, days, out)?;
     writeln!(out)?;
-    print_projection(&report.projection, out)
+    print_projection(&report.projection, out)?;
+    let videos = report.projection.videos_per_month;
+    print_usable("Billed", &report.usable, videos, out)?;
+    print_usable("DEMO (catalog prices)", &report.demo_usable, videos, out)
+}
+
+/// Per model with a judged clip: usable clips, cost per usable clip and a month of them;
+/// nothing when no clip of these sessions is judged.
+fn print_usable(
+    title: &str,
+    rows: &[UsableFigures],
+    videos: u32,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Usable clips — {title}, sessions where a clip of the model is scored or marked; \
+         a month is {videos} videos × {CLIPS_PER_VIDEO} usable clips"
+    )?;
+    writeln!(
+        out,
+        "  {:<NAME_WIDTH$} {:>8} {:>6} {:>6} {:>6} {:>9} {:>10} {:>10}",
+        "model", "sessions", "judged", "usable", "rate", "spent", "per usable", "per month"
+    )?;
+    for row in rows {
+        writeln!(
+            out,
+            "  {:<NAME_WIDTH$} {:>8} {:>6} {:>6} {:>6} {:>9} {:>10} {:>10}",
+            crate::sanitize::truncate_chars(&clean_line(&row.name), NAME_WIDTH),
+            row.sessions,
+            row.judged_clips,
+            row.usable_clips,
+            format!("{:.0}%", row.usable_rate * 100.0),
+            usd(Some(row.spent_usd)),
+            usd(row.cost_per_usable_usd),
+            usd(row.monthly_usd)
+        )?;
+    }
+    Ok(())
 }
 
 /// Width of the model column.

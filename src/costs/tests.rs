@@ -2,7 +2,7 @@
 //! day, month, model and DEMO, and reading a store with a corrupt and a locked session.
 
 use super::*;
-use crate::scoring::fixtures::{catalog, completed, planned, session, submitted};
+use crate::scoring::fixtures::{catalog, completed, planned, scored, session, submitted};
 use crate::session::{Job, JobStage};
 
 fn close(actual: Option<f64>, expected: f64) {
@@ -310,4 +310,77 @@ fn an_empty_store_is_an_empty_report() {
     assert_eq!(report.billed.total.clips, 0);
     assert_eq!(report.billed.total.mean_clip_usd, None);
     assert!(report.billed.months.is_empty() && report.demo.days.is_empty());
+}
+
+/// Kling in two real sessions: the first judges two of its clips by the rule at 15 (one
+/// usable) and pays for a failure; the second, at a threshold of 25, has a clip the reviewer
+/// kept below it and one the rule rejects. A third session nobody scored adds WAN's spend, and
+/// a DEMO session has one usable Ray clip.
+fn judged_history() -> StoredSessions {
+    let good = |prompt, model| scored(completed(planned(prompt, model, 5), 20.0), [4; 5]);
+    let poor = |prompt, model| scored(completed(planned(prompt, model, 5), 20.0), [2; 5]);
+    let mut billed_failure = submitted(planned("p3", "kling-turbo", 5), JobStage::Failed);
+    // Given up on after Kie accepted it (Kie has no cancel): the budget counts it as billed.
+    billed_failure.abandoned = true;
+    assert!(billed_failure.is_billed());
+    let first = real(
+        "s1",
+        vec![
+            good("p1", "kling-turbo"),
+            poor("p2", "kling-turbo"),
+            billed_failure,
+            completed(planned("p1", "ray2-flash", 5), 20.0),
+        ],
+    );
+    let mut kept = poor("p1", "kling-turbo");
+    kept.reviewer_usable = Some(true);
+    let mut strict = real("s2", vec![kept, good("p2", "kling-turbo")]);
+    strict.usable_min = 25;
+    let unscored = real("s3", vec![completed(planned("p1", "wan25", 5), 20.0)]);
+    let demo = session(vec![scored(
+        completed(planned("p1", "ray2-flash", 5), 20.0),
+        [5; 5],
+    )]);
+    StoredSessions {
+        sessions: vec![first, strict, unscored, demo],
+        skipped: Vec::new(),
+    }
+}
+
+#[test]
+fn cost_per_usable_clip_sums_the_sessions_where_the_model_is_judged() {
+    let report = report(&judged_history(), &catalog(), 30);
+    // Only Kling has judged clips in real sessions; Ray's and WAN's are never scored.
+    assert_eq!(report.usable.len(), 1, "{:#?}", report.usable);
+    let kling = &report.usable[0];
+    assert_eq!(kling.model, "kling-turbo");
+    assert_eq!(
+        (kling.sessions, kling.judged_clips, kling.usable_clips),
+        (2, 4, 2)
+    );
+    close(Some(kling.usable_rate), 0.5);
+    // Five billed clips at $0.21 (the failure included): $1.05 for 2 usable clips.
+    close(Some(kling.spent_usd), 1.05);
+    close(kling.cost_per_usable_usd, 0.525);
+    // 30 videos × 3 usable clips × $0.525.
+    close(kling.monthly_usd, 47.25);
+    // DEMO kept apart: one usable Ray clip at its catalog price.
+    let ray = &report.demo_usable[0];
+    assert_eq!((ray.model.as_str(), ray.usable_clips), ("ray2-flash", 1));
+    close(ray.cost_per_usable_usd, 0.40);
+    close(ray.monthly_usd, 36.0);
+}
+
+#[test]
+fn a_model_with_judged_clips_but_none_usable_has_no_cost_per_usable_clip() {
+    let poor = scored(completed(planned("p1", "wan25", 5), 20.0), [1; 5]);
+    let stored = StoredSessions {
+        sessions: vec![real("s1", vec![poor])],
+        skipped: Vec::new(),
+    };
+    let report = report(&stored, &catalog(), 10);
+    let wan = &report.usable[0];
+    assert_eq!((wan.judged_clips, wan.usable_clips), (1, 0));
+    close(Some(wan.usable_rate), 0.0);
+    assert_eq!((wan.cost_per_usable_usd, wan.monthly_usd), (None, None));
 }

@@ -1,5 +1,6 @@
-//! The HTML report: the leaderboard (with each model's 90% bootstrap interval, the verdict, a
-//! quality-versus-cost chart and, for merged reviews, the agreement per criterion), then per
+//! The HTML report: the leaderboard (best first, with each model's usable rate, cost per
+//! usable clip, monthly projection, preference and 90% bootstrap intervals, the verdict and the
+//! next batch, a quality-versus-cost chart and, for merged reviews, the agreement per criterion), then per
 //! prompt its clips side by side in `<video>` players driven by one play/pause/seek control,
 //! each labelled with its model and scores.
 //!
@@ -47,10 +48,14 @@ pub enum ExportError {
 struct ReportPage<'a> {
     /// Session id, DEMO flag, export time and tool for the header.
     doc: &'a Report,
-    /// Models, best rank first, each with its 90% interval.
+    /// Models, best rank first, each with its decision numbers.
     leaderboard: Vec<LeaderRow>,
-    /// "Kling 2.5 Turbo leads on value; …", or what is missing for a verdict.
+    /// The heading of the monthly projection's column.
+    monthly_heading: String,
+    /// The decision's sentence, or what is missing for a verdict.
     verdict: String,
+    /// The next batch (prompts, models, cost, what is dropped), when there is one.
+    next: Option<String>,
     /// Quality against cost; `None` until a model has a value.
     chart: Option<Chart>,
     /// After a merge: how many reviewers, and their agreement per criterion.
@@ -78,12 +83,13 @@ pub fn export_html(doc: &ExportDocument, report_dir: &Path) -> Result<String, Ex
 /// # Errors
 /// [`ExportError::Render`] when the template engine fails.
 pub fn render_report(report: &Report, report_dir: &Path) -> Result<String, ExportError> {
-    let uncertainty = leaderboard::uncertainty(report);
     let beaten = dominated(&report.models);
     let page = ReportPage {
         doc: report,
-        leaderboard: leaderboard::leader_rows(&report.models, uncertainty.as_ref(), &beaten),
-        verdict: leaderboard::verdict_text(uncertainty.as_ref()),
+        leaderboard: leaderboard::leader_rows(&report.models, &beaten),
+        monthly_heading: leaderboard::monthly_heading(),
+        verdict: leaderboard::verdict_text(report),
+        next: leaderboard::next_text(report),
         chart: chart::chart(&report.models, &beaten),
         reviewers: report.reviews.as_ref().map(|r| r.reviewers),
         agreement: report

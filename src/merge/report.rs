@@ -28,6 +28,10 @@ impl MergedDocument {
                     .map(|c| (*c, *self.agreement.get(*c)))
                     .collect(),
             }),
+            usable_min: self.usable_min,
+            repeats: self.repeats,
+            verdict: self.verdict.clone(),
+            next: self.next.clone(),
         }
     }
 }

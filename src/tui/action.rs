@@ -78,6 +78,8 @@ pub enum Command {
     ToggleBlind,
     /// Show or hide the leaderboard.
     Leaderboard,
+    /// In the leaderboard: add the empty prompts the next batch needs and tick its models.
+    AddNextPrompts,
     /// Show or hide the cost dashboard (spend across every session).
     Costs,
     /// Play or pause the clip (every clip, in compare).

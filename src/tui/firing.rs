@@ -53,6 +53,24 @@ impl App {
         if self.session().prompts.is_empty() {
             return self.fail("no prompts: add one with a");
         }
+        let empty: Vec<&str> = self
+            .session()
+            .prompts
+            .iter()
+            .filter(|p| p.prompt.trim().is_empty())
+            .map(|p| p.id.as_str())
+            .collect();
+        if !empty.is_empty() {
+            let text = if let [id] = empty[..] {
+                format!("nothing fired: prompt {id} has no text: fill it in (e) or delete it (d)")
+            } else {
+                format!(
+                    "nothing fired: prompts {} have no text: fill them in (e) or delete them (d)",
+                    empty.join(", ")
+                )
+            };
+            return self.fail(clean_line(&text));
+        }
         let jobs = match self.plan_firing() {
             Ok(jobs) => jobs,
             Err(message) => return self.fail(message.to_string()),

@@ -52,7 +52,8 @@ impl App {
             .is_some_and(|p| self.session().jobs.iter().any(|j| j.prompt_id == p.id))
     }
 
-    fn next_prompt_id(&self) -> String {
+    /// The first `prompt-N` id no prompt of the session has.
+    pub(super) fn next_prompt_id(&self) -> String {
         let taken = |id: &str| self.session().prompts.iter().any(|p| p.id == id);
         (1..u32::MAX)
             .map(|n| format!("prompt-{n}"))

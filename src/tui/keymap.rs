@@ -10,7 +10,7 @@ mod context;
 mod help;
 pub use bindings::BINDINGS;
 pub use context::{Context, Fallback, InputMode};
-pub use help::{HelpGroup, HelpLine, help_groups, key_name, names};
+pub use help::{HelpGroup, HelpLine, help_groups, key_name, leaderboard_footer_only, names};
 
 /// One key binding.
 #[derive(Debug, Clone, Copy)]

@@ -6,6 +6,7 @@ mod downloads;
 mod layers;
 mod leaderboard;
 mod modes;
+mod next_batch;
 mod open;
 
 use std::path::PathBuf;

@@ -212,7 +212,8 @@ impl App {
             | Command::ToStart
             | Command::Compare
             | Command::Flip
-            | Command::NextFlagged => Vec::new(),
+            | Command::NextFlagged
+            | Command::AddNextPrompts => Vec::new(),
         }
     }
 
@@ -251,6 +252,7 @@ impl App {
                 self.flip()
             }
             (Some(Overlay::Quote(_)), C::Confirm) => self.fire_quote(),
+            (Some(Overlay::Leaderboard), C::AddNextPrompts) => self.add_next_prompts(),
             (Some(Overlay::ConfirmQuit), C::Confirm) => {
                 self.layers.pop();
                 self.should_quit = true;

@@ -79,6 +79,29 @@ fn a_model_dearer_than_the_baseline_shows_a_negative_saving() {
 }
 
 #[test]
+fn usable_clips_print_per_model_only_where_a_clip_is_judged() {
+    let mut stored = history();
+    // Ray's clip scored 20 of 25: usable at the default 15; Kling's stays unjudged.
+    let ray = &mut stored.sessions[0].jobs[0];
+    for criterion in crate::scoring::Criterion::ALL {
+        criterion.set(&mut ray.scores, Some(4));
+    }
+    let text = printed(&report(&stored, &catalog(), 30), false);
+    let expected = "
+Usable clips — Billed, sessions where a clip of the model is scored or marked; a month is 30 \
+videos × 3 usable clips
+  model              sessions judged usable   rate     spent per usable  per month
+  Ray 2 Flash               1      1      1   100%     $0.40      $0.40     $36.00
+";
+    assert!(text.ends_with(expected), "{text}");
+    assert!(
+        !text.contains("DEMO (catalog prices)"),
+        "no judged DEMO clip: no table"
+    );
+    assert!(!printed(&report(&history(), &catalog(), 30), false).contains("Usable clips"));
+}
+
+#[test]
 fn usd_formats_signs_and_missing_figures() {
     assert_eq!(usd(Some(1.2)), "$1.20");
     assert_eq!(usd(Some(-0.3)), "-$0.30");

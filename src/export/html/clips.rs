@@ -6,6 +6,7 @@ use std::path::Path;
 use super::report::{Report, ReportClip};
 use super::{dash, media_src, usd};
 use crate::jobs::{flags_text, numbers_text};
+use crate::scoring::usable::UsableBy;
 use crate::scoring::{Criterion, MAX_QUALITY, MAX_STARS};
 use crate::session::PromptSpec;
 
@@ -34,6 +35,11 @@ pub(super) struct Player {
     pub generation: String,
     /// After a merge: `scored by 2 of 3 reviewers`.
     pub scored_by: Option<String>,
+    /// `✓ usable`, `✗ not usable`, with ` (by reviewer)` when the reviewer's mark decided;
+    /// `None` while unjudged.
+    pub usable: Option<String>,
+    /// `sample 2` for a second or later sample of its prompt and model.
+    pub sample: Option<String>,
     pub mismatch: Option<String>,
     /// The checks' flags with their stretches (`frozen 1.0–2.5 s, blurry`), when any.
     pub flags: Option<String>,
@@ -164,6 +170,8 @@ fn player(clip: &ReportClip, model_name: String, src: String) -> Player {
         scored_by: clip
             .scored_by
             .map(|(scored, of)| format!("scored by {scored} of {of} reviewers")),
+        usable: usable_mark(clip),
+        sample: (clip.sample > 1).then(|| format!("sample {}", clip.sample)),
         mismatch: clip.mismatch.clone(),
         flags: (clip.checks.as_ref())
             .map(flags_text)
@@ -174,6 +182,20 @@ fn player(clip: &ReportClip, model_name: String, src: String) -> Player {
             .map(|checks| format!("checks: {}", numbers_text(checks))),
         notes: clip.notes.clone(),
     }
+}
+
+/// The clip's usable mark: `✓ usable` / `✗ not usable`, and who decided when the reviewer did.
+fn usable_mark(clip: &ReportClip) -> Option<String> {
+    let mark = if clip.usable? {
+        "✓ usable"
+    } else {
+        "✗ not usable"
+    };
+    let by = match clip.usable_by {
+        Some(UsableBy::Reviewer) => " (by reviewer)",
+        _ => "",
+    };
+    Some(format!("{mark}{by}"))
 }
 
 /// The model's display name from the leaderboard, else its id.

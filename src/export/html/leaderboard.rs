@@ -1,14 +1,19 @@
-//! The report's leaderboard: the table (with each model's 90% bootstrap interval), the verdict,
-//! and after a merge the reviewers' agreement per criterion.
+//! The report's leaderboard: the table (with each model's usable rate, cost per usable clip,
+//! monthly projection, preference and their 90% intervals), the verdict sentence and the next
+//! batch, and after a merge the reviewers' agreement per criterion.
 //!
-//! The bootstrap is the TUI's (`scoring::stats`, seeded by the session id), run over the
-//! document's leaderboard and scored clips, so the report and the `L` screen agree.
+//! Every number is the document's own (`models[]`, `verdict`, `next`: one `decide` call made
+//! them, seeded by the session id), and the sentence is `scoring::decision::sentence`, the
+//! TUI's, so the report and the `L` screen say the same thing.
+
+use std::collections::BTreeMap;
 
 use super::report::{Report, Reviews};
 use super::{dash, usd};
-use crate::scoring::stats::{
-    DEFAULT_RESAMPLES, MIN_SCORED_PROMPTS, ScoredClip, Uncertainty, session_seed, uncertainty_of,
+use crate::scoring::decision::{
+    MONTHLY_VIDEOS, ModelDecision, NextBatch, USABLE_PER_VIDEO, Verdict, sentence,
 };
+use crate::scoring::stats::MIN_SCORED_PROMPTS;
 use crate::scoring::{MAX_QUALITY, ModelSummary};
 
 /// One leaderboard line, formatted for reading (`—` for a missing number); each field is the
@@ -27,6 +32,14 @@ pub(super) struct LeaderRow {
     pub value: String,
     /// `1.73–1.80`, or `—` before enough prompts are scored.
     pub interval: String,
+    /// `67 % (2 of 3)`.
+    pub usable: String,
+    /// `$0.42 ($0.30–$0.63)`.
+    pub cost_per_usable: String,
+    /// `$37.80`: a month of usable clips at that cost.
+    pub monthly: String,
+    /// `1032 (980–1090)`.
+    pub preference: String,
     /// Beaten on both quality and cost by another model.
     pub dominated: bool,
 }
@@ -41,59 +54,108 @@ pub(super) struct AgreementRow {
     pub reading: &'static str,
 }
 
-/// The bootstrap of the report's leaderboard (`None` before [`MIN_SCORED_PROMPTS`] prompts
-/// have a scored clip).
-pub(super) fn uncertainty(report: &Report) -> Option<Uncertainty> {
-    let clips: Vec<ScoredClip<'_>> = report
-        .clips
+/// Model id to display name, for the sentences.
+fn names(report: &Report) -> BTreeMap<String, String> {
+    report
+        .models
         .iter()
-        .filter_map(|clip| {
-            Some(ScoredClip {
-                prompt_id: &clip.prompt_id,
-                model: &clip.model,
-                quality: clip.quality?,
-            })
-        })
-        .collect();
-    let seed = session_seed(&report.session_id);
-    uncertainty_of(&report.models, &clips, DEFAULT_RESAMPLES, seed)
+        .map(|m| (m.model.clone(), m.name.clone()))
+        .collect()
 }
 
-/// The verdict line, or what is missing for one.
-pub(super) fn verdict_text(uncertainty: Option<&Uncertainty>) -> String {
-    match uncertainty {
-        Some(u) => u
-            .verdict
-            .clone()
-            .unwrap_or_else(|| "No model has a value yet.".into()),
-        None => format!(
+/// The verdict: the decision's sentence; else the verdict alone; else what is missing for one.
+pub(super) fn verdict_text(report: &Report) -> String {
+    let names = names(report);
+    if let Some(text) = sentence(report.verdict.as_ref(), report.next.as_ref(), &names) {
+        return text;
+    }
+    if let Some(verdict) = &report.verdict {
+        return verdict_alone(verdict, &names);
+    }
+    if scored_prompts(report) < MIN_SCORED_PROMPTS {
+        format!(
             "Intervals and a verdict appear once {MIN_SCORED_PROMPTS} prompts have a scored clip."
-        ),
+        )
+    } else {
+        "No model has a value yet.".into()
     }
 }
 
+/// "Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 87% of resamples".
+fn verdict_alone(verdict: &Verdict, names: &BTreeMap<String, String>) -> String {
+    let name = |id: &String| names.get(id).unwrap_or(id).clone();
+    let leads = format!("{} leads on value", name(&verdict.leader));
+    match (&verdict.runner_up, verdict.confidence) {
+        (Some(runner_up), Some(confidence)) => format!(
+            "{leads}; ahead of {} in {:.0}% of resamples",
+            name(runner_up),
+            confidence * 100.0
+        ),
+        _ => leads,
+    }
+}
+
+/// Prompts with at least one scored clip.
+fn scored_prompts(report: &Report) -> usize {
+    let mut ids: Vec<&str> = report
+        .clips
+        .iter()
+        .filter(|c| c.quality.is_some())
+        .map(|c| c.prompt_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+/// The next batch as facts: how many prompts on which models for how much, what is dropped
+/// and why; `None` without one.
+pub(super) fn next_text(report: &Report) -> Option<String> {
+    let next: &NextBatch = report.next.as_ref()?;
+    let names = names(report);
+    let name = |id: &String| names.get(id).unwrap_or(id).clone();
+    if next.more_prompts == 0 {
+        return Some("Next batch: none needed, the verdict is already sure.".into());
+    }
+    let models: Vec<String> = next.models.iter().map(name).collect();
+    let samples = match report.repeats {
+        0 | 1 => String::new(),
+        n => format!(" × {n} samples"),
+    };
+    let mut parts = vec![format!(
+        "Next batch: {} more prompts{samples} on {}, about {}.",
+        next.more_prompts,
+        models.join(", "),
+        usd(next.cost_usd)
+    )];
+    parts.extend(next.drop.iter().map(|dropped| {
+        let beaten = next
+            .beaten_in
+            .get(dropped)
+            .map_or_else(String::new, |share| {
+                format!(" (beaten in {:.0}% of resamples)", share * 100.0)
+            });
+        format!("Drop {}{beaten}.", name(dropped))
+    }));
+    parts.extend(next.note.clone());
+    Some(parts.join(" "))
+}
+
 /// The table's lines, best rank first (unranked models last, in document order).
-pub(super) fn leader_rows(
-    models: &[ModelSummary],
-    uncertainty: Option<&Uncertainty>,
-    dominated: &[String],
-) -> Vec<LeaderRow> {
+pub(super) fn leader_rows(models: &[ModelSummary], dominated: &[String]) -> Vec<LeaderRow> {
     let mut sorted: Vec<&ModelSummary> = models.iter().collect();
     sorted.sort_by_key(|m| m.rank.unwrap_or(u32::MAX));
     sorted
         .into_iter()
-        .map(|summary| {
-            let interval = uncertainty.and_then(|u| u.intervals.get(&summary.model));
-            LeaderRow {
-                interval: dash(interval.map(|i| format!("{:.2}–{:.2}", i.low, i.high))),
-                dominated: dominated.contains(&summary.model),
-                ..leader_row(summary)
-            }
+        .map(|summary| LeaderRow {
+            dominated: dominated.contains(&summary.model),
+            ..leader_row(summary)
         })
         .collect()
 }
 
 fn leader_row(summary: &ModelSummary) -> LeaderRow {
+    let decision = &summary.decision;
     LeaderRow {
         rank: dash(summary.rank),
         name: summary.name.clone(),
@@ -110,9 +172,53 @@ fn leader_row(summary: &ModelSummary) -> LeaderRow {
                 .map(|q| format!("{q:.1} / {MAX_QUALITY}")),
         ),
         value: dash(summary.value.map(|v| format!("{v:.2}"))),
-        interval: "—".into(),
+        interval: dash(
+            decision
+                .value_interval
+                .map(|[lo, hi]| format!("{lo:.2}–{hi:.2}")),
+        ),
+        usable: usable(decision),
+        cost_per_usable: with_interval(
+            decision.cost_per_usable_usd.map(usd),
+            decision
+                .cost_per_usable_interval
+                .map(|[lo, hi]| format!("{}–{}", usd(lo), usd(hi))),
+        ),
+        monthly: dash(decision.monthly_cost_usd.map(usd)),
+        preference: with_interval(
+            decision.preference.map(|p| format!("{p:.0}")),
+            decision
+                .preference_interval
+                .map(|[lo, hi]| format!("{lo:.0}–{hi:.0}")),
+        ),
         dominated: false,
     }
+}
+
+/// `67 % (2 of 3)`, or `—` before any clip is judged.
+fn usable(decision: &ModelDecision) -> String {
+    dash(decision.usable_rate.map(|rate| {
+        format!(
+            "{:.0} % ({} of {})",
+            rate * 100.0,
+            decision.usable_clips,
+            decision.judged_clips
+        )
+    }))
+}
+
+/// `number (interval)`, the number alone without an interval, `—` without a number.
+fn with_interval(number: Option<String>, interval: Option<String>) -> String {
+    match (number, interval) {
+        (Some(n), Some(i)) => format!("{n} ({i})"),
+        (Some(n), None) => n,
+        (None, _) => "—".into(),
+    }
+}
+
+/// The heading of the monthly column: what the projection assumes.
+pub(super) fn monthly_heading() -> String {
+    format!("A month ({MONTHLY_VIDEOS} videos × {USABLE_PER_VIDEO} usable clips)")
 }
 
 /// The agreement table of a merge.

@@ -3,6 +3,8 @@
 //! this module needs to know nothing about merging).
 
 use super::super::{ExportClip, ExportDocument};
+use crate::scoring::decision::{NextBatch, Verdict};
+use crate::scoring::usable::UsableBy;
 use crate::scoring::{Criterion, ModelSummary};
 use crate::session::{PromptSpec, Requested};
 
@@ -28,6 +30,14 @@ pub struct Report {
     pub models: Vec<ModelSummary>,
     /// Set for a merge of several reviewers' exports.
     pub reviews: Option<Reviews>,
+    /// Lowest quality (of 25) a clip is usable at, unless the reviewer marked it.
+    pub usable_min: u8,
+    /// Samples per prompt and model the session fired.
+    pub repeats: u32,
+    /// Who leads on value and how sure that is (the document's, not recomputed here).
+    pub verdict: Option<Verdict>,
+    /// What to run next until the verdict is sure.
+    pub next: Option<NextBatch>,
 }
 
 /// Several reviewers' agreement.
@@ -76,6 +86,12 @@ pub struct ReportClip {
     pub scored_by: Option<(usize, usize)>,
     /// The automated clip checks, when computed.
     pub checks: Option<crate::frames::checks::ClipChecks>,
+    /// Which sample of its (prompt, model) pair, 1-based.
+    pub sample: u32,
+    /// Whether a pipeline would keep it; `None` while neither scored nor marked.
+    pub usable: Option<bool>,
+    /// Who decided `usable`.
+    pub usable_by: Option<UsableBy>,
 }
 
 impl Report {
@@ -91,6 +107,10 @@ impl Report {
             clips: doc.clips.iter().map(ReportClip::of_export).collect(),
             models: doc.models.clone(),
             reviews: None,
+            usable_min: doc.usable_min,
+            repeats: doc.repeats,
+            verdict: doc.verdict.clone(),
+            next: doc.next.clone(),
         }
     }
 }
@@ -133,6 +153,9 @@ impl ReportClip {
             value: clip.value,
             scored_by,
             checks: clip.checks.clone(),
+            sample: clip.sample,
+            usable: clip.usable,
+            usable_by: clip.usable_by,
         }
     }
 }

@@ -213,27 +213,32 @@ fn three_scored_prompts() -> Session {
 }
 
 #[test]
-fn intervals_verdict_and_chart_once_three_prompts_are_scored() {
+fn the_documents_decision_and_chart_once_three_prompts_are_scored() {
     let root = tempfile::tempdir().unwrap();
     let s = three_scored_prompts();
-    let html = report(&s, root.path());
-    // Every resample gives the same values here: each interval is a point.
+    let doc = export_document(&s, &catalog(), "2026-11-26T12:00:00Z");
+    let html = export_html(&doc, root.path()).unwrap();
+    // The same numbers the TUI shows: the document's, from the one decision of the session.
+    let decision = crate::scoring::decision::session_decision(&s, &catalog());
+    let kling = &decision.models["kling-turbo"];
+    let interval = kling
+        .value_interval
+        .map_or("—".into(), |[lo, hi]| format!("{lo:.2}–{hi:.2}"));
     assert!(
-        html.contains("<td class=\"interval\">3.81–3.81</td>"),
+        html.contains(&format!("<td class=\"interval\">{interval}</td>")),
         "{html}"
     );
-    assert!(html.contains(
-        "<p class=\"verdict\">Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 100% of \
-         resamples</p>"
-    ));
-    // The same numbers the TUI shows: the same bootstrap with the session's seed.
-    let expected = crate::scoring::stats::value_uncertainty(
-        &s,
-        &catalog(),
-        crate::scoring::stats::DEFAULT_RESAMPLES,
-        crate::scoring::stats::session_seed(&s.id),
-    );
-    assert!(html.contains(expected.unwrap().verdict.unwrap().as_str()));
+    assert!(html.contains("<td class=\"usable\">100 % (3 of 3)</td>"));
+    let names = leaderboard_names(&doc);
+    let verdict = leaderboard::verdict_text(&Report::of_export(&doc));
+    if let Some(sentence) = crate::scoring::decision::sentence(
+        decision.verdict.as_ref(),
+        decision.next.as_ref(),
+        &names,
+    ) {
+        assert_eq!(verdict, sentence);
+    }
+    assert!(html.contains(&format!("<p class=\"verdict\">{verdict}</p>")));
     let svg = &html[html.find("<svg").unwrap()..html.find("</svg>").unwrap()];
     assert_eq!(svg.matches("<g class=\"point").count(), 3);
     assert!(svg.contains("<g class=\"point dominated\" data-model=\"ray2-flash\">"));
@@ -244,6 +249,132 @@ fn intervals_verdict_and_chart_once_three_prompts_are_scored() {
         !html.contains("Agreement between"),
         "one reviewer: no agreement"
     );
+}
+
+fn leaderboard_names(
+    doc: &crate::export::ExportDocument,
+) -> std::collections::BTreeMap<String, String> {
+    doc.models
+        .iter()
+        .map(|m| (m.model.clone(), m.name.clone()))
+        .collect()
+}
+
+/// The three scored prompts' document with a decision written in by hand, as the decision
+/// helper's `decide` fills it for a close race: every number, the verdict and the next batch.
+fn decided_document() -> crate::export::ExportDocument {
+    use crate::scoring::decision::{ModelDecision, NextBatch, Verdict};
+    let mut doc = export_document(&three_scored_prompts(), &catalog(), "2026-11-26T12:00:00Z");
+    for model in &mut doc.models {
+        if model.model == "kling-turbo" {
+            model.decision = ModelDecision {
+                usable_clips: 2,
+                judged_clips: 3,
+                usable_rate: Some(2.0 / 3.0),
+                cost_per_usable_usd: Some(0.42),
+                cost_per_usable_interval: Some([0.315, 0.63]),
+                monthly_cost_usd: Some(37.8),
+                preference: Some(1032.4),
+                preference_interval: Some([980.2, 1090.0]),
+                value_interval: Some([3.61, 4.02]),
+            };
+        }
+    }
+    doc.repeats = 2;
+    doc.verdict = Some(Verdict {
+        leader: "kling-turbo".into(),
+        runner_up: Some("wan25".into()),
+        confidence: Some(0.87),
+    });
+    doc.next = Some(NextBatch {
+        drop: vec!["ray2-flash".into()],
+        models: vec!["kling-turbo".into(), "wan25".into()],
+        more_prompts: 4,
+        cost_usd: 5.68,
+        note: None,
+        beaten_in: std::collections::BTreeMap::from([("ray2-flash".into(), 0.99)]),
+    });
+    doc
+}
+
+#[test]
+fn a_decided_model_shows_usable_rate_costs_projection_and_preference_with_intervals() {
+    let root = tempfile::tempdir().unwrap();
+    let html = export_html(&decided_document(), root.path()).unwrap();
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains("<span class=\"id\">kling-turbo</span>"))
+        .unwrap();
+    for cell in [
+        "<td class=\"interval\">3.61–4.02</td>",
+        "<td class=\"usable\">67 % (2 of 3)</td>",
+        "<td class=\"per-usable\">$0.42 ($0.32–$0.63)</td>",
+        "<td class=\"monthly\">$37.80</td>",
+        "<td class=\"preference\">1032 (980–1090)</td>",
+    ] {
+        assert!(row.contains(cell), "{cell} in {row}");
+    }
+    assert!(html.contains("<th>A month (30 videos × 3 usable clips)</th>"));
+    // Rank 1 first: the table is best first.
+    let first = html.find("<span class=\"id\">kling-turbo</span>").unwrap();
+    assert!(first < html.find("<span class=\"id\">wan25</span>").unwrap());
+    assert!(first < html.find("<span class=\"id\">ray2-flash</span>").unwrap());
+    assert!(html.contains(
+        "<p class=\"next\">Next batch: 4 more prompts × 2 samples on Kling 2.5 Turbo, WAN 2.5, \
+         about $5.68. Drop Ray 2 Flash (beaten in 99% of resamples).</p>"
+    ));
+}
+
+#[test]
+fn the_verdict_is_the_shared_sentence_else_the_verdict_alone() {
+    let doc = decided_document();
+    let names = leaderboard_names(&doc);
+    let expected =
+        crate::scoring::decision::sentence(doc.verdict.as_ref(), doc.next.as_ref(), &names)
+            .unwrap_or_else(|| {
+                "Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 87% of resamples".into()
+            });
+    assert_eq!(
+        leaderboard::verdict_text(&Report::of_export(&doc)),
+        expected
+    );
+    let mut sure = doc;
+    sure.next.as_mut().unwrap().more_prompts = 0;
+    assert_eq!(
+        leaderboard::next_text(&Report::of_export(&sure)).unwrap(),
+        "Next batch: none needed, the verdict is already sure."
+    );
+}
+
+#[test]
+fn each_clip_card_shows_its_usable_mark_and_later_samples_their_number() {
+    use crate::scoring::usable::UsableBy;
+    let root = tempfile::tempdir().unwrap();
+    let s = sample(root.path());
+    let mut doc = export_document(&s, &catalog(), "2026-11-26T12:00:00Z");
+    let card = |html: &str, clip: &str| -> String {
+        let at = html.find(&format!("data-clip=\"{clip}\"")).unwrap();
+        let rest = &html[at..];
+        rest[..rest.find("</figure>").unwrap()].to_string()
+    };
+    let (ray, kling) = (doc.clips[0].clip_id.clone(), doc.clips[1].clip_id.clone());
+    doc.clips[0].usable = Some(true);
+    doc.clips[0].usable_by = Some(UsableBy::Rule);
+    doc.clips[1].usable = Some(false);
+    doc.clips[1].usable_by = Some(UsableBy::Reviewer);
+    doc.clips[1].sample = 2;
+    let html = export_html(&doc, &root.path().join("exports")).unwrap();
+    let ray_card = card(&html, &ray);
+    assert!(
+        ray_card.contains("<p class=\"usable\">✓ usable</p>"),
+        "{ray_card}"
+    );
+    assert!(!ray_card.contains("sample"));
+    let kling_card = card(&html, &kling);
+    assert!(kling_card.contains("<p class=\"usable\">✗ not usable (by reviewer)</p>"));
+    assert!(kling_card.contains("<span class=\"sample\">sample 2</span>"));
+    let unjudged = card(&html, &doc.clips[4].clip_id);
+    assert!(!unjudged.contains("usable"), "{unjudged}");
 }
 
 #[test]

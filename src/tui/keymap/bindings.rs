@@ -210,6 +210,15 @@ pub const BINDINGS: &[Binding] = &[
         "close leaderboard",
         false,
     ),
+    // Shown in the leaderboard's own footer, and only when there is a next batch to add.
+    bind(
+        X::Leaderboard,
+        K::Char('n'),
+        C::AddNextPrompts,
+        "n",
+        "add the prompts the verdict still needs",
+        false,
+    ),
     bind(X::Costs, K::Esc, C::Dismiss, "Esc/$", "close costs", true),
     bind(X::Costs, K::Char('$'), C::Costs, "$", "close costs", false),
     bind(X::Help, K::Esc, C::ToggleHelp, "Esc/?", "close help", true),

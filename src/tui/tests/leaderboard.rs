@@ -1,8 +1,9 @@
-//! The leaderboard's bootstrap is computed by `update` when the ratings change, never again
-//! for the same ratings (so frames cannot flicker and drawing stays cheap).
+//! The leaderboard's decision is computed by `update` when its inputs change, never again for
+//! the same inputs (so frames cannot flicker and drawing stays cheap); `n` turns the decision's
+//! next batch into empty prompts and ticked models.
 
 use super::{cmd, delivered_app};
-use crate::scoring::stats::{DEFAULT_RESAMPLES, session_seed, value_uncertainty};
+use crate::scoring::decision::session_decision;
 use crate::tui::action::{Action, Command};
 use crate::tui::layers::Overlay;
 use crate::tui::state::App;
@@ -25,7 +26,7 @@ fn score_all(app: &mut App, stars: impl Fn(&str) -> u8) {
 }
 
 #[test]
-fn opening_the_leaderboard_computes_intervals_and_verdict_seeded_by_session() {
+fn opening_the_leaderboard_computes_the_sessions_decision() {
     let mut app = delivered_app();
     score_all(&mut app, |model| if model == "kling-turbo" { 5 } else { 3 });
     assert_eq!(
@@ -35,18 +36,12 @@ fn opening_the_leaderboard_computes_intervals_and_verdict_seeded_by_session() {
     cmd(&mut app, Command::Leaderboard);
     let stats = app.leaderboard_stats.clone().expect("computed on opening");
     assert_eq!(stats.scored_prompts, 3);
-    let expected = value_uncertainty(
-        app.session(),
-        &app.catalog,
-        DEFAULT_RESAMPLES,
-        session_seed(&app.session().id),
+    assert_eq!(
+        stats.decision,
+        session_decision(app.session(), &app.catalog)
     );
-    assert_eq!(stats.uncertainty, expected);
-    let verdict = stats.uncertainty.unwrap().verdict.unwrap();
-    assert!(
-        verdict.starts_with("Kling 2.5 Turbo leads on value; ahead of "),
-        "{verdict}"
-    );
+    let kling = &stats.decision.models["kling-turbo"];
+    assert_eq!((kling.usable_clips, kling.judged_clips), (3, 3));
 }
 
 #[test]
@@ -80,8 +75,33 @@ fn new_ratings_are_bootstrapped_when_the_leaderboard_opens_again() {
     cmd(&mut app, Command::Leaderboard);
     let after = app.leaderboard_stats.clone().unwrap();
     assert_ne!(after.ratings, before.ratings);
-    let verdict = after.uncertainty.unwrap().verdict.unwrap();
-    assert!(verdict.starts_with("WAN 2.5 leads on value"), "{verdict}");
+    assert_eq!(
+        after.decision,
+        session_decision(app.session(), &app.catalog)
+    );
+}
+
+#[test]
+fn a_reviewer_mark_or_a_new_threshold_computes_the_decision_again() {
+    let mut app = delivered_app();
+    score_all(&mut app, |_| 4);
+    cmd(&mut app, Command::Leaderboard);
+    let before = app.leaderboard_stats.clone().unwrap();
+    app.book
+        .edit(|session| session.jobs[0].reviewer_usable = Some(false));
+    app.update(Action::Tick("2026-11-26T12:05:00Z".parse().unwrap()));
+    let marked = app.leaderboard_stats.clone().unwrap();
+    assert_ne!(marked.ratings, before.ratings);
+    let model = app.session().jobs[0].model.to_string();
+    assert_eq!(
+        marked.decision.models[&model].usable_clips + 1,
+        before.decision.models[&model].usable_clips
+    );
+    app.book.edit(|session| session.usable_min = 25);
+    app.update(Action::Tick("2026-11-26T12:06:00Z".parse().unwrap()));
+    let strict = app.leaderboard_stats.clone().unwrap();
+    assert_ne!(strict.ratings, marked.ratings);
+    assert!(strict.decision.models.values().all(|m| m.usable_clips == 0));
 }
 
 #[test]

@@ -356,6 +356,34 @@ fn leaderboard_with_intervals_verdict_and_chart() {
     assert_snapshot!("leaderboard_80x24", draw(&app, 80, 24).backend());
 }
 
+/// The decision as a close race would have it (written into the cache, its fingerprint kept):
+/// the sentence (or, before the decision writes one, the verdict), the `n` key in the footer.
+#[test]
+fn leaderboard_with_a_next_batch() {
+    let mut app = scored_leaderboard();
+    let stats = app.leaderboard_stats.as_mut().expect("computed");
+    stats.decision.verdict = Some(crate::scoring::decision::Verdict {
+        leader: "kling-turbo".into(),
+        runner_up: Some("wan25".into()),
+        confidence: Some(0.87),
+    });
+    stats.decision.next = Some(crate::scoring::decision::NextBatch {
+        drop: vec!["ray2-flash".into()],
+        models: vec!["kling-turbo".into(), "wan25".into()],
+        more_prompts: 4,
+        cost_usd: 5.68,
+        note: None,
+        beaten_in: std::collections::BTreeMap::from([("ray2-flash".into(), 0.99)]),
+    });
+    assert_snapshot!("leaderboard_next_100x30", draw(&app, 100, 30).backend());
+    assert_snapshot!("leaderboard_next_80x24", draw(&app, 80, 24).backend());
+    // `n`: the leaderboard closes on the new empty prompts, Kling and WAN ticked.
+    app.update(crate::tui::action::Action::Command(
+        crate::tui::action::Command::AddNextPrompts,
+    ));
+    assert_snapshot!("next_batch_added_100x30", draw(&app, 100, 30).backend());
+}
+
 #[test]
 fn leaderboard_before_three_prompts_are_scored() {
     let mut app = scored_leaderboard();

@@ -6,14 +6,11 @@ use ratatui::text::Line;
 use super::super::super::theme;
 use crate::sanitize::truncate_chars;
 use crate::scoring::ModelSummary;
-use crate::scoring::stats::ValueInterval;
 
 /// What one table line is drawn from.
 pub(super) struct Row<'a> {
-    /// The model's leaderboard numbers.
+    /// The model's leaderboard numbers, its decision filled in.
     pub summary: &'a ModelSummary,
-    /// Its 90% interval, once enough prompts are scored.
-    pub interval: Option<ValueInterval>,
     /// Beaten on both quality and cost by another model.
     pub dominated: bool,
 }
@@ -30,18 +27,18 @@ struct Column {
 
 const COLUMNS: &[Column] = &[
     Column {
-        head: "rank",
-        width: 4,
+        head: "#",
+        width: 2,
         left: true,
         drop_rank: 0,
         cell: |r| dash(r.summary.rank.map(|n| n.to_string())),
     },
     Column {
         head: "model",
-        width: 18,
+        width: 16,
         left: true,
         drop_rank: 0,
-        cell: |r| truncate_chars(&r.summary.name, 18),
+        cell: |r| truncate_chars(&r.summary.name, 16),
     },
     Column {
         head: "quality",
@@ -69,27 +66,58 @@ const COLUMNS: &[Column] = &[
         width: 12,
         left: false,
         drop_rank: 0,
-        cell: |r| dash(r.interval.map(|i| format!("{:.2}–{:.2}", i.low, i.high))),
+        cell: |r| {
+            let interval = r.summary.decision.value_interval;
+            dash(interval.map(|[low, high]| format!("{low:.2}–{high:.2}")))
+        },
+    },
+    Column {
+        head: "usable",
+        width: 6,
+        left: false,
+        drop_rank: 4,
+        cell: |r| dash(r.summary.decision.usable_rate.map(percent)),
+    },
+    Column {
+        head: "$/usable",
+        width: 8,
+        left: false,
+        drop_rank: 0,
+        cell: |r| {
+            dash(
+                r.summary
+                    .decision
+                    .cost_per_usable_usd
+                    .map(|c| format!("${c:.2}")),
+            )
+        },
+    },
+    Column {
+        head: "pref",
+        width: 5,
+        left: false,
+        drop_rank: 5,
+        cell: |r| dash(r.summary.decision.preference.map(|p| format!("{p:.0}"))),
     },
     Column {
         head: "success",
         width: 7,
         left: false,
-        drop_rank: 1,
-        cell: |r| format!("{:.0}%", r.summary.success_rate * 100.0),
+        drop_rank: 6,
+        cell: |r| percent(r.summary.success_rate),
     },
     Column {
         head: "avg s",
         width: 5,
         left: false,
-        drop_rank: 2,
+        drop_rank: 7,
         cell: |r| dash(r.summary.avg_generation_s.map(|s| format!("{s:.0}"))),
     },
     Column {
         head: "spent",
         width: 6,
         left: false,
-        drop_rank: 3,
+        drop_rank: 8,
         cell: |r| format!("${:.2}", r.summary.total_cost_usd),
     },
     Column {
@@ -137,6 +165,11 @@ fn pad(column: &Column, text: &str) -> String {
     }
 }
 
+/// `0.667` as `67%`.
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
 fn dash(text: Option<String>) -> String {
     text.unwrap_or_else(|| "–".to_string())
 }
@@ -144,15 +177,111 @@ fn dash(text: Option<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scoring::decision::ModelDecision;
+    use crate::scoring::fixtures::summary;
+
+    fn heads(width: usize) -> Vec<&'static str> {
+        fitting_columns(width).iter().map(|c| c.head).collect()
+    }
 
     #[test]
-    fn narrow_screens_drop_spent_then_speed_then_success() {
-        let heads =
-            |width| -> Vec<&str> { fitting_columns(width).iter().map(|c| c.head).collect() };
-        assert!(heads(200).contains(&"spent"));
-        assert!(!heads(85).contains(&"spent") && heads(85).contains(&"avg s"));
-        let narrow = heads(70);
-        assert!(!narrow.contains(&"success") && !narrow.contains(&"avg s"));
-        assert!(narrow.contains(&"90% interval") && narrow.contains(&"value"));
+    fn narrow_screens_drop_spent_speed_success_preference_then_usable_rate() {
+        assert!(heads(108).contains(&"spent"));
+        let wide = heads(100);
+        assert!(!wide.contains(&"spent") && !wide.contains(&"avg s") && wide.contains(&"success"));
+        let popup_of_100 = heads(94);
+        assert!(!popup_of_100.contains(&"success"));
+        assert!(popup_of_100.contains(&"pref") && popup_of_100.contains(&"usable"));
+        // An 80-column terminal: the popup's inside is 74 wide.
+        let narrow = heads(74);
+        assert!(!narrow.contains(&"pref") && !narrow.contains(&"usable"));
+        for kept in ["90% interval", "value", "$/usable", "model"] {
+            assert!(narrow.contains(&kept), "{kept} stays at 74 columns");
+        }
+        let width = |w| {
+            fitting_columns(w)
+                .iter()
+                .map(|c| c.width + 1)
+                .sum::<usize>()
+                - 1
+        };
+        assert!(width(74) <= 74 && width(94) <= 94);
+    }
+
+    fn line(row: &Row<'_>) -> String {
+        let lines = table_lines(std::slice::from_ref(row), 200);
+        lines[1].spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_decided_model_shows_usable_rate_cost_per_usable_clip_preference_and_interval() {
+        let mut kling = summary("kling-turbo", Some(21.7), 0.21);
+        kling.rank = Some(1);
+        kling.decision = ModelDecision {
+            usable_clips: 2,
+            judged_clips: 3,
+            usable_rate: Some(2.0 / 3.0),
+            cost_per_usable_usd: Some(0.42),
+            cost_per_usable_interval: Some([0.3, 0.63]),
+            monthly_cost_usd: Some(37.8),
+            preference: Some(1032.4),
+            preference_interval: Some([980.0, 1090.0]),
+            value_interval: Some([4.06, 4.19]),
+        };
+        let text = line(&Row {
+            summary: &kling,
+            dominated: false,
+        });
+        let cells: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            cells,
+            [
+                "1",
+                "kling-turbo",
+                "21.7",
+                "$0.21",
+                "4.13",
+                "4.06–4.19",
+                "67%",
+                "$0.42",
+                "1032",
+                "100%",
+                "–",
+                "$0.21"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_undecided_model_shows_dashes_and_never_a_zero() {
+        let mut ray = summary("ray2-flash", Some(12.0), 0.4);
+        ray.decision = ModelDecision {
+            judged_clips: 3,
+            usable_rate: Some(0.0),
+            ..ModelDecision::default()
+        };
+        let text = line(&Row {
+            summary: &ray,
+            dominated: true,
+        });
+        let cells: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            cells,
+            [
+                "–",
+                "ray2-flash",
+                "12.0",
+                "$0.40",
+                "1.20",
+                "–",
+                "0%",
+                "–",
+                "–",
+                "100%",
+                "–",
+                "$0.40",
+                "dominated"
+            ]
+        );
     }
 }
