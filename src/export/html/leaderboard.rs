@@ -66,13 +66,16 @@ fn names(report: &Report) -> BTreeMap<String, String> {
 /// The verdict: the decision's sentence; else the verdict alone; else what is missing for one.
 pub(super) fn verdict_text(report: &Report) -> String {
     let names = names(report);
+    // Below the prompts a verdict needs, a leader on point estimates would claim too much (the
+    // TUI's leaderboard follows the same rule).
+    let enough = scored_prompts(report) >= MIN_SCORED_PROMPTS;
     if let Some(text) = sentence(report.verdict.as_ref(), report.next.as_ref(), &names) {
         return text;
     }
-    if let Some(verdict) = &report.verdict {
+    if let Some(verdict) = report.verdict.as_ref().filter(|_| enough) {
         return verdict_alone(verdict, &names);
     }
-    if scored_prompts(report) < MIN_SCORED_PROMPTS {
+    if !enough {
         format!(
             "Intervals and a verdict appear once {MIN_SCORED_PROMPTS} prompts have a scored clip."
         )

@@ -18,7 +18,14 @@ pub fn sentence(
 ) -> Option<String> {
     let (verdict, next) = (verdict?, next?);
     let name = |id: &str| names.get(id).map_or(id, String::as_str).to_string();
-    let out = out_clause(next, &name);
+    // Once the evidence is enough, which models are out adds nothing to "who leads": the
+    // sentence stays short enough for two lines of an 80-column leaderboard.
+    let settled = next.more_prompts == 0 && next.note.is_none();
+    let out = if settled {
+        None
+    } else {
+        out_clause(next, &name)
+    };
     let rest = if next.more_prompts > 0 && next.note.is_none() {
         let on: Vec<String> = next.models.iter().map(|id| name(id)).collect();
         format!(

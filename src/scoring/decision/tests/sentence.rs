@@ -107,7 +107,7 @@ fn the_sentence_of_a_decision() {
         )
         .as_deref(),
         Some(
-            "Model B is out (beaten in 100%); Model A leads on value (ahead of Model B in 100% of resamples); the evidence is enough"
+            "Model A leads on value (ahead of Model B in 100% of resamples); the evidence is enough"
         )
     );
 }

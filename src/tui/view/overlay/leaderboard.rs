@@ -119,15 +119,18 @@ fn verdict_line(stats: &LeaderboardStats, summaries: &[ModelSummary]) -> Line<'s
         .map(|m| (m.model.clone(), m.name.clone()))
         .collect();
     let decision = &stats.decision;
+    // Below the prompts a verdict needs, a leader on point estimates would claim too much.
+    let enough = stats.scored_prompts >= MIN_SCORED_PROMPTS;
     let text = sentence(decision.verdict.as_ref(), decision.next.as_ref(), &names)
-        .or_else(|| decision.verdict.as_ref().map(|v| verdict_alone(v, &names)));
+        .or_else(|| decision.verdict.as_ref().map(|v| verdict_alone(v, &names)))
+        .filter(|_| enough);
     if let Some(text) = text {
         return Line::from(vec![
             Span::styled("Verdict ", theme::strong()),
             Span::raw(clean_line(&text)),
         ]);
     }
-    let text = if stats.scored_prompts < MIN_SCORED_PROMPTS {
+    let text = if !enough {
         format!(
             "90% intervals and a verdict once {MIN_SCORED_PROMPTS} prompts have a scored clip \
              ({} so far)",
