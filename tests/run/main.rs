@@ -9,6 +9,7 @@ mod common;
 mod support;
 
 mod checks;
+mod decision;
 mod fallback;
 mod modes;
 mod repeats;

@@ -75,12 +75,12 @@ pub(super) fn verdict_text(report: &Report) -> String {
     if let Some(verdict) = report.verdict.as_ref().filter(|_| enough) {
         return verdict_alone(verdict, &names);
     }
-    if !enough {
+    if enough {
+        "No model has a value yet.".into()
+    } else {
         format!(
             "Intervals and a verdict appear once {MIN_SCORED_PROMPTS} prompts have a scored clip."
         )
-    } else {
-        "No model has a value yet.".into()
     }
 }
 
