@@ -130,14 +130,14 @@ fn verdict_line(stats: &LeaderboardStats, summaries: &[ModelSummary]) -> Line<'s
             Span::raw(clean_line(&text)),
         ]);
     }
-    let text = if !enough {
+    let text = if enough {
+        "no verdict yet: no model has a value".to_string()
+    } else {
         format!(
             "90% intervals and a verdict once {MIN_SCORED_PROMPTS} prompts have a scored clip \
              ({} so far)",
             stats.scored_prompts
         )
-    } else {
-        "no verdict yet: no model has a value".to_string()
     };
     Line::styled(text, theme::dim())
 }
