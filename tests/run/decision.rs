@@ -9,7 +9,6 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::support::*;
-use crate::common::*;
 use clipbench::catalog::Catalog;
 use clipbench::scoring::Criterion;
 use clipbench::session::{JobStage, Session};
@@ -34,26 +33,12 @@ const MODEL_FIELDS: [&str; 9] = [
 /// good (20, 25, then 20 and 25: mean 22.5, value 22.5/25/$0.50 = 1.80), so the two are close
 /// and the prompts disagree; Ray poor (5: value 0.50, beaten everywhere).
 fn stars(model: &str, prompt: &str, sample: u32) -> u8 {
-    let second = sample % 2 == 0;
-    match (model, prompt) {
-        ("kling-turbo", "p0") => 3,
-        ("kling-turbo", "p1") => 1,
-        ("kling-turbo", _) => {
-            if second {
-                3
-            } else {
-                1
-            }
-        }
-        ("wan25", "p0") => 4,
-        ("wan25", "p1") => 5,
-        ("wan25", _) => {
-            if second {
-                5
-            } else {
-                4
-            }
-        }
+    let second = sample.is_multiple_of(2);
+    match (model, prompt, second) {
+        ("kling-turbo", "p0", _) | ("kling-turbo", "p2", true) => 3,
+        ("kling-turbo", _, _) => 1,
+        ("wan25", "p0", _) | ("wan25", "p2", false) => 4,
+        ("wan25", _, _) => 5,
         _ => 1,
     }
 }
