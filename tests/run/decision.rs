@@ -36,9 +36,9 @@ fn stars(model: &str, prompt: &str, sample: u32) -> u8 {
     let second = sample.is_multiple_of(2);
     match (model, prompt, second) {
         ("kling-turbo", "p0", _) | ("kling-turbo", "p2", true) => 3,
-        ("kling-turbo", _, _) => 1,
         ("wan25", "p0", _) | ("wan25", "p2", false) => 4,
         ("wan25", _, _) => 5,
+        // Kling on p1 and its first p2 sample, and every Ray clip.
         _ => 1,
     }
 }
