@@ -68,6 +68,9 @@ pub struct JobSpec {
     pub handle: Option<JobHandle>,
     /// Where the clip goes (the session's clips folder and a file name).
     pub clip_path: PathBuf,
+    /// When the provider accepted a resumed job's submit: its poll schedule counts from
+    /// there, not from the restart (a job 10 minutes old is polled as one, not as a new one).
+    pub submitted_at: Option<jiff::Timestamp>,
 }
 
 /// Sent by the owner once a submitted job's request id is safely on disk.

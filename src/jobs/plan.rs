@@ -250,6 +250,7 @@ pub fn job_spec(job: &Job, prompt: &PromptSpec, model: &Model, clips_dir: &Path)
         },
         handle: job.handle.clone(),
         clip_path: clips_dir.join(format!("{}.mp4", file_safe(&job.clip_id))),
+        submitted_at: job.handle.as_ref().and(job.submitted_at),
     }
 }
 

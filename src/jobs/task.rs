@@ -206,8 +206,14 @@ impl Job {
         (mut polling, mut seen): (Polling, Seen),
     ) -> Result<Option<JobOutput>, Stop> {
         let policy = self.context.options.policy.clone();
-        let submitted = Instant::now();
-        let mut delay = policy.first_poll_due(self.typical_latency(), self.jitter.unit());
+        let age = age_of_submit(self.spec.submitted_at, jiff::Timestamp::now());
+        let submitted = Instant::now().checked_sub(age).unwrap_or_else(Instant::now);
+        // A resumed job is asked at once how it stands; a new one when it could be done.
+        let mut delay = if age.is_zero() {
+            policy.first_poll_due(self.typical_latency(), self.jitter.unit())
+        } else {
+            policy.first_poll
+        };
         loop {
             self.pause(delay, Some(handle), provider).await?;
             let answer = self
@@ -353,5 +359,32 @@ impl Job {
                 }
             }
         }
+    }
+}
+
+/// How long ago a resumed job's submit was accepted (`submitted_at`), as of `now`; zero for a
+/// job just submitted (no time given) or a time in the future (a clock that went back).
+fn age_of_submit(submitted_at: Option<jiff::Timestamp>, now: jiff::Timestamp) -> Duration {
+    submitted_at
+        .and_then(|at| Duration::try_from(now.duration_since(at)).ok())
+        .unwrap_or(Duration::ZERO)
+}
+
+#[cfg(test)]
+mod age_tests {
+    use super::*;
+
+    #[test]
+    fn a_resumed_job_is_as_old_as_its_submit() {
+        let now: jiff::Timestamp = "2026-12-07T12:10:00Z".parse().unwrap();
+        let ten_minutes_ago = "2026-12-07T12:00:00Z".parse().ok();
+        assert_eq!(age_of_submit(ten_minutes_ago, now), Duration::from_mins(10));
+        assert_eq!(age_of_submit(None, now), Duration::ZERO);
+        let later = "2026-12-07T12:20:00Z".parse().ok();
+        assert_eq!(
+            age_of_submit(later, now),
+            Duration::ZERO,
+            "a clock gone back"
+        );
     }
 }

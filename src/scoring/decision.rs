@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use next::{DROP_SHARE, TARGET_CONFIDENCE};
-pub use sentence::sentence;
+pub use sentence::{sentence, verdict_words};
 
 use super::stats::{DEFAULT_RESAMPLES, MIN_SCORED_PROMPTS, session_seed};
 use super::usable::job_usable;

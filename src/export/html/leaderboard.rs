@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::report::{Report, Reviews};
 use super::{dash, usd};
 use crate::scoring::decision::{
-    MONTHLY_VIDEOS, ModelDecision, NextBatch, USABLE_PER_VIDEO, Verdict, sentence,
+    MONTHLY_VIDEOS, ModelDecision, NextBatch, USABLE_PER_VIDEO, sentence, verdict_words,
 };
 use crate::scoring::stats::MIN_SCORED_PROMPTS;
 use crate::scoring::{MAX_QUALITY, ModelSummary};
@@ -73,7 +73,7 @@ pub(super) fn verdict_text(report: &Report) -> String {
         return text;
     }
     if let Some(verdict) = report.verdict.as_ref().filter(|_| enough) {
-        return verdict_alone(verdict, &names);
+        return verdict_words(verdict, &names);
     }
     if enough {
         "No model has a value yet.".into()
@@ -81,20 +81,6 @@ pub(super) fn verdict_text(report: &Report) -> String {
         format!(
             "Intervals and a verdict appear once {MIN_SCORED_PROMPTS} prompts have a scored clip."
         )
-    }
-}
-
-/// "Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 87% of resamples".
-fn verdict_alone(verdict: &Verdict, names: &BTreeMap<String, String>) -> String {
-    let name = |id: &String| names.get(id).unwrap_or(id).clone();
-    let leads = format!("{} leads on value", name(&verdict.leader));
-    match (&verdict.runner_up, verdict.confidence) {
-        (Some(runner_up), Some(confidence)) => format!(
-            "{leads}; ahead of {} in {:.0}% of resamples",
-            name(runner_up),
-            confidence * 100.0
-        ),
-        _ => leads,
     }
 }
 

@@ -331,12 +331,17 @@ fn the_verdict_is_the_shared_sentence_else_the_verdict_alone() {
     let names = leaderboard_names(&doc);
     let expected =
         crate::scoring::decision::sentence(doc.verdict.as_ref(), doc.next.as_ref(), &names)
-            .unwrap_or_else(|| {
-                "Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 87% of resamples".into()
-            });
+            .expect("a decided document has a sentence");
     assert_eq!(
         leaderboard::verdict_text(&Report::of_export(&doc)),
         expected
+    );
+    // Without a next batch, the verdict alone, in the sentence's own words.
+    let mut alone = doc.clone();
+    alone.next = None;
+    assert_eq!(
+        leaderboard::verdict_text(&Report::of_export(&alone)),
+        crate::scoring::decision::verdict_words(alone.verdict.as_ref().unwrap(), &names)
     );
     let mut sure = doc;
     sure.next.as_mut().unwrap().more_prompts = 0;

@@ -52,6 +52,14 @@ pub fn sentence(
     })
 }
 
+/// The verdict alone, for when there is no next batch to speak of (one valued model, or no
+/// confidence yet): "Kling 2.5 Turbo leads on value (ahead of WAN 2.5 in 93% of resamples)",
+/// in the words [`sentence`] uses, for the TUI and the report alike.
+pub fn verdict_words(verdict: &Verdict, names: &BTreeMap<String, String>) -> String {
+    let name = |id: &str| names.get(id).map_or(id, String::as_str).to_string();
+    lead_clause(verdict, &name)
+}
+
 /// "Ray 2 Flash is out (beaten in 99%)", "A (beaten in 99%) and B (96%) are out"; `None` when
 /// nothing is dropped.
 fn out_clause(next: &NextBatch, name: &impl Fn(&str) -> String) -> Option<String> {

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use super::super::theme;
 use super::popup;
 use crate::sanitize::{clean_line, truncate_chars};
-use crate::scoring::decision::{MONTHLY_VIDEOS, USABLE_PER_VIDEO, Verdict, sentence};
+use crate::scoring::decision::{MONTHLY_VIDEOS, USABLE_PER_VIDEO, sentence, verdict_words};
 use crate::scoring::stats::{MIN_SCORED_PROMPTS, dominated};
 use crate::scoring::{ModelSummary, model_summaries};
 use crate::session::JobStage;
@@ -122,7 +122,7 @@ fn verdict_line(stats: &LeaderboardStats, summaries: &[ModelSummary]) -> Line<'s
     // Below the prompts a verdict needs, a leader on point estimates would claim too much.
     let enough = stats.scored_prompts >= MIN_SCORED_PROMPTS;
     let text = sentence(decision.verdict.as_ref(), decision.next.as_ref(), &names)
-        .or_else(|| decision.verdict.as_ref().map(|v| verdict_alone(v, &names)))
+        .or_else(|| decision.verdict.as_ref().map(|v| verdict_words(v, &names)))
         .filter(|_| enough);
     if let Some(text) = text {
         return Line::from(vec![
@@ -140,21 +140,6 @@ fn verdict_line(stats: &LeaderboardStats, summaries: &[ModelSummary]) -> Line<'s
         )
     };
     Line::styled(text, theme::dim())
-}
-
-/// "Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 87% of resamples", for a verdict
-/// without a sentence.
-fn verdict_alone(verdict: &Verdict, names: &BTreeMap<String, String>) -> String {
-    let name = |id: &String| names.get(id).unwrap_or(id).clone();
-    let leads = format!("{} leads on value", name(&verdict.leader));
-    match (&verdict.runner_up, verdict.confidence) {
-        (Some(runner_up), Some(confidence)) => format!(
-            "{leads}; ahead of {} in {:.0}% of resamples",
-            name(runner_up),
-            confidence * 100.0
-        ),
-        _ => leads,
-    }
 }
 
 /// "a month (30 videos × 3 usable clips): Kling 2.5 Turbo $37.80 · WAN 2.5 $…", best first,
@@ -280,7 +265,7 @@ fn coverage_mark(app: &App, prompt: &str, model: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scoring::decision::{Decision, ModelDecision, NextBatch};
+    use crate::scoring::decision::{Decision, ModelDecision, NextBatch, Verdict};
     use crate::scoring::fixtures::summary;
 
     fn text(line: &Line<'_>) -> String {
@@ -354,11 +339,17 @@ mod tests {
             .map(|m| (m.model.clone(), m.name.clone()))
             .collect();
         // The shared sentence when the decision writes one; the verdict alone otherwise.
-        let expected = sentence(Some(&verdict), Some(&next), &names).unwrap_or_else(|| {
-            "Kling 2.5 Turbo leads on value; ahead of WAN 2.5 in 87% of resamples".into()
-        });
+        let expected = sentence(Some(&verdict), Some(&next), &names).expect("a sentence");
         let line = verdict_line(&stats(decision, 3), &decided());
         assert_eq!(text(&line), format!("Verdict {expected}"));
+        let alone = Decision {
+            verdict: Some(verdict),
+            ..Decision::default()
+        };
+        assert_eq!(
+            text(&verdict_line(&stats(alone, 3), &decided())),
+            "Verdict Kling 2.5 Turbo leads on value (ahead of WAN 2.5 in 87% of resamples)"
+        );
     }
 
     #[test]
