@@ -9,7 +9,7 @@ use crate::jobs::{
     unique_clip_id,
 };
 use crate::sanitize::clean_line;
-use crate::session::{ClipId, Job, JobStage, ModelId, PromptId};
+use crate::session::{ClipId, Job, JobStage, ModelId, PromptId, PromptSpec};
 
 /// Why `g` fires nothing: one line for the status bar.
 #[derive(Debug, thiserror::Error)]
@@ -127,13 +127,14 @@ impl App {
     fn plan_firing(&self) -> Result<Vec<Job>, NotFired> {
         let models = self.firing_models();
         let batch = Batch::into_session(self.session()).repeats(self.repeats);
+        let prompts = self.prompts_to_fire();
         if !models.is_empty() {
-            return Ok(plan_jobs(&self.session().prompts, &models, &batch)?);
+            return Ok(plan_jobs(&prompts, &models, &batch)?);
         }
         let Some(routing) = &self.routing else {
             return Err(NotFired::NoModel);
         };
-        let jobs = plan_routed(&self.session().prompts, routing, &self.catalog, &batch)?;
+        let jobs = plan_routed(&prompts, routing, &self.catalog, &batch)?;
         for job in &jobs {
             let choice = self.models.iter().find(|m| m.id == job.model);
             if let Some(KeyState::Missing(variable)) = choice.map(|m| &m.key) {
@@ -146,6 +147,26 @@ impl App {
             }
         }
         Ok(jobs)
+    }
+
+    /// The prompts `g` fires: the ones without any job yet when the session holds both kinds
+    /// (prompts added after a batch — e.g. the leaderboard's next batch — fire alone, so the
+    /// clips already paid for are not bought again); every prompt when all or none have jobs
+    /// (a deliberate re-run, which the quote prices before anything is sent).
+    fn prompts_to_fire(&self) -> Vec<PromptSpec> {
+        let session = self.session();
+        let fired = |p: &PromptSpec| session.jobs.iter().any(|j| j.prompt_id == p.id);
+        let unfired: Vec<PromptSpec> = session
+            .prompts
+            .iter()
+            .filter(|p| !fired(p))
+            .cloned()
+            .collect();
+        if unfired.is_empty() || unfired.len() == session.prompts.len() {
+            session.prompts.clone()
+        } else {
+            unfired
+        }
     }
 
     /// A job failed: its fallback joins the session and starts, when one is due (or the

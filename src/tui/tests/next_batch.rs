@@ -107,3 +107,40 @@ fn n_without_a_next_batch_changes_nothing() {
     assert_eq!(app.session().prompts.len(), prompts);
     assert!(app.status.as_ref().is_some_and(|s| s.error));
 }
+
+/// After `n`, the new prompts filled in fire alone: the quote is the next batch's price
+/// (4 prompts × Kling and WAN × the session's samples), not a second purchase of the clips
+/// already delivered.
+#[test]
+fn the_filled_next_batch_fires_alone_at_its_price() {
+    let mut app = board_with_next(4);
+    press(&mut app, KeyCode::Char('n'));
+    let old_prompts = app.session().prompts.len() - 4;
+    app.book.edit(|session| {
+        for (n, prompt) in session.prompts.iter_mut().skip(old_prompts).enumerate() {
+            prompt.prompt = format!("new prompt {n}");
+        }
+    });
+    cmd(&mut app, Command::Generate);
+    let Some(Overlay::Quote(quote)) = app.overlay() else {
+        panic!("a quote");
+    };
+    let new_ids: Vec<String> = app.session().prompts[old_prompts..]
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
+    assert!(
+        quote
+            .jobs
+            .iter()
+            .all(|j| new_ids.contains(&j.prompt_id.to_string())),
+        "only the new prompts fire"
+    );
+    let samples = f64::from(app.repeats);
+    assert_eq!(quote.jobs.len(), 4 * 2 * app.repeats as usize);
+    assert!(
+        (quote.total_usd - 4.0 * samples * (0.21 + 0.50)).abs() < 1e-9,
+        "{}",
+        quote.total_usd
+    );
+}
